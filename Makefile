@@ -1,0 +1,105 @@
+# sockstep - build, run, test and install.
+#
+#   make            build ./sockstep
+#   make run        build and start the TUI on the default lesson (echo)
+#   make check      build and run every test suite; ends with "N passed, N failed"
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# `make run` and `make check` first install missing Debian build dependencies
+# (.ci/deps, through sudo when not root). WERROR=1 turns warnings into errors
+# (CI sets it); SAN=1 builds with AddressSanitizer and UBSan.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/sockstep
+MANDIR    = $(PREFIX)/share/man/man1
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+ifeq ($(SAN),1)
+CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc \
+             -DSOCKSTEP_VERSION='"$(VERSION)"' -DSOCKSTEP_DATADIR='"$(DATADIR)"'
+
+BUILD    := build
+MODEL_SRC := $(wildcard src/model/*.c)
+VIEW_SRC  := $(wildcard src/views/*.c)
+UI_SRC    := $(wildcard src/ui/*.c)
+APP_SRC   := $(filter-out src/main.c,$(wildcard src/*.c))
+ASSETS    := $(wildcard assets/*.txt assets/themes/*.theme)
+LIB_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(MODEL_SRC) $(VIEW_SRC)) $(BUILD)/assets.o
+APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all run check deps install uninstall clean unit bench fuzz
+
+all: sockstep
+
+sockstep: $(LIB_OBJ) $(APP_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS)
+
+# The curses backend is the only code that sees curses' headers and flags.
+$(BUILD)/src/ui/curses.o: ALL_CFLAGS += $(CURSES_CFLAGS)
+
+# Help text and themes are compiled in (declared in src/views/assets.h).
+$(BUILD)/assets.c: $(ASSETS) assets/embed.sh
+	@mkdir -p $(dir $@)
+	sh assets/embed.sh $(ASSETS) > $@
+
+$(BUILD)/assets.o: $(BUILD)/assets.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS)
+
+deps:
+	@sh .ci/deps check
+
+run:
+	@sh .ci/deps run
+	@$(MAKE) --no-print-directory sockstep
+	./sockstep echo
+
+unit: $(UNIT_BIN)
+
+check:
+	@sh .ci/deps check
+	@$(MAKE) --no-print-directory sockstep unit
+	@sh tests/run.sh
+
+bench: sockstep
+	@sh bench/run.sh
+
+install: sockstep
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/lessons $(DESTDIR)$(MANDIR)
+	install -m 755 sockstep $(DESTDIR)$(BINDIR)/sockstep
+	install -m 644 lessons/*.lesson lessons/README.md $(DESTDIR)$(DATADIR)/lessons/
+	install -m 644 assets/sockstep.1 $(DESTDIR)$(MANDIR)/sockstep.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockstep $(DESTDIR)$(MANDIR)/sockstep.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD) sockstep
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,121 @@
+/* main.c - sockstep's command line: arguments and wiring only. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/catalog.h"
+#include "model/engine.h"
+#include "model/lesson.h"
+#include "tui.h"
+#include "ui/plain.h"
+
+#ifndef SOCKSTEP_VERSION
+#define SOCKSTEP_VERSION "0"
+#endif
+
+static void usage(FILE *out)
+{
+	fputs("Usage: sockstep [OPTION]... [LESSON]\n"
+	      "Step through a real socket program, one system call per key.\n"
+	      "\n"
+	      "LESSON is a lesson file, or a name or number from --list (default: echo).\n"
+	      "\n"
+	      "  -p, --plain        no screen: run the lesson to its end, one line per event\n"
+	      "  -l, --list         list the lessons\n"
+	      "  -a, --autoplay     start the TUI with autoplay on\n"
+	      "  -t, --theme NAME   colours: default, or contrast (for projectors)\n"
+	      "      --no-color     no colours (also when NO_COLOR is set)\n"
+	      "      --no-netns     use the host's loopback, not a private network namespace\n"
+	      "  -h, --help         show this help\n"
+	      "  -V, --version      show the version\n"
+	      "\n"
+	      "Keys: space/n next step, tab/arrows pick an actor, enter step it, a autoplay,\n"
+	      "+/- speed, r restart, ? help, q quit.\n"
+	      "Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n",
+	      out);
+}
+
+static int list_lessons(void)
+{
+	CatalogEntry *list = NULL;
+	int n = catalog_list(&list);
+	if (n < 0) {
+		fprintf(stderr, "sockstep: no lesson directory found\n");
+		return 2;
+	}
+	for (int i = 0; i < n; i++)
+		printf("%02d  %-12s  %s\n", list[i].number, list[i].name, list[i].title);
+	free(list);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "plain", no_argument, NULL, 'p' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "autoplay", no_argument, NULL, 'a' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "no-netns", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	int plain = 0, list = 0;
+	EngineOptions eo = { .settle_ms = 50 };
+	TuiOptions to = { .theme = "default" };
+	const char *settle = getenv("SOCKSTEP_SETTLE_MS");
+	if (settle)
+		eo.settle_ms = atoi(settle);
+	const char *nc = getenv("NO_COLOR");
+	to.no_color = nc && *nc;
+	int c;
+	while ((c = getopt_long(argc, argv, "plat:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': plain = 1; break;
+		case 'l': list = 1; break;
+		case 'a': to.autoplay = 1; break;
+		case 't': to.theme = optarg; break;
+		case 'C': to.no_color = 1; break;
+		case 'N': eo.no_netns = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("sockstep %s\n", SOCKSTEP_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (list)
+		return list_lessons();
+	if (strcmp(to.theme, "default") != 0 && strcmp(to.theme, "contrast") != 0) {
+		fprintf(stderr, "sockstep: unknown theme '%s' (default, contrast)\n", to.theme);
+		return 2;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "sockstep: one lesson at a time\n");
+		usage(stderr);
+		return 2;
+	}
+	const char *arg = optind < argc ? argv[optind] : "echo";
+	char path[4096], err[512];
+	if (catalog_find(arg, path, sizeof path) < 0) {
+		fprintf(stderr, "sockstep: no lesson '%s' (see sockstep --list)\n", arg);
+		return 2;
+	}
+	Lesson *l = lesson_load(path, err, sizeof err);
+	if (!l) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	Engine *e = engine_new(l, &eo);
+	if (!e) {
+		fprintf(stderr, "sockstep: out of memory\n");
+		lesson_free(l);
+		return 2;
+	}
+	int status = plain ? plain_run(e, stdout) : tui_run(e, &to);
+	engine_free(e);
+	lesson_free(l);
+	return status;
+}

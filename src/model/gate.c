@@ -1,0 +1,136 @@
+/* gate.c - records and commands on an actor's private channel (see gate.h).
+ *
+ * A record on the wire is a fixed header, then addrlen address bytes, then
+ * len data bytes. Both ends are the same program on the same machine, so
+ * fields are copied in host byte order; the decoder still checks every length,
+ * because it is the parent's only view of what a child says, and a fuzzer
+ * feeds it. */
+#include "model/gate.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { HDR = 1 + 1 + 2 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 4 + 4 };
+
+#define PUT(field) do { memcpy(p, &(field), sizeof(field)); p += sizeof(field); } while (0)
+#define GET(field) do { memcpy(&(field), p, sizeof(field)); p += sizeof(field); } while (0)
+
+int gate_encode(const GateRecord *r, uint8_t *buf, size_t cap)
+{
+	if (r->addrlen > sizeof r->addr || r->len > GATE_DATA_MAX)
+		return -1;
+	size_t need = HDR + r->addrlen + r->len;
+	if (need > cap)
+		return -1;
+	uint8_t *p = buf;
+	PUT(r->kind); PUT(r->op); PUT(r->step); PUT(r->fd);
+	PUT(r->arg[0]); PUT(r->arg[1]); PUT(r->arg[2]);
+	PUT(r->ret); PUT(r->err); PUT(r->ns); PUT(r->total);
+	PUT(r->addrlen); PUT(r->len);
+	memcpy(p, &r->addr, r->addrlen);
+	p += r->addrlen;
+	memcpy(p, r->data, r->len);
+	return (int)need;
+}
+
+int gate_decode(const uint8_t *buf, size_t n, GateRecord *r)
+{
+	if (n < HDR)
+		return -1;
+	const uint8_t *p = buf;
+	memset(r, 0, offsetof(GateRecord, data));
+	GET(r->kind); GET(r->op); GET(r->step); GET(r->fd);
+	GET(r->arg[0]); GET(r->arg[1]); GET(r->arg[2]);
+	GET(r->ret); GET(r->err); GET(r->ns); GET(r->total);
+	GET(r->addrlen); GET(r->len);
+	if (r->kind < GATE_CALL || r->kind >= GATE_KIND_MAX_)
+		return -1;
+	if (r->addrlen > sizeof r->addr || r->len > GATE_DATA_MAX)
+		return -1;
+	if ((size_t)HDR + r->addrlen + r->len != n)
+		return -1;
+	memcpy(&r->addr, p, r->addrlen);
+	p += r->addrlen;
+	memcpy(r->data, p, r->len);
+	return 0;
+}
+
+int gate_pair(int fds[2])
+{
+	return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
+}
+
+int gate_send(int fd, const GateRecord *r)
+{
+	uint8_t buf[GATE_WIRE_MAX];
+	int n = gate_encode(r, buf, sizeof buf);
+	if (n < 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	ssize_t w;
+	do
+		w = send(fd, buf, (size_t)n, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == n ? 0 : -1;
+}
+
+int gate_recv(int fd, GateRecord *r)
+{
+	uint8_t buf[GATE_WIRE_MAX];
+	ssize_t n;
+	do
+		n = recv(fd, buf, sizeof buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	if (gate_decode(buf, (size_t)n, r) < 0) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 1;
+}
+
+int gate_command(int fd, char cmd)
+{
+	ssize_t w;
+	do
+		w = send(fd, &cmd, 1, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == 1 ? 0 : -1;
+}
+
+int gate_send_line(int fd, const char *line, size_t len)
+{
+	char buf[GATE_DATA_MAX + 1];
+	if (len > GATE_DATA_MAX)
+		len = GATE_DATA_MAX;
+	buf[0] = GATE_CMD_LINE;
+	memcpy(buf + 1, line, len);
+	ssize_t w;
+	do
+		w = send(fd, buf, len + 1, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == (ssize_t)(len + 1) ? 0 : -1;
+}
+
+int gate_wait(int fd, char *line, size_t cap)
+{
+	char buf[GATE_DATA_MAX + 1];
+	ssize_t n;
+	do
+		n = recv(fd, buf, sizeof buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	if (buf[0] == GATE_CMD_LINE && line && cap > 0) {
+		size_t len = (size_t)n - 1;
+		if (len > cap - 1)
+			len = cap - 1;
+		memcpy(line, buf + 1, len);
+		line[len] = '\0';
+	}
+	return (unsigned char)buf[0];
+}

@@ -1,0 +1,78 @@
+/* gate.h - the private channel between sockstep and one actor process.
+ *
+ * Model layer. One socketpair(AF_UNIX, SOCK_SEQPACKET) per actor, made before
+ * fork(): nothing else can reach it. The actor sends records (a call it is
+ * about to make, a call's result, a console line, a request for input, its
+ * end); the parent answers with one-byte commands (go, probe) or a line of
+ * input. SEQPACKET keeps record boundaries, so a record is one send and one
+ * recv, and a closed peer reads as EOF. */
+#ifndef SOCKSTEP_GATE_H
+#define SOCKSTEP_GATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* Bytes of a send or recv kept for the screen; the count is always exact. */
+enum { GATE_DATA_MAX = 4096 };
+
+typedef enum {
+	GATE_CALL = 1,    /* actor -> parent: about to make this call; waits for go */
+	GATE_RESULT,      /* actor -> parent: the call returned */
+	GATE_PRINT,       /* actor -> parent: a console line (data) */
+	GATE_INPUT,       /* actor -> parent: wants a line for step; waits for it */
+	GATE_PROBE,       /* actor -> parent: answer to a probe: would_block */
+	GATE_DONE,        /* actor -> parent: finished its steps; ret = exit status */
+	GATE_KIND_MAX_
+} GateKind;
+
+/* Parent -> actor commands (one byte; GATE_CMD_LINE is followed by the line). */
+enum { GATE_CMD_GO = 'g', GATE_CMD_PROBE = 'p', GATE_CMD_LINE = 'l' };
+
+typedef struct {
+	uint8_t kind;         /* GateKind */
+	uint8_t op;           /* LessonOp of the call */
+	uint16_t step;        /* index of the step in the actor's list */
+	int32_t fd;           /* the socket the call uses, or -1 */
+	int64_t arg[3];       /* call arguments: family/type/proto, backlog, size, how ... */
+	int64_t ret;          /* RESULT: the call's return value; PROBE: would_block; DONE: status */
+	int32_t err;          /* RESULT: errno when ret < 0 */
+	uint64_t ns;          /* RESULT: time spent in the call */
+	uint64_t total;       /* bytes the call asked to move (CALL) or moved (RESULT) */
+	uint32_t addrlen;     /* an address: CALL bind/connect/sendto; RESULT accept/recvfrom peer,
+	                         or the local address a connect/socket got */
+	struct sockaddr_storage addr;
+	uint32_t len;         /* bytes kept in data (<= GATE_DATA_MAX) */
+	uint8_t data[GATE_DATA_MAX];
+} GateRecord;
+
+/* Largest encoded record. */
+enum { GATE_WIRE_MAX = 96 + (int)sizeof(struct sockaddr_storage) + GATE_DATA_MAX };
+
+/* Encode r into buf; returns the size, or -1 if it does not fit. */
+int gate_encode(const GateRecord *r, uint8_t *buf, size_t cap);
+
+/* Decode n bytes into r; returns 0, or -1 for a malformed record (wrong size,
+ * unknown kind, lengths out of range). Never reads past n. */
+int gate_decode(const uint8_t *buf, size_t n, GateRecord *r);
+
+/* Make the pair: fds[0] for the parent, fds[1] for the actor. Both close-on-exec. */
+int gate_pair(int fds[2]);
+
+/* Send one record. Returns 0 or -1 (errno set). */
+int gate_send(int fd, const GateRecord *r);
+
+/* Receive one record. Returns 1 on a record, 0 on EOF, -1 on error or a
+ * malformed record (errno EPROTO). */
+int gate_recv(int fd, GateRecord *r);
+
+/* Send a one-byte command, or a line of input. Returns 0 or -1. */
+int gate_command(int fd, char cmd);
+int gate_send_line(int fd, const char *line, size_t len);
+
+/* Actor side: wait for a command byte; a line (up to cap-1 bytes, NUL ended)
+ * goes to line when the command is GATE_CMD_LINE. Returns the command, or -1 on
+ * EOF or error (the parent is gone). */
+int gate_wait(int fd, char *line, size_t cap);
+
+#endif

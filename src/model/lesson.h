@@ -1,0 +1,108 @@
+/* lesson.h - a lesson file, parsed: title, actors and their steps.
+ *
+ * Model layer: no curses, no I/O beyond reading the file. The steps of an
+ * actor are kept flat, in file order, with loops as LOOP/REPEAT ... END pairs
+ * that point at each other; the actor process (actor.c) walks them, and the
+ * views show them, by index. The format is documented in lessons/README.md. */
+#ifndef SOCKSTEP_LESSON_H
+#define SOCKSTEP_LESSON_H
+
+#include <stddef.h>
+
+typedef enum {
+	/* Real socket calls: each one stops at the gate before it runs. */
+	OP_SOCKET, OP_BIND, OP_LISTEN, OP_ACCEPT, OP_CONNECT,
+	OP_SEND, OP_SENDALL, OP_RECV, OP_SENDTO, OP_RECVFROM,
+	OP_SHUTDOWN, OP_CLOSE, OP_SETSOCKOPT,
+	/* Everything else runs inside the actor without stopping. */
+	OP_PRINT,           /* a line on the actor's console */
+	OP_INPUT,           /* ask the student for a line (stops for it) */
+	OP_LOOP,            /* loop ... end: until a break-if fires */
+	OP_REPEAT,          /* repeat N ... end */
+	OP_END,
+	OP_BREAK_IF_EMPTY,  /* leave the loop if the last recv returned 0 */
+	OP_BREAK_IF_INPUT,  /* leave the loop if the last input equals data */
+	OP_COUNT_
+} LessonOp;
+
+/* Where the bytes of a send, or the text of a print, come from. */
+typedef enum {
+	DATA_NONE,
+	DATA_TEXT,      /* a literal from the file, escapes decoded */
+	DATA_RECEIVED,  /* $received: the bytes of the actor's last recv */
+	DATA_INPUT      /* $input: the student's last line */
+} LessonDataSource;
+
+typedef struct {
+	LessonDataSource src;
+	int upper;       /* "upper $received": upper-cased copy */
+	char *text;      /* DATA_TEXT: bytes (may hold NUL), else NULL */
+	size_t len;
+} LessonData;
+
+/* A question attached to a step: "? What will recv() return? [12] 0 blocks" */
+typedef struct {
+	char *text;
+	char **choices;
+	int nchoices;
+	int answer;      /* index of the bracketed choice */
+} LessonQuestion;
+
+typedef struct {
+	LessonOp op;
+	int line, col;           /* where the step starts in the file */
+
+	int family, type;        /* socket: AF_INET/AF_INET6/AF_UNIX, SOCK_STREAM/SOCK_DGRAM */
+	char *host;              /* bind/connect/sendto: address text, or a path for AF_UNIX */
+	int port;                /* -1 when the address has none */
+	int to_peer;             /* sendto/connect "$peer": the last peer seen */
+	long n;                  /* listen backlog, recv size, repeat count, shutdown how, sockopt value */
+	int level, optname;      /* setsockopt */
+	LessonData data;         /* send, sendall, sendto, print, break-if-input */
+	char *on;                /* "on NAME": the socket used; NULL = the actor's current one */
+	char *as;                /* "as NAME": the name a new socket gets (socket, accept) */
+	char *prompt;            /* input */
+	char **examples;         /* input: lines used by autoplay and --plain, in turn */
+	int nexamples;
+	char *narration;         /* '>' lines after the step, joined with spaces; NULL if none */
+	LessonQuestion *question;/* '?' line after the step, or NULL */
+	int match;               /* loop/repeat <-> end: index of the partner step */
+	char *source;            /* the step's line as written, trimmed */
+} LessonStep;
+
+typedef struct {
+	char *name;
+	LessonStep *steps;
+	int nsteps;
+} LessonActor;
+
+typedef struct {
+	char *path;              /* as given to lesson_load */
+	char *name;              /* file name without NN- and .lesson: "echo" */
+	char *title;
+	char *about;
+	LessonActor *actors;
+	int nactors;
+} Lesson;
+
+enum { LESSON_MAX_ACTORS = 8, LESSON_MAX_STEPS = 512 };
+
+/* Parse a lesson held in memory. On error returns NULL and writes
+ * "path:line:col: message" into err. Never crashes on any bytes. */
+Lesson *lesson_parse(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
+/* Read and parse a file. Errors as lesson_parse ("path: cannot open: ..."). */
+Lesson *lesson_load(const char *path, char *err, size_t errlen);
+
+void lesson_free(Lesson *l);
+
+/* "socket", "bind", ... as written in lesson files. */
+const char *lesson_op_name(LessonOp op);
+
+/* Is this op a real socket call (one that stops at the gate)? */
+int lesson_op_is_call(LessonOp op);
+
+/* Index of the actor named name, or -1. */
+int lesson_actor_index(const Lesson *l, const char *name);
+
+#endif

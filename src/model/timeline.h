@@ -1,0 +1,62 @@
+/* timeline.h - everything that happened in a run, in order.
+ *
+ * Model layer. The engine appends events; views, the plain printer and
+ * exports read them. Each event has a sequence number; an event's bytes are
+ * owned by the timeline (a bounded copy: GATE_DATA_MAX bytes, plus the exact
+ * count in total). */
+#ifndef SOCKSTEP_TIMELINE_H
+#define SOCKSTEP_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+typedef enum {
+	EV_CALL,       /* an actor was let go into a call */
+	EV_RETURN,     /* that call returned */
+	EV_PRINT,      /* a line on an actor's console (text) */
+	EV_INPUT,      /* the student (or an example) gave an actor a line (text) */
+	EV_EXIT,       /* an actor process ended (status: a wait status) */
+	EV_NOTE        /* a message from sockstep itself (text), actor may be -1 */
+} EventKind;
+
+typedef struct {
+	uint64_t seq;          /* 1, 2, 3 ... in the order things happened */
+	EventKind kind;
+	int actor;             /* index in the lesson, or -1 */
+	int step;              /* index of the step in the actor's list, or -1 */
+	int op;                /* LessonOp of EV_CALL / EV_RETURN */
+	int fd;
+	int64_t arg[3];
+	int64_t ret;
+	int err;
+	uint64_t ns;           /* EV_RETURN: time in the call */
+	uint64_t total;        /* bytes asked (EV_CALL) or moved (EV_RETURN) */
+	struct sockaddr_storage addr;
+	uint32_t addrlen;
+	uint8_t *data;         /* bounded copy, owned by the timeline */
+	size_t len;
+	char *text;            /* EV_PRINT, EV_INPUT, EV_NOTE; owned by the timeline */
+	int blocked;           /* EV_CALL: the call was expected to block when let go */
+	int status;            /* EV_EXIT: wait status */
+	uint64_t call_seq;     /* EV_RETURN: seq of the matching EV_CALL */
+	uint64_t when_ns;      /* monotonic time the event was recorded */
+} Event;
+
+typedef struct timeline Timeline;
+
+Timeline *timeline_new(void);
+void timeline_free(Timeline *t);
+void timeline_clear(Timeline *t);
+
+/* Append a copy of ev (data and text are copied); sets seq and when_ns.
+ * Returns the stored event, or NULL when out of memory. */
+const Event *timeline_add(Timeline *t, const Event *ev);
+
+size_t timeline_count(const Timeline *t);
+const Event *timeline_get(const Timeline *t, size_t i);
+
+/* The EV_RETURN that ends the call with this seq, or NULL while it runs. */
+const Event *timeline_return_of(const Timeline *t, uint64_t call_seq);
+
+#endif

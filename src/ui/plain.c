@@ -1,0 +1,152 @@
+/* plain.c - the plain backend (see plain.h). */
+#include "ui/plain.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "model/lesson.h"
+#include "views/bytes.h"
+#include "views/calltext.h"
+
+enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, MAXSTR = 32 };
+
+static int name_width(Engine *e)
+{
+	int w = 0;
+	for (int i = 0; i < engine_actor_count(e); i++) {
+		int n = (int)strlen(engine_actor(e, i)->name);
+		w = n > w ? n : w;
+	}
+	return w;
+}
+
+static const Event *call_of(const Timeline *t, uint64_t seq)
+{
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->seq == seq)
+			return ev;
+	}
+	return NULL;
+}
+
+static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE *out)
+{
+	char line[160];
+	size_t lines = bytes_line_count(len, HEX_WIDTH);
+	for (size_t k = 0; k < lines && k < HEX_MAX_LINES; k++) {
+		size_t off = k * HEX_WIDTH;
+		bytes_line(p + off, len - off, off, HEX_WIDTH, line, sizeof line);
+		fprintf(out, "%*s    %s\n", w, "", line);
+	}
+	size_t shown = len < HEX_MAX_LINES * HEX_WIDTH ? len : HEX_MAX_LINES * HEX_WIDTH;
+	if (total > shown)
+		fprintf(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
+}
+
+static void print_return(Engine *e, const Event *ev, int w, FILE *out)
+{
+	const Event *call = call_of(engine_timeline(e), ev->call_seq);
+	char ctext[1024], rtext[256];
+	if (!call)
+		return;
+	calltext_call(call, MAXSTR, ctext, sizeof ctext);
+	calltext_result(ev, 1, rtext, sizeof rtext);
+	fprintf(out, "%-*s  %s = %s\n", w, engine_actor(e, ev->actor)->name, ctext, rtext);
+	int op = ev->op;
+	if (ev->ret <= 0)
+		return;
+	if (op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO)
+		hex(call->data, call->len < (size_t)ev->ret ? call->len : (size_t)ev->ret, (uint64_t)ev->ret, w, out);
+	else if (op == OP_RECV || op == OP_RECVFROM)
+		hex(ev->data, ev->len, ev->total, w, out);
+}
+
+static void print_exit(Engine *e, const Event *ev, int w, FILE *out)
+{
+	const char *name = engine_actor(e, ev->actor)->name;
+	if (WIFSIGNALED(ev->status))
+		fprintf(out, "%-*s  +++ killed by %s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+	else if (WEXITSTATUS(ev->status) != 0 || engine_actor(e, ev->actor)->state != ACTOR_DONE)
+		fprintf(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
+}
+
+size_t plain_print(Engine *e, size_t from, FILE *out)
+{
+	const Timeline *t = engine_timeline(e);
+	int w = name_width(e);
+	char ctext[1024];
+	for (; from < timeline_count(t); from++) {
+		const Event *ev = timeline_get(t, from);
+		const char *name = ev->actor >= 0 ? engine_actor(e, ev->actor)->name : "sockstep";
+		switch (ev->kind) {
+		case EV_CALL:
+			if (!ev->blocked)
+				break;
+			calltext_call(ev, MAXSTR, ctext, sizeof ctext);
+			fprintf(out, "%-*s  %s ... blocks\n", w, name, ctext);
+			break;
+		case EV_RETURN:
+			print_return(e, ev, w, out);
+			break;
+		case EV_PRINT:
+			fprintf(out, "%-*s  | %s\n", w, name, ev->text);
+			break;
+		case EV_INPUT:
+			calltext_quote((const unsigned char *)ev->text, strlen(ev->text), ctext, sizeof ctext);
+			fprintf(out, "%-*s  input = \"%s\"\n", w, name, ctext);
+			break;
+		case EV_EXIT:
+			print_exit(e, ev, w, out);
+			break;
+		case EV_NOTE:
+			fprintf(out, "%-*s  -- %s\n", w, name, ev->text);
+			break;
+		}
+	}
+	fflush(out);
+	return from;
+}
+
+/* Which actors are stuck, and in what, for the closing message. */
+static void report_stuck(Engine *e)
+{
+	char ctext[1024];
+	const Timeline *t = engine_timeline(e);
+	for (int i = 0; i < engine_actor_count(e); i++) {
+		const EngineActor *a = engine_actor(e, i);
+		if (a->state != ACTOR_BLOCKED)
+			continue;
+		const Event *call = call_of(t, a->call_seq);
+		if (call)
+			calltext_call(call, MAXSTR, ctext, sizeof ctext);
+		fprintf(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
+			a->name, call ? ctext : "a call");
+	}
+}
+
+int plain_run(Engine *e, FILE *out)
+{
+	char err[256];
+	const Lesson *l = engine_lesson(e);
+	fprintf(out, "# %s\n", l->title);
+	if (engine_start(e, err, sizeof err) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return 2;
+	}
+	fprintf(out, "# network: %s\n", engine_network(e));
+	size_t shown = plain_print(e, 0, out);
+	while (!engine_finished(e)) {
+		if (engine_step(e, -1, NULL) < 0)
+			break;
+		shown = plain_print(e, shown, out);
+	}
+	engine_drain(e, 2000);
+	plain_print(e, shown, out);
+	int ok = engine_succeeded(e);
+	if (!ok)
+		report_stuck(e);
+	engine_stop(e);
+	return ok ? 0 : 1;
+}

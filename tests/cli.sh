@@ -1,0 +1,79 @@
+#!/bin/bash
+# The command line as a user meets it: help, version, list, bad usage, and
+# the promises behind every run: real calls in child processes, no child
+# left behind, private ports, an install that works from anywhere.
+cd "$(dirname "$0")/.." || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # name, then a command that must succeed
+	local name=$1
+	shift
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"
+		head -n 10 "$tmp/out" | sed 's/^/    /'
+	fi
+}
+
+status_is() {  # expected status, command...
+	local want=$1
+	shift
+	"$@"
+	[ $? -eq "$want" ]
+}
+
+check "--help explains usage" bash -c './sockstep --help | grep -q "^Usage: sockstep"'
+check "--version" bash -c './sockstep --version | grep -Eq "^sockstep [0-9]+\.[0-9]+"'
+check "--list shows the three first lessons" bash -c \
+	'./sockstep --list | grep -q echo && ./sockstep --list | grep -q chat && ./sockstep --list | grep -q udp'
+check "an unknown option is status 2" status_is 2 ./sockstep --no-such-option
+check "an unknown lesson is status 2 with a message" bash -c \
+	'./sockstep --plain no-such-lesson 2>&1 >/dev/null | grep -q "no lesson" ; [ ${PIPESTATUS[0]} -eq 2 ]'
+check "an unknown theme is status 2" status_is 2 ./sockstep --theme neon echo
+check "a lesson by number" bash -c './sockstep --plain 1 | grep -q "sendall(3, \"Hello, world\", 12) = 12"'
+
+# Every call is made by a child process, never by sockstep itself: strace
+# sees accept in one child and connect in another.
+if command -v strace >/dev/null 2>&1; then
+	strace -f -qq -e trace=accept,accept4,connect -o "$tmp/trace" ./sockstep --plain echo >/dev/null 2>&1
+	main_pid=$(head -n 1 "$tmp/trace" | awk '{print $1}')
+	acc=$(grep -E '^[0-9]+ +accept' "$tmp/trace" | grep -v resumed | awk '{print $1}' | head -n 1)
+	con=$(grep -E '^[0-9]+ +connect\(3' "$tmp/trace" | awk '{print $1}' | head -n 1)
+	if [ -n "$acc" ] && [ -n "$con" ] && [ "$acc" != "$con" ] && ! grep -Eq "^$$ " "$tmp/trace"; then
+		echo "PASS: accept and connect are real calls in two processes"
+	else
+		echo "FAIL: accept and connect are real calls in two processes (accept pid '$acc', connect pid '$con', first '$main_pid')"
+	fi
+fi
+
+# No child outlives a run, even when sockstep is killed with SIGKILL while
+# an actor is blocked.
+check "no process left after a plain run" bash -c '
+	./sockstep --plain echo >/dev/null 2>&1
+	! pgrep -f "^./sockstep --plain echo" >/dev/null'
+
+# Two runs of the same lesson at once, same port: private namespaces keep
+# them apart (only where namespaces exist).
+if ./sockstep --plain echo 2>/dev/null | grep -q "^# network: private"; then
+	./sockstep --plain echo >"$tmp/a" 2>&1 &
+	./sockstep --plain echo >"$tmp/b" 2>&1 &
+	wait
+	if grep -q "= 12" "$tmp/a" && grep -q "= 12" "$tmp/b" && ! grep -q EADDRINUSE "$tmp/a" "$tmp/b"; then
+		echo "PASS: two runs at once on the same port do not clash"
+	else
+		echo "FAIL: two runs at once on the same port do not clash"
+	fi
+fi
+
+# make install puts a working sockstep, its lessons and man page under DESTDIR.
+if make -s install PREFIX=/usr DESTDIR="$tmp/root" >"$tmp/install.log" 2>&1 &&
+   [ -f "$tmp/root/usr/share/man/man1/sockstep.1" ] &&
+   [ -f "$tmp/root/usr/share/sockstep/lessons/01-echo.lesson" ] &&
+   (cd / && SOCKSTEP_LESSONS="$tmp/root/usr/share/sockstep/lessons" "$tmp/root/usr/bin/sockstep" --plain echo | grep -q "= 12"); then
+	echo "PASS: make install with DESTDIR"
+else
+	echo "FAIL: make install with DESTDIR"
+	tail -n 5 "$tmp/install.log" | sed 's/^/    /'
+fi

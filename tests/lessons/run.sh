@@ -1,0 +1,33 @@
+#!/bin/bash
+# Golden --plain runs: every lesson with a tests/lessons/NAME.expect file runs
+# for real and must print exactly that, once ephemeral ports (which the kernel
+# picks) and the network line (which depends on the machine) are masked.
+cd "$(dirname "$0")/../.." || exit 2
+
+normalize() {
+	sed -E -e '/^# network:/d' \
+	       -e 's/:(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/:EPHEMERAL/g'
+}
+
+for expect in tests/lessons/*.expect; do
+	name=$(basename "$expect" .expect)
+	lesson=$(ls lessons/*"$name".lesson 2>/dev/null | head -n 1)
+	if [ -z "$lesson" ]; then
+		echo "FAIL: $name: no lesson file for $expect"
+		continue
+	fi
+	out=$(./sockstep --plain "$lesson" 2>&1)
+	status=$?
+	if [ $status -ne 0 ]; then
+		echo "FAIL: $name: exit status $status"
+		echo "$out" | tail -n 5 | sed 's/^/    /'
+		continue
+	fi
+	if diff -u "$expect" <(echo "$out" | normalize) >/tmp/sockstep-diff.$$ 2>&1; then
+		echo "PASS: $name: plain run matches"
+	else
+		echo "FAIL: $name: plain run differs"
+		head -n 30 /tmp/sockstep-diff.$$ | sed 's/^/    /'
+	fi
+	rm -f /tmp/sockstep-diff.$$
+done

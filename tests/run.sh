@@ -1,0 +1,40 @@
+#!/bin/sh
+# run.sh - every test suite, one summary line at the end: "N passed, N failed".
+#
+# A suite is either a cmocka binary (build/tests/test_*, run with TAP output)
+# or a script under tests/ that prints "PASS: name" or "FAIL: name: why" per
+# check. A suite that dies without reporting counts as one failure.
+cd "$(dirname "$0")/.." || exit 2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+
+count() {  # suite name, then its output in $log
+	p=$(grep -c -E '^(ok |PASS: )' "$log")
+	f=$(grep -c -E '^(not ok |FAIL: )' "$log")
+	grep -E '^(not ok |FAIL: )' "$log" | sed "s|^|  $1: |"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "$1: $p passed, $f failed"
+}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	if ! CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1; then
+		grep -q -E '^not ok ' "$log" || echo "FAIL: $name: exited with an error" >>"$log"
+	fi
+	count "$name"
+done
+
+for s in tests/lessons/run.sh tests/bad/run.sh tests/cli.sh tests/e2e/tui.sh; do
+	[ -f "$s" ] || continue
+	if ! bash "$s" >"$log" 2>&1; then
+		grep -q -E '^FAIL: ' "$log" || echo "FAIL: $s: exited with an error" >>"$log"
+	fi
+	count "$s"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
