@@ -110,11 +110,11 @@ static void test_hex_line(void **state)
 	char buf[160];
 	const unsigned char hello[] = "Hello, world";
 	bytes_line(hello, 12, 0, 16, buf, sizeof buf);
-	assert_string_equal(buf, "0000   48 65 6c 6c 6f 2c 20 77 6f 72 6c 64"
+	assert_string_equal(buf, "0000  48 65 6c 6c 6f 2c 20 77 6f 72 6c 64"
 				 "              Hello, world");
 	const unsigned char bin[] = { 0x00, 0x41, 0x7f };
 	bytes_line(bin, 3, 16, 4, buf, sizeof buf);
-	assert_string_equal(buf, "0010   00 41 7f     .A.");
+	assert_string_equal(buf, "0010  00 41 7f     .A.");
 	assert_int_equal(bytes_line_count(12, 16), 1);
 	assert_int_equal(bytes_line_count(17, 16), 2);
 	assert_int_equal(bytes_line_count(0, 16), 0);

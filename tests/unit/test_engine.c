@@ -1,0 +1,202 @@
+/* test_engine.c - the engine with real actor processes: blocking calls really
+ * block and are released by the peer's call, stepping one actor moves only
+ * that actor, and no child outlives the engine. Runs lessons/01-echo.lesson
+ * from the repository root, as tests/run.sh does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/engine.h"
+#include "model/lesson.h"
+
+enum { SERVER = 0, CLIENT = 1 };
+
+typedef struct {
+	Lesson *lesson;
+	Engine *engine;
+} Fixture;
+
+static int setup(void **state)
+{
+	static Fixture f;
+	char err[512];
+	f.lesson = lesson_load("lessons/01-echo.lesson", err, sizeof err);
+	if (!f.lesson) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	EngineOptions opt = { .settle_ms = 200 };
+	f.engine = engine_new(f.lesson, &opt);
+	if (!f.engine || engine_start(f.engine, err, sizeof err) < 0)
+		return -1;
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	Fixture *f = *state;
+	engine_free(f->engine);
+	lesson_free(f->lesson);
+	return 0;
+}
+
+/* The last event of a kind from an actor, or NULL. */
+static const Event *last(Engine *e, EventKind kind, int actor)
+{
+	Timeline *t = engine_timeline(e);
+	for (size_t i = timeline_count(t); i-- > 0;) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == kind && ev->actor == actor)
+			return ev;
+	}
+	return NULL;
+}
+
+static void test_accept_blocks_until_connect(void **state)
+{
+	Fixture *f = *state;
+	Engine *e = f->engine;
+	/* socket, bind, listen, accept: all on the server, by hand. */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(engine_step(e, SERVER, NULL), SERVER);
+	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_BLOCKED);
+	assert_int_equal(last(e, EV_CALL, SERVER)->op, OP_ACCEPT);
+	assert_true(last(e, EV_CALL, SERVER)->blocked);
+	/* The client's socket() does not release it... */
+	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_BLOCKED);
+	/* ...its connect() does: accept returns a new descriptor. */
+	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	const Event *ret = last(e, EV_RETURN, SERVER);
+	assert_non_null(ret);
+	assert_int_equal(ret->op, OP_ACCEPT);
+	assert_true(ret->ret > 3);
+	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_READY);
+	assert_int_equal(engine_actor(e, SERVER)->pending.op, OP_RECV);
+}
+
+static void test_scheduler_runs_to_the_end(void **state)
+{
+	Fixture *f = *state;
+	Engine *e = f->engine;
+	int steps = 0;
+	while (!engine_finished(e) && steps < 100) {
+		assert_true(engine_step(e, -1, NULL) >= 0);
+		steps++;
+	}
+	engine_drain(e, 2000);
+	assert_true(engine_succeeded(e));
+	/* The server received the client's 12 bytes, for real. */
+	Timeline *t = engine_timeline(e);
+	int seen = 0;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_RETURN && ev->actor == SERVER && ev->op == OP_RECV && ev->ret == 12) {
+			assert_memory_equal(ev->data, "Hello, world", 12);
+			seen = 1;
+		}
+	}
+	assert_true(seen);
+	assert_int_equal(engine_steps_done(e), steps);
+}
+
+static void test_stepping_one_actor_leaves_the_other(void **state)
+{
+	Fixture *f = *state;
+	Engine *e = f->engine;
+	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_READY);
+	assert_int_equal(engine_actor(e, SERVER)->pending.op, OP_SOCKET);
+	/* The client's connect fails: nobody listens yet. A real ECONNREFUSED. */
+	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	const Event *ret = last(e, EV_RETURN, CLIENT);
+	assert_int_equal(ret->op, OP_CONNECT);
+	assert_int_equal(ret->ret, -1);
+	assert_int_equal(ret->err, ECONNREFUSED);
+}
+
+static int count_children(void)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", getpid(), getpid());
+	FILE *fp = fopen(path, "r");
+	int n = 0, pid;
+	if (!fp)
+		return -1;
+	while (fscanf(fp, "%d", &pid) == 1)
+		n++;
+	fclose(fp);
+	return n;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_restart_leaves_nothing_behind(void **state)
+{
+	Fixture *f = *state;
+	Engine *e = f->engine;
+	char err[256];
+	int fds = count_fds();
+	assert_int_equal(count_children(), 2);
+	for (int i = 0; i < 20; i++) {
+		engine_step(e, -1, NULL);
+		assert_int_equal(engine_restart(e, err, sizeof err), 0);
+	}
+	assert_int_equal(count_fds(), fds);
+	assert_int_equal(count_children(), 2);
+	engine_stop(e);
+	assert_int_equal(count_children(), 0);
+}
+
+static void test_killed_actor_is_reported(void **state)
+{
+	Fixture *f = *state;
+	Engine *e = f->engine;
+	pid_t pid = engine_actor(e, CLIENT)->pid;
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	/* The gate reads EOF: the engine collects the child and says how it died. */
+	engine_drain(e, 10);
+	for (int i = 0; i < 50 && engine_actor(e, CLIENT)->state != ACTOR_DEAD; i++) {
+		struct pollfd p[8];
+		int n = engine_pollfds(e, p, 8);
+		if (poll(p, (nfds_t)n, 100) > 0)
+			engine_handle(e, p, n);
+	}
+	assert_int_equal(engine_actor(e, CLIENT)->state, ACTOR_DEAD);
+	const Event *ev = last(e, EV_EXIT, CLIENT);
+	assert_non_null(ev);
+	assert_true(WIFSIGNALED(ev->status));
+	assert_int_equal(WTERMSIG(ev->status), SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_accept_blocks_until_connect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduler_runs_to_the_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stepping_one_actor_leaves_the_other, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_leaves_nothing_behind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_killed_actor_is_reported, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
