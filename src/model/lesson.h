@@ -66,7 +66,8 @@ typedef struct {
 	int nexamples;
 	char *narration;         /* '>' lines after the step, joined with spaces; NULL if none */
 	LessonQuestion *question;/* '?' line after the step, or NULL */
-	int match;               /* loop/repeat <-> end: index of the partner step */
+	int match;               /* loop/repeat <-> end: index of the partner step;
+	                            break-if-*: the innermost loop/repeat around it; else -1 */
 	char *source;            /* the step's line as written, trimmed */
 } LessonStep;
 
