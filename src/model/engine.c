@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "model/actor.h"
+#include "model/kernel.h"
 #include "model/netns.h"
 #include "model/sched.h"
 
@@ -36,8 +37,9 @@ struct engine {
 	int gate[LESSON_MAX_ACTORS];
 	int n;
 	int steps_done;
-	int netns_tried;
+	Kernel *kernel;
 	char network[160];
+	char kernel_note[256];
 };
 
 static long now_ms(void)
@@ -161,11 +163,27 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	}
 }
 
+/* Put what the kernel did since the last look into the timeline: packets,
+ * then socket states. Called before every record from an actor is taken in,
+ * so a call's packets and state changes come before its return. */
+static void kernel_look(Engine *e)
+{
+	pid_t pids[LESSON_MAX_ACTORS];
+	if (!e->kernel)
+		return;
+	/* An actor still starting holds copies of sockstep's own descriptors
+	 * until it has closed them; its sockets count once it has stopped. */
+	for (int i = 0; i < e->n; i++)
+		pids[i] = e->a[i].state == ACTOR_STARTING ? 0 : e->a[i].pid;
+	kernel_update(e->kernel, e->tl, pids, e->n);
+}
+
 /* Read one record of actor i; EOF or garbage ends the actor. */
 static void read_gate(Engine *e, int i)
 {
 	GateRecord r;
 	int rc = gate_recv(e->gate[i], &r);
+	kernel_look(e);
 	if (rc == 1) {
 		absorb(e, i, &r);
 		return;
@@ -188,8 +206,8 @@ static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
 		long left = end - now_ms();
 		if (left <= 0)
 			return 0;
-		struct pollfd pfd[LESSON_MAX_ACTORS];
-		int n = engine_pollfds(e, pfd, LESSON_MAX_ACTORS);
+		struct pollfd pfd[ENGINE_POLLFDS_MAX];
+		int n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
 		if (n == 0)
 			return done(e, arg);
 		int rc = poll(pfd, (nfds_t)n, (int)left);
@@ -309,6 +327,10 @@ int engine_start(Engine *e, char *err, size_t errlen)
 		snprintf(e->network, sizeof e->network, "host loopback: %s", why);
 	}
 	e->steps_done = 0;
+	e->kernel_note[0] = '\0';
+	if (!e->opt.no_kernel)
+		e->kernel = kernel_open(strncmp(e->network, "private", 7) == 0, e->opt.pcap_path,
+					e->kernel_note, sizeof e->kernel_note);
 	for (int i = 0; i < e->n; i++) {
 		memset(&e->a[i], 0, sizeof e->a[i]);
 		e->a[i].name = e->lesson->actors[i].name;
@@ -345,6 +367,8 @@ void engine_stop(Engine *e)
 		}
 		close_gate(e, i);
 	}
+	kernel_close(e->kernel);
+	e->kernel = NULL;
 }
 
 int engine_restart(Engine *e, char *err, size_t errlen)
@@ -477,12 +501,19 @@ int engine_step(Engine *e, int actor, const char *line)
 	pump(e, ADVANCE_MS, actor_stopped, actor);
 	pump(e, e->opt.settle_ms, none_moving, 0);
 	pump(e, ADVANCE_MS, none_running, 0);
+	kernel_look(e);
 	return actor;
 }
 
 int engine_pollfds(const Engine *e, struct pollfd *pfd, int max)
 {
 	int n = 0;
+	if (e->kernel && kernel_fd(e->kernel) >= 0 && n < max) {
+		pfd[n].fd = kernel_fd(e->kernel);
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		n++;
+	}
 	for (int i = 0; i < e->n && n < max; i++) {
 		if (e->gate[i] < 0)
 			continue;
@@ -500,6 +531,8 @@ int engine_handle(Engine *e, const struct pollfd *pfd, int n)
 	for (int k = 0; k < n; k++) {
 		if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
+		if (e->kernel && pfd[k].fd == kernel_fd(e->kernel))
+			kernel_look(e);
 		for (int i = 0; i < e->n; i++)
 			if (e->gate[i] == pfd[k].fd)
 				read_gate(e, i);
@@ -548,6 +581,16 @@ int engine_succeeded(const Engine *e)
 const char *engine_network(const Engine *e)
 {
 	return e->network;
+}
+
+const char *engine_kernel_note(const Engine *e)
+{
+	return e->kernel_note;
+}
+
+const struct kernel *engine_kernel(const Engine *e)
+{
+	return e->kernel;
 }
 
 int engine_steps_done(const Engine *e)

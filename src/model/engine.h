@@ -39,6 +39,8 @@ typedef struct {
 typedef struct {
 	int no_netns;          /* run on the host's loopback even where a namespace works */
 	int settle_ms;         /* after a step, how long to wait for blocked actors it woke */
+	int no_kernel;         /* no packet capture and no socket table */
+	const char *pcap_path; /* write the capture here (--pcap) */
 } EngineOptions;
 
 typedef struct engine Engine;
@@ -65,7 +67,9 @@ int engine_step(Engine *e, int actor, const char *line);
 /* Which actor "next step" would run, without running it; -1 if none. */
 int engine_next(Engine *e);
 
-/* Descriptors the caller's event loop should watch (POLLIN); returns how many. */
+/* Descriptors the caller's event loop should watch (POLLIN); returns how
+ * many. An array of ENGINE_POLLFDS_MAX always has room for all of them. */
+enum { ENGINE_POLLFDS_MAX = LESSON_MAX_ACTORS + 1 };
 int engine_pollfds(const Engine *e, struct pollfd *pfd, int max);
 
 /* Read whatever is ready on the engine's descriptors (from engine_pollfds,
@@ -92,6 +96,12 @@ int engine_succeeded(const Engine *e);
 
 /* Where the lesson's sockets live: "private network namespace", or why not. */
 const char *engine_network(const Engine *e);
+
+/* What of the kernel's view is missing and why ("" when nothing is). */
+const char *engine_kernel_note(const Engine *e);
+
+/* The kernel's view (packets, sockets), or NULL when there is none. */
+const struct kernel *engine_kernel(const Engine *e);
 
 /* Steps run so far (calls and inputs), for the "step 7/18" counter. */
 int engine_steps_done(const Engine *e);

@@ -17,7 +17,13 @@ typedef enum {
 	EV_PRINT,      /* a line on an actor's console (text) */
 	EV_INPUT,      /* the student (or an example) gave an actor a line (text) */
 	EV_EXIT,       /* an actor process ended (status: a wait status) */
-	EV_NOTE        /* a message from sockstep itself (text), actor may be -1 */
+	EV_NOTE,       /* a message from sockstep itself (text), actor may be -1 */
+	EV_PACKET,     /* a packet seen on the lesson's loopback: data is the frame,
+	                  arg[0] its link type, arg[1]/arg[2] relative seq/ack;
+	                  actor sends it, peer_actor receives it (-1: the kernel) */
+	EV_STATE       /* a socket appeared, changed state or went away: addr/peer,
+	                  state (-1 gone), old_state (-1 new), rq/wq, proto;
+	                  actor owns it (-1: no process holds it) */
 } EventKind;
 
 typedef struct {
@@ -41,6 +47,12 @@ typedef struct {
 	int status;            /* EV_EXIT: wait status */
 	uint64_t call_seq;     /* EV_RETURN: seq of the matching EV_CALL */
 	uint64_t when_ns;      /* monotonic time the event was recorded */
+	int peer_actor;        /* EV_PACKET: the receiver */
+	struct sockaddr_storage peer;  /* EV_STATE: the socket's peer address */
+	uint32_t peerlen;
+	int state, old_state;  /* EV_STATE */
+	int proto, type;       /* EV_STATE: IPPROTO_TCP/UDP (0: AF_UNIX), SOCK_STREAM/DGRAM */
+	uint32_t rq, wq;       /* EV_STATE: queues; for LISTEN, accept queue and backlog */
 } Event;
 
 typedef struct timeline Timeline;

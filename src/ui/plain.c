@@ -8,6 +8,7 @@
 #include "model/lesson.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
+#include "views/kerneltext.h"
 
 enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, MAXSTR = 32 };
 
@@ -72,6 +73,38 @@ static void print_exit(Engine *e, const Event *ev, int w, FILE *out)
 		fprintf(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
 
+static const char *who(Engine *e, int actor)
+{
+	return actor >= 0 ? engine_actor(e, actor)->name : "kernel";
+}
+
+/* Packets and states, indented under the calls that caused them. */
+static void print_kernel(Engine *e, const Event *ev, int w, FILE *out)
+{
+	char text[512];
+	if (ev->kind == EV_PACKET) {
+		kerneltext_packet(ev, text, sizeof text);
+		fprintf(out, "%*s  ~ %s -> %s  %s\n", w, "", who(e, ev->actor), who(e, ev->peer_actor), text);
+	} else {
+		kerneltext_state(ev, text, sizeof text);
+		fprintf(out, "%*s  ~ %s  %s\n", w, "", who(e, ev->actor), text);
+	}
+}
+
+/* Packets and state changes seen while a call ran are printed under that
+ * call's line, which is written when it returns; so they wait here. */
+static size_t held[256];
+static size_t nheld;
+static uint64_t open_call;
+
+static void release(Engine *e, int w, FILE *out)
+{
+	for (size_t k = 0; k < nheld; k++)
+		print_kernel(e, timeline_get(engine_timeline(e), held[k]), w, out);
+	nheld = 0;
+	open_call = 0;
+}
+
 size_t plain_print(Engine *e, size_t from, FILE *out)
 {
 	const Timeline *t = engine_timeline(e);
@@ -79,16 +112,24 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 	char ctext[1024];
 	for (; from < timeline_count(t); from++) {
 		const Event *ev = timeline_get(t, from);
+		if ((ev->kind == EV_PACKET || ev->kind == EV_STATE) && open_call && nheld < 256) {
+			held[nheld++] = from;
+			continue;
+		}
 		const char *name = ev->actor >= 0 ? engine_actor(e, ev->actor)->name : "sockstep";
 		switch (ev->kind) {
 		case EV_CALL:
-			if (!ev->blocked)
+			if (!ev->blocked) {
+				open_call = ev->seq;
 				break;
+			}
 			calltext_call(ev, MAXSTR, ctext, sizeof ctext);
 			fprintf(out, "%-*s  %s ... blocks\n", w, name, ctext);
 			break;
 		case EV_RETURN:
 			print_return(e, ev, w, out);
+			if (ev->call_seq == open_call)
+				release(e, w, out);
 			break;
 		case EV_PRINT:
 			fprintf(out, "%-*s  | %s\n", w, name, ev->text);
@@ -103,8 +144,14 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 		case EV_NOTE:
 			fprintf(out, "%-*s  -- %s\n", w, name, ev->text);
 			break;
+		case EV_PACKET:
+		case EV_STATE:
+			print_kernel(e, ev, w, out);
+			break;
 		}
 	}
+	if (open_call && !timeline_return_of(t, open_call))
+		release(e, w, out);  /* still running: blocked after all; show what we have */
 	fflush(out);
 	return from;
 }
@@ -136,6 +183,8 @@ int plain_run(Engine *e, FILE *out)
 		return 2;
 	}
 	fprintf(out, "# network: %s\n", engine_network(e));
+	if (*engine_kernel_note(e))
+		fprintf(out, "# kernel view: %s\n", engine_kernel_note(e));
 	size_t shown = plain_print(e, 0, out);
 	while (!engine_finished(e)) {
 		if (engine_step(e, -1, NULL) < 0)

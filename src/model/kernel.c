@@ -1,0 +1,343 @@
+/* kernel.c - packets and socket states as timeline events (see kernel.h). */
+#include "model/kernel.h"
+
+#include <dirent.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/actor.h"
+#include "model/capture.h"
+#include "model/packet.h"
+
+enum { MAX_FLOWS = 64, MAX_INODES = 256 };
+
+/* The first sequence number seen in each direction of a TCP connection, so
+ * numbers can be shown relative to it, as Wireshark does. */
+typedef struct {
+	struct sockaddr_storage src, dst;
+	uint32_t isn;
+} Flow;
+
+struct kernel {
+	Capture *cap;
+	int link;
+	int diag;
+	SockList now, before;
+	int *owner, *owner_before;
+	size_t owner_cap;
+	Flow flows[MAX_FLOWS];
+	int nflows;
+	Timeline *t;           /* during kernel_update */
+	int private_ns;        /* everything on this network is the lesson's */
+	Event *pending;        /* state changes being sorted, during report_changes */
+	size_t *npending;
+};
+
+Kernel *kernel_open(int private_ns, const char *pcap_path, char *note, size_t cap)
+{
+	char why[256];
+	Kernel *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->private_ns = private_ns;
+	note[0] = '\0';
+	k->diag = sockdiag_open();
+	k->cap = capture_open("lo", why, sizeof why);
+	if (!k->cap) {
+		snprintf(note, cap, "%s", why);
+	} else {
+		k->link = capture_link(k->cap);
+		if (pcap_path && capture_save(k->cap, pcap_path, why, sizeof why) < 0)
+			snprintf(note, cap, "%s", why);
+	}
+	if (k->diag < 0)
+		snprintf(note + strlen(note), cap - strlen(note), "%sno socket table", note[0] ? "; " : "");
+	return k;
+}
+
+void kernel_close(Kernel *k)
+{
+	if (!k)
+		return;
+	capture_close(k->cap);
+	if (k->diag >= 0)
+		close(k->diag);
+	sockdiag_free(&k->now);
+	sockdiag_free(&k->before);
+	free(k->owner);
+	free(k->owner_before);
+	free(k);
+}
+
+int kernel_fd(const Kernel *k)
+{
+	return k->cap ? capture_fd(k->cap) : -1;
+}
+
+const SockList *kernel_sockets(const Kernel *k)
+{
+	return &k->now;
+}
+
+int kernel_owner(const Kernel *k, size_t i)
+{
+	return i < k->now.n ? k->owner[i] : -1;
+}
+
+static int same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	size_t n = a->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	return memcmp(a, b, n) == 0;
+}
+
+/* Does a socket bound to local receive for address a? Exactly, or as a
+ * wildcard (0.0.0.0 or ::) with the same port. */
+static int serves(const struct sockaddr_storage *local, const struct sockaddr_storage *a)
+{
+	if (same_addr(local, a))
+		return 1;
+	if (local->ss_family != a->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *l = (const void *)local, *x = (const void *)a;
+		return l->sin_addr.s_addr == htonl(INADDR_ANY) && l->sin_port == x->sin_port;
+	}
+	const struct sockaddr_in6 *l = (const void *)local, *x = (const void *)a;
+	return IN6_IS_ADDR_UNSPECIFIED(&l->sin6_addr) && l->sin6_port == x->sin6_port;
+}
+
+/* The actor whose socket has this local address, or -1 (the kernel itself,
+ * answering for a port nobody holds). */
+static int actor_at(const Kernel *k, const struct sockaddr_storage *a)
+{
+	for (size_t i = 0; i < k->now.n; i++)
+		if (k->owner[i] >= 0 && serves(&k->now.v[i].local, a))
+			return k->owner[i];
+	for (size_t i = 0; i < k->before.n; i++)
+		if (k->owner_before[i] >= 0 && serves(&k->before.v[i].local, a))
+			return k->owner_before[i];
+	return -1;
+}
+
+static uint32_t isn_of(Kernel *k, const Packet *p, int from_src)
+{
+	const struct sockaddr_storage *s = from_src ? &p->src : &p->dst;
+	const struct sockaddr_storage *d = from_src ? &p->dst : &p->src;
+	for (int i = 0; i < k->nflows; i++)
+		if (same_addr(&k->flows[i].src, s) && same_addr(&k->flows[i].dst, d))
+			return k->flows[i].isn;
+	if (!from_src)
+		return 0;
+	Flow *f = &k->flows[k->nflows < MAX_FLOWS ? k->nflows++ : MAX_FLOWS - 1];
+	f->src = *s;
+	f->dst = *d;
+	f->isn = p->seq;
+	return p->seq;
+}
+
+static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caplen, size_t len)
+{
+	Kernel *k = ctx;
+	Packet p;
+	(void)ts;
+	Event ev = { .kind = EV_PACKET, .actor = -1, .peer_actor = -1, .step = -1 };
+	ev.arg[0] = k->link;
+	ev.data = (uint8_t *)frame;
+	ev.len = caplen < 4096 ? caplen : 4096;
+	ev.total = len;
+	if (packet_decode(frame, caplen, k->link, &p) == 0) {
+		ev.actor = actor_at(k, &p.src);
+		ev.peer_actor = actor_at(k, &p.dst);
+		if (!k->private_ns && ev.actor < 0 && ev.peer_actor < 0)
+			return;  /* the host's traffic, not the lesson's */
+		if (p.proto == IPPROTO_TCP) {
+			uint32_t isn = isn_of(k, &p, 1);
+			uint32_t peer_isn = isn_of(k, &p, 0);
+			ev.arg[1] = (uint32_t)(p.seq - isn);
+			ev.arg[2] = (p.flags & PKT_ACK) ? (uint32_t)(p.ack - peer_isn) : 0;
+		}
+	} else if (!p.malformed) {
+		return;  /* not IP: nothing a lesson did */
+	}
+	timeline_add(k->t, &ev);
+}
+
+/* inode -> actor, from the symlinks of each actor's descriptors. */
+static int read_inodes(const pid_t *pids, int n, uint32_t *ino, int *who, int max)
+{
+	int count = 0;
+	for (int a = 0; a < n; a++) {
+		char dir[64], path[320], target[64];
+		if (pids[a] <= 0)
+			continue;
+		snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pids[a]);
+		DIR *d = opendir(dir);
+		if (!d)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(d)) && count < max) {
+			if (atoi(de->d_name) == ACTOR_GATE_FD)
+				continue;  /* sockstep's own channel, not the lesson's */
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			ssize_t r = readlink(path, target, sizeof target - 1);
+			if (r <= 0)
+				continue;
+			target[r] = '\0';
+			unsigned long v;
+			if (sscanf(target, "socket:[%lu]", &v) == 1) {
+				ino[count] = (uint32_t)v;
+				who[count++] = a;
+			}
+		}
+		closedir(d);
+	}
+	return count;
+}
+
+static int previous(const Kernel *k, const SockInfo *s)
+{
+	for (size_t i = 0; i < k->before.n; i++)
+		if (sockdiag_same(&k->before.v[i], s))
+			return (int)i;
+	return -1;
+}
+
+static void state_event(Kernel *k, const SockInfo *s, int owner, int state, int old)
+{
+	Event ev = { .kind = EV_STATE, .actor = owner, .step = -1, .state = state, .old_state = old };
+	ev.addr = s->local;
+	ev.addrlen = s->locallen;
+	ev.peer = s->peer;
+	ev.peerlen = s->peerlen;
+	ev.proto = s->proto;
+	ev.type = s->type;
+	ev.rq = s->rqueue;
+	ev.wq = s->wqueue;
+	if (*k->npending < 64)
+		k->pending[(*k->npending)++] = ev;
+}
+
+static int grow_owners(Kernel *k)
+{
+	if (k->now.n <= k->owner_cap)
+		return 0;
+	size_t cap = k->now.n * 2;
+	int *a = realloc(k->owner, cap * sizeof *a);
+	if (!a)
+		return -1;
+	k->owner = a;
+	int *b = realloc(k->owner_before, cap * sizeof *b);
+	if (!b)
+		return -1;
+	k->owner_before = b;
+	k->owner_cap = cap;
+	return 0;
+}
+
+/* The AF_UNIX sockets of sockstep's own gates are not the lesson's. */
+static int ours(const SockInfo *s, const uint32_t *ino, int nino)
+{
+	if (s->family != AF_UNIX)
+		return 1;
+	for (int i = 0; i < nino; i++)
+		if (ino[i] == s->inode)
+			return 1;
+	return 0;
+}
+
+/* Take a new snapshot and work out who owns each socket; the changes are
+ * reported by report_changes, after the packets that caused them. */
+static int snapshot(Kernel *k, const pid_t *pids, int n)
+{
+	uint32_t ino[MAX_INODES];
+	int who[MAX_INODES];
+	if (k->diag < 0)
+		return -1;
+	SockList swap = k->before;
+	k->before = k->now;
+	k->now = swap;
+	int *oswap = k->owner_before;
+	k->owner_before = k->owner;
+	k->owner = oswap;
+	if (sockdiag_snapshot(k->diag, &k->now) < 0 || grow_owners(k) < 0) {
+		k->now.n = 0;
+		return -1;
+	}
+	int nino = read_inodes(pids, n, ino, who, MAX_INODES);
+	size_t keep = 0;
+	for (size_t i = 0; i < k->now.n; i++) {
+		SockInfo *s = &k->now.v[i];
+		int owner = -1;
+		for (int j = 0; j < nino && s->inode; j++)
+			if (ino[j] == s->inode)
+				owner = who[j];
+		int prev = previous(k, s);
+		if (owner < 0 && prev >= 0)
+			owner = k->owner_before[prev];  /* TIME_WAIT: whoever held it last */
+		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
+			continue;
+		k->now.v[keep] = *s;
+		k->owner[keep++] = owner;
+	}
+	k->now.n = keep;
+	return 0;
+}
+
+/* The kernel lists sockets in hash order; report them in a stable one (by
+ * owner, then address) so the same run reads the same every time. */
+static int by_owner_then_address(const void *pa, const void *pb)
+{
+	const Event *a = pa, *b = pb;
+	unsigned oa = (unsigned)a->actor, ob = (unsigned)b->actor;  /* -1 (kernel) last */
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	int c = memcmp(&a->addr, &b->addr, sizeof a->addr);
+	return c ? c : memcmp(&a->peer, &b->peer, sizeof a->peer);
+}
+
+static void report_changes(Kernel *k)
+{
+	Event pending[64];
+	size_t n = 0;
+	k->pending = pending;
+	k->npending = &n;
+	for (size_t i = 0; i < k->now.n; i++) {
+		const SockInfo *s = &k->now.v[i];
+		int prev = previous(k, s);
+		if (prev < 0)
+			state_event(k, s, k->owner[i], s->state, -1);
+		else if (k->before.v[prev].state != s->state ||
+			 (s->state == SOCK_LISTEN && k->before.v[prev].rqueue != s->rqueue))
+			state_event(k, s, k->owner[i], s->state, k->before.v[prev].state);
+	}
+	for (size_t i = 0; i < k->before.n; i++) {
+		size_t j = 0;
+		while (j < k->now.n && !sockdiag_same(&k->now.v[j], &k->before.v[i]))
+			j++;
+		if (j == k->now.n)
+			state_event(k, &k->before.v[i], k->owner_before[i], -1, k->before.v[i].state);
+	}
+	qsort(pending, n, sizeof pending[0], by_owner_then_address);
+	for (size_t i = 0; i < n; i++)
+		timeline_add(k->t, &pending[i]);
+	k->pending = NULL;
+}
+
+void kernel_update(Kernel *k, Timeline *t, const pid_t *pids, int n)
+{
+	k->t = t;
+	/* Sockets first, so each packet can be put to the actor that sent it
+	 * (a client's port is only known once connect() has picked it); then the
+	 * packets; then the state changes, which the packets caused. */
+	int have = snapshot(k, pids, n) == 0;
+	if (k->cap)
+		capture_read(k->cap, on_packet, k);
+	if (have)
+		report_changes(k);
+	k->t = NULL;
+}

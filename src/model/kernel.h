@@ -1,0 +1,39 @@
+/* kernel.h - what the kernel holds between the calls: packets and sockets.
+ *
+ * Model layer. Joins the packet capture (capture.h) and the socket table
+ * (sockdiag.h) and turns what they show into timeline events: EV_PACKET
+ * for each packet on the lesson's loopback, EV_STATE for each socket that
+ * appears, changes state or goes. Which actor a socket belongs to is read
+ * from the kernel too: the socket inodes behind each actor's descriptors. */
+#ifndef SOCKSTEP_KERNEL_H
+#define SOCKSTEP_KERNEL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "model/sockdiag.h"
+#include "model/timeline.h"
+
+typedef struct kernel Kernel;
+
+/* Open the capture and the socket table in the current network namespace.
+ * Outside a private namespace (private_ns 0) only the sockets of the
+ * lesson's actors, and packets to or from them, are reported.
+ * pcap_path, if not NULL, receives every packet. What cannot be had is said
+ * in note (empty when everything works); the rest still works. NULL only
+ * when out of memory. */
+Kernel *kernel_open(int private_ns, const char *pcap_path, char *note, size_t cap);
+void kernel_close(Kernel *k);
+
+/* The capture's descriptor for the caller's poll set, or -1. */
+int kernel_fd(const Kernel *k);
+
+/* Add to t every packet seen and every socket change since the last call.
+ * pids[i] is actor i's process (0 once it is gone). */
+void kernel_update(Kernel *k, Timeline *t, const pid_t *pids, int n);
+
+/* The sockets as last seen, and which actor owns each (-1: none). */
+const SockList *kernel_sockets(const Kernel *k);
+int kernel_owner(const Kernel *k, size_t i);
+
+#endif
