@@ -12,7 +12,7 @@
 #include "model/capture.h"
 #include "model/packet.h"
 
-enum { MAX_FLOWS = 64, MAX_INODES = 256 };
+enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128 };
 
 /* The first sequence number seen in each direction of a TCP connection, so
  * numbers can be shown relative to it, as Wireshark does. */
@@ -32,6 +32,8 @@ struct kernel {
 	int nflows;
 	Timeline *t;           /* during kernel_update */
 	int private_ns;        /* everything on this network is the lesson's */
+	struct { struct sockaddr_storage local; int owner; } known[MAX_KNOWN];
+	int nknown;
 	Event *pending;        /* state changes being sorted, during report_changes */
 	size_t *npending;
 };
@@ -118,10 +120,28 @@ static int actor_at(const Kernel *k, const struct sockaddr_storage *a)
 	for (size_t i = 0; i < k->now.n; i++)
 		if (k->owner[i] >= 0 && serves(&k->now.v[i].local, a))
 			return k->owner[i];
-	for (size_t i = 0; i < k->before.n; i++)
-		if (k->owner_before[i] >= 0 && serves(&k->before.v[i].local, a))
-			return k->owner_before[i];
+	for (int i = 0; i < k->nknown; i++)
+		if (serves(&k->known[i].local, a))
+			return k->known[i].owner;
 	return -1;
+}
+
+/* Remember who held each address, so that a packet read after its socket
+ * has gone (the last FIN of a close) is still put to the right actor. */
+static void learn(Kernel *k, const SockInfo *s, int owner)
+{
+	if (owner < 0 || s->family == AF_UNIX)
+		return;
+	for (int i = 0; i < k->nknown; i++) {
+		if (same_addr(&k->known[i].local, &s->local)) {
+			k->known[i].owner = owner;
+			return;
+		}
+	}
+	if (k->nknown < MAX_KNOWN) {
+		k->known[k->nknown].local = s->local;
+		k->known[k->nknown++].owner = owner;
+	}
 }
 
 static uint32_t isn_of(Kernel *k, const Packet *p, int from_src)
@@ -281,6 +301,7 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 			owner = k->owner_before[prev];  /* TIME_WAIT: whoever held it last */
 		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
 			continue;
+		learn(k, s, owner);
 		k->now.v[keep] = *s;
 		k->owner[keep++] = owner;
 	}
