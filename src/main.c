@@ -28,6 +28,7 @@ static void usage(FILE *out)
 	      "  -t, --theme NAME   colours: default, or contrast (for projectors)\n"
 	      "      --no-color     no colours (also when NO_COLOR is set)\n"
 	      "      --no-netns     use the host's loopback, not a private network namespace\n"
+	      "      --pcap FILE    write the packets of the run to FILE (pcap, for Wireshark)\n"
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
 	      "\n"
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 		{ "theme", required_argument, NULL, 't' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "no-netns", no_argument, NULL, 'N' },
+		{ "pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
 		case 't': to.theme = optarg; break;
 		case 'C': to.no_color = 1; break;
 		case 'N': eo.no_netns = 1; break;
+		case 'P': eo.pcap_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sockstep %s\n", SOCKSTEP_VERSION); return 0;
 		default: usage(stderr); return 2;

@@ -100,7 +100,11 @@ static uint8_t *data_bytes(Actor *a, const LessonData *d, size_t *len)
 	return out;
 }
 
-/* Wait for go; answer probes ("would your call block now?") meanwhile. */
+/* Wait for go; answer probes ("would your call block now?") meanwhile.
+ * A sleep always "would block": time has to pass, as for a real sleeper,
+ * so the scheduler runs every other actor that can move first. */
+enum { EVENTS_SLEEP = -1 };
+
 static void wait_go(Actor *a, int fd, short events)
 {
 	for (;;) {
@@ -113,7 +117,7 @@ static void wait_go(Actor *a, int fd, short events)
 			continue;
 		GateRecord r = { .kind = GATE_PROBE, .fd = fd };
 		struct pollfd p = { .fd = fd, .events = events };
-		r.ret = events && fd >= 0 && poll(&p, 1, 0) == 0;
+		r.ret = events == EVENTS_SLEEP || (events > 0 && fd >= 0 && poll(&p, 1, 0) == 0);
 		if (gate_send(a->gate, &r) < 0)
 			die();
 	}
@@ -194,7 +198,7 @@ static void run_call(Actor *a, int idx, const LessonStep *s)
 	memset(&r, 0, offsetof(GateRecord, data));
 	r.op = (uint8_t)s->op;
 	r.step = (uint16_t)idx;
-	int si = s->op == OP_SOCKET ? -1 : sock_index(a, s->on);
+	int si = s->op == OP_SOCKET || s->op == OP_SLEEP ? -1 : sock_index(a, s->on);
 	int fd = si >= 0 ? a->socks[si].fd : -1;
 	int family = si >= 0 ? a->socks[si].family : s->family;
 	r.fd = fd;
@@ -245,6 +249,10 @@ static void run_call(Actor *a, int idx, const LessonStep *s)
 		r.arg[0] = s->level;
 		r.arg[1] = s->optname;
 		r.arg[2] = s->n;
+		break;
+	case OP_SLEEP:
+		r.arg[0] = s->n;
+		events = EVENTS_SLEEP;
 		break;
 	default:
 		break;
@@ -300,6 +308,11 @@ static void run_call(Actor *a, int idx, const LessonStep *s)
 			ret = setsockopt(fd, s->level, s->optname, &v, sizeof v);
 		}
 		break;
+	case OP_SLEEP: {
+		struct timespec ts = { .tv_sec = s->n / 1000, .tv_nsec = (s->n % 1000) * 1000000L };
+		ret = nanosleep(&ts, NULL);
+		break;
+	}
 	default:
 		break;
 	}

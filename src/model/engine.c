@@ -423,6 +423,28 @@ static int all_exited(Engine *e, int unused)
 	return 1;
 }
 
+/* Has an actor that was blocked (bit i of mask) moved on? */
+static int one_woke(Engine *e, int mask)
+{
+	for (int i = 0; i < e->n; i++)
+		if ((mask & (1 << i)) && e->a[i].state != ACTOR_BLOCKED)
+			return 1;
+	return 0;
+}
+
+int engine_wait(Engine *e, int ms)
+{
+	int mask = 0;
+	for (int i = 0; i < e->n; i++)
+		if (e->a[i].state == ACTOR_BLOCKED)
+			mask |= 1 << i;
+	if (!mask || !pump(e, ms, one_woke, mask))
+		return 0;
+	pump(e, ADVANCE_MS, none_running, 0);
+	kernel_look(e);
+	return 1;
+}
+
 int engine_drain(Engine *e, int ms)
 {
 	return pump(e, ms, all_exited, 0);
@@ -473,8 +495,10 @@ static int let_go(Engine *e, int i)
 		return 0;
 	/* Expected to return at once; if it does not, it is blocking after all
 	 * (a connect to a full accept queue, say). */
-	if (!pump(e, QUICK_MS, actor_returned, i))
+	if (!pump(e, QUICK_MS, actor_returned, i)) {
 		a->state = ACTOR_BLOCKED;
+		timeline_set_blocked(e->tl, a->call_seq);
+	}
 	return 0;
 }
 

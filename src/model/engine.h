@@ -64,6 +64,11 @@ void engine_stop(Engine *e);
  * Returns the actor stepped, or -1 when none can run. */
 int engine_step(Engine *e, int actor, const char *line);
 
+/* When nothing can be stepped but an actor is blocked in a call, wait up
+ * to ms for one to return by itself (a SYN retransmitted, a timeout). Returns
+ * 1 when one did (it is then at its next stop), 0 when none did. */
+int engine_wait(Engine *e, int ms);
+
 /* Which actor "next step" would run, without running it; -1 if none. */
 int engine_next(Engine *e);
 

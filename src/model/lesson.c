@@ -29,7 +29,8 @@ enum {
 	MAX_NAME = 32,           /* actor and socket names fit the views' columns */
 	MAX_RECV = 1048576,
 	MAX_BACKLOG = 4096,
-	MAX_REPEAT = 1000000
+	MAX_REPEAT = 1000000,
+	MAX_SLEEP_MS = 60000
 };
 
 static const char *const op_names[OP_COUNT_] = {
@@ -37,7 +38,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_ACCEPT] = "accept", [OP_CONNECT] = "connect", [OP_SEND] = "send",
 	[OP_SENDALL] = "sendall", [OP_RECV] = "recv", [OP_SENDTO] = "sendto",
 	[OP_RECVFROM] = "recvfrom", [OP_SHUTDOWN] = "shutdown", [OP_CLOSE] = "close",
-	[OP_SETSOCKOPT] = "setsockopt", [OP_PRINT] = "print", [OP_INPUT] = "input",
+	[OP_SETSOCKOPT] = "setsockopt", [OP_SLEEP] = "sleep", [OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
 };
@@ -719,6 +720,10 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 	}
 	case OP_SETSOCKOPT:
 		return parse_setsockopt(p, st, n);
+	case OP_SLEEP:
+		if (n < 2 || parse_num(&t[1], 1, MAX_SLEEP_MS, &st->n) < 0)
+			return fail(p, n < 2 ? st->col : t[1].col, "sleep: milliseconds must be 1..%d", MAX_SLEEP_MS);
+		return expect_end(p, 2, n);
 	case OP_PRINT:
 		if (n < 2 || !t[1].quoted)
 			return fail(p, n < 2 ? st->col : t[1].col, "print: expected a \"quoted string\"");
@@ -758,7 +763,7 @@ static int parse_args(Parser *p, LessonStep *st, int n)
  * them; n shrinks to the tokens left. */
 static int take_modifiers(Parser *p, LessonOp op, int *n, const Tok **on, const Tok **as)
 {
-	int want_on = lesson_op_is_call(op) && op != OP_SOCKET;
+	int want_on = lesson_op_is_call(op) && op != OP_SOCKET && op != OP_SLEEP;
 	int want_as = op == OP_SOCKET || op == OP_ACCEPT;
 	*on = *as = NULL;
 	while (*n >= 2) {
@@ -918,7 +923,7 @@ static int parse_step(Parser *p)
 	p->addr_col = 0;
 	if (parse_args(p, st, n) < 0)
 		return -1;
-	if (!lesson_op_is_call(st->op) || st->op == OP_SOCKET)
+	if (!lesson_op_is_call(st->op) || st->op == OP_SOCKET || st->op == OP_SLEEP)
 		return st->op == OP_SOCKET ? define_sock(p, st, as, st->family) : 0;
 	int sock = resolve_sock(p, st, on);
 	if (sock < 0)
@@ -1386,7 +1391,7 @@ const char *lesson_op_name(LessonOp op)
 
 int lesson_op_is_call(LessonOp op)
 {
-	return op >= OP_SOCKET && op <= OP_SETSOCKOPT;
+	return op >= OP_SOCKET && op <= OP_SLEEP;
 }
 
 int lesson_actor_index(const Lesson *l, const char *name)

@@ -14,6 +14,7 @@ typedef enum {
 	OP_SOCKET, OP_BIND, OP_LISTEN, OP_ACCEPT, OP_CONNECT,
 	OP_SEND, OP_SENDALL, OP_RECV, OP_SENDTO, OP_RECVFROM,
 	OP_SHUTDOWN, OP_CLOSE, OP_SETSOCKOPT,
+	OP_SLEEP,           /* nanosleep(n ms): a real call that uses no socket */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */
@@ -56,7 +57,8 @@ typedef struct {
 	char *host;              /* bind/connect/sendto: address text, or a path for AF_UNIX */
 	int port;                /* -1 when the address has none */
 	int to_peer;             /* sendto/connect "$peer": the last peer seen */
-	long n;                  /* listen backlog, recv size, repeat count, shutdown how, sockopt value */
+	long n;                  /* listen backlog, recv size, repeat count, shutdown how, sockopt value,
+	                            sleep milliseconds */
 	int level, optname;      /* setsockopt */
 	LessonData data;         /* send, sendall, sendto, print, break-if-input */
 	char *on;                /* "on NAME": the socket used; NULL = the actor's current one */

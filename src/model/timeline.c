@@ -100,3 +100,13 @@ const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 	}
 	return NULL;
 }
+
+void timeline_set_blocked(Timeline *t, uint64_t call_seq)
+{
+	for (size_t i = t->n; i-- > 0;) {
+		if (t->ev[i].seq == call_seq) {
+			t->ev[i].blocked = 1;
+			return;
+		}
+	}
+}

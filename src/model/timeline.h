@@ -68,6 +68,10 @@ const Event *timeline_add(Timeline *t, const Event *ev);
 size_t timeline_count(const Timeline *t);
 const Event *timeline_get(const Timeline *t, size_t i);
 
+/* Mark the EV_CALL with this seq as blocked: it was expected to return at
+ * once and did not (a connect whose SYN the full accept queue dropped). */
+void timeline_set_blocked(Timeline *t, uint64_t call_seq);
+
 /* The EV_RETURN that ends the call with this seq, or NULL while it runs. */
 const Event *timeline_return_of(const Timeline *t, uint64_t call_seq);
 

@@ -10,7 +10,7 @@
 #include "views/calltext.h"
 #include "views/kerneltext.h"
 
-enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, MAXSTR = 32 };
+enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, MAXSTR = 32, STUCK_MS = 10000 };
 
 static int name_width(Engine *e)
 {
@@ -186,8 +186,10 @@ int plain_run(Engine *e, FILE *out)
 	if (*engine_kernel_note(e))
 		fprintf(out, "# kernel view: %s\n", engine_kernel_note(e));
 	size_t shown = plain_print(e, 0, out);
-	while (!engine_finished(e)) {
-		if (engine_step(e, -1, NULL) < 0)
+	/* Step while anything can move; when nothing can, give a blocked call
+	 * time to return by itself (a SYN retransmitted after a full queue). */
+	for (;;) {
+		if (engine_step(e, -1, NULL) < 0 && !engine_wait(e, STUCK_MS))
 			break;
 		shown = plain_print(e, shown, out);
 	}

@@ -120,6 +120,9 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	case OP_SHUTDOWN:
 		snprintf(buf, cap, "shutdown(%d, %s)", ev->fd, how_name(ev->arg[0]));
 		break;
+	case OP_SLEEP:
+		snprintf(buf, cap, "sleep(%lld ms)", (long long)ev->arg[0]);
+		break;
 	case OP_SETSOCKOPT:
 		snprintf(buf, cap, "setsockopt(%d, %s, %s, %lld)", ev->fd, level_name(ev->arg[0]),
 			 option_name(ev->arg[0], ev->arg[1]), (long long)ev->arg[2]);
