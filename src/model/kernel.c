@@ -19,6 +19,7 @@ enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128 };
 typedef struct {
 	struct sockaddr_storage src, dst;
 	uint32_t isn;
+	int wscale;            /* from this side's SYN; -1 when it sent none */
 } Flow;
 
 struct kernel {
@@ -144,20 +145,23 @@ static void learn(Kernel *k, const SockInfo *s, int owner)
 	}
 }
 
-static uint32_t isn_of(Kernel *k, const Packet *p, int from_src)
+/* The flow of one direction of p (from_src: src to dst), made on first
+ * sight when it is the sender's; NULL for an unseen receiving side. */
+static Flow *flow_of(Kernel *k, const Packet *p, int from_src)
 {
 	const struct sockaddr_storage *s = from_src ? &p->src : &p->dst;
 	const struct sockaddr_storage *d = from_src ? &p->dst : &p->src;
 	for (int i = 0; i < k->nflows; i++)
 		if (same_addr(&k->flows[i].src, s) && same_addr(&k->flows[i].dst, d))
-			return k->flows[i].isn;
+			return &k->flows[i];
 	if (!from_src)
-		return 0;
+		return NULL;
 	Flow *f = &k->flows[k->nflows < MAX_FLOWS ? k->nflows++ : MAX_FLOWS - 1];
 	f->src = *s;
 	f->dst = *d;
 	f->isn = p->seq;
-	return p->seq;
+	f->wscale = (p->flags & PKT_SYN) ? p->wscale : -1;
+	return f;
 }
 
 static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caplen, size_t len)
@@ -176,10 +180,13 @@ static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caple
 		if (!k->private_ns && ev.actor < 0 && ev.peer_actor < 0)
 			return;  /* the host's traffic, not the lesson's */
 		if (p.proto == IPPROTO_TCP) {
-			uint32_t isn = isn_of(k, &p, 1);
-			uint32_t peer_isn = isn_of(k, &p, 0);
-			ev.arg[1] = (uint32_t)(p.seq - isn);
-			ev.arg[2] = (p.flags & PKT_ACK) ? (uint32_t)(p.ack - peer_isn) : 0;
+			Flow *mine = flow_of(k, &p, 1), *theirs = flow_of(k, &p, 0);
+			ev.arg[1] = (uint32_t)(p.seq - mine->isn);
+			ev.arg[2] = (p.flags & PKT_ACK) && theirs ? (uint32_t)(p.ack - theirs->isn) : 0;
+			/* Window scaling holds only when both SYNs offered it, and
+			 * never applies to the SYNs themselves (RFC 7323). */
+			int scaled = !(p.flags & PKT_SYN) && theirs && mine->wscale >= 0 && theirs->wscale >= 0;
+			ev.window = scaled ? (uint32_t)p.window << mine->wscale : p.window;
 		}
 	} else if (!p.malformed) {
 		return;  /* not IP: nothing a lesson did */

@@ -53,6 +53,7 @@ typedef struct {
 	int state, old_state;  /* EV_STATE */
 	int proto, type;       /* EV_STATE: IPPROTO_TCP/UDP (0: AF_UNIX), SOCK_STREAM/DGRAM */
 	uint32_t rq, wq;       /* EV_STATE: queues; for LISTEN, accept queue and backlog */
+	uint32_t window;       /* EV_PACKET: TCP window in bytes, scaled as the peers agreed */
 } Event;
 
 typedef struct timeline Timeline;

@@ -33,7 +33,7 @@ void kerneltext_packet(const Event *ev, char *buf, size_t cap)
 	if (n > 0 && (size_t)n < cap && (p.flags & PKT_ACK))
 		n += snprintf(buf + n, cap - (size_t)n, " ack=%lld", (long long)ev->arg[2]);
 	if (n > 0 && (size_t)n < cap)
-		snprintf(buf + n, cap - (size_t)n, " win=%u len=%zu", p.window, p.wire_payload);
+		snprintf(buf + n, cap - (size_t)n, " win=%u len=%zu", ev->window, p.wire_payload);
 }
 
 void kerneltext_state(const Event *ev, char *buf, size_t cap)
