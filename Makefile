@@ -35,7 +35,8 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc \
              -DSOCKSTEP_VERSION='"$(VERSION)"' -DSOCKSTEP_DATADIR='"$(DATADIR)"'
 
-BUILD    := build
+# Sanitizer builds keep their objects apart, so switching never mixes them.
+BUILD    := build$(if $(filter 1,$(SAN)),-san)
 MODEL_SRC := $(wildcard src/model/*.c)
 VIEW_SRC  := $(wildcard src/views/*.c)
 UI_SRC    := $(wildcard src/ui/*.c)
@@ -46,12 +47,21 @@ APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check deps install uninstall clean unit bench fuzz
+.PHONY: all run check deps install uninstall clean unit bench fuzz FORCE
 
 all: sockstep
 
-sockstep: $(LIB_OBJ) $(APP_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(PCAP_LIBS)
+sockstep: $(LIB_OBJ) $(APP_OBJ) build/flavour
+	$(CC) $(LDFLAGS) -o $@ $(LIB_OBJ) $(APP_OBJ) $(CURSES_LIBS) $(PCAP_LIBS)
+
+# Which build ./sockstep is (sanitized or not): rewritten only when it
+# changes, so switching SAN=1 on or off relinks.
+FLAVOUR := $(if $(filter 1,$(SAN)),san,plain)
+build/flavour: FORCE
+	@mkdir -p build
+	@[ "$$(cat $@ 2>/dev/null)" = "$(FLAVOUR)" ] || echo $(FLAVOUR) > $@
+
+FORCE:
 
 # The curses backend is the only code that sees curses' headers and flags.
 $(BUILD)/src/ui/curses.o: ALL_CFLAGS += $(CURSES_CFLAGS)
@@ -85,7 +95,7 @@ unit: $(UNIT_BIN)
 check:
 	@sh .ci/deps check
 	@$(MAKE) --no-print-directory sockstep unit
-	@sh tests/run.sh
+	@BUILD=$(BUILD) sh tests/run.sh
 
 bench: sockstep
 	@sh bench/run.sh
@@ -101,6 +111,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(BUILD) sockstep
+	rm -rf build build-san sockstep
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -19,7 +19,7 @@ count() {  # suite name, then its output in $log
 	echo "$1: $p passed, $f failed"
 }
 
-for t in build/tests/test_*; do
+for t in "${BUILD:-build}"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	if ! CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1; then
