@@ -1,0 +1,674 @@
+/* tui.c - the interactive screen: controller and event loop (see tui.h).
+ *
+ * Application layer. One poll() waits on the terminal, the actors' gates and
+ * a self-pipe that the signal handlers write to; it has a timeout only while
+ * an arrow is moving or autoplay is on, so an idle sockstep uses no CPU.
+ * Keys become engine actions here and nowhere else; the views only read the
+ * engine, and the backend only draws. Signal handlers set flags and wake
+ * the loop (fatal ones restore the terminal and re-raise); the terminal is
+ * also restored from atexit, once, whichever way sockstep leaves. */
+#include "tui.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/ui.h"
+#include "views/flow.h"
+#include "views/frame.h"
+#include "views/narration.h"
+#include "views/screen.h"
+#include "views/theme.h"
+
+/* An arrow crosses in ANIM_FRAMES frames of ANIM_MS: about a quarter second. */
+enum { ANIM_FRAMES = 8, ANIM_MS = 35, EDIT_MAX = 512 };
+
+/* Autoplay delay between steps at each speed, slowest first. */
+static const int autoplay_ms[] = { 3000, 2000, 1200, 700, 400, 150 };
+enum { SPEEDS = (int)(sizeof autoplay_ms / sizeof autoplay_ms[0]) };
+
+/* What a key handler did, for the loop to act on (htop style). */
+typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT } Action;
+
+typedef struct {
+	Engine *e;
+	const Ui *ui;
+	Frame *frame;
+	ScreenState s;
+	char edit[EDIT_MAX];
+	size_t edit_len;
+	char status[1024];
+	int status_keep;        /* the status message survives one more key */
+	int exit_status;
+	int dirty;              /* the screen needs drawing */
+	int model_dirty;        /* the engine changed: ask who runs next, look for arrows */
+	size_t seen;            /* timeline events already looked at for arrows */
+	long next_anim, next_auto;
+} Tui;
+
+static volatile sig_atomic_t got_int, got_term, got_hup, got_chld, got_winch;
+static int wake[2] = { -1, -1 };
+static const Ui *live_ui;   /* what the atexit and fatal-signal paths restore */
+
+static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH };
+static const int fatal_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+enum { NQUIT = sizeof quit_signals / sizeof quit_signals[0], NFATAL = sizeof fatal_signals / sizeof fatal_signals[0] };
+static struct sigaction old_quit[NQUIT], old_fatal[NFATAL];
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	switch (sig) {
+	case SIGINT: got_int = 1; break;
+	case SIGTERM: got_term = 1; break;
+	case SIGHUP: got_hup = 1; break;
+	case SIGCHLD: got_chld = 1; break;
+	case SIGWINCH: got_winch = 1; break;
+	default: break;
+	}
+	if (wake[1] >= 0) {
+		ssize_t w = write(wake[1], "s", 1);
+		(void)w;   /* a full pipe already holds a wake-up */
+	}
+	errno = saved;
+}
+
+/* A crash: give the terminal back, then die of the same signal (core and
+ * all). The actors die with us through PR_SET_PDEATHSIG. */
+static void on_fatal(int sig)
+{
+	if (live_ui)
+		live_ui->panic();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void restore_at_exit(void)
+{
+	if (live_ui)
+		live_ui->end();
+}
+
+static int signals_start(void)
+{
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	for (int i = 0; i < NQUIT; i++)
+		sigaction(quit_signals[i], &sa, &old_quit[i]);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = 0;
+	for (int i = 0; i < NFATAL; i++)
+		sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+	return 0;
+}
+
+static void signals_stop(void)
+{
+	for (int i = 0; i < NQUIT; i++)
+		sigaction(quit_signals[i], &old_quit[i], NULL);
+	for (int i = 0; i < NFATAL; i++)
+		sigaction(fatal_signals[i], &old_fatal[i], NULL);
+	for (int i = 0; i < 2; i++) {
+		if (wake[i] >= 0)
+			close(wake[i]);
+		wake[i] = -1;
+	}
+}
+
+static void drain_wake(void)
+{
+	char buf[64];
+	while (read(wake[0], buf, sizeof buf) > 0)
+		;
+}
+
+/* Act on the flags the handlers set. Returns 1 when sockstep should quit. */
+static int take_signals(Tui *t)
+{
+	if (got_chld) {
+		got_chld = 0;
+		engine_reap(t->e);
+		t->model_dirty = t->dirty = 1;
+	}
+	if (got_winch) {
+		got_winch = 0;
+		t->ui->resize();
+		t->dirty = 1;
+	}
+	if (got_int || got_term || got_hup) {
+		t->exit_status = got_hup ? 129 : got_term ? 143 : 130;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- status and model --------------------------------------------------- */
+
+static void say(Tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(Tui *t, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof t->status, fmt, ap);
+	va_end(ap);
+	t->s.status = t->status;
+	t->s.status_error = error;
+	t->status_keep = 1;
+	t->dirty = 1;
+}
+
+static void unsay(Tui *t)
+{
+	if (t->status_keep) {
+		t->status_keep = 0;
+		return;
+	}
+	t->s.status = NULL;
+}
+
+/* The engine changed: who runs next, and is there an arrow to animate? */
+static void refresh_model(Tui *t)
+{
+	t->model_dirty = 0;
+	t->dirty = 1;
+	t->s.next = engine_finished(t->e) ? -1 : engine_next(t->e);
+	uint64_t seq = flow_arrow_since(t->e, t->seen);
+	t->seen = timeline_count(engine_timeline(t->e));
+	if (seq) {
+		t->s.anim_seq = seq;
+		t->s.anim_pos = 0;
+		t->s.anim_len = ANIM_FRAMES;
+		t->next_anim = now_ms() + ANIM_MS;
+	}
+	if (t->s.autoplay && engine_finished(t->e)) {
+		/* The status line now says the lesson is over, not the speed. */
+		t->s.autoplay = 0;
+		t->s.status = NULL;
+	}
+	/* Whatever the editor was typing for, it cannot take a line any more. */
+	if (t->s.editing && engine_actor(t->e, t->s.edit_actor)->state != ACTOR_INPUT)
+		t->s.editing = 0;
+}
+
+static void render(Tui *t)
+{
+	int w, h;
+	t->ui->size(&w, &h);
+	if ((w != t->frame->w || h != t->frame->h) && frame_resize(t->frame, w, h) < 0)
+		return;
+	int max = screen_byte_scroll_max(t->e, w, h);
+	if (t->s.byte_scroll > max)
+		t->s.byte_scroll = max;
+	max = screen_help_scroll_max(w, h);
+	if (t->s.help_scroll > max)
+		t->s.help_scroll = max;
+	screen_render(t->e, &t->s, t->frame);
+	t->ui->draw(t->frame);
+	t->dirty = 0;
+}
+
+/* ---- stepping ------------------------------------------------------------ */
+
+static void open_editor(Tui *t, int actor)
+{
+	t->s.editing = 1;
+	t->s.edit_actor = actor;
+	t->edit_len = 0;
+	t->edit[0] = '\0';
+	t->s.edit_text = t->edit;
+}
+
+/* Why actor a cannot be stepped, as a status message. */
+static void cannot_step(Tui *t, int a)
+{
+	char state[128];
+	const EngineActor *ea = engine_actor(t->e, a);
+	flow_actor_state(t->e, a, state, sizeof state);
+	if (ea->state == ACTOR_BLOCKED)
+		say(t, 0, "%s is %s: step another actor to wake it", ea->name, state);
+	else
+		say(t, 0, "%s is %s: nothing to step", ea->name, state);
+}
+
+/* Step actor a (-1: whoever the scheduler picks). By hand, an input step
+ * opens the line editor instead. */
+static Action step(Tui *t, int a)
+{
+	if (engine_finished(t->e)) {
+		say(t, 0, "lesson finished: r restart, q quit");
+		return ACT_REDRAW;
+	}
+	if (a < 0)
+		a = engine_next(t->e);
+	if (a < 0) {
+		say(t, 0, "no actor can run yet: waiting for a call to return");
+		return ACT_REDRAW;
+	}
+	const EngineActor *ea = engine_actor(t->e, a);
+	if (ea->state == ACTOR_INPUT) {
+		open_editor(t, a);
+		return ACT_REDRAW;
+	}
+	if (ea->state != ACTOR_READY) {
+		cannot_step(t, a);
+		return ACT_REDRAW;
+	}
+	if (engine_step(t->e, a, NULL) < 0)
+		say(t, 1, "could not step %s", ea->name);
+	t->model_dirty = 1;
+	return ACT_REDRAW;
+}
+
+static void autoplay_step(Tui *t)
+{
+	if (engine_finished(t->e)) {
+		t->s.autoplay = 0;
+		t->dirty = 1;
+		return;
+	}
+	/* The same rule as "next step"; an input step takes the lesson's example. */
+	if (engine_step(t->e, -1, NULL) >= 0)
+		t->model_dirty = 1;
+}
+
+static void restart(Tui *t)
+{
+	char err[256];
+	t->s.editing = 0;
+	t->s.byte_scroll = 0;
+	t->s.anim_seq = 0;
+	t->seen = 0;
+	if (engine_restart(t->e, err, sizeof err) < 0)
+		say(t, 1, "restart failed: %s", err);
+	else
+		say(t, 0, "restarted: space runs the first call");
+	t->model_dirty = 1;
+	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static size_t utf8_encode(int cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static Action edit_key(Tui *t, int key)
+{
+	switch (key) {
+	case 27:
+		t->s.editing = 0;
+		say(t, 0, "input cancelled");
+		return ACT_REDRAW;
+	case '\r':
+	case '\n':
+	case UI_KEY_ENTER: {
+		int a = t->s.edit_actor;
+		t->s.editing = 0;
+		if (engine_actor(t->e, a)->state != ACTOR_INPUT || engine_step(t->e, a, t->edit) < 0)
+			say(t, 1, "%s no longer waits for input", engine_actor(t->e, a)->name);
+		t->model_dirty = 1;
+		return ACT_REDRAW;
+	}
+	case UI_KEY_BACKSPACE:
+	case 127:
+	case 8:
+		while (t->edit_len > 0 && (t->edit[--t->edit_len] & 0xc0) == 0x80)
+			;
+		t->edit[t->edit_len] = '\0';
+		return ACT_REDRAW;
+	case 21:   /* Ctrl-U: erase the line, as in a shell */
+		t->edit_len = 0;
+		t->edit[0] = '\0';
+		return ACT_REDRAW;
+	default:
+		break;
+	}
+	if (key < 0x20 || key == 127 || key >= 0x110000 || (key >= 0x80 && key < 0xa0))
+		return ACT_NONE;
+	char buf[4];
+	size_t n = utf8_encode(key, buf);
+	if (t->edit_len + n >= sizeof t->edit)
+		return ACT_NONE;
+	memcpy(t->edit + t->edit_len, buf, n);
+	t->edit_len += n;
+	t->edit[t->edit_len] = '\0';
+	return ACT_REDRAW;
+}
+
+static Action help_key(Tui *t, int key)
+{
+	switch (key) {
+	case '?':
+	case 27:
+	case 'h':
+	case ' ':
+	case '\r':
+		t->s.help = 0;
+		return ACT_REDRAW;
+	case 'q':
+	case 'Q':
+		return ACT_QUIT;
+	case UI_KEY_UP:
+		t->s.help_scroll -= t->s.help_scroll > 0;
+		return ACT_REDRAW;
+	case UI_KEY_DOWN:
+	case 'j':
+		t->s.help_scroll++;
+		return ACT_REDRAW;
+	case UI_KEY_PGUP:
+		t->s.help_scroll = 0;
+		return ACT_REDRAW;
+	case UI_KEY_PGDN:
+		t->s.help_scroll += 10;
+		return ACT_REDRAW;
+	default:
+		return ACT_NONE;
+	}
+}
+
+static Action scroll_bytes(Tui *t, int by)
+{
+	int w, h;
+	t->ui->size(&w, &h);
+	int max = screen_byte_scroll_max(t->e, w, h);
+	t->s.byte_scroll += by;
+	if (t->s.byte_scroll > max)
+		t->s.byte_scroll = max;
+	if (t->s.byte_scroll < 0)
+		t->s.byte_scroll = 0;
+	return ACT_REDRAW;
+}
+
+static Action pick(Tui *t, int by)
+{
+	int n = engine_actor_count(t->e);
+	t->s.selected = ((t->s.selected + by) % n + n) % n;
+	say(t, 0, "picked %s: enter steps only %s", engine_actor(t->e, t->s.selected)->name,
+	    engine_actor(t->e, t->s.selected)->name);
+	return ACT_REDRAW;
+}
+
+static Action speed(Tui *t, int by)
+{
+	int s = t->s.speed + by;
+	t->s.speed = s < 1 ? 1 : s > SPEEDS ? SPEEDS : s;
+	say(t, 0, "autoplay speed %d of %d: a step every %.1f s", t->s.speed, SPEEDS,
+	    autoplay_ms[t->s.speed - 1] / 1000.0);
+	return ACT_REDRAW;
+}
+
+static Action on_key(Tui *t, int key)
+{
+	int w, h;
+	t->ui->size(&w, &h);
+	if (key == 3)   /* Ctrl-C: raw mode delivers it as a key */
+		return (t->exit_status = 130), ACT_QUIT;
+	/* The backend has already taken the new size (it queues this key
+	 * itself when it does): asking it to resize again would queue another. */
+	if (key == UI_KEY_RESIZE)
+		return ACT_REDRAW;
+	if (key == 12) {   /* Ctrl-L */
+		t->ui->redraw();
+		return ACT_REDRAW;
+	}
+	if (t->s.editing)
+		return edit_key(t, key);
+	if (t->s.help)
+		return help_key(t, key);
+	unsay(t);
+	switch (key) {
+	case ' ':
+	case 'n':
+		return step(t, -1);
+	case '\r':
+	case '\n':
+	case UI_KEY_ENTER:
+		return step(t, t->s.selected);
+	case '\t':
+	case UI_KEY_RIGHT:
+		return pick(t, 1);
+	case UI_KEY_BTAB:
+	case UI_KEY_LEFT:
+		return pick(t, -1);
+	case 'a':
+		t->s.autoplay = !t->s.autoplay && !engine_finished(t->e);
+		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+		if (!t->s.autoplay)
+			say(t, 0, engine_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
+		return ACT_REDRAW;
+	case '+':
+	case '=':
+		return speed(t, 1);
+	case '-':
+	case '_':
+		return speed(t, -1);
+	case 'r':
+		restart(t);
+		return ACT_REDRAW;
+	case '?':
+		t->s.help = 1;
+		t->s.help_scroll = 0;
+		return ACT_REDRAW;
+	case 'q':
+	case 'Q':
+		return ACT_QUIT;
+	case UI_KEY_PGUP:
+		return scroll_bytes(t, screen_byte_page(w, h));
+	case UI_KEY_PGDN:
+		return scroll_bytes(t, -screen_byte_page(w, h));
+	case UI_KEY_UP:
+		return scroll_bytes(t, 1);
+	case UI_KEY_DOWN:
+		return scroll_bytes(t, -1);
+	case UI_KEY_HOME:
+		return scroll_bytes(t, 1 << 20);
+	case UI_KEY_END:
+		return scroll_bytes(t, -(1 << 20));
+	default:
+		return ACT_REDRAW;   /* clears a stale status message */
+	}
+}
+
+/* Every key waiting; returns 1 when one asks to quit. */
+static int read_keys(Tui *t)
+{
+	for (int key; (key = t->ui->key()) != UI_KEY_NONE;) {
+		Action a = on_key(t, key);
+		if (a == ACT_QUIT)
+			return 1;
+		if (a == ACT_REDRAW)
+			t->dirty = 1;
+		/* A step can take a moment; let a resize or a signal be seen first. */
+		if (got_int || got_term || got_hup)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static void timers(Tui *t)
+{
+	long now = now_ms();
+	if (t->s.anim_seq && now >= t->next_anim) {
+		if (++t->s.anim_pos >= t->s.anim_len)
+			t->s.anim_seq = 0;
+		t->next_anim = now + ANIM_MS;
+		t->dirty = 1;
+	}
+	if (t->s.autoplay && !t->s.editing && !t->s.help && now >= t->next_auto) {
+		autoplay_step(t);
+		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+		t->dirty = 1;
+	}
+}
+
+/* Milliseconds until a timer is due, or -1 (wait for input only). */
+static int timeout_ms(const Tui *t)
+{
+	long now = now_ms(), due = -1;
+	if (t->s.anim_seq)
+		due = t->next_anim;
+	if (t->s.autoplay && !t->s.editing && !t->s.help && (due < 0 || t->next_auto < due))
+		due = t->next_auto;
+	if (due < 0)
+		return -1;
+	return due > now ? (int)(due - now) : 0;
+}
+
+static void loop(Tui *t)
+{
+	for (;;) {
+		if (take_signals(t))
+			return;
+		if (t->model_dirty)
+			refresh_model(t);
+		if (t->dirty)
+			render(t);
+		struct pollfd pfd[2 + LESSON_MAX_ACTORS];
+		pfd[0] = (struct pollfd){ .fd = t->ui->fd(), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = wake[0], .events = POLLIN };
+		int n = 2 + engine_pollfds(t->e, pfd + 2, LESSON_MAX_ACTORS);
+		int rc = poll(pfd, (nfds_t)n, timeout_ms(t));
+		if (rc < 0 && errno != EINTR) {
+			t->exit_status = 1;
+			return;
+		}
+		if (rc > 0 && (pfd[1].revents & POLLIN))
+			drain_wake();
+		for (int k = 2; rc > 0 && k < n; k++) {
+			if (pfd[k].revents) {
+				engine_handle(t->e, pfd + 2, n - 2);
+				t->model_dirty = 1;
+				break;
+			}
+		}
+		/* The terminal hung up without a SIGHUP reaching us. */
+		if (rc > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			t->exit_status = 129;
+			return;
+		}
+		if (rc > 0 && (pfd[0].revents & POLLIN) && read_keys(t))
+			return;
+		timers(t);
+	}
+}
+
+/* What the screen says while the actors start (it can take a moment). */
+static void show_starting(Tui *t)
+{
+	int w, h;
+	t->ui->size(&w, &h);
+	if (frame_resize(t->frame, w, h) < 0)
+		return;
+	frame_put(t->frame, 1, h / 2, "sockstep: starting the actors...", ROLE_NOTICE, w - 2);
+	t->ui->draw(t->frame);
+}
+
+static int begin(Tui *t, const TuiOptions *opt, const Theme *theme)
+{
+	char err[256];
+	UiOptions uo = { .theme = theme, .no_color = opt->no_color };
+	if (t->ui->start(&uo, err, sizeof err) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return -1;
+	}
+	live_ui = t->ui;
+	static int registered;
+	if (!registered)
+		registered = atexit(restore_at_exit) == 0;
+	show_starting(t);
+	if (engine_start(t->e, err, sizeof err) < 0) {
+		t->ui->end();
+		fprintf(stderr, "sockstep: %s\n", err);
+		return -1;
+	}
+	if (strcmp(engine_network(t->e), "private network namespace") != 0)
+		say(t, 0, "network: %s", engine_network(t->e));
+	return 0;
+}
+
+int tui_run(Engine *e, const TuiOptions *opt)
+{
+	char err[256];
+	Theme theme;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("sockstep: not a terminal; use --plain\n", stderr);
+		return 1;
+	}
+	const char *text = theme_text(opt->theme);
+	if (!text || theme_parse(text, &theme, err, sizeof err) < 0) {
+		fprintf(stderr, "sockstep: theme '%s': %s\n", opt->theme ? opt->theme : "?",
+			text ? err : "no such theme");
+		return 1;
+	}
+	/* The locale says whether the terminal takes UTF-8 (box lines, arrows). */
+	setlocale(LC_CTYPE, "");
+	Tui t = { .e = e, .ui = &ui_curses, .dirty = 1, .model_dirty = 1 };
+	screen_state_init(&t.s);
+	t.s.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	t.s.speeds = SPEEDS;
+	t.s.autoplay = opt->autoplay;
+	t.frame = frame_new(SCREEN_MIN_W, SCREEN_MIN_H);
+	if (!t.frame || signals_start() < 0) {
+		fputs("sockstep: out of memory or descriptors\n", stderr);
+		frame_free(t.frame);
+		return 1;
+	}
+	int status = 1;
+	if (begin(&t, opt, &theme) == 0) {
+		t.next_auto = now_ms() + autoplay_ms[t.s.speed - 1];
+		loop(&t);
+		t.ui->end();
+		status = t.exit_status;
+	}
+	live_ui = NULL;
+	engine_stop(e);
+	signals_stop();
+	frame_free(t.frame);
+	return status;
+}

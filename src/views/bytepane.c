@@ -1,0 +1,140 @@
+/* bytepane.c - sends and receives in hex and ASCII (see bytepane.h). */
+#include "views/bytepane.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "views/bytes.h"
+#include "views/links.h"
+
+/* Bytes per hex line (the classic hexdump width: fits 80 columns with its
+ * ASCII), and at most how many lines one message gets before "... more". */
+enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, INDENT = 2 };
+
+/* Where the lines of the pane go: only lines from..from+count-1 are drawn. */
+typedef struct {
+	Frame *f;
+	int x, y, w;
+	int from, count;
+	int line;            /* lines walked so far */
+	int messages;
+	const ScreenGlyphs *g;
+} Walk;
+
+static int visible(const Walk *wk)
+{
+	return wk->f && wk->line >= wk->from && wk->line < wk->from + wk->count;
+}
+
+static void header(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link)
+{
+	if (visible(wk)) {
+		char text[512], ctext[48];
+		int me = ret->actor, peer = link.kind == LINK_RECV ? link.from : link.to;
+		const char *mine = engine_actor(e, me)->name;
+		const char *theirs = peer >= 0 ? engine_actor(e, peer)->name : "?";
+		int sent = link.kind != LINK_RECV;
+		/* Only the call's name and descriptor: the bytes are right below. */
+		snprintf(ctext, sizeof ctext, "%s(%d)", lesson_op_name((LessonOp)call->op), call->fd);
+		if (!sent && ret->ret == 0)
+			snprintf(text, sizeof text, "%s <- %s  0 B  %s: end of stream, the peer closed", mine, theirs, ctext);
+		else
+			snprintf(text, sizeof text, "%s %s %s  %lld B  %s", mine, sent ? "->" : "<-", theirs,
+				 (long long)ret->ret, ctext);
+		int y = wk->y + wk->line - wk->from;
+		frame_put_fit(wk->f, wk->x, y, text, (Role)(ROLE_ACTOR0 + me % 8), wk->w, wk->g->ell);
+	}
+	wk->line++;
+}
+
+static void hex(Walk *wk, const uint8_t *p, size_t len, uint64_t total)
+{
+	size_t lines = bytes_line_count(len, HEX_WIDTH);
+	for (size_t k = 0; k < lines && k < HEX_MAX_LINES; k++, wk->line++) {
+		if (!visible(wk))
+			continue;
+		char text[160];
+		size_t off = k * HEX_WIDTH;
+		int y = wk->y + wk->line - wk->from, x = wk->x + INDENT;
+		bytes_line(p + off, len - off, off, HEX_WIDTH, text, sizeof text);
+		frame_put(wk->f, x, y, text, ROLE_HEX, wk->w - INDENT);
+		frame_paint(wk->f, x, y, 4, ROLE_DIM);
+		/* bytes_line: "0000 " then " xx" per byte, two blanks, the ASCII. */
+		int ascii = 5 + 3 * HEX_WIDTH + 2;
+		frame_paint(wk->f, x + ascii, y, HEX_WIDTH, ROLE_ASCII);
+	}
+	size_t shown = len < HEX_MAX_LINES * HEX_WIDTH ? len : HEX_MAX_LINES * HEX_WIDTH;
+	if (total <= shown)
+		return;
+	if (visible(wk)) {
+		char text[96];
+		snprintf(text, sizeof text, "... %llu more bytes", (unsigned long long)(total - shown));
+		frame_put(wk->f, wk->x + INDENT, wk->y + wk->line - wk->from, text, ROLE_DIM, wk->w - INDENT);
+	}
+	wk->line++;
+}
+
+/* One send or recv that moved bytes (or a recv that saw the end). */
+static void message(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link)
+{
+	int sent = call->op == OP_SEND || call->op == OP_SENDALL || call->op == OP_SENDTO;
+	int got = call->op == OP_RECV || call->op == OP_RECVFROM;
+	if ((!sent && !got) || ret->ret < 0 || (sent && ret->ret == 0))
+		return;
+	wk->messages++;
+	header(wk, e, call, ret, sent ? (Link){ LINK_DATA, call->actor, link.to } : link);
+	if (sent)
+		hex(wk, call->data, call->len < (size_t)ret->ret ? call->len : (size_t)ret->ret, (uint64_t)ret->ret);
+	else
+		hex(wk, ret->data, ret->len, ret->total);
+}
+
+static void walk(Engine *e, Walk *wk)
+{
+	const Timeline *t = engine_timeline(e);
+	const Event *call[LESSON_MAX_ACTORS] = { 0 };
+	Link sent_to[LESSON_MAX_ACTORS];
+	Links lk;
+	int n = engine_actor_count(e);
+	links_init(&lk, n);
+	for (size_t k = 0; k < timeline_count(t); k++) {
+		const Event *ev = timeline_get(t, k);
+		Link link = links_feed(&lk, ev);
+		if (ev->actor < 0 || ev->actor >= n)
+			continue;
+		if (ev->kind == EV_CALL) {
+			call[ev->actor] = ev;
+			sent_to[ev->actor] = link;
+		} else if (ev->kind == EV_RETURN && call[ev->actor] && call[ev->actor]->seq == ev->call_seq) {
+			message(wk, e, call[ev->actor], ev, link.kind == LINK_RECV ? link : sent_to[ev->actor]);
+		}
+	}
+}
+
+int bytepane_lines(Engine *e, int *messages)
+{
+	Walk wk = { 0 };
+	walk(e, &wk);
+	if (messages)
+		*messages = wk.messages;
+	return wk.line;
+}
+
+void bytepane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	int total = bytepane_lines(e, NULL);
+	if (total == 0) {
+		frame_wrap(f, x + 1, y, w - 2, h, "No bytes have moved yet. Every send and recv will show "
+			   "here, in hex and ASCII, tagged with who sent it to whom.", ROLE_DIM);
+		return;
+	}
+	int scroll = s->byte_scroll < total - h ? s->byte_scroll : total - h;
+	if (scroll < 0)
+		scroll = 0;
+	int from = total - h - scroll;
+	if (from < 0)
+		from = 0;
+	Walk wk = { .f = f, .x = x + 1, .y = y, .w = w - 2, .from = from, .count = h,
+		    .g = screen_glyphs(s->unicode) };
+	walk(e, &wk);
+}

@@ -1,0 +1,439 @@
+/* flow.c - the flow diagram and the console strip (see flow.h).
+ *
+ * View layer. The diagram is rebuilt from the timeline on every frame: a
+ * lesson makes at most a few thousand events, and building from scratch
+ * keeps the view a plain function of the model, with no state to go stale
+ * across a restart. */
+#include "views/flow.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "views/calltext.h"
+#include "views/links.h"
+
+typedef enum { ITEM_CALL, ITEM_INPUT, ITEM_EXIT, ITEM_NOTE, ITEM_PENDING } ItemKind;
+
+typedef struct {
+	ItemKind kind;
+	int actor;           /* -1: a note of sockstep's own, across every column */
+	int row;
+	int until;           /* CALL: the row its return came at, -1 while it runs */
+	const Event *ev;     /* NULL for a pending input */
+	const Event *ret;    /* CALL: its EV_RETURN once there */
+	Link link;
+} Item;
+
+typedef struct {
+	Item *items;
+	int n;
+	int rows;            /* rows the diagram needs */
+	int current;         /* the item of the call that ran last, or -1 */
+	Event pending[LESSON_MAX_ACTORS];
+} Flow;
+
+typedef struct {
+	int n;               /* columns */
+	int cx[LESSON_MAX_ACTORS];
+	int cw;              /* column width */
+} Columns;
+
+/* Columns for n actors across w: a gap between them wide enough for an
+ * arrow with its label; wide terminals get wider gaps and columns. */
+static void columns(int n, int x, int w, Columns *c)
+{
+	int gap = n > 2 ? 6 : 7 + (w > 80 ? (w - 80) / 5 : 0);
+	if (gap > 30)
+		gap = 30;
+	c->n = n < 1 ? 1 : n;
+	c->cw = (w - 1 - gap * (c->n - 1)) / c->n;
+	for (int i = 0; i < c->n; i++)
+		c->cx[i] = x + 1 + i * (c->cw + gap);
+}
+
+static Role actor_role(int i)
+{
+	return (Role)(ROLE_ACTOR0 + (i >= 0 ? i % 8 : 0));
+}
+
+void flow_pending_event(const EngineActor *a, int actor, Event *ev)
+{
+	const GateRecord *r = &a->pending;
+	memset(ev, 0, sizeof *ev);
+	ev->kind = EV_CALL;
+	ev->actor = actor;
+	ev->step = r->step;
+	ev->op = r->op;
+	ev->fd = r->fd;
+	memcpy(ev->arg, r->arg, sizeof ev->arg);
+	ev->total = r->total;
+	ev->addr = r->addr;
+	ev->addrlen = r->addrlen;
+	ev->data = (uint8_t *)r->data;
+	ev->len = r->len;
+}
+
+static const char *sig_name(int sig)
+{
+	const char *name = sigabbrev_np(sig);
+	return name ? name : "?";
+}
+
+void flow_actor_state(Engine *e, int i, char *buf, size_t cap)
+{
+	const EngineActor *a = engine_actor(e, i);
+	const Timeline *t = engine_timeline(e);
+	const Event *call = NULL;
+	for (size_t k = timeline_count(t); k-- > 0 && a->state == ACTOR_BLOCKED;) {
+		const Event *ev = timeline_get(t, k);
+		if (ev->seq == a->call_seq) {
+			call = ev;
+			break;
+		}
+	}
+	switch (a->state) {
+	case ACTOR_STARTING: snprintf(buf, cap, "starting"); break;
+	case ACTOR_READY: snprintf(buf, cap, "ready"); break;
+	case ACTOR_INPUT: snprintf(buf, cap, "wants input"); break;
+	case ACTOR_RUNNING: snprintf(buf, cap, "running"); break;
+	case ACTOR_BLOCKED:
+		snprintf(buf, cap, "blocked in %s", call ? lesson_op_name((LessonOp)call->op) : "a call");
+		break;
+	case ACTOR_DONE: snprintf(buf, cap, "done"); break;
+	case ACTOR_DEAD:
+		/* sigabbrev_np gives "KILL"; the name students look up is SIGKILL. */
+		if (WIFSIGNALED(a->status))
+			snprintf(buf, cap, "killed by SIG%s", sig_name(WTERMSIG(a->status)));
+		else
+			snprintf(buf, cap, "exited %d", WEXITSTATUS(a->status));
+		break;
+	}
+}
+
+/* Put an item for actor a (-1: every column) on the first row allowed. */
+static int place(int *next_free, int nactors, int *last, int a)
+{
+	int r = *last;
+	for (int i = 0; i < nactors; i++)
+		if ((a < 0 || i == a) && next_free[i] > r)
+			r = next_free[i];
+	for (int i = 0; i < nactors; i++)
+		if (a < 0 || i == a)
+			next_free[i] = r + 1;
+	*last = r;
+	return r;
+}
+
+static int abnormal_exit(Engine *e, const Event *ev)
+{
+	const EngineActor *a = engine_actor(e, ev->actor);
+	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
+}
+
+static int flow_build(Engine *e, Flow *fl)
+{
+	const Timeline *t = engine_timeline(e);
+	int n = engine_actor_count(e);
+	int next_free[LESSON_MAX_ACTORS] = { 0 }, open[LESSON_MAX_ACTORS], last = 0;
+	Links lk;
+	links_init(&lk, n);
+	memset(fl, 0, sizeof *fl);
+	fl->current = -1;
+	fl->items = calloc(timeline_count(t) + (size_t)n + 1, sizeof *fl->items);
+	if (!fl->items)
+		return -1;
+	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
+		open[i] = -1;
+	for (size_t k = 0; k < timeline_count(t); k++) {
+		const Event *ev = timeline_get(t, k);
+		Link link = links_feed(&lk, ev);
+		int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
+		Item it = { .actor = a, .ev = ev, .link = link, .until = -1 };
+		if (ev->kind == EV_RETURN) {
+			if (a >= 0 && open[a] >= 0) {
+				fl->items[open[a]].ret = ev;
+				fl->items[open[a]].until = last;
+				open[a] = -1;
+			}
+			continue;
+		}
+		/* Console lines have their own strip; packets and socket states
+		 * are other views' business; a normal exit shows in the heading. */
+		if (ev->kind != EV_CALL && ev->kind != EV_INPUT && ev->kind != EV_EXIT && ev->kind != EV_NOTE)
+			continue;
+		if (ev->kind == EV_EXIT && (a < 0 || !abnormal_exit(e, ev)))
+			continue;
+		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && a < 0)
+			continue;
+		it.kind = ev->kind == EV_CALL ? ITEM_CALL : ev->kind == EV_INPUT ? ITEM_INPUT
+			: ev->kind == EV_EXIT ? ITEM_EXIT : ITEM_NOTE;
+		it.row = place(next_free, n, &last, a);
+		if (it.kind == ITEM_CALL)
+			open[a] = fl->n;
+		if (it.kind == ITEM_CALL || it.kind == ITEM_INPUT)
+			fl->current = fl->n;
+		fl->items[fl->n++] = it;
+	}
+	/* What each actor will do next, below what it did. */
+	for (int a = 0; a < n; a++) {
+		const EngineActor *ea = engine_actor(e, a);
+		if (ea->state != ACTOR_READY && ea->state != ACTOR_INPUT)
+			continue;
+		Item it = { .kind = ITEM_PENDING, .actor = a, .until = -1 };
+		if (ea->state == ACTOR_READY) {
+			flow_pending_event(ea, a, &fl->pending[a]);
+			it.ev = &fl->pending[a];
+		}
+		it.row = place(next_free, n, &last, a);
+		fl->items[fl->n++] = it;
+	}
+	for (int a = 0; a < n; a++)
+		if (next_free[a] > fl->rows)
+			fl->rows = next_free[a];
+	return 0;
+}
+
+/* "connect(3, 127.0.0.1:65432) = 0", made to fit cw columns if it can:
+ * first the peer's address goes, then bytes of the quoted data. */
+static void call_line(const Event *call, const Event *ret, int cw, const char *tail, char *buf, size_t cap)
+{
+	static const size_t maxstr[] = { 32, 16, 8, 5 };
+	char c[512], r[256];
+	for (int detail = 1; detail >= 0; detail--) {
+		for (size_t i = 0; i < sizeof maxstr / sizeof maxstr[0]; i++) {
+			calltext_call(call, maxstr[i], c, sizeof c);
+			if (ret)
+				calltext_result(ret, detail, r, sizeof r);
+			snprintf(buf, cap, "%s%s%s%s", c, ret ? " = " : "", ret ? r : "", tail);
+			if (frame_width(buf) <= cw)
+				return;
+		}
+	}
+}
+
+static const char *lifeless_tail(Engine *e, const Item *it)
+{
+	const EngineActor *a = engine_actor(e, it->actor);
+	if (a->state == ACTOR_BLOCKED && a->call_seq == it->ev->seq)
+		return " ... blocked";
+	if (a->state == ACTOR_DEAD)
+		return " ... never returned";
+	return " ...";
+}
+
+/* The marker and text of one item, and its role. */
+static Role item_text(Engine *e, const ScreenGlyphs *g, const Item *it, int cw, char *buf, size_t cap)
+{
+	char text[1024];
+	int mw = frame_width(g->mark_ok);
+	const Lesson *l = engine_lesson(e);
+	switch (it->kind) {
+	case ITEM_CALL:
+		if (!it->ret) {
+			call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), text, sizeof text);
+			snprintf(buf, cap, "%s%s", g->mark_run, text);
+			return engine_actor(e, it->actor)->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
+		}
+		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
+		snprintf(buf, cap, "%s%s", it->ret->ret < 0 ? g->mark_fail : g->mark_ok, text);
+		return it->ret->ret < 0 ? ROLE_ERROR : actor_role(it->actor);
+	case ITEM_INPUT:
+		calltext_quote((const unsigned char *)it->ev->text, strlen(it->ev->text), text, 200);
+		snprintf(buf, cap, "%sinput \"%s\"", g->mark_ok, text);
+		return ROLE_INPUT;
+	case ITEM_PENDING:
+		if (it->ev) {
+			call_line(it->ev, NULL, cw - mw, "", text, sizeof text);
+			snprintf(buf, cap, "%s%s", g->mark_next, text);
+		} else {
+			const EngineActor *a = engine_actor(e, it->actor);
+			const LessonStep *st = &l->actors[it->actor].steps[a->step];
+			snprintf(buf, cap, "%sinput \"%s\"", g->mark_next, st->prompt ? st->prompt : "");
+		}
+		return ROLE_PENDING;
+	case ITEM_EXIT:
+		if (WIFSIGNALED(it->ev->status))
+			snprintf(buf, cap, "%s+++ killed by SIG%s +++", g->mark_fail, sig_name(WTERMSIG(it->ev->status)));
+		else
+			snprintf(buf, cap, "%s+++ exited %d before its end +++", g->mark_fail, WEXITSTATUS(it->ev->status));
+		return ROLE_ERROR;
+	case ITEM_NOTE:
+		snprintf(buf, cap, "-- %s", it->ev->text ? it->ev->text : "");
+		return ROLE_NOTICE;
+	}
+	return ROLE_NORMAL;
+}
+
+static void draw_heading(Engine *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
+{
+	const EngineActor *a = engine_actor(e, i);
+	char name[64], state[96], text[256], pid[32] = "";
+	size_t k;
+	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
+		name[k] = (char)toupper((unsigned char)a->name[k]);
+	name[k] = '\0';
+	flow_actor_state(e, i, state, sizeof state);
+	if (a->pid > 0)
+		snprintf(pid, sizeof pid, "  pid %d", (int)a->pid);
+	snprintf(text, sizeof text, "%s%s  %s%s", name, pid, state, s->next == i ? " (next)" : "");
+	Role role = i == s->selected ? ROLE_SELECTED : a->state == ACTOR_DEAD ? ROLE_ERROR : actor_role(i);
+	if (i == s->selected)
+		frame_fill(f, c->cx[i] - 1, y, c->cw + 1, " ", role);
+	frame_put_fit(f, c->cx[i], y, text, role, c->cw, screen_glyphs(s->unicode)->ell);
+}
+
+static const char *arrow_label(Engine *e, const Item *it, char *buf, size_t cap)
+{
+	(void)e;
+	if (it->link.kind == LINK_CONNECT)
+		return "connect";
+	if (it->link.kind == LINK_CLOSE)
+		return it->ev->op == OP_SHUTDOWN ? "shutdown" : "close";
+	uint64_t n = it->ret && it->ret->ret >= 0 ? (uint64_t)it->ret->ret : it->ev->total;
+	snprintf(buf, cap, "%llu B", (unsigned long long)n);
+	return buf;
+}
+
+/* An arrow from the item's column to its peer's, on row y: in the gap
+ * between them and over the blank end of the left column. While it is the
+ * arrow being animated, only the part that has travelled is drawn. */
+static void draw_arrow(Engine *e, const ScreenState *s, Frame *f, const Columns *c, const Item *it, int y)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	int a = it->link.from, b = it->link.to;
+	if (a < 0 || b < 0 || a == b || a >= c->n || b >= c->n)
+		return;
+	int left = a < b ? a : b, right = a < b ? b : a, rightward = a < b;
+	int L = c->cx[left] + c->cw, R = c->cx[right] - 2;
+	while (L - 2 > c->cx[left] + 3 && frame_blank(f, L - 1, y) && frame_blank(f, L - 2, y))
+		L--;
+	/* Keep a blank between the left column's text and the arrow. */
+	while (L <= R && !frame_blank(f, L - 1, y))
+		L++;
+	int len = R - L + 1;
+	if (len < 3)
+		return;
+	char lbuf[32];
+	const char *label = arrow_label(e, it, lbuf, sizeof lbuf);
+	int lw = frame_width(label);
+	int lstart = lw + 4 <= len ? (len - lw) / 2 : -1;
+	int shown = len;
+	if (it->ev->seq == s->anim_seq && s->anim_len > 0 && s->anim_pos < s->anim_len)
+		shown = 1 + (len - 1) * s->anim_pos / s->anim_len;
+	for (int k = 0; k < shown; k++) {
+		/* k counts from the source end; p is the position from the left. */
+		int p = rightward ? k : len - 1 - k;
+		int x = L + p;
+		char ch[8];
+		const char *glyph = g->hline;
+		if (k == shown - 1)
+			glyph = rightward ? g->head_r : g->head_l;
+		else if (lstart >= 0 && p >= lstart && p < lstart + lw && shown == len)
+			glyph = NULL;
+		if (!glyph) {
+			/* One character of the label (ASCII: byte counts and words). */
+			ch[0] = label[p - lstart];
+			ch[1] = '\0';
+			glyph = ch;
+		}
+		if (frame_blank(f, x, y))
+			frame_put(f, x, y, glyph, ROLE_ARROW, 1);
+	}
+}
+
+/* The dotted line down an actor's column while it waits in a call. */
+static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const Item *it, int first, int y0, int h, int rows)
+{
+	int end = it->until >= 0 ? it->until : rows - 1;
+	for (int r = it->row + 1; r <= end; r++) {
+		int y = y0 + r - first;
+		if (r < first || y >= y0 + h)
+			continue;
+		if (frame_blank(f, c->cx[it->actor], y))
+			frame_put(f, c->cx[it->actor], y, screen_glyphs(s->unicode)->wait, ROLE_DIM, 1);
+	}
+}
+
+void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	Flow fl;
+	Columns c;
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	int n = engine_actor_count(e);
+	columns(n, x, w, &c);
+	for (int i = 0; i < n; i++)
+		draw_heading(e, s, f, &c, i, y);
+	if (h < 2 || flow_build(e, &fl) < 0)
+		return;
+	int body = h - 1, y0 = y + 1;
+	int first = fl.rows > body ? fl.rows - body : 0;
+	for (int k = 0; k < fl.n; k++) {
+		const Item *it = &fl.items[k];
+		if (it->row < first || it->row >= first + body)
+			continue;
+		char text[1100];
+		Role role = item_text(e, g, it, it->actor < 0 ? w : c.cw, text, sizeof text);
+		int ix = it->actor < 0 ? x + 1 : c.cx[it->actor];
+		int iw = it->actor < 0 ? w - 2 : c.cw;
+		int yy = y0 + it->row - first;
+		frame_put_fit(f, ix, yy, text, role, iw, g->ell);
+		if (k == fl.current) {
+			frame_paint(f, ix, yy, frame_width(text) < iw ? frame_width(text) : iw, ROLE_CURRENT);
+		} else if (it->kind == ITEM_CALL && it->ret && it->ret->ret >= 0) {
+			/* The "ok" marker in its own colour; the call in the actor's. */
+			frame_paint(f, ix, yy, frame_width(g->mark_ok) - 1, ROLE_OK);
+		}
+	}
+	for (int k = 0; k < fl.n; k++)
+		if (fl.items[k].kind == ITEM_CALL && fl.items[k].ev->blocked)
+			draw_wait(s, f, &c, &fl.items[k], first, y0, body, fl.rows);
+	for (int k = 0; k < fl.n; k++) {
+		const Item *it = &fl.items[k];
+		if (it->kind == ITEM_CALL && links_is_arrow(it->link.kind) && it->row >= first && it->row < first + body)
+			draw_arrow(e, s, f, &c, it, y0 + it->row - first);
+	}
+	free(fl.items);
+}
+
+void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	Columns c;
+	const Timeline *t = engine_timeline(e);
+	int n = engine_actor_count(e);
+	columns(n, x, w, &c);
+	for (int a = 0; a < n; a++) {
+		/* The last h lines of this actor, oldest first. */
+		const Event *lines[16];
+		int got = 0;
+		for (size_t k = timeline_count(t); k-- > 0 && got < h && got < 16;) {
+			const Event *ev = timeline_get(t, k);
+			if (ev->kind == EV_PRINT && ev->actor == a)
+				lines[got++] = ev;
+		}
+		frame_put(f, c.cx[a], y, "console:", ROLE_DIM, c.cw);
+		if (got == 0)
+			frame_put(f, c.cx[a] + 9, y, "-", ROLE_DIM, c.cw - 9);
+		for (int i = 0; i < got; i++)
+			frame_put_fit(f, c.cx[a] + 9, y + i, lines[got - 1 - i]->text, ROLE_CONSOLE, c.cw - 9,
+				      screen_glyphs(s->unicode)->ell);
+	}
+}
+
+uint64_t flow_arrow_since(Engine *e, size_t from)
+{
+	const Timeline *t = engine_timeline(e);
+	Links lk;
+	uint64_t seq = 0;
+	links_init(&lk, engine_actor_count(e));
+	for (size_t k = 0; k < timeline_count(t); k++) {
+		const Event *ev = timeline_get(t, k);
+		Link link = links_feed(&lk, ev);
+		if (k >= from && ev->kind == EV_CALL && links_is_arrow(link.kind) && link.to >= 0)
+			seq = ev->seq;
+	}
+	return seq;
+}

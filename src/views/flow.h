@@ -1,0 +1,36 @@
+/* flow.h - the flow diagram: one column per actor, its calls going down,
+ * arrows between the columns; and the console strip under it.
+ *
+ * View layer (see screen.h). Rows are moments: an event goes on the first
+ * row that is free in its actor's column and not above the event before
+ * it, so the columns stay in time order while calls made side by side share
+ * a row, like the classic client/server diagram. */
+#ifndef SOCKSTEP_FLOW_H
+#define SOCKSTEP_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/engine.h"
+#include "views/frame.h"
+#include "views/screen.h"
+
+/* Headings in the first row of the box (x, y, w, h), the calls below. */
+void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+/* Each actor's last console lines (EV_PRINT), under its column. */
+void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+/* The seq of the newest EV_CALL at timeline index >= from that draws an
+ * arrow (connect, send, close of a connection), or 0: the controller
+ * animates that one. */
+uint64_t flow_arrow_since(Engine *e, size_t from);
+
+/* The pending call of a READY actor, as an EV_CALL event for calltext_call
+ * (its data points into the actor's record). */
+void flow_pending_event(const EngineActor *a, int actor, Event *ev);
+
+/* "blocked in accept", "ready", "killed by SIGKILL" ... for actor i. */
+void flow_actor_state(Engine *e, int i, char *buf, size_t cap);
+
+#endif

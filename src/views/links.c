@@ -1,0 +1,222 @@
+/* links.c - who is at the other end of each call (see links.h). */
+#include "views/links.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/un.h>
+
+void links_init(Links *l, int nactors)
+{
+	memset(l, 0, sizeof *l);
+	l->nactors = nactors;
+	for (int a = 0; a < LESSON_MAX_ACTORS; a++) {
+		l->last_sender[a] = -1;
+		for (int fd = 0; fd < LINKS_MAX_FD; fd++)
+			l->peer[a][fd] = -1;
+	}
+}
+
+int links_is_arrow(LinkKind kind)
+{
+	return kind == LINK_CONNECT || kind == LINK_DATA || kind == LINK_CLOSE;
+}
+
+/* With two actors, whoever is not a is the only one it can be talking to. */
+static int other(const Links *l, int a)
+{
+	return l->nactors == 2 && (a == 0 || a == 1) ? 1 - a : -1;
+}
+
+static int *peer_slot(Links *l, int actor, int fd)
+{
+	if (actor < 0 || actor >= LESSON_MAX_ACTORS || fd < 0 || fd >= LINKS_MAX_FD)
+		return NULL;
+	return &l->peer[actor][fd];
+}
+
+/* Does the address a reach the address b, which belongs to a socket? A
+ * socket bound to the wildcard address (0.0.0.0, ::) gets every address of
+ * the machine on its port. */
+static int reaches(const struct sockaddr_storage *a, uint32_t alen,
+		   const struct sockaddr_storage *b, uint32_t blen)
+{
+	if (alen == 0 || blen == 0 || a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port &&
+		       (x->sin_addr.s_addr == y->sin_addr.s_addr || y->sin_addr.s_addr == htonl(INADDR_ANY));
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       (memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0 ||
+			memcmp(&y->sin6_addr, &in6addr_any, sizeof y->sin6_addr) == 0);
+	}
+	if (a->ss_family == AF_UNIX) {
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		return alen == blen && alen > off && memcmp((const char *)a + off, (const char *)b + off, alen - off) == 0;
+	}
+	return 0;
+}
+
+static int owner(const Links *l, const struct sockaddr_storage *addr, uint32_t len)
+{
+	for (int i = l->naddrs - 1; i >= 0; i--)
+		if (reaches(addr, len, &l->addrs[i].addr, l->addrs[i].len))
+			return l->addrs[i].actor;
+	return -1;
+}
+
+static void learn(Links *l, int actor, const struct sockaddr_storage *addr, uint32_t len)
+{
+	if (len == 0 || len > sizeof *addr || actor < 0)
+		return;
+	if (l->naddrs == LINKS_MAX_ADDRS) {
+		/* Forget the oldest: recent addresses are the ones still in use. */
+		memmove(&l->addrs[0], &l->addrs[1], sizeof l->addrs[0] * (LINKS_MAX_ADDRS - 1));
+		l->naddrs--;
+	}
+	LinksAddr *a = &l->addrs[l->naddrs++];
+	a->addr = *addr;
+	a->len = len;
+	a->actor = actor;
+}
+
+static int known_or_other(const Links *l, int peer, int actor)
+{
+	return peer >= 0 ? peer : other(l, actor);
+}
+
+static Link on_connect(Links *l, const Event *ev)
+{
+	int to = known_or_other(l, owner(l, &ev->addr, ev->addrlen), ev->actor);
+	if (l->nconns == LINKS_MAX_CONNS) {
+		memmove(&l->conns[0], &l->conns[1], sizeof l->conns[0] * (LINKS_MAX_CONNS - 1));
+		l->nconns--;
+	}
+	l->conns[l->nconns++] = (LinksConn){ .actor = ev->actor, .fd = ev->fd, .to = to };
+	return (Link){ LINK_CONNECT, ev->actor, to };
+}
+
+static void on_connected(Links *l, const Event *ev)
+{
+	for (int i = l->nconns - 1; i >= 0; i--) {
+		LinksConn *c = &l->conns[i];
+		if (c->actor != ev->actor || c->fd != ev->fd || c->local.len)
+			continue;
+		c->local.addr = ev->addr;
+		c->local.len = ev->addrlen;
+		learn(l, ev->actor, &ev->addr, ev->addrlen);
+		int *slot = peer_slot(l, ev->actor, ev->fd);
+		if (slot)
+			*slot = c->to;
+		return;
+	}
+}
+
+/* accept() returned: pair it with the connect() whose address it reports,
+ * or else the oldest connect() towards this actor not yet accepted (the
+ * kernel's accept queue is first in, first out). */
+static void on_accepted(Links *l, const Event *ev)
+{
+	LinksConn *pick = NULL;
+	for (int i = 0; i < l->nconns && !pick; i++) {
+		LinksConn *c = &l->conns[i];
+		if (c->to == ev->actor && !c->accepted && c->local.len &&
+		    reaches(&ev->addr, ev->addrlen, &c->local.addr, c->local.len))
+			pick = c;
+	}
+	for (int i = 0; i < l->nconns && !pick; i++)
+		if (l->conns[i].to == ev->actor && !l->conns[i].accepted)
+			pick = &l->conns[i];
+	int peer = pick ? pick->actor : other(l, ev->actor);
+	if (pick)
+		pick->accepted = 1;
+	int *slot = peer_slot(l, ev->actor, (int)ev->ret);
+	if (slot)
+		*slot = peer;
+}
+
+static Link on_sendto(Links *l, const Event *ev)
+{
+	int to = known_or_other(l, owner(l, &ev->addr, ev->addrlen), ev->actor);
+	if (to >= 0 && to < LESSON_MAX_ACTORS)
+		l->last_sender[to] = ev->actor;
+	return (Link){ LINK_DATA, ev->actor, to };
+}
+
+/* A datagram arrived from ev->addr: whoever sent to us last was there. */
+static Link on_recvfrom(Links *l, const Event *ev)
+{
+	int from = owner(l, &ev->addr, ev->addrlen);
+	if (from < 0 && ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS)
+		from = l->last_sender[ev->actor];
+	if (from >= 0 && owner(l, &ev->addr, ev->addrlen) < 0)
+		learn(l, from, &ev->addr, ev->addrlen);
+	return (Link){ LINK_RECV, known_or_other(l, from, ev->actor), ev->actor };
+}
+
+static Link on_call(Links *l, const Event *ev)
+{
+	int *slot = peer_slot(l, ev->actor, ev->fd);
+	int peer = slot ? *slot : -1;
+	switch (ev->op) {
+	case OP_BIND:
+		learn(l, ev->actor, &ev->addr, ev->addrlen);
+		break;
+	case OP_CONNECT:
+		return on_connect(l, ev);
+	case OP_SEND:
+	case OP_SENDALL:
+		return (Link){ LINK_DATA, ev->actor, known_or_other(l, peer, ev->actor) };
+	case OP_SENDTO:
+		return on_sendto(l, ev);
+	case OP_SHUTDOWN:
+		if (peer >= 0)
+			return (Link){ LINK_CLOSE, ev->actor, peer };
+		break;
+	case OP_CLOSE:
+		if (slot)
+			*slot = -1;
+		if (peer >= 0)
+			return (Link){ LINK_CLOSE, ev->actor, peer };
+		break;
+	default:
+		break;
+	}
+	return (Link){ LINK_NONE, ev->actor, -1 };
+}
+
+static Link on_return(Links *l, const Event *ev)
+{
+	int *slot = peer_slot(l, ev->actor, ev->fd);
+	if (ev->ret < 0)
+		return (Link){ LINK_NONE, ev->actor, -1 };
+	switch (ev->op) {
+	case OP_CONNECT:
+		on_connected(l, ev);
+		break;
+	case OP_ACCEPT:
+		on_accepted(l, ev);
+		break;
+	case OP_RECV:
+		return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+	case OP_RECVFROM:
+		return on_recvfrom(l, ev);
+	default:
+		break;
+	}
+	return (Link){ LINK_NONE, ev->actor, -1 };
+}
+
+Link links_feed(Links *l, const Event *ev)
+{
+	if (ev->actor < 0 || ev->actor >= l->nactors)
+		return (Link){ LINK_NONE, -1, -1 };
+	if (ev->kind == EV_CALL)
+		return on_call(l, ev);
+	if (ev->kind == EV_RETURN)
+		return on_return(l, ev);
+	return (Link){ LINK_NONE, ev->actor, -1 };
+}

@@ -1,0 +1,144 @@
+/* narration.c - the lesson's explanation of each step (see narration.h). */
+#include "views/narration.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "views/calltext.h"
+#include "views/flow.h"
+
+void narration_next(Engine *e, int a, char *buf, size_t cap)
+{
+	const EngineActor *ea = engine_actor(e, a);
+	char call[512];
+	if (!ea) {
+		snprintf(buf, cap, "nothing");
+		return;
+	}
+	if (ea->state == ACTOR_INPUT) {
+		snprintf(buf, cap, "%s input (you type a line)", ea->name);
+		return;
+	}
+	Event ev;
+	flow_pending_event(ea, a, &ev);
+	calltext_call(&ev, 16, call, sizeof call);
+	snprintf(buf, cap, "%s %s", ea->name, call);
+}
+
+void narration_stuck(Engine *e, char *buf, size_t cap)
+{
+	const Timeline *t = engine_timeline(e);
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < engine_actor_count(e) && o < cap; i++) {
+		const EngineActor *a = engine_actor(e, i);
+		if (a->state != ACTOR_BLOCKED)
+			continue;
+		char call[512] = "a call";
+		for (size_t k = timeline_count(t); k-- > 0;) {
+			const Event *ev = timeline_get(t, k);
+			if (ev->seq == a->call_seq) {
+				calltext_call(ev, 16, call, sizeof call);
+				break;
+			}
+		}
+		int n = snprintf(buf + o, cap - o, "%s%s is blocked in %s", o ? "; " : "", a->name, call);
+		o += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* The newest call or input: the step that "just ran". */
+static const Event *last_step(Engine *e)
+{
+	const Timeline *t = engine_timeline(e);
+	for (size_t k = timeline_count(t); k-- > 0;) {
+		const Event *ev = timeline_get(t, k);
+		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && ev->actor >= 0)
+			return ev;
+	}
+	return NULL;
+}
+
+static const LessonStep *step_of(Engine *e, int actor, int step)
+{
+	const Lesson *l = engine_lesson(e);
+	if (actor < 0 || actor >= l->nactors || step < 0 || step >= l->actors[actor].nsteps)
+		return NULL;
+	return &l->actors[actor].steps[step];
+}
+
+/* "? Which socket does accept() return?  a new socket / the listening socket" */
+static void question(const LessonQuestion *q, char *buf, size_t cap)
+{
+	size_t o = (size_t)snprintf(buf, cap, "? %s ", q->text ? q->text : "");
+	for (int i = 0; i < q->nchoices && o < cap; i++) {
+		int n = snprintf(buf + o, cap - o, "%s%s", i ? " / " : " ", q->choices[i]);
+		o += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* What happened: the lesson's narration for the step that ran last. */
+static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
+{
+	const Lesson *l = engine_lesson(e);
+	if (!ev) {
+		snprintf(buf, cap, "%s  Press space to run the first call, or ? for help.",
+			 l->about ? l->about : "");
+		return;
+	}
+	const LessonStep *st = step_of(e, ev->actor, ev->step);
+	const char *name = engine_actor(e, ev->actor)->name;
+	char failed[300] = "";
+	const Event *ret = ev->kind == EV_CALL ? timeline_return_of(engine_timeline(e), ev->seq) : NULL;
+	if (ret && ret->ret < 0) {
+		char r[256];
+		calltext_result(ret, 0, r, sizeof r);
+		snprintf(failed, sizeof failed, " It failed: %s.", r + 3);
+	}
+	if (st && st->narration)
+		snprintf(buf, cap, "%s: %s%s", name, st->narration, failed);
+	else
+		snprintf(buf, cap, "%s ran: %s%s", name, st && st->source ? st->source : "a step", failed);
+}
+
+void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	char text[4096], next[1024], q[1024] = "";
+	Role next_role = ROLE_KEY;
+	what_happened(e, last_step(e), text, sizeof text);
+	if (engine_finished(e) && engine_succeeded(e)) {
+		snprintf(next, sizeof next, "The lesson is over: every actor ran to its end.");
+		next_role = ROLE_OK;
+	} else if (engine_finished(e)) {
+		char why[800];
+		narration_stuck(e, why, sizeof why);
+		snprintf(next, sizeof next, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
+		next_role = ROLE_ERROR;
+	} else if (s->next >= 0) {
+		char call[900];
+		narration_next(e, s->next, call, sizeof call);
+		snprintf(next, sizeof next, "Next: %s", call);
+		const EngineActor *a = engine_actor(e, s->next);
+		const LessonStep *st = step_of(e, s->next, a->step);
+		if (st && st->question)
+			question(st->question, q, sizeof q);
+	} else {
+		snprintf(next, sizeof next, "Next: waiting for the actors...");
+	}
+	int qrows = q[0] ? frame_wrap(NULL, 0, 0, w - 2, h, q, ROLE_NOTICE) : 0;
+	if (qrows > h - 2)
+		qrows = h - 2 > 0 ? h - 2 : 0;
+	int trows = h - 1 - qrows;
+	int need = frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
+	if (need > trows && trows > 0) {
+		/* More than fits: an ellipsis right after the last word shown. */
+		int end = x + w - 2;
+		while (end > x + 1 && frame_blank(f, end - 1, y + trows - 1))
+			end--;
+		frame_put(f, end < x + w - 2 ? end + 1 : end, y + trows - 1, screen_glyphs(s->unicode)->ell,
+			  ROLE_NARRATION, 1);
+	}
+	if (qrows)
+		frame_wrap(f, x + 1, y + trows, w - 2, qrows, q, ROLE_NOTICE);
+	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, screen_glyphs(s->unicode)->ell);
+}

@@ -1,0 +1,24 @@
+/* narration.h - the narration pane: what the step that just ran did, the
+ * question of the step to come, and what runs next.
+ *
+ * View layer (see screen.h). The words are the lesson's; this view only
+ * picks which step's words to show and says what comes next. */
+#ifndef SOCKSTEP_NARRATION_H
+#define SOCKSTEP_NARRATION_H
+
+#include <stddef.h>
+
+#include "model/engine.h"
+#include "views/frame.h"
+#include "views/screen.h"
+
+void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+/* "server accept(3)", or "client input": what stepping actor a would run. */
+void narration_next(Engine *e, int a, char *buf, size_t cap);
+
+/* "server is blocked in recv(4, 1024)" for every blocked actor, joined
+ * with "; " -- why a finished lesson got stuck. Empty when none is. */
+void narration_stuck(Engine *e, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,300 @@
+/* screen.c - the layout of the whole screen (see screen.h).
+ *
+ * View layer. Splits the frame into bands -- title, flow, console, bytes,
+ * narration, status, keys -- gives the extra rows of a large terminal to the
+ * bands that gain from them, and asks each view to draw its band. */
+#include "views/screen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "views/assets.h"
+#include "views/bytepane.h"
+#include "views/flow.h"
+#include "views/narration.h"
+
+typedef struct {
+	int flow_y, flow_h;        /* the headings row and the calls */
+	int cons_y, cons_h;
+	int bytes_rule, bytes_y, bytes_h;
+	int narr_rule, narr_y, narr_h;
+	int status_y, keys_y;
+} Layout;
+
+static const ScreenGlyphs unicode_glyphs = {
+	"─", "┆", "▶", "◀", "…", "·", "✓ ", "✗ ", "… ", "▶ ",
+};
+static const ScreenGlyphs ascii_glyphs = {
+	"-", ":", ">", "<", "~", "-", "ok ", "!! ", ".. ", ">> ",
+};
+
+const ScreenGlyphs *screen_glyphs(int unicode)
+{
+	return unicode ? &unicode_glyphs : &ascii_glyphs;
+}
+
+void screen_state_init(ScreenState *s)
+{
+	memset(s, 0, sizeof *s);
+	s->selected = 0;
+	s->next = -1;
+	s->edit_actor = -1;
+	s->speed = 3;
+	s->speeds = 6;
+}
+
+static int too_small(int w, int h)
+{
+	return w < SCREEN_MIN_W || h < SCREEN_MIN_H;
+}
+
+/* At 80x24: 10 flow rows (headings + 9), 1 console, 3 byte lines, 5 of
+ * narration (the lesson's words matter most). Extra rows go mostly to the
+ * flow and the bytes. */
+static void layout(int w, int h, Layout *L)
+{
+	(void)w;
+	int extra = h - SCREEN_MIN_H;
+	L->cons_h = 1 + (extra / 10 < 3 ? extra / 10 : 3);
+	L->narr_h = 5 + (extra / 8 < 2 ? extra / 8 : 2);
+	L->bytes_h = 3 + extra * 3 / 10;
+	L->flow_y = 1;
+	L->flow_h = h - 5 - L->cons_h - L->bytes_h - L->narr_h;
+	L->cons_y = L->flow_y + L->flow_h;
+	L->bytes_rule = L->cons_y + L->cons_h;
+	L->bytes_y = L->bytes_rule + 1;
+	L->narr_rule = L->bytes_y + L->bytes_h;
+	L->narr_y = L->narr_rule + 1;
+	L->status_y = L->narr_y + L->narr_h;
+	L->keys_y = L->status_y + 1;
+}
+
+/* "── title ─────── right ──" across the row. */
+static void rule(Frame *f, const ScreenGlyphs *g, int y, const char *title, const char *right)
+{
+	frame_fill(f, 0, y, f->w, g->hline, ROLE_BORDER);
+	char t[256];
+	snprintf(t, sizeof t, " %s ", title);
+	frame_put(f, 2, y, t, ROLE_BORDER, f->w - 4);
+	if (right && *right) {
+		snprintf(t, sizeof t, " %s ", right);
+		int rw = frame_width(t);
+		if (rw + frame_width(title) + 8 < f->w)
+			frame_put(f, f->w - 2 - rw, y, t, ROLE_BORDER, rw);
+	}
+}
+
+static void title_bar(Engine *e, const ScreenState *s, Frame *f)
+{
+	const Lesson *l = engine_lesson(e);
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	char left[512], right[96];
+	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
+	snprintf(left, sizeof left, " sockstep %s %s: %s", g->dot, l->name ? l->name : "?",
+		 l->title ? l->title : "");
+	snprintf(right, sizeof right, "%s%sstep %d ", s->autoplay ? "autoplay " : "",
+		 engine_finished(e) ? "finished " : "", engine_steps_done(e));
+	int rw = frame_width(right);
+	frame_put_fit(f, 0, 0, left, ROLE_TITLE, f->w - rw - 1, g->ell);
+	frame_put(f, f->w - rw, 0, right, ROLE_TITLE, rw);
+}
+
+static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	char text[1200];
+	Role role = ROLE_DIM;
+	if (s->editing) {
+		const EngineActor *a = engine_actor(e, s->edit_actor);
+		const Lesson *l = engine_lesson(e);
+		const char *prompt = a && a->step >= 0 ? l->actors[s->edit_actor].steps[a->step].prompt : NULL;
+		/* The prompt as the actor's program prints it, then what is typed. */
+		snprintf(text, sizeof text, "%s input (enter sends): ", a ? a->name : "?");
+		int p = frame_put(f, 1, y, text, ROLE_NOTICE, f->w - 2);
+		p += frame_put(f, 1 + p, y, prompt ? prompt : "", ROLE_CONSOLE, f->w - 2 - p);
+		text[0] = '\0';
+		int n = p;
+		/* Show the end of a long line: that is where the student types. */
+		const char *line = s->edit_text ? s->edit_text : "";
+		int room = f->w - 3 - n, lw = frame_width(line);
+		while (lw > room && *line) {
+			line++;
+			while ((*line & 0xc0) == 0x80)
+				line++;
+			lw--;
+		}
+		int m = frame_put(f, 1 + n, y, line, ROLE_INPUT, room);
+		f->cursor_x = 1 + n + m;
+		f->cursor_y = y;
+		return;
+	}
+	if (s->status) {
+		snprintf(text, sizeof text, "%s", s->status);
+		role = s->status_error ? ROLE_ERROR : ROLE_NOTICE;
+	} else if (engine_finished(e) && engine_succeeded(e)) {
+		snprintf(text, sizeof text, "lesson finished: r restart, q quit");
+		role = ROLE_OK;
+	} else if (engine_finished(e)) {
+		char why[800];
+		narration_stuck(e, why, sizeof why);
+		snprintf(text, sizeof text, "lesson finished, stuck: %s. r restart, q quit",
+			 why[0] ? why : "no actor can run");
+		role = ROLE_ERROR;
+	} else if (s->autoplay) {
+		snprintf(text, sizeof text, "autoplay on, speed %d of %d: + faster, - slower, a stops",
+			 s->speed, s->speeds);
+		role = ROLE_NOTICE;
+	} else {
+		snprintf(text, sizeof text, "space runs the next call %s tab picks an actor, enter steps only it",
+			 g->dot);
+	}
+	frame_put_fit(f, 1, y, text, role, f->w - 2, g->ell);
+}
+
+typedef struct {
+	const char *key, *label;
+	int drop;   /* 0: always shown; higher: dropped first when the bar is too narrow */
+} KeyHint;
+
+static void key_bar(const ScreenState *s, Frame *f, int y)
+{
+	static const KeyHint normal[] = {
+		{ "space", "next", 0 }, { "tab", "actor", 0 }, { "enter", "step it", 0 },
+		{ "a", "auto", 0 }, { "+/-", "speed", 2 }, { "r", "restart", 0 },
+		{ "PgUp/PgDn", "bytes", 3 }, { "?", "help", 0 }, { "q", "quit", 0 },
+	};
+	static const KeyHint edit[] = {
+		{ "enter", "send", 0 }, { "esc", "cancel", 0 }, { "backspace", "delete", 0 },
+	};
+	static const KeyHint help[] = {
+		{ "?/esc", "close help", 0 }, { "up/down", "scroll", 0 }, { "q", "quit", 0 },
+	};
+	const KeyHint *k = s->editing ? edit : s->help ? help : normal;
+	size_t n = s->editing ? sizeof edit / sizeof edit[0] : s->help ? sizeof help / sizeof help[0]
+		   : sizeof normal / sizeof normal[0];
+	int limit = 3;
+	for (;; limit--) {
+		int total = 1;
+		for (size_t i = 0; i < n; i++)
+			if (k[i].drop <= limit)
+				total += frame_width(k[i].key) + frame_width(k[i].label) + 4;
+		if (total <= f->w || limit == 0)
+			break;
+	}
+	int x = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].drop > limit)
+			continue;
+		char key[32];
+		snprintf(key, sizeof key, " %s ", k[i].key);
+		x += frame_put(f, x, y, key, ROLE_KEY, f->w - x);
+		x += frame_put(f, x + 1, y, k[i].label, ROLE_NORMAL, f->w - x - 1) + 2;
+	}
+}
+
+static void help_overlay(const ScreenState *s, Frame *f)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const char *text = asset_help_txt;
+	int lines = 0;
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	int w = f->w - 4 < 78 ? f->w - 4 : 78;
+	int h = f->h - 2 < lines + 2 ? f->h - 2 : lines + 2;
+	int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
+	for (int y = y0; y < y0 + h; y++)
+		frame_fill(f, x0, y, w, " ", ROLE_NORMAL);
+	frame_fill(f, x0, y0, w, g->hline, ROLE_BORDER);
+	frame_fill(f, x0, y0 + h - 1, w, g->hline, ROLE_BORDER);
+	for (int y = y0 + 1; y < y0 + h - 1; y++) {
+		frame_put(f, x0, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+		frame_put(f, x0 + w - 1, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+	}
+	frame_put(f, x0 + 2, y0, " sockstep help ", ROLE_BORDER, w - 4);
+	frame_put(f, x0 + 2, y0 + h - 1, " ? or esc closes, up/down scroll ", ROLE_BORDER, w - 4);
+	int skip = s->help_scroll, row = 0;
+	for (const char *p = text; *p && row < h - 2;) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		p += n + (p[n] == '\n');
+		if (skip-- > 0)
+			continue;
+		frame_put(f, x0 + 2, y0 + 1 + row++, line, ROLE_NORMAL, w - 4);
+	}
+}
+
+static void small_notice(Frame *f)
+{
+	char text[128];
+	snprintf(text, sizeof text, "terminal too small: %dx%d; sockstep needs %dx%d", f->w, f->h,
+		 SCREEN_MIN_W, SCREEN_MIN_H);
+	int tw = frame_width(text);
+	int w = f->w > 2 ? f->w - 2 : f->w;
+	int rows = frame_wrap(NULL, 0, 0, w, f->h, text, ROLE_NOTICE);
+	int x = tw < w ? (f->w - tw) / 2 : (f->w - w) / 2;
+	int y = f->h > rows ? (f->h - rows) / 2 : 0;
+	frame_wrap(f, x, y, tw < w ? tw : w, f->h, text, ROLE_NOTICE);
+}
+
+void screen_render(Engine *e, const ScreenState *s, Frame *f)
+{
+	frame_clear(f);
+	if (too_small(f->w, f->h)) {
+		small_notice(f);
+		return;
+	}
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	Layout L;
+	layout(f->w, f->h, &L);
+	title_bar(e, s, f);
+	flow_draw(e, s, f, 0, L.flow_y, f->w, L.flow_h);
+	flow_console(e, s, f, 0, L.cons_y, f->w, L.cons_h);
+
+	int messages = 0, total = bytepane_lines(e, &messages);
+	char right[96] = "";
+	if (s->byte_scroll > 0 && total > L.bytes_h)
+		snprintf(right, sizeof right, "older bytes: PgDn or End for the newest");
+	else if (total > L.bytes_h)
+		snprintf(right, sizeof right, "PgUp/PgDn scroll");
+	char title[64];
+	snprintf(title, sizeof title, messages ? "bytes (%d message%s)" : "bytes", messages, messages == 1 ? "" : "s");
+	rule(f, g, L.bytes_rule, title, right);
+	bytepane_draw(e, s, f, 0, L.bytes_y, f->w, L.bytes_h);
+
+	rule(f, g, L.narr_rule, "narration", NULL);
+	narration_draw(e, s, f, 0, L.narr_y, f->w, L.narr_h);
+	status_line(e, s, f, L.status_y);
+	key_bar(s, f, L.keys_y);
+	if (s->help) {
+		f->cursor_x = f->cursor_y = -1;
+		help_overlay(s, f);
+	}
+}
+
+int screen_byte_scroll_max(Engine *e, int w, int h)
+{
+	Layout L;
+	if (too_small(w, h))
+		return 0;
+	layout(w, h, &L);
+	int max = bytepane_lines(e, NULL) - L.bytes_h;
+	return max > 0 ? max : 0;
+}
+
+int screen_byte_page(int w, int h)
+{
+	Layout L;
+	layout(w, h, &L);
+	return L.bytes_h > 2 ? L.bytes_h - 1 : 1;
+}
+
+int screen_help_scroll_max(int w, int h)
+{
+	(void)w;
+	int lines = 0;
+	for (const char *p = asset_help_txt; *p; p++)
+		lines += *p == '\n';
+	int max = lines - (h - 4);
+	return max > 0 ? max : 0;
+}

@@ -1,0 +1,65 @@
+/* screen.h - the whole TUI screen, laid out into a Frame.
+ *
+ * View layer. screen_render reads the engine (actors, timeline, lesson) and
+ * the controller's UI state, and draws title bar, flow diagram, console
+ * strip, byte pane, narration, status line and key bar -- or the help
+ * overlay, or a plain notice when the terminal is too small. It never
+ * changes the model: the Engine pointer is not const only because the
+ * engine's accessors are not. Used by tui.c, and by the unit tests, which
+ * render real runs without a terminal. */
+#ifndef SOCKSTEP_SCREEN_H
+#define SOCKSTEP_SCREEN_H
+
+#include <stdint.h>
+
+#include "model/engine.h"
+#include "views/frame.h"
+
+enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
+
+/* What the controller knows that the model does not. */
+typedef struct {
+	int unicode;          /* the terminal takes UTF-8: box lines, arrowheads */
+	int selected;         /* actor picked with tab / arrows, -1 none */
+	int next;             /* actor "next step" would run (engine_next), -1 none */
+	int autoplay;         /* autoplay is on */
+	int speed, speeds;    /* autoplay speed, 1..speeds */
+	int byte_scroll;      /* byte pane: lines scrolled back from the newest */
+	int help;             /* the help overlay is open */
+	int help_scroll;      /* its first line shown */
+	int editing;          /* the line editor is open for edit_actor */
+	int edit_actor;
+	const char *edit_text;
+	uint64_t anim_seq;    /* the EV_CALL whose arrow is travelling, 0 none */
+	int anim_pos, anim_len;  /* it has gone anim_pos of anim_len frames */
+	const char *status;   /* a one-off message for the status line, or NULL */
+	int status_error;     /* ... and it reports a failure */
+} ScreenState;
+
+/* Characters for lines and arrows: UTF-8 box drawing, or plain ASCII. */
+typedef struct {
+	const char *hline;    /* pane rules, arrow shafts */
+	const char *wait;     /* the lifeline of an actor blocked in a call */
+	const char *head_r, *head_l;  /* arrowheads */
+	const char *ell;      /* text cut short */
+	const char *dot;      /* a separator in the title bar */
+	/* Markers before a call (each ends in a blank): returned, failed,
+	 * running or blocked, and the call an actor makes next. */
+	const char *mark_ok, *mark_fail, *mark_run, *mark_next;
+} ScreenGlyphs;
+
+const ScreenGlyphs *screen_glyphs(int unicode);
+
+void screen_state_init(ScreenState *s);
+
+/* Draw everything into f (its size is the terminal's). */
+void screen_render(Engine *e, const ScreenState *s, Frame *f);
+
+/* The largest byte_scroll / help_scroll that still shows something, at w x h. */
+int screen_byte_scroll_max(Engine *e, int w, int h);
+int screen_help_scroll_max(int w, int h);
+
+/* Lines the byte pane scrolls by on PgUp/PgDn at w x h. */
+int screen_byte_page(int w, int h);
+
+#endif

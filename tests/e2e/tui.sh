@@ -1,0 +1,229 @@
+#!/bin/bash
+# tui.sh - the TUI in a real terminal (tmux), checked as a student sees it.
+#
+# Run from the repository root after `make`. Prints one line per check:
+# "PASS: name" or "FAIL: name: why". Uses a private tmux server (its own
+# socket), waits by polling the pane's text (bounded, never a long sleep),
+# and kills the server on every exit.
+set -u
+
+SOCKSTEP=${SOCKSTEP:-./sockstep}
+LESSON=lessons/01-echo.lesson
+SOCK="sockstep-test-$$"
+TMP=$(mktemp -d)
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+
+screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
+
+# wait_for SESSION TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-5} * 20; i++)); do
+		screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_file FILE [SECONDS]: until FILE exists and is not empty.
+wait_file() {
+	local i
+	for ((i = 0; i < ${2:-5} * 20; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start SESSION W H COMMAND: a detached session of W x H running COMMAND.
+start() {
+	tm new-session -d -s "$1" -x "$2" -y "$3" "$4"
+}
+
+# The actors' pids, from the "NAME  pid N" column headings.
+actor_pids() {
+	screen "$1" | grep -oE 'pid [0-9]+' | awk '{ print $2 }'
+}
+
+# Every pid given has gone (no sockstep process is left behind).
+all_gone() {
+	local p i
+	for p in "$@"; do
+		for ((i = 0; i < 40; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -0 "$p" 2>/dev/null && return 1
+	done
+	return 0
+}
+
+# A shell wrapper: saves the tty modes before and after, and the exit status.
+wrapped() {
+	local tag=$1
+	shift
+	echo "sh -c 'stty -g > $TMP/$tag.before; $*; echo \$? > $TMP/$tag.status; stty -g > $TMP/$tag.after; exec sleep 600'"
+}
+
+if [ ! -x "$SOCKSTEP" ]; then
+	fail build "$SOCKSTEP not built (run make)"
+	exit 1
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+	fail tmux "tmux is not installed"
+	exit 1
+fi
+
+# --- stepping the echo lesson at 80x24, then q ---------------------------
+start main 80 24 "$(wrapped main "$SOCKSTEP $LESSON")"
+if wait_for main "SERVER" && wait_for main "CLIENT"; then
+	pass "starts at 80x24 with a column per actor"
+else
+	fail "starts at 80x24 with a column per actor" "no SERVER/CLIENT headings: $(screen main | head -3 | tr '\n' '|')"
+fi
+pids=$(actor_pids main)
+
+for k in 1 2 3; do tm send-keys -t main Space; done
+wait_for main "listen(3, 1) = 0" || fail "three steps" "listen() did not return"
+# accept() would block, so "next" would run the client: step the server by hand.
+tm send-keys -t main Enter
+if wait_for main "accept(3) ... blocked" && wait_for main "blocked in accept"; then
+	pass "server accept shows blocked before the client connects"
+else
+	fail "server accept shows blocked before the client connects" "$(screen main | sed -n 2,8p | tr '\n' '|')"
+fi
+
+tm send-keys -t main Tab
+tm send-keys -t main Enter
+wait_for main "socket(AF_INET, SOCK_STREAM) = 3" || true
+tm send-keys -t main Enter
+if wait_for main "connect(3, 127.0.0.1:65432) = 0" && wait_for main "accept(3) = 4"; then
+	if screen main | grep -qF "... blocked"; then
+		fail "accept returns after connect" "still shows blocked"
+	else
+		pass "accept returns after connect"
+	fi
+else
+	fail "accept returns after connect" "$(screen main | sed -n 2,8p | tr '\n' '|')"
+fi
+
+for k in 1 2 3 4 5 6; do
+	screen main | grep -qF "48 65 6c 6c 6f" && break
+	tm send-keys -t main Space
+	wait_for main "48 65 6c 6c 6f" 1 && break
+done
+if screen main | grep -qF "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64" && screen main | grep -qF "client -> server  12 B"; then
+	pass "byte pane shows the hex of sendall"
+else
+	fail "byte pane shows the hex of sendall" "$(screen main | sed -n 12,18p | tr '\n' '|')"
+fi
+
+tm send-keys -t main '?'
+if wait_for main "sockstep help"; then pass "help overlay opens"; else fail "help overlay opens" "not shown"; fi
+tm send-keys -t main Escape
+wait_for main "narration" || fail "help overlay closes" "screen did not come back"
+
+tm send-keys -t main q
+if wait_file "$TMP/main.status" && wait_file "$TMP/main.after"; then
+	status=$(cat "$TMP/main.status")
+	if [ "$status" = 0 ] && cmp -s "$TMP/main.before" "$TMP/main.after"; then
+		pass "q exits 0 and restores the terminal modes"
+	else
+		fail "q exits 0 and restores the terminal modes" "status $status, stty $(cat "$TMP/main.before") vs $(cat "$TMP/main.after")"
+	fi
+else
+	fail "q exits 0 and restores the terminal modes" "sockstep did not exit"
+fi
+if [ -n "$pids" ] && all_gone $pids; then
+	pass "q leaves no actor process"
+else
+	fail "q leaves no actor process" "pids '$pids' still there or never seen"
+fi
+
+# --- NO_COLOR: no colour codes at all, and still readable -----------------
+start nocolor 80 24 "env NO_COLOR=1 $SOCKSTEP $LESSON"
+wait_for nocolor "SERVER" || fail "NO_COLOR run" "did not start"
+tm send-keys -t nocolor Space
+if wait_for nocolor "socket(AF_INET, SOCK_STREAM) = 3"; then
+	# capture-pane -e writes attributes as SGR codes: colours are 30-38, 40-48,
+	# 90-97 and 100-107 (39 and 49 only reset to the default).
+	if tm capture-pane -e -p -t nocolor | grep -qE $'\e\\[([0-9]+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9]+)*m'; then
+		fail "NO_COLOR run" "colour codes on screen"
+	else
+		pass "NO_COLOR run works without colours"
+	fi
+else
+	fail "NO_COLOR run" "step did not show"
+fi
+tm send-keys -t nocolor q
+
+# --- too small, then resized ---------------------------------------------
+start small 40 12 "$SOCKSTEP $LESSON"
+if wait_for small "terminal too small: 40x12"; then
+	pass "40x12 shows the too-small notice"
+else
+	fail "40x12 shows the too-small notice" "$(screen small | tr '\n' '|')"
+fi
+tm resize-window -t small -x 80 -y 24
+if wait_for small "SERVER" && ! screen small | grep -qF "too small"; then
+	pass "the drawing returns after resizing to 80x24"
+else
+	fail "the drawing returns after resizing to 80x24" "$(screen small | head -3 | tr '\n' '|')"
+fi
+tm send-keys -t small q
+
+# --- a large terminal ----------------------------------------------------
+start large 160 48 "$SOCKSTEP $LESSON"
+wait_for large "SERVER" || true
+for k in 1 2 3 4 5 6 7; do tm send-keys -t large Space; done
+if wait_for large "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64" && wait_for large "connect(3, 127.0.0.1:65432) = 0"; then
+	pass "renders at 160x48"
+else
+	fail "renders at 160x48" "$(screen large | head -8 | tr '\n' '|')"
+fi
+tm send-keys -t large q
+
+# --- SIGTERM while running ---------------------------------------------------
+start term 80 24 "$(wrapped term "$SOCKSTEP $LESSON")"
+wait_for term "SERVER" || true
+pids=$(actor_pids term)
+shpid=$(tm display-message -p -t term '#{pane_pid}')
+main_pid=$(pgrep -P "$shpid" | head -1)
+if [ -z "$main_pid" ]; then
+	fail "SIGTERM restores the terminal" "no sockstep process found"
+else
+	kill -TERM "$main_pid"
+	if wait_file "$TMP/term.status" && wait_file "$TMP/term.after"; then
+		status=$(cat "$TMP/term.status")
+		if [ "$status" = 143 ] && cmp -s "$TMP/term.before" "$TMP/term.after"; then
+			pass "SIGTERM restores the terminal (exit 143)"
+		else
+			fail "SIGTERM restores the terminal" "status $status"
+		fi
+	else
+		fail "SIGTERM restores the terminal" "sockstep did not exit"
+	fi
+	if [ -n "$pids" ] && all_gone $pids "$main_pid"; then
+		pass "SIGTERM leaves no sockstep process"
+	else
+		fail "SIGTERM leaves no sockstep process" "pids '$pids $main_pid'"
+	fi
+fi
+
+# --- not a terminal ------------------------------------------------------
+out=$("$SOCKSTEP" "$LESSON" </dev/null 2>&1 >/dev/null)
+st=$?
+if [ "$st" = 1 ] && [ "$out" = "sockstep: not a terminal; use --plain" ]; then
+	pass "not a terminal: says so and exits 1"
+else
+	fail "not a terminal: says so and exits 1" "status $st, said '$out'"
+fi
+exit 0

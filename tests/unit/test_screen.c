@@ -1,0 +1,261 @@
+/* test_screen.c - the TUI's screen, rendered without a terminal.
+ *
+ * Runs lessons/01-echo.lesson for real (the engine forks its actors), steps
+ * it, renders frames at given sizes and checks their text: what a student
+ * would read. Also the frame and theme basics the screen rests on. Run from
+ * the repository root (as `make check` does). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/engine.h"
+#include "model/lesson.h"
+#include "views/frame.h"
+#include "views/screen.h"
+#include "views/theme.h"
+#include "views/assets.h"
+
+static const char *echo_path = "lessons/01-echo.lesson";
+
+typedef struct {
+	Lesson *lesson;
+	Engine *engine;
+	ScreenState s;
+} Run;
+
+static int run_setup(void **state)
+{
+	char err[512];
+	Run *r = calloc(1, sizeof *r);
+	if (!r)
+		return -1;
+	r->lesson = lesson_load(echo_path, err, sizeof err);
+	if (!r->lesson) {
+		print_error("%s (run the tests from the repository root)\n", err);
+		free(r);
+		return -1;
+	}
+	EngineOptions eo = { .settle_ms = 50 };
+	r->engine = engine_new(r->lesson, &eo);
+	if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
+		print_error("engine: %s\n", err);
+		return -1;
+	}
+	screen_state_init(&r->s);
+	*state = r;
+	return 0;
+}
+
+static int run_teardown(void **state)
+{
+	Run *r = *state;
+	engine_free(r->engine);
+	lesson_free(r->lesson);
+	free(r);
+	return 0;
+}
+
+/* Render at w x h (ASCII glyphs unless unicode), with next filled in as the
+ * controller would. Returns the frame; the caller frees it. */
+static Frame *render(Run *r, int w, int h, int unicode)
+{
+	Frame *f = frame_new(w, h);
+	assert_non_null(f);
+	r->s.unicode = unicode;
+	r->s.next = engine_finished(r->engine) ? -1 : engine_next(r->engine);
+	screen_render(r->engine, &r->s, f);
+	return f;
+}
+
+/* The first row holding needle, copied into row; -1 if none does. */
+static int find_row(const Frame *f, const char *needle, char *row, size_t cap)
+{
+	for (int y = 0; y < f->h; y++) {
+		frame_row_text(f, y, row, cap);
+		if (strstr(row, needle))
+			return y;
+	}
+	return -1;
+}
+
+/* The column (in cells) where needle starts on row y: the ASCII frame has
+ * one byte per cell, so the byte offset is the column. */
+static int column_of(const char *row, const char *needle)
+{
+	const char *p = strstr(row, needle);
+	return p ? (int)(p - row) : -1;
+}
+
+static void step_sched(Run *r, int n)
+{
+	for (int i = 0; i < n; i++)
+		assert_true(engine_step(r->engine, -1, NULL) >= 0);
+}
+
+/* Step with the scheduler until actor's call of op has returned. */
+static void step_until_returned(Run *r, int actor, LessonOp op)
+{
+	for (int i = 0; i < 40; i++) {
+		const Timeline *t = engine_timeline(r->engine);
+		for (size_t k = 0; k < timeline_count(t); k++) {
+			const Event *ev = timeline_get(t, k);
+			if (ev->kind == EV_RETURN && ev->actor == actor && ev->op == (int)op)
+				return;
+		}
+		assert_true(engine_step(r->engine, -1, NULL) >= 0);
+	}
+	fail_msg("the call never returned");
+}
+
+static void test_frame_basics(void **state)
+{
+	(void)state;
+	char row[256];
+	Frame *f = frame_new(10, 3);
+	assert_non_null(f);
+	assert_int_equal(frame_put(f, 0, 0, "h\xc3\xa9llo\x01\xff", ROLE_NORMAL, -1), 7);
+	frame_row_text(f, 0, row, sizeof row);
+	assert_string_equal(row, "h\xc3\xa9llo??");
+	assert_int_equal(frame_put_fit(f, 0, 1, "abcdefghijkl", ROLE_NORMAL, 6, "~"), 6);
+	frame_row_text(f, 1, row, sizeof row);
+	assert_string_equal(row, "abcde~");
+	frame_clear(f);
+	assert_int_equal(frame_wrap(f, 0, 0, 10, 3, "one two three four", ROLE_NORMAL), 2);
+	frame_row_text(f, 1, row, sizeof row);
+	assert_string_equal(row, "three four");
+	/* Writing off the frame is clipped, never a crash. */
+	assert_int_equal(frame_put(f, 8, 5, "xyz", ROLE_NORMAL, -1), 0);
+	assert_int_equal(frame_put(f, 8, 2, "xyz", ROLE_NORMAL, -1), 2);
+	frame_free(f);
+}
+
+static void test_themes(void **state)
+{
+	(void)state;
+	Theme t;
+	char err[128];
+	assert_int_equal(theme_parse(theme_text("default"), &t, err, sizeof err), 0);
+	/* Without colour the current call must still stand out. */
+	assert_true(t.role[ROLE_CURRENT].attrs & THEME_REVERSE);
+	assert_int_equal(theme_parse(theme_text("contrast"), &t, err, sizeof err), 0);
+	assert_null(theme_text("nope"));
+	assert_int_equal(theme_parse("normal default default\nbogus red default\n", &t, err, sizeof err), -1);
+	assert_string_equal(err, "line 2: unknown role");
+	assert_int_equal(theme_parse("error purple default\n", &t, err, sizeof err), -1);
+	assert_non_null(strstr(err, "colour"));
+	assert_non_null(strstr(asset_help_txt, "autoplay"));
+}
+
+static void test_too_small(void **state)
+{
+	Run *r = *state;
+	Frame *f = render(r, 40, 10, 0);
+	char *text = frame_text(f);
+	assert_non_null(strstr(text, "terminal too small: 40x10;"));
+	assert_non_null(strstr(text, "needs 80x24"));
+	assert_null(strstr(text, "SERVER"));
+	free(text);
+	frame_free(f);
+}
+
+static void test_accept_blocks(void **state)
+{
+	Run *r = *state;
+	char row[1024];
+	step_sched(r, 3);   /* server: socket, bind, listen */
+	Frame *f = render(r, 80, 24, 0);
+	/* accept() is the server's pending call; it would block, so the
+	 * scheduler names the client's socket() as next. */
+	assert_true(find_row(f, ">> accept(3)", row, sizeof row) >= 0);
+	assert_true(column_of(row, ">> accept(3)") < 40);
+	assert_true(find_row(f, "Next: client socket(AF_INET, SOCK_STREAM)", row, sizeof row) >= 0);
+	frame_free(f);
+
+	/* The scheduler would run the client now (accept would block); step
+	 * the server by hand, as a student picking it would. */
+	assert_int_equal(engine_step(r->engine, 0, NULL), 0);
+	assert_int_equal(engine_actor(r->engine, 0)->state, ACTOR_BLOCKED);
+	f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "SERVER", row, sizeof row) >= 0);
+	assert_non_null(strstr(row, "blocked in accept"));
+	assert_true(find_row(f, "accept(3)", row, sizeof row) >= 0);
+	assert_non_null(strstr(row, "accept(3) ... blocked"));
+	assert_true(column_of(row, "accept(3)") < 40);   /* in the server's column */
+	assert_non_null(strstr(row, ".. accept"));
+	frame_free(f);
+
+	step_sched(r, 2);   /* client: socket, connect -- which wakes the accept */
+	f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "accept(3) = 4", row, sizeof row) >= 0);
+	assert_null(strstr(row, "blocked"));
+	assert_true(find_row(f, "connect(3, 127.0.0.1:65432) = 0", row, sizeof row) >= 0);
+	assert_true(column_of(row, "connect(3") >= 40);  /* in the client's column */
+	assert_non_null(strstr(row, "<--"));             /* the connection arrow */
+	frame_free(f);
+}
+
+static void test_bytes_after_sendall(void **state)
+{
+	Run *r = *state;
+	char row[1024];
+	step_until_returned(r, 1, OP_SENDALL);
+	Frame *f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "client -> server  12 B  sendall(3)", row, sizeof row) >= 0);
+	assert_true(find_row(f, "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64", row, sizeof row) >= 0);
+	assert_non_null(strstr(row, "Hello, world"));
+	assert_true(find_row(f, "12 B-", row, sizeof row) >= 0);   /* the data arrow's label */
+	frame_free(f);
+
+	/* A big terminal shows the same, with room to spare. */
+	f = render(r, 160, 48, 1);
+	assert_true(find_row(f, "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64", row, sizeof row) >= 0);
+	assert_true(find_row(f, "SERVER", row, sizeof row) >= 0);
+	assert_non_null(strstr(row, "CLIENT"));
+	frame_free(f);
+}
+
+static void test_runs_to_the_end(void **state)
+{
+	Run *r = *state;
+	char row[1024];
+	for (int i = 0; i < 40 && !engine_finished(r->engine); i++)
+		engine_step(r->engine, -1, NULL);
+	engine_drain(r->engine, 2000);
+	assert_true(engine_succeeded(r->engine));
+	Frame *f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "lesson finished: r restart, q quit", row, sizeof row) >= 0);
+	assert_true(find_row(f, "console: Received Hello, world", row, sizeof row) >= 0);
+	assert_true(find_row(f, "end of stream", row, sizeof row) >= 0);
+	frame_free(f);
+
+	/* The help overlay covers the screen with the help text. */
+	r->s.help = 1;
+	f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "sockstep help", row, sizeof row) >= 0);
+	assert_true(find_row(f, "autoplay on or off", row, sizeof row) >= 0);
+	frame_free(f);
+	r->s.help = 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest basics[] = {
+		cmocka_unit_test(test_frame_basics),
+		cmocka_unit_test(test_themes),
+	};
+	/* One real run, stepped further by each test in turn. */
+	const struct CMUnitTest echo[] = {
+		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_accept_blocks),
+		cmocka_unit_test(test_bytes_after_sendall),
+		cmocka_unit_test(test_runs_to_the_end),
+	};
+	int failed = cmocka_run_group_tests_name("screen basics", basics, NULL, NULL);
+	failed += cmocka_run_group_tests_name("screen on a real echo run", echo, run_setup, run_teardown);
+	return failed ? 1 : 0;
+}
