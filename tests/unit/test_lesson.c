@@ -375,6 +375,29 @@ static void test_every_step(void **state)
 	lesson_free(l);
 }
 
+/* sleep MS: a real nanosleep() at the gate, on no socket; it may come
+ * before any socket step. */
+static void test_sleep_step(void **state)
+{
+	(void)state;
+	Lesson *l = parse_ok(H "actor a\n  sleep 250\n  > wait\n"
+	                       "  socket AF_INET SOCK_STREAM\n"
+	                       "  sleep 1\n  sleep 60000\n");
+	const LessonStep *s = step(l, 0, 0);
+	assert_int_equal(s->op, OP_SLEEP);
+	assert_int_equal(s->n, 250);
+	assert_int_equal(s->line, 3);
+	assert_int_equal(s->col, 3);
+	assert_string_equal(s->source, "sleep 250");
+	assert_non_null(s->narration);
+	assert_int_equal(step(l, 0, 1)->op, OP_SOCKET);
+	assert_int_equal(step(l, 0, 2)->op, OP_SLEEP);
+	assert_int_equal(step(l, 0, 2)->n, 1);
+	assert_int_equal(step(l, 0, 3)->n, 60000);
+	assert_true(lesson_op_is_call(OP_SLEEP));
+	lesson_free(l);
+}
+
 static void test_narration_and_questions(void **state)
 {
 	(void)state;
@@ -442,12 +465,13 @@ static void test_ops(void **state)
 	(void)state;
 	assert_string_equal(lesson_op_name(OP_SOCKET), "socket");
 	assert_string_equal(lesson_op_name(OP_SETSOCKOPT), "setsockopt");
+	assert_string_equal(lesson_op_name(OP_SLEEP), "sleep");
 	assert_string_equal(lesson_op_name(OP_BREAK_IF_EMPTY), "break-if-empty");
 	assert_string_equal(lesson_op_name(OP_BREAK_IF_INPUT), "break-if-input");
 	assert_string_equal(lesson_op_name(OP_COUNT_), "?");
 	for (int op = 0; op < OP_COUNT_; op++) {
 		assert_non_null(lesson_op_name((LessonOp)op));
-		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_SETSOCKOPT);
+		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_SLEEP);
 	}
 	lesson_free(NULL);
 	assert_int_equal(lesson_actor_index(NULL, "a"), -1);
@@ -548,6 +572,14 @@ static const ErrCase err_cases[] = {
 	{ S "  shutdown\n", "4:3: shutdown: expected SHUT_RD, SHUT_WR or SHUT_RDWR" },
 	{ S "  shutdown SHUT_ALL\n", "4:12: shutdown: expected SHUT_RD, SHUT_WR or SHUT_RDWR" },
 	{ S "  close now\n", "4:9: unexpected 'now'" },
+	/* sleep */
+	{ A "  sleep\n", "3:3: sleep: milliseconds must be 1..60000" },
+	{ A "  sleep 0\n", "3:9: sleep: milliseconds must be 1..60000" },
+	{ A "  sleep 60001\n", "3:9: sleep: milliseconds must be 1..60000" },
+	{ A "  sleep -5\n", "3:9: sleep: milliseconds must be 1..60000" },
+	{ A "  sleep \"250\"\n", "3:9: sleep: milliseconds must be 1..60000" },
+	{ A "  sleep 250 ms\n", "3:13: unexpected 'ms'" },
+	{ A "  sleep 250 on s\n", "3:13: unexpected 'on'" },
 	{ S "  accept x\n", "4:10: unexpected 'x'" },
 	/* data */
 	{ S "  send\n", "4:3: send: expected DATA: a \"quoted string\", $received, $input or upper $received" },
@@ -1016,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(test_chat_lesson),
 		cmocka_unit_test(test_udp_lesson),
 		cmocka_unit_test(test_every_step),
+		cmocka_unit_test(test_sleep_step),
 		cmocka_unit_test(test_narration_and_questions),
 		cmocka_unit_test(test_line_endings_and_bom),
 		cmocka_unit_test(test_names_from_paths),
