@@ -38,7 +38,11 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_ACCEPT] = "accept", [OP_CONNECT] = "connect", [OP_SEND] = "send",
 	[OP_SENDALL] = "sendall", [OP_RECV] = "recv", [OP_SENDTO] = "sendto",
 	[OP_RECVFROM] = "recvfrom", [OP_SHUTDOWN] = "shutdown", [OP_CLOSE] = "close",
-	[OP_SETSOCKOPT] = "setsockopt", [OP_SLEEP] = "sleep", [OP_PRINT] = "print", [OP_INPUT] = "input",
+	[OP_SETSOCKOPT] = "setsockopt", [OP_SLEEP] = "sleep",
+	[OP_GETADDRINFO] = "getaddrinfo", [OP_GETHOSTNAME] = "gethostname",
+	[OP_GETSOCKNAME] = "getsockname", [OP_GETPEERNAME] = "getpeername",
+	[OP_SETBLOCKING] = "setblocking", [OP_GETSOCKOPT] = "getsockopt",
+	[OP_POLL] = "poll", [OP_SELECT] = "select", [OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
 };
@@ -1391,7 +1395,7 @@ const char *lesson_op_name(LessonOp op)
 
 int lesson_op_is_call(LessonOp op)
 {
-	return op >= OP_SOCKET && op <= OP_SLEEP;
+	return op >= OP_SOCKET && op <= OP_SELECT;
 }
 
 int lesson_actor_index(const Lesson *l, const char *name)

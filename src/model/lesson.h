@@ -15,6 +15,14 @@ typedef enum {
 	OP_SEND, OP_SENDALL, OP_RECV, OP_SENDTO, OP_RECVFROM,
 	OP_SHUTDOWN, OP_CLOSE, OP_SETSOCKOPT,
 	OP_SLEEP,           /* nanosleep(n ms): a real call that uses no socket */
+	OP_GETADDRINFO,     /* getaddrinfo(host, port): the addresses a name gives */
+	OP_GETHOSTNAME,     /* gethostname() */
+	OP_GETSOCKNAME,     /* getsockname(fd): the socket's own address */
+	OP_GETPEERNAME,     /* getpeername(fd): the connected peer's address */
+	OP_SETBLOCKING,     /* fcntl(fd, F_SETFL, O_NONBLOCK on or off): n = 1 blocking */
+	OP_GETSOCKOPT,      /* getsockopt(fd, level, optname) */
+	OP_POLL,            /* poll() on the sockets in socks, POLLIN (POLLOUT with "write") */
+	OP_SELECT,          /* select() on the sockets in socks, read set (write set with "write") */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */
@@ -31,7 +39,8 @@ typedef enum {
 	DATA_NONE,
 	DATA_TEXT,      /* a literal from the file, escapes decoded */
 	DATA_RECEIVED,  /* $received: the bytes of the actor's last recv */
-	DATA_INPUT      /* $input: the student's last line */
+	DATA_INPUT,     /* $input: the student's last line */
+	DATA_BYTES      /* "bytes N": N bytes of a repeating pattern (len = N) */
 } LessonDataSource;
 
 typedef struct {
@@ -68,6 +77,11 @@ typedef struct {
 	int nexamples;
 	char *narration;         /* '>' lines after the step, joined with spaces; NULL if none */
 	LessonQuestion *question;/* '?' line after the step, or NULL */
+	int flags;               /* send/recv/sendto/recvfrom: MSG_* flags given after the args */
+	char **socks;            /* poll/select: the socket names to wait on */
+	int nsocks;
+	int write;               /* poll/select: wait to write (POLLOUT) instead of to read */
+	long timeout_ms;         /* poll/select: -1 waits for ever */
 	int match;               /* loop/repeat <-> end: index of the partner step;
 	                            break-if-*: the innermost loop/repeat around it; else -1 */
 	char *source;            /* the step's line as written, trimmed */
@@ -77,7 +91,19 @@ typedef struct {
 	char *name;
 	LessonStep *steps;
 	int nsteps;
+	int host;                /* index in Lesson.hosts, or -1 (the lesson's one network) */
+	int dies;                /* "dies SIGNAL": the signal that is the expected end, or 0 */
 } LessonActor;
+
+/* A lesson with hosts runs each on its own network namespace, joined by a
+ * virtual Ethernet link (a veth pair): "host a 10.0.0.1/24". */
+typedef struct {
+	char *name;
+	char *addr;              /* IPv4 address, numeric */
+	int prefix;              /* 1..30 */
+} LessonHost;
+
+enum { LESSON_MAX_HOSTS = 2 };
 
 typedef struct {
 	char *path;              /* as given to lesson_load */
@@ -86,6 +112,8 @@ typedef struct {
 	char *about;
 	LessonActor *actors;
 	int nactors;
+	LessonHost *hosts;
+	int nhosts;
 } Lesson;
 
 enum { LESSON_MAX_ACTORS = 8, LESSON_MAX_STEPS = 512 };
