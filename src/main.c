@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "model/catalog.h"
 #include "model/engine.h"
 #include "model/lesson.h"
@@ -24,6 +25,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -p, --plain        no screen: run the lesson to its end, one line per event\n"
 	      "  -l, --list         list the lessons\n"
+	      "  -c, --check        run the lesson unattended and report every problem:\n"
+	      "                     a run that does not finish, an answer that is wrong\n"
 	      "  -a, --autoplay     start the TUI with autoplay on\n"
 	      "  -t, --theme NAME   colours: default, or contrast (for projectors)\n"
 	      "      --no-color     no colours (also when NO_COLOR is set)\n"
@@ -57,6 +60,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "plain", no_argument, NULL, 'p' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "autoplay", no_argument, NULL, 'a' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "no-color", no_argument, NULL, 'C' },
@@ -66,7 +70,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
 	};
-	int plain = 0, list = 0;
+	int plain = 0, list = 0, check = 0;
 	EngineOptions eo = { .settle_ms = 50 };
 	TuiOptions to = { .theme = "default" };
 	const char *settle = getenv("SOCKSTEP_SETTLE_MS");
@@ -75,10 +79,11 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	to.no_color = nc && *nc;
 	int c;
-	while ((c = getopt_long(argc, argv, "plat:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pclat:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': plain = 1; break;
 		case 'l': list = 1; break;
+		case 'c': check = 1; break;
 		case 'a': to.autoplay = 1; break;
 		case 't': to.theme = optarg; break;
 		case 'C': to.no_color = 1; break;
@@ -117,7 +122,7 @@ int main(int argc, char **argv)
 		lesson_free(l);
 		return 2;
 	}
-	int status = plain ? plain_run(e, stdout) : tui_run(e, &to);
+	int status = check ? check_run(e, stdout) : plain ? plain_run(e, stdout) : tui_run(e, &to);
 	engine_free(e);
 	lesson_free(l);
 	return status;

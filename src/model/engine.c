@@ -38,6 +38,7 @@ struct engine {
 	int n;
 	int steps_done;
 	Kernel *kernel;
+	int other_host;        /* host b's namespace in a two-host lesson, or -1 */
 	char network[160];
 	char kernel_note[256];
 };
@@ -61,6 +62,7 @@ Engine *engine_new(const Lesson *lesson, const EngineOptions *opt)
 	e->n = lesson->nactors < LESSON_MAX_ACTORS ? lesson->nactors : LESSON_MAX_ACTORS;
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		e->gate[i] = -1;
+	e->other_host = -1;
 	if (!e->tl) {
 		free(e);
 		return NULL;
@@ -273,6 +275,9 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 		_exit(113);
 	/* Out of the terminal's process group: Ctrl-C is for sockstep to handle. */
 	setpgid(0, 0);
+	/* An actor on the second host lives in that host's namespace. */
+	if (e->lesson->actors[i].host == 1 && netns_join(e->other_host) < 0)
+		_exit(116);
 	if (dup2(gate, ACTOR_GATE_FD) < 0)
 		_exit(114);
 	int null = open("/dev/null", O_RDWR);
@@ -316,21 +321,52 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 	return 0;
 }
 
+/* A lesson with two hosts gets a second namespace joined to this one by a
+ * veth pair. That takes namespaces: on the host's loopback it cannot run. */
+static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
+{
+	const Lesson *l = e->lesson;
+	char why[200];
+	if (l->nhosts < 2)
+		return 0;
+	if (!private_ns) {
+		snprintf(err, errlen, "this lesson joins two hosts by a virtual Ethernet link, which needs "
+			 "network namespaces: %s", e->network);
+		return -1;
+	}
+	if (netns_link(l->hosts[0].addr, l->hosts[1].addr, l->hosts[0].prefix, &e->other_host,
+		       why, sizeof why) < 0) {
+		snprintf(err, errlen, "cannot join the lesson's two hosts: %s", why);
+		return -1;
+	}
+	snprintf(e->network, sizeof e->network, "private namespaces: host %s %s/%d and host %s %s/%d on eth0",
+		 l->hosts[0].name, l->hosts[0].addr, l->hosts[0].prefix,
+		 l->hosts[1].name, l->hosts[1].addr, l->hosts[1].prefix);
+	return 0;
+}
+
 int engine_start(Engine *e, char *err, size_t errlen)
 {
 	char why[128];
+	int private_ns = 0;
 	if (e->opt.no_netns) {
 		snprintf(e->network, sizeof e->network, "host loopback (--no-netns)");
 	} else if (netns_enter(why, sizeof why) == 0) {
 		snprintf(e->network, sizeof e->network, "private network namespace");
+		private_ns = 1;
 	} else {
 		snprintf(e->network, sizeof e->network, "host loopback: %s", why);
 	}
+	if (start_hosts(e, private_ns, err, errlen) < 0)
+		return -1;
 	e->steps_done = 0;
 	e->kernel_note[0] = '\0';
-	if (!e->opt.no_kernel)
-		e->kernel = kernel_open(strncmp(e->network, "private", 7) == 0, e->opt.pcap_path,
+	if (!e->opt.no_kernel) {
+		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", e->opt.pcap_path,
 					e->kernel_note, sizeof e->kernel_note);
+		if (e->kernel && e->other_host >= 0)
+			kernel_add_namespace(e->kernel, netns_diag_socket(e->other_host));
+	}
 	for (int i = 0; i < e->n; i++) {
 		memset(&e->a[i], 0, sizeof e->a[i]);
 		e->a[i].name = e->lesson->actors[i].name;
@@ -369,6 +405,9 @@ void engine_stop(Engine *e)
 	}
 	kernel_close(e->kernel);
 	e->kernel = NULL;
+	if (e->other_host >= 0)
+		close(e->other_host);
+	e->other_host = -1;
 }
 
 int engine_restart(Engine *e, char *err, size_t errlen)
@@ -594,10 +633,21 @@ int engine_finished(const Engine *e)
 	return 1;
 }
 
+/* An actor ended as the lesson says: it ran its last step, or it was
+ * killed by the signal its "dies" names (SIGPIPE, writing to a closed peer). */
+static int ended_as_written(const Engine *e, int i)
+{
+	const EngineActor *a = &e->a[i];
+	int dies = e->lesson->actors[i].dies;
+	if (dies)
+		return a->state == ACTOR_DEAD && a->pid == 0 && WIFSIGNALED(a->status) && WTERMSIG(a->status) == dies;
+	return a->state == ACTOR_DONE;
+}
+
 int engine_succeeded(const Engine *e)
 {
 	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state != ACTOR_DONE)
+		if (!ended_as_written(e, i))
 			return 0;
 	return 1;
 }

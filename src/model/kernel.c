@@ -26,6 +26,7 @@ struct kernel {
 	Capture *cap;
 	int link;
 	int diag;
+	int diag2;             /* the second host's namespace, or -1 */
 	SockList now, before;
 	int *owner, *owner_before;
 	size_t owner_cap;
@@ -39,16 +40,17 @@ struct kernel {
 	size_t *npending;
 };
 
-Kernel *kernel_open(int private_ns, const char *pcap_path, char *note, size_t cap)
+Kernel *kernel_open(int private_ns, const char *dev, const char *pcap_path, char *note, size_t cap)
 {
 	char why[256];
 	Kernel *k = calloc(1, sizeof *k);
 	if (!k)
 		return NULL;
 	k->private_ns = private_ns;
+	k->diag2 = -1;
 	note[0] = '\0';
 	k->diag = sockdiag_open();
-	k->cap = capture_open("lo", why, sizeof why);
+	k->cap = capture_open(dev, why, sizeof why);
 	if (!k->cap) {
 		snprintf(note, cap, "%s", why);
 	} else {
@@ -68,11 +70,20 @@ void kernel_close(Kernel *k)
 	capture_close(k->cap);
 	if (k->diag >= 0)
 		close(k->diag);
+	if (k->diag2 >= 0)
+		close(k->diag2);
 	sockdiag_free(&k->now);
 	sockdiag_free(&k->before);
 	free(k->owner);
 	free(k->owner_before);
 	free(k);
+}
+
+void kernel_add_namespace(Kernel *k, int diag_fd)
+{
+	if (k->diag2 >= 0)
+		close(k->diag2);
+	k->diag2 = diag_fd;
 }
 
 int kernel_fd(const Kernel *k)
@@ -291,7 +302,9 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 	int *oswap = k->owner_before;
 	k->owner_before = k->owner;
 	k->owner = oswap;
-	if (sockdiag_snapshot(k->diag, &k->now) < 0 || grow_owners(k) < 0) {
+	k->now.n = 0;
+	if (sockdiag_snapshot(k->diag, &k->now) < 0 ||
+	    (k->diag2 >= 0 && sockdiag_snapshot(k->diag2, &k->now) < 0) || grow_owners(k) < 0) {
 		k->now.n = 0;
 		return -1;
 	}

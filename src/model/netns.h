@@ -14,4 +14,19 @@
  * Returns 0, or -1 with the reason in why (then nothing changed). */
 int netns_enter(char *why, size_t cap);
 
+/* Two hosts on one virtual Ethernet link. After netns_enter: make a second
+ * namespace with its loopback up, join it to this one with a veth pair whose
+ * ends are both called eth0, and give each end its address (IPv4, with the
+ * prefix length). This process stays in the first namespace, "host a";
+ * *other receives a descriptor of the second, "host b", for setns().
+ * Returns 0, or -1 with the reason in why. */
+int netns_link(const char *addr_a, const char *addr_b, int prefix, int *other, char *why, size_t cap);
+
+/* Move this process into the namespace ns (an actor on host b). 0 or -1. */
+int netns_join(int ns);
+
+/* Open a sock_diag socket inside the namespace ns (a descriptor from
+ * netns_link), then come back. Returns the socket or -1. */
+int netns_diag_socket(int ns);
+
 #endif

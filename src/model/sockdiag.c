@@ -178,7 +178,6 @@ int sockdiag_snapshot(int fd, SockList *list)
 		{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP },
 		{ AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP }, { AF_UNIX, 0 },
 	};
-	list->n = 0;
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
 		/* A kernel without a diag module for one family still answers the others. */
 		if (dump(fd, list, q[i].family, q[i].proto) < 0 && errno != ENOENT && errno != EINVAL

@@ -35,7 +35,8 @@ typedef struct {
 /* Open a sock_diag socket in the current network namespace; -1 on error. */
 int sockdiag_open(void);
 
-/* Replace list with every socket now. Returns 0, or -1 with errno set. */
+/* Add every socket of fd's namespace now to list (which the caller empties
+ * first, by setting n to 0). Returns 0, or -1 with errno set. */
 int sockdiag_snapshot(int fd, SockList *list);
 
 void sockdiag_free(SockList *list);

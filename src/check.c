@@ -1,0 +1,101 @@
+/* check.c - run a lesson and check its answers (see check.h). */
+#include "check.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "model/question.h"
+
+enum { STUCK_MS = 10000 };
+
+/* The first time actor ran step: its EV_CALL, or NULL if it never ran. */
+static const Event *first_call(const Timeline *t, int actor, int step)
+{
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
+			return ev;
+	}
+	return NULL;
+}
+
+/* The actor's wait status if it died before the call returned, else -1. */
+static int died_in(const Timeline *t, const Event *call, const Event *ret)
+{
+	if (ret)
+		return -1;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_EXIT && ev->actor == call->actor && ev->seq > call->seq)
+			return ev->status;
+	}
+	return -1;
+}
+
+static int check_question(Engine *e, int actor, int step, FILE *out)
+{
+	const Lesson *l = engine_lesson(e);
+	const LessonStep *s = &l->actors[actor].steps[step];
+	const LessonQuestion *q = s->question;
+	const Timeline *t = engine_timeline(e);
+	const char *answer = q->choices[q->answer];
+	char what[256];
+	if (!lesson_op_is_call(s->op)) {
+		fprintf(out, "%s:%d:%d: the question \"%s\" is on a step that is not a call, so no run can check it\n",
+			l->path, s->line, s->col, q->text);
+		return 1;
+	}
+	const Event *call = first_call(t, actor, step);
+	if (!call) {
+		fprintf(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, s->line, s->col, q->text);
+		return 1;
+	}
+	const Event *ret = timeline_return_of(t, call->seq);
+	QuestionVerdict v = question_check(answer, t, call, ret, died_in(t, call, ret), what, sizeof what);
+	if (v == QUESTION_AGREES)
+		return 0;
+	if (v == QUESTION_UNCHECKABLE)
+		fprintf(out, "%s:%d:%d: the answer \"%s\" cannot be checked against a run: give a number, an errno "
+			"name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, ACK) or \"none\", or a "
+			"signal name\n", l->path, s->line, s->col, answer);
+	else
+		fprintf(out, "%s:%d:%d: the answer \"%s\" is wrong: %s %s\n", l->path, s->line, s->col, answer,
+			lesson_op_name(s->op), what);
+	return 1;
+}
+
+int check_run(Engine *e, FILE *out)
+{
+	char err[256];
+	const Lesson *l = engine_lesson(e);
+	if (engine_start(e, err, sizeof err) < 0) {
+		fprintf(out, "%s: cannot start: %s\n", l->path, err);
+		return 2;
+	}
+	while (engine_step(e, -1, NULL) >= 0 || engine_wait(e, STUCK_MS))
+		;
+	engine_drain(e, 2000);
+	int problems = 0;
+	if (!engine_succeeded(e)) {
+		for (int i = 0; i < engine_actor_count(e); i++) {
+			const EngineActor *a = engine_actor(e, i);
+			if (a->state == ACTOR_BLOCKED)
+				fprintf(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
+					l->path, a->name, a->step + 1, l->actors[i].steps[a->step].source);
+			else if (a->state == ACTOR_DEAD)
+				fprintf(out, "%s: the run does not reach its end: %s died (wait status %d)\n",
+					l->path, a->name, a->status);
+		}
+		problems++;
+	}
+	for (int i = 0; i < l->nactors; i++)
+		for (int k = 0; k < l->actors[i].nsteps; k++)
+			if (l->actors[i].steps[k].question)
+				problems += check_question(e, i, k, out);
+	engine_stop(e);
+	if (problems)
+		fprintf(out, "%s: %d problem%s\n", l->path, problems, problems == 1 ? "" : "s");
+	else
+		fprintf(out, "%s: ok, %d steps ran, every answer agrees with the run\n", l->path, engine_steps_done(e));
+	return problems ? 1 : 0;
+}
