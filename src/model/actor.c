@@ -8,12 +8,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +79,16 @@ static void sock_add(Actor *a, const char *name, int fd, int family)
 	a->current = i;
 }
 
+/* The pattern of DATA "bytes N": digits and letters read well in hex and
+ * in ASCII, and a lost or repeated piece shows as a break in the pattern. */
+static const char pattern[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+static void fill_pattern(uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)pattern[i % (sizeof pattern - 1)];
+}
+
 /* The bytes a send step sends: a literal, or what was received or typed. */
 static uint8_t *data_bytes(Actor *a, const LessonData *d, size_t *len)
 {
@@ -89,23 +103,75 @@ static uint8_t *data_bytes(Actor *a, const LessonData *d, size_t *len)
 	} else if (d->src == DATA_INPUT) {
 		src = (const uint8_t *)a->input;
 		n = strlen(a->input);
+	} else if (d->src == DATA_BYTES) {
+		n = d->len;
 	}
 	uint8_t *out = malloc(n + 1);
 	if (!out)
 		die();
-	memcpy(out, src, n);
+	if (d->src == DATA_BYTES)
+		fill_pattern(out, n);
+	else
+		memcpy(out, src, n);
 	for (size_t i = 0; d->upper && i < n; i++)
 		out[i] = (uint8_t)toupper(out[i]);
 	*len = n;
 	return out;
 }
 
-/* Wait for go; answer probes ("would your call block now?") meanwhile.
- * A sleep always "would block": time has to pass, as for a real sleeper,
- * so the scheduler runs every other actor that can move first. */
-enum { EVENTS_SLEEP = -1 };
+static int is_stream(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof type;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+}
 
-static void wait_go(Actor *a, int fd, short events)
+/* What a probe ("would your call block now?") looks at: the sockets the
+ * call waits on, with the events that would release it. */
+typedef struct {
+	struct pollfd fds[MAX_SOCKS];
+	int nfds;
+	int sleeps;          /* time has to pass: a sleep */
+	int nonblock_ok;     /* an O_NONBLOCK socket returns at once (not poll/select) */
+	long waitall;        /* recv MSG_WAITALL: the bytes it waits for */
+} Probe;
+
+static void probe_one(Probe *pr, int fd, short events)
+{
+	pr->fds[0].fd = fd;
+	pr->fds[0].events = events;
+	pr->nfds = fd >= 0 && events ? 1 : 0;
+	pr->nonblock_ok = 1;
+}
+
+/* MSG_WAITALL waits for all its bytes, unless the stream ends or fails. */
+static int waitall_blocks(const Probe *pr)
+{
+	if (pr->fds[0].revents & (POLLHUP | POLLRDHUP | POLLERR))
+		return 0;
+	int queued = 0;
+	return ioctl(pr->fds[0].fd, FIONREAD, &queued) == 0 && queued < pr->waitall;
+}
+
+static int probe_blocks(Probe *pr)
+{
+	if (pr->nfds == 0)
+		return 0;
+	int fl = pr->nonblock_ok ? fcntl(pr->fds[0].fd, F_GETFL) : 0;
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return 0;
+	if (pr->waitall)
+		pr->fds[0].events |= POLLRDHUP;
+	int ready = poll(pr->fds, (nfds_t)pr->nfds, 0);
+	if (ready == 0)
+		return 1;
+	return pr->waitall && ready > 0 && waitall_blocks(pr);
+}
+
+/* Wait for go; answer probes meanwhile. A sleep always "would block": time
+ * has to pass, as for a real sleeper, so the scheduler runs every other
+ * actor that can move first. */
+static void wait_go(Actor *a, Probe *pr)
 {
 	for (;;) {
 		int cmd = gate_wait(a->gate, NULL, 0);
@@ -115,20 +181,19 @@ static void wait_go(Actor *a, int fd, short events)
 			return;
 		if (cmd != GATE_CMD_PROBE)
 			continue;
-		GateRecord r = { .kind = GATE_PROBE, .fd = fd };
-		struct pollfd p = { .fd = fd, .events = events };
-		r.ret = events == EVENTS_SLEEP || (events > 0 && fd >= 0 && poll(&p, 1, 0) == 0);
+		GateRecord r = { .kind = GATE_PROBE, .fd = pr->nfds ? pr->fds[0].fd : -1 };
+		r.ret = pr->sleeps || probe_blocks(pr);
 		if (gate_send(a->gate, &r) < 0)
 			die();
 	}
 }
 
-static void call_begin(Actor *a, GateRecord *r, short events)
+static void call_begin(Actor *a, GateRecord *r, Probe *pr)
 {
 	r->kind = GATE_CALL;
 	if (gate_send(a->gate, r) < 0)
 		die();
-	wait_go(a, r->fd, events);
+	wait_go(a, pr);
 }
 
 static void call_end(Actor *a, GateRecord *r, long ret, int err, uint64_t ns)
@@ -147,19 +212,19 @@ static void keep_data(GateRecord *r, const uint8_t *p, size_t n)
 	memcpy(r->data, p, r->len);
 }
 
-static void keep_received(Actor *a, const uint8_t *p, long n)
+static void keep_received(Actor *a, const uint8_t *p, long ret, size_t n)
 {
-	a->last_recv = n;
+	a->last_recv = ret;
 	free(a->received);
 	a->received = NULL;
 	a->received_len = 0;
-	if (n <= 0)
+	if (ret <= 0 || n == 0)
 		return;
-	a->received = malloc((size_t)n);
+	a->received = malloc(n);
 	if (!a->received)
 		die();
-	memcpy(a->received, p, (size_t)n);
-	a->received_len = (size_t)n;
+	memcpy(a->received, p, n);
+	a->received_len = n;
 }
 
 static int step_address(Actor *a, const LessonStep *s, int family, GateRecord *r)
@@ -176,11 +241,11 @@ static int step_address(Actor *a, const LessonStep *s, int family, GateRecord *r
 	return 0;
 }
 
-static void do_sendall(int fd, const uint8_t *buf, size_t n, long *ret, int *err)
+static void do_sendall(int fd, const uint8_t *buf, size_t n, int flags, long *ret, int *err)
 {
 	size_t done = 0;
 	while (done < n) {
-		ssize_t w = send(fd, buf + done, n - done, 0);
+		ssize_t w = send(fd, buf + done, n - done, flags);
 		if (w < 0) {
 			*ret = -1;
 			*err = errno;
@@ -191,167 +256,388 @@ static void do_sendall(int fd, const uint8_t *buf, size_t n, long *ret, int *err
 	*ret = (long)done;
 }
 
-/* One real socket call, between its two gate records. */
-static void run_call(Actor *a, int idx, const LessonStep *s)
-{
+/* One call in the making: the step, its socket, the record that describes
+ * it to the parent, and what the call gave back. */
+typedef struct {
+	const LessonStep *s;
+	int si, fd, family;
 	GateRecord r;
-	memset(&r, 0, offsetof(GateRecord, data));
-	r.op = (uint8_t)s->op;
-	r.step = (uint16_t)idx;
-	int si = s->op == OP_SOCKET || s->op == OP_SLEEP ? -1 : sock_index(a, s->on);
-	int fd = si >= 0 ? a->socks[si].fd : -1;
-	int family = si >= 0 ? a->socks[si].family : s->family;
-	r.fd = fd;
-	short events = 0;
-	uint8_t *out = NULL, *in = NULL;
-	size_t outlen = 0;
-	long ret = 0;
-	int err = 0;
+	Probe probe;
+	uint8_t *out, *in;
+	size_t outlen;
+	int fds[MAX_SOCKS];           /* poll, select: the sockets, in the step's order */
+	int nfds;
+	struct sockaddr_storage ss;   /* an address the call returns */
+	socklen_t sslen;
+	long ret;
+	int err;
+} Call;
 
+/* getaddrinfo: the call record carries the host (data) and the hints. */
+static void prepare_getaddrinfo(Call *c)
+{
+	c->r.arg[0] = c->s->family;
+	c->r.arg[1] = c->s->type;
+	c->r.arg[2] = c->s->port;
+	keep_data(&c->r, (const uint8_t *)c->s->host, strlen(c->s->host));
+}
+
+/* The result carries each address found once, as the raw sockaddr the
+ * kernel would be given: family in host order, port and address in network
+ * order. getaddrinfo lists an address once per socket type; once is enough. */
+static void do_getaddrinfo(Call *c)
+{
+	char port[8];
+	struct addrinfo hints = { .ai_family = c->s->family, .ai_socktype = c->s->type }, *res = NULL;
+	snprintf(port, sizeof port, "%d", c->s->port);
+	int rc = getaddrinfo(c->s->host, port, &hints, &res);
+	c->err = errno;
+	c->r.len = 0;
+	if (rc != 0) {
+		/* A failure reads as -1 to every view; err holds getaddrinfo's own
+		 * EAI_ code (what it returned), arg[2] the errno of an EAI_SYSTEM. */
+		c->ret = -1;
+		c->r.arg[2] = rc == EAI_SYSTEM ? c->err : 0;
+		c->err = rc;
+		return;
+	}
+	c->ret = 0;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		size_t n = ai->ai_addrlen;
+		int seen = 0;
+		for (size_t at = 0; at + n <= c->r.len && !seen; at += n)
+			seen = memcmp(c->r.data + at, ai->ai_addr, n) == 0;
+		if (seen || c->r.len + n > GATE_DATA_MAX)
+			continue;
+		memcpy(c->r.data + c->r.len, ai->ai_addr, n);
+		c->r.len += (uint32_t)n;
+	}
+	freeaddrinfo(res);
+}
+
+static void do_gethostname(Call *c)
+{
+	char name[256];
+	c->ret = gethostname(name, sizeof name);
+	c->err = errno;
+	name[sizeof name - 1] = '\0';
+	if (c->ret == 0)
+		keep_data(&c->r, (const uint8_t *)name, strlen(name));
+}
+
+/* The flags the call will set are read first, so the call record shows the
+ * real fcntl(fd, F_SETFL, flags); reading them changes nothing. */
+static int blocking_flags(int fd, long blocking)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	return blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
+}
+
+static void do_setblocking(Call *c)
+{
+	int fl = blocking_flags(c->fd, c->s->n);
+	c->ret = fl < 0 ? -1 : fcntl(c->fd, F_SETFL, fl);
+	c->err = errno;
+	c->r.arg[1] = fl;
+}
+
+/* getsockopt: the value goes in arg[2]; SO_RCVTIMEO_MS as milliseconds. */
+static void do_getsockopt(Call *c)
+{
+	const LessonStep *s = c->s;
+	if (s->level == SOL_SOCKET && s->optname == SO_RCVTIMEO) {
+		struct timeval tv = { 0 };
+		socklen_t len = sizeof tv;
+		c->ret = getsockopt(c->fd, s->level, s->optname, &tv, &len);
+		c->r.arg[2] = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	} else {
+		int v = 0;
+		socklen_t len = sizeof v;
+		c->ret = getsockopt(c->fd, s->level, s->optname, &v, &len);
+		c->r.arg[2] = v;
+	}
+	c->err = errno;
+}
+
+/* poll and select: the sockets by name; the call record's data is their
+ * descriptors (int32), the result's data the ones that were ready. */
+static void prepare_wait(Actor *a, Call *c)
+{
+	const LessonStep *s = c->s;
+	short events = s->write ? POLLOUT : POLLIN;
+	int32_t fds[MAX_SOCKS];
+	c->nfds = s->nsocks < MAX_SOCKS ? s->nsocks : MAX_SOCKS;
+	for (int i = 0; i < c->nfds; i++) {
+		int si = sock_index(a, s->socks[i]);
+		c->fds[i] = si >= 0 ? a->socks[si].fd : -1;
+		fds[i] = c->fds[i];
+		c->probe.fds[i].fd = c->fds[i];
+		c->probe.fds[i].events = events;
+	}
+	/* A zero timeout never waits; otherwise the call waits until one of
+	 * them is ready (or its timeout has passed). */
+	c->probe.nfds = s->timeout_ms == 0 ? 0 : c->nfds;
+	c->r.fd = -1;
+	c->r.arg[0] = s->timeout_ms;
+	c->r.arg[1] = s->write;
+	c->r.arg[2] = c->nfds;
+	keep_data(&c->r, (const uint8_t *)fds, (size_t)c->nfds * sizeof fds[0]);
+}
+
+static void ready_fd(Call *c, int fd)
+{
+	int32_t v = fd;
+	memcpy(c->r.data + c->r.len, &v, sizeof v);
+	c->r.len += sizeof v;
+}
+
+static void do_poll(Call *c)
+{
+	struct pollfd p[MAX_SOCKS];
+	for (int i = 0; i < c->nfds; i++)
+		p[i] = (struct pollfd){ .fd = c->fds[i], .events = c->s->write ? POLLOUT : POLLIN };
+	c->ret = poll(p, (nfds_t)c->nfds, (int)c->s->timeout_ms);
+	c->err = errno;
+	c->r.len = 0;
+	for (int i = 0; c->ret > 0 && i < c->nfds; i++)
+		if (p[i].revents)
+			ready_fd(c, p[i].fd);
+}
+
+/* select() cannot take a closed socket (-1): it is left out of the set. */
+static void do_select(Call *c)
+{
+	fd_set set;
+	int maxfd = -1;
+	FD_ZERO(&set);
+	for (int i = 0; i < c->nfds; i++) {
+		if (c->fds[i] < 0 || c->fds[i] >= FD_SETSIZE)
+			continue;
+		FD_SET(c->fds[i], &set);
+		maxfd = c->fds[i] > maxfd ? c->fds[i] : maxfd;
+	}
+	long ms = c->s->timeout_ms;
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	fd_set *rd = c->s->write ? NULL : &set, *wr = c->s->write ? &set : NULL;
+	c->ret = select(maxfd + 1, rd, wr, NULL, ms < 0 ? NULL : &tv);
+	c->err = errno;
+	c->r.len = 0;
+	for (int i = 0; c->ret > 0 && i < c->nfds; i++)
+		if (c->fds[i] >= 0 && c->fds[i] < FD_SETSIZE && FD_ISSET(c->fds[i], &set))
+			ready_fd(c, c->fds[i]);
+}
+
+/* Everything the call record says before the call; and what a probe asks. */
+static void prepare(Actor *a, Call *c)
+{
+	const LessonStep *s = c->s;
+	GateRecord *r = &c->r;
 	switch (s->op) {
 	case OP_SOCKET:
-		r.arg[0] = s->family;
-		r.arg[1] = s->type;
+		r->arg[0] = s->family;
+		r->arg[1] = s->type;
 		break;
 	case OP_BIND:
 	case OP_CONNECT:
-		if (step_address(a, s, family, &r) < 0)
-			r.addrlen = 0;
+		if (step_address(a, s, c->family, r) < 0)
+			r->addrlen = 0;
+		/* A blocking connect is found out when it does not return at once;
+		 * a non-blocking one says so at once (EINPROGRESS). */
 		break;
 	case OP_LISTEN:
-		r.arg[0] = s->n;
+	case OP_SHUTDOWN:
+		r->arg[0] = s->n;
 		break;
 	case OP_ACCEPT:
-		events = POLLIN;
+		probe_one(&c->probe, c->fd, POLLIN);
 		break;
 	case OP_SEND:
 	case OP_SENDALL:
 	case OP_SENDTO:
-		out = data_bytes(a, &s->data, &outlen);
-		keep_data(&r, out, outlen);
-		r.total = outlen;
-		events = POLLOUT;
-		if (s->op == OP_SENDTO && step_address(a, s, family, &r) < 0)
-			r.addrlen = 0;
+		c->out = data_bytes(a, &s->data, &c->outlen);
+		keep_data(r, c->out, c->outlen);
+		r->total = c->outlen;
+		r->arg[1] = s->flags;
+		probe_one(&c->probe, c->fd, s->flags & MSG_DONTWAIT ? 0 : POLLOUT);
+		if (s->op == OP_SENDTO && step_address(a, s, c->family, r) < 0)
+			r->addrlen = 0;
 		break;
 	case OP_RECV:
 	case OP_RECVFROM:
-		r.arg[0] = s->n;
-		events = POLLIN;
-		in = malloc((size_t)s->n);
-		if (!in)
+		r->arg[0] = s->n;
+		r->arg[1] = s->flags;
+		probe_one(&c->probe, c->fd, s->flags & MSG_DONTWAIT ? 0 : POLLIN);
+		/* MSG_WAITALL waits for all N bytes of a stream; a datagram
+		 * socket still returns one datagram, whatever its size. */
+		c->probe.waitall = s->flags & MSG_WAITALL && is_stream(c->fd) ? s->n : 0;
+		c->in = malloc((size_t)s->n);
+		if (!c->in)
 			die();
 		break;
-	case OP_SHUTDOWN:
-		r.arg[0] = s->n;
-		break;
 	case OP_SETSOCKOPT:
-		r.arg[0] = s->level;
-		r.arg[1] = s->optname;
-		r.arg[2] = s->n;
+		r->arg[0] = s->level;
+		r->arg[1] = s->optname;
+		r->arg[2] = s->n;
+		break;
+	case OP_GETSOCKOPT:
+		r->arg[0] = s->level;
+		r->arg[1] = s->optname;
+		break;
+	case OP_SETBLOCKING:
+		r->arg[0] = s->n;
+		r->arg[1] = blocking_flags(c->fd, s->n);
+		break;
+	case OP_GETADDRINFO:
+		prepare_getaddrinfo(c);
+		break;
+	case OP_POLL:
+	case OP_SELECT:
+		prepare_wait(a, c);
 		break;
 	case OP_SLEEP:
-		r.arg[0] = s->n;
-		events = EVENTS_SLEEP;
+		r->arg[0] = s->n;
+		c->probe.sleeps = 1;
 		break;
 	default:
 		break;
 	}
-
-	call_begin(a, &r, events);
-	uint64_t t0 = now_ns();
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof ss;
+}
+/* The call itself, at the parent's go. */
+static void make_call(Call *c)
+{
+	const LessonStep *s = c->s;
+	GateRecord *r = &c->r;
+	struct sockaddr *sa = (struct sockaddr *)&c->ss;
+	int fd = c->fd;
+	errno = 0;
 	switch (s->op) {
-	case OP_SOCKET:
-		ret = socket(s->family, s->type, 0);
-		break;
-	case OP_BIND:
-		ret = bind(fd, (struct sockaddr *)&r.addr, r.addrlen);
-		break;
-	case OP_LISTEN:
-		ret = listen(fd, (int)s->n);
-		break;
-	case OP_ACCEPT:
-		ret = accept(fd, (struct sockaddr *)&ss, &sslen);
-		break;
-	case OP_CONNECT:
-		ret = connect(fd, (struct sockaddr *)&r.addr, r.addrlen);
-		break;
-	case OP_SEND:
-		ret = send(fd, out, outlen, 0);
-		break;
-	case OP_SENDALL:
-		do_sendall(fd, out, outlen, &ret, &err);
-		break;
+	case OP_SOCKET: c->ret = socket(s->family, s->type, 0); break;
+	case OP_BIND: c->ret = bind(fd, (struct sockaddr *)&r->addr, r->addrlen); break;
+	case OP_LISTEN: c->ret = listen(fd, (int)s->n); break;
+	case OP_ACCEPT: c->ret = accept(fd, sa, &c->sslen); break;
+	case OP_CONNECT: c->ret = connect(fd, (struct sockaddr *)&r->addr, r->addrlen); break;
+	case OP_SEND: c->ret = send(fd, c->out, c->outlen, s->flags); break;
+	case OP_SENDALL: do_sendall(fd, c->out, c->outlen, s->flags, &c->ret, &c->err); return;
 	case OP_SENDTO:
-		ret = sendto(fd, out, outlen, 0, (struct sockaddr *)&r.addr, r.addrlen);
+		c->ret = sendto(fd, c->out, c->outlen, s->flags, (struct sockaddr *)&r->addr, r->addrlen);
 		break;
-	case OP_RECV:
-		ret = recv(fd, in, (size_t)s->n, 0);
-		break;
-	case OP_RECVFROM:
-		ret = recvfrom(fd, in, (size_t)s->n, 0, (struct sockaddr *)&ss, &sslen);
-		break;
-	case OP_SHUTDOWN:
-		ret = shutdown(fd, (int)s->n);
-		break;
-	case OP_CLOSE:
-		ret = close(fd);
-		break;
+	case OP_RECV: c->ret = recv(fd, c->in, (size_t)s->n, s->flags); break;
+	case OP_RECVFROM: c->ret = recvfrom(fd, c->in, (size_t)s->n, s->flags, sa, &c->sslen); break;
+	case OP_SHUTDOWN: c->ret = shutdown(fd, (int)s->n); break;
+	case OP_CLOSE: c->ret = close(fd); break;
 	case OP_SETSOCKOPT:
 		if (s->optname == SO_RCVTIMEO && s->level == SOL_SOCKET) {
 			struct timeval tv = { .tv_sec = s->n / 1000, .tv_usec = (s->n % 1000) * 1000 };
-			ret = setsockopt(fd, s->level, s->optname, &tv, sizeof tv);
+			c->ret = setsockopt(fd, s->level, s->optname, &tv, sizeof tv);
 		} else {
 			int v = (int)s->n;
-			ret = setsockopt(fd, s->level, s->optname, &v, sizeof v);
+			c->ret = setsockopt(fd, s->level, s->optname, &v, sizeof v);
 		}
 		break;
 	case OP_SLEEP: {
 		struct timespec ts = { .tv_sec = s->n / 1000, .tv_nsec = (s->n % 1000) * 1000000L };
-		ret = nanosleep(&ts, NULL);
+		c->ret = nanosleep(&ts, NULL);
 		break;
 	}
-	default:
-		break;
+	case OP_GETADDRINFO: do_getaddrinfo(c); return;
+	case OP_GETHOSTNAME: do_gethostname(c); return;
+	case OP_GETSOCKNAME: c->ret = getsockname(fd, sa, &c->sslen); break;
+	case OP_GETPEERNAME: c->ret = getpeername(fd, sa, &c->sslen); break;
+	case OP_SETBLOCKING: do_setblocking(c); return;
+	case OP_GETSOCKOPT: do_getsockopt(c); return;
+	case OP_POLL: do_poll(c); return;
+	case OP_SELECT: do_select(c); return;
+	default: break;
 	}
-	if (s->op != OP_SENDALL)
-		err = errno;
-	uint64_t t1 = now_ns();
+	c->err = errno;
+}
 
-	/* What the result shows besides the number: the peer of an accept or a
-	 * recvfrom, the local address a connect was given, the bytes received. */
-	r.addrlen = 0;
-	r.len = 0;
-	r.total = ret > 0 && s->op != OP_SOCKET && s->op != OP_ACCEPT ? (uint64_t)ret : 0;
-	if ((s->op == OP_ACCEPT || s->op == OP_RECVFROM) && ret >= 0) {
-		a->peer = ss;
-		a->peerlen = sslen;
-		r.addr = ss;
-		r.addrlen = sslen;
+/* A recv's bytes. With MSG_TRUNC a datagram's real length comes back even
+ * when the buffer held less, and a stream throws the bytes away unread:
+ * only what is really in the buffer is kept and shown. */
+static void report_received(Actor *a, Call *c)
+{
+	size_t n = c->ret > 0 ? (size_t)c->ret : 0;
+	if (n > (size_t)c->s->n)
+		n = (size_t)c->s->n;
+	if ((c->s->flags & MSG_TRUNC) && is_stream(c->fd))
+		n = 0;
+	keep_received(a, c->in, c->ret, n);
+	keep_data(&c->r, c->in, n);
+	c->r.total = n;
+}
+
+/* What the result shows besides the number: the peer of an accept or a
+ * recvfrom, the local address a connect was given, the address a
+ * getsockname or getpeername asked for, the bytes received. */
+static void report(Actor *a, Call *c)
+{
+	const LessonStep *s = c->s;
+	GateRecord *r = &c->r;
+	int ok = c->ret >= 0;
+	int keeps_data = s->op == OP_GETADDRINFO || s->op == OP_GETHOSTNAME || s->op == OP_POLL ||
+			 s->op == OP_SELECT;
+	r->addrlen = 0;
+	if (!keeps_data)
+		r->len = 0;
+	r->total = keeps_data ? r->len : 0;
+	if ((s->op == OP_SEND || s->op == OP_SENDALL || s->op == OP_SENDTO) && c->ret > 0)
+		r->total = (uint64_t)c->ret;
+	if (s->op == OP_RECV || s->op == OP_RECVFROM)
+		report_received(a, c);
+	if ((s->op == OP_ACCEPT || s->op == OP_RECVFROM) && ok) {
+		a->peer = c->ss;
+		a->peerlen = c->sslen;
 	}
-	if (s->op == OP_CONNECT && ret == 0) {
-		sslen = sizeof ss;
-		if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0) {
-			r.addr = ss;
-			r.addrlen = sslen;
-		}
+	if (s->op == OP_CONNECT && c->ret == 0) {
+		c->sslen = sizeof c->ss;
+		ok = getsockname(c->fd, (struct sockaddr *)&c->ss, &c->sslen) == 0;
 	}
-	if (s->op == OP_RECV || s->op == OP_RECVFROM) {
-		keep_received(a, in, ret);
-		if (ret > 0)
-			keep_data(&r, in, (size_t)ret);
+	int shows_addr = s->op == OP_ACCEPT || s->op == OP_RECVFROM || s->op == OP_CONNECT ||
+			 s->op == OP_GETSOCKNAME || s->op == OP_GETPEERNAME;
+	if (shows_addr && ok) {
+		r->addr = c->ss;
+		r->addrlen = c->sslen;
 	}
-	if (s->op == OP_SOCKET && ret >= 0)
-		sock_add(a, s->as ? s->as : "s", (int)ret, s->family);
-	if (s->op == OP_ACCEPT && ret >= 0)
-		sock_add(a, s->as ? s->as : "conn", (int)ret, family);
-	if (s->op == OP_CLOSE && si >= 0 && ret == 0)
-		a->socks[si].fd = -1;
-	call_end(a, &r, ret, err, t1 - t0);
-	free(out);
-	free(in);
+	if (s->op == OP_SOCKET && ok)
+		sock_add(a, s->as ? s->as : "s", (int)c->ret, s->family);
+	if (s->op == OP_ACCEPT && ok)
+		sock_add(a, s->as ? s->as : "conn", (int)c->ret, c->family);
+	if (s->op == OP_CLOSE && c->si >= 0 && c->ret == 0)
+		a->socks[c->si].fd = -1;
+}
+
+/* Does this step use one socket: the current one, or its "on NAME"? */
+static int uses_sock(LessonOp op)
+{
+	return op != OP_SOCKET && op != OP_SLEEP && op != OP_GETADDRINFO && op != OP_GETHOSTNAME &&
+	       op != OP_POLL && op != OP_SELECT;
+}
+
+/* One real socket call, between its two gate records. */
+static void run_call(Actor *a, int idx, const LessonStep *s)
+{
+	Call c;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	c.si = uses_sock(s->op) ? sock_index(a, s->on) : -1;
+	c.fd = c.si >= 0 ? a->socks[c.si].fd : -1;
+	c.family = c.si >= 0 ? a->socks[c.si].family : s->family;
+	c.sslen = sizeof c.ss;
+	c.r.op = (uint8_t)s->op;
+	c.r.step = (uint16_t)idx;
+	c.r.fd = c.fd;
+	prepare(a, &c);
+	call_begin(a, &c.r, &c.probe);
+	uint64_t t0 = now_ns();
+	make_call(&c);
+	uint64_t t1 = now_ns();
+	report(a, &c);
+	call_end(a, &c.r, c.ret, c.err, t1 - t0);
+	free(c.out);
+	free(c.in);
 }
 
 /* print: the text with $received, $input and $peer filled in. */

@@ -14,7 +14,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,10 @@ enum {
 	MAX_RECV = 1048576,
 	MAX_BACKLOG = 4096,
 	MAX_REPEAT = 1000000,
-	MAX_SLEEP_MS = 60000
+	MAX_SLEEP_MS = 60000,
+	MAX_BYTES = 16777216,    /* DATA "bytes N": 16 MiB is plenty to fill any buffer */
+	MAX_HOSTNAME = 253,      /* the longest name DNS allows */
+	MAX_POLL = 16            /* sockets one poll or select waits on (an actor's most) */
 };
 
 static const char *const op_names[OP_COUNT_] = {
@@ -55,6 +60,10 @@ typedef struct {
 static const Sym families[] = {
 	{ "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 }, { "AF_UNIX", AF_UNIX }, { NULL, 0 }
 };
+/* getaddrinfo asks for a family, or for any (AF_UNSPEC); AF_UNIX has no names. */
+static const Sym gai_families[] = {
+	{ "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 }, { "AF_UNSPEC", AF_UNSPEC }, { NULL, 0 }
+};
 static const Sym types[] = {
 	{ "SOCK_STREAM", SOCK_STREAM }, { "SOCK_DGRAM", SOCK_DGRAM }, { NULL, 0 }
 };
@@ -69,20 +78,38 @@ static const Sym levels[] = {
 typedef struct {
 	const char *word;
 	int level, optname;
+	int get_only;   /* the kernel reports it; setsockopt refuses it */
 } SockOpt;
 
 /* SO_RCVTIMEO takes a struct timeval; lessons give milliseconds and the actor
  * converts, which is why the lesson spells it SO_RCVTIMEO_MS. */
 static const SockOpt sockopts[] = {
-	{ "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR },
-	{ "SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT },
-	{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
-	{ "SO_RCVBUF", SOL_SOCKET, SO_RCVBUF },
-	{ "SO_SNDBUF", SOL_SOCKET, SO_SNDBUF },
-	{ "SO_BROADCAST", SOL_SOCKET, SO_BROADCAST },
-	{ "SO_RCVTIMEO_MS", SOL_SOCKET, SO_RCVTIMEO },
-	{ "TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY },
-	{ "IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY },
+	{ "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, 0 },
+	{ "SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT, 0 },
+	{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, 0 },
+	{ "SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, 0 },
+	{ "SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, 0 },
+	{ "SO_BROADCAST", SOL_SOCKET, SO_BROADCAST, 0 },
+	{ "SO_RCVTIMEO_MS", SOL_SOCKET, SO_RCVTIMEO, 0 },
+	{ "SO_ERROR", SOL_SOCKET, SO_ERROR, 1 },
+	{ "SO_TYPE", SOL_SOCKET, SO_TYPE, 1 },
+	{ "TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, 0 },
+	{ "IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+/* The MSG_* flags a send or recv step may end with, and which side they
+ * belong to: a flag the other side ignores would only mislead. */
+enum { FLAG_SEND = 1, FLAG_RECV = 2 };
+static const struct {
+	const char *word;
+	int flag, sides;
+} msg_flags[] = {
+	{ "MSG_NOSIGNAL", MSG_NOSIGNAL, FLAG_SEND },
+	{ "MSG_WAITALL", MSG_WAITALL, FLAG_RECV },
+	{ "MSG_PEEK", MSG_PEEK, FLAG_RECV },
+	{ "MSG_TRUNC", MSG_TRUNC, FLAG_RECV },
+	{ "MSG_DONTWAIT", MSG_DONTWAIT, FLAG_SEND | FLAG_RECV },
 	{ NULL, 0, 0 }
 };
 
@@ -499,17 +526,36 @@ static int is_unix_path(const Tok *t)
 	return t->len > 0 && (t->s[0] == '/' || t->s[0] == '@');
 }
 
-/* DATA at token i: "text", $received, $input, upper $received, upper $input.
- * *used is how many tokens it took. */
+/* "bytes N": N bytes of a pattern, to fill buffers without typing them. */
+static int parse_bytes(Parser *p, LessonStep *st, int i, int n)
+{
+	const Tok *t = &p->tok[i];
+	long count;
+	if (i + 1 >= n || parse_num(t + 1, 1, MAX_BYTES, &count) < 0)
+		return fail(p, i + 1 < n ? t[1].col : t->col,
+			    "bytes: expected a count 1..%d, as in bytes 100000", MAX_BYTES);
+	st->data.src = DATA_BYTES;
+	st->data.len = (size_t)count;
+	return 0;
+}
+
+#define DATA_FORMS "a \"quoted string\", $received, $input, upper $received or bytes N"
+
+/* DATA at token i: "text", $received, $input, upper $received, upper $input,
+ * bytes N. *used is how many tokens it took. */
 static int parse_data(Parser *p, LessonStep *st, int i, int n, int *used)
 {
 	const char *what = lesson_op_name(st->op);
 	const Tok *t = &p->tok[i];
 	if (i >= n)
-		return fail(p, st->col, "%s: expected DATA: a \"quoted string\", $received, $input or upper $received", what);
+		return fail(p, st->col, "%s: expected DATA: " DATA_FORMS, what);
 	*used = 1;
 	if (t->quoted)
 		return set_text(p, &st->data, t);
+	if (is_word(t, "bytes")) {
+		*used = 2;
+		return parse_bytes(p, st, i, n);
+	}
 	if (is_word(t, "upper")) {
 		if (i + 1 >= n || !(is_word(t + 1, "$received") || is_word(t + 1, "$input")))
 			return fail(p, i + 1 < n ? t[1].col : t->col, "upper: expected $received or $input");
@@ -525,7 +571,7 @@ static int parse_data(Parser *p, LessonStep *st, int i, int n, int *used)
 		st->data.src = DATA_INPUT;
 		return 0;
 	}
-	return fail(p, t->col, "%s: expected DATA: a \"quoted string\", $received, $input or upper $received", what);
+	return fail(p, t->col, "%s: expected DATA: " DATA_FORMS, what);
 }
 
 /* ADDR at token i: HOST PORT, /path or @abstract, or $peer if allowed. */
@@ -609,12 +655,10 @@ static int parse_size(Parser *p, LessonStep *st, int n)
 	return expect_end(p, 2, n);
 }
 
-static int parse_setsockopt(Parser *p, LessonStep *st, int n)
+/* LEVEL OPTION at tokens 1 and 2, shared by setsockopt and getsockopt. */
+static int parse_option(Parser *p, LessonStep *st)
 {
 	const Tok *t = p->tok;
-	if (n < 4)
-		return fail(p, n > 1 ? t[1].col : st->col,
-			    "setsockopt: expected LEVEL OPTION VALUE, as in setsockopt SOL_SOCKET SO_REUSEADDR 1");
 	if (sym_find(levels, &t[1], &st->level) < 0)
 		return fail(p, t[1].col, "unknown level '%s'", show_tok(p, &t[1]));
 	const SockOpt *o = sockopts;
@@ -625,10 +669,103 @@ static int parse_setsockopt(Parser *p, LessonStep *st, int n)
 	if (o->level != st->level)
 		return fail(p, t[2].col, "%s is an option of %s, not %s", o->word,
 			    sym_name(levels, o->level), sym_name(levels, st->level));
+	if (o->get_only && st->op == OP_SETSOCKOPT)
+		return fail(p, t[2].col, "%s can only be read: use getsockopt", o->word);
 	st->optname = o->optname;
+	return 0;
+}
+
+static int parse_setsockopt(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 4)
+		return fail(p, n > 1 ? t[1].col : st->col,
+			    "setsockopt: expected LEVEL OPTION VALUE, as in setsockopt SOL_SOCKET SO_REUSEADDR 1");
+	if (parse_option(p, st) < 0)
+		return -1;
 	if (parse_num(&t[3], 0, 2147483647L, &st->n) < 0)
 		return fail(p, t[3].col, "setsockopt: VALUE must be a whole number (0..2147483647)");
 	return expect_end(p, 4, n);
+}
+
+static int parse_getsockopt(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 3)
+		return fail(p, n > 1 ? t[1].col : st->col,
+			    "getsockopt: expected LEVEL OPTION, as in getsockopt SOL_SOCKET SO_ERROR");
+	if (parse_option(p, st) < 0)
+		return -1;
+	return expect_end(p, 3, n);
+}
+
+/* getaddrinfo HOST PORT [FAMILY] [TYPE]: HOST is any name or address (the
+ * real call decides, and its errors are part of the lesson); FAMILY and TYPE
+ * are the hints, in either order. */
+static int parse_getaddrinfo(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 3)
+		return fail(p, n > 1 ? t[1].col : st->col,
+			    "getaddrinfo: expected HOST PORT, as in getaddrinfo localhost 65432");
+	if (t[1].len == 0 || t[1].len > MAX_HOSTNAME)
+		return fail(p, t[1].col, "getaddrinfo: HOST must be 1..%d bytes", MAX_HOSTNAME);
+	long port;
+	if (parse_num(&t[2], 0, 65535, &port) < 0)
+		return fail(p, t[2].col, "port must be 0..65535");
+	st->port = (int)port;
+	st->family = AF_UNSPEC;
+	int have_family = 0, have_type = 0;
+	for (int i = 3; i < n; i++) {
+		if (!have_family && sym_find(gai_families, &t[i], &st->family) == 0) {
+			have_family = 1;
+			continue;
+		}
+		if (!have_type && sym_find(types, &t[i], &st->type) == 0) {
+			have_type = 1;
+			continue;
+		}
+		return fail(p, t[i].col, "getaddrinfo: expected AF_INET, AF_INET6, AF_UNSPEC, SOCK_STREAM or "
+			    "SOCK_DGRAM (each at most once), not '%s'", show_tok(p, &t[i]));
+	}
+	return tok_cstr(p, &t[1], &st->host);
+}
+
+static int is_flag_word(const Tok *t)
+{
+	return !t->quoted && strncmp(t->s, "MSG_", 4) == 0;
+}
+
+/* The trailing MSG_* words of a send or recv step; n shrinks to the tokens
+ * before them. */
+static int take_flags(Parser *p, LessonStep *st, int *n)
+{
+	int side = st->op == OP_RECV || st->op == OP_RECVFROM ? FLAG_RECV : FLAG_SEND;
+	int first = *n;
+	while (first > 2 && is_flag_word(&p->tok[first - 1]))
+		first--;
+	for (int i = first; i < *n; i++) {
+		const Tok *t = &p->tok[i];
+		int k = 0;
+		while (msg_flags[k].word && strcmp(msg_flags[k].word, t->s) != 0)
+			k++;
+		if (!msg_flags[k].word)
+			return fail(p, t->col, "unknown flag '%s' (sockstep knows MSG_NOSIGNAL, MSG_DONTWAIT, "
+				    "MSG_WAITALL, MSG_PEEK and MSG_TRUNC)", show_tok(p, t));
+		if (!(msg_flags[k].sides & side))
+			return fail(p, t->col, "%s is a flag for %s, not %s", t->s,
+				    side == FLAG_RECV ? "send, sendall and sendto" : "recv and recvfrom",
+				    lesson_op_name(st->op));
+		if (st->flags & msg_flags[k].flag)
+			return fail(p, t->col, "'%s' given twice", t->s);
+		st->flags |= msg_flags[k].flag;
+	}
+	for (int i = 2; i < first; i++)
+		if (is_flag_word(&p->tok[i]))
+			return fail(p, p->tok[i].col, "%s: flags go last, after the other words (before 'on NAME')",
+				    show_tok(p, &p->tok[i]));
+	*n = first;
+	return 0;
 }
 
 static int parse_input(Parser *p, LessonStep *st, int n)
@@ -651,6 +788,68 @@ static int parse_input(Parser *p, LessonStep *st, int n)
 		st->nexamples++;
 	}
 	return 0;
+}
+
+static int find_sock(const Parser *p, const char *name);
+static const char *sock_names(Parser *p);
+
+/* One NAME of a poll or select: a socket this actor has made by now. */
+static int add_wait_sock(Parser *p, LessonStep *st, const Tok *t)
+{
+	int i = t->quoted ? -1 : find_sock(p, t->s);
+	if (i < 0)
+		return fail(p, t->col, "no socket named '%s' here (%s%s)", show_tok(p, t),
+			    p->nsocks ? "this actor has: " : "this actor has none yet", sock_names(p));
+	for (int k = 0; k < st->nsocks; k++)
+		if (strcmp(st->socks[k], t->s) == 0)
+			return fail(p, t->col, "'%s' given twice", t->s);
+	st->socks[st->nsocks] = dup_bytes(t->s, t->len);
+	if (!st->socks[st->nsocks])
+		return oom(p);
+	st->nsocks++;
+	return 0;
+}
+
+/* "write" and "timeout MS" after the names of a poll or select. */
+static int parse_wait_options(Parser *p, LessonStep *st, int i, int n)
+{
+	const Tok *t = p->tok;
+	for (; i < n; i++) {
+		if (is_word(&t[i], "write") && !st->write) {
+			st->write = 1;
+			continue;
+		}
+		if (!is_word(&t[i], "timeout") || st->timeout_ms >= 0)
+			return fail(p, t[i].col, "unexpected '%s'", show_tok(p, &t[i]));
+		if (i + 1 >= n || parse_num(&t[i + 1], 0, MAX_SLEEP_MS, &st->timeout_ms) < 0)
+			return fail(p, i + 1 < n ? t[i + 1].col : t[i].col,
+				    "timeout: milliseconds must be 0..%d", MAX_SLEEP_MS);
+		i++;
+	}
+	return 0;
+}
+
+/* poll NAME... [write] [timeout MS], and select the same way. */
+static int parse_wait(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	const char *what = lesson_op_name(st->op);
+	int end = 1;
+	while (end < n && !is_word(&t[end], "write") && !is_word(&t[end], "timeout"))
+		end++;
+	st->timeout_ms = -1;
+	if (end == 1)
+		return fail(p, n > 1 ? t[1].col : st->col,
+			    "%s: expected the NAMEs of the sockets to wait on, as in %s s conn", what, what);
+	if (end - 1 > MAX_POLL)
+		return fail(p, t[1 + MAX_POLL].col, "%s: at most %d sockets", what, MAX_POLL);
+	st->socks = calloc((size_t)(end - 1), sizeof *st->socks);
+	if (!st->socks)
+		return oom(p);
+	for (int i = 1; i < end; i++)
+		if (add_wait_sock(p, st, &t[i]) < 0)
+			return -1;
+	return parse_wait_options(p, st, end, n);
 }
 
 static int open_loop(Parser *p)
@@ -680,10 +879,17 @@ static int in_loop(Parser *p, LessonStep *st)
 	return 0;
 }
 
+static int takes_flags(LessonOp op)
+{
+	return op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO || op == OP_RECV || op == OP_RECVFROM;
+}
+
 static int parse_args(Parser *p, LessonStep *st, int n)
 {
 	const Tok *t = p->tok;
 	int used = 0;
+	if (takes_flags(st->op) && take_flags(p, st, &n) < 0)
+		return -1;
 	switch (st->op) {
 	case OP_SOCKET:
 		return parse_socket(p, st, n);
@@ -724,6 +930,18 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 	}
 	case OP_SETSOCKOPT:
 		return parse_setsockopt(p, st, n);
+	case OP_GETSOCKOPT:
+		return parse_getsockopt(p, st, n);
+	case OP_GETADDRINFO:
+		return parse_getaddrinfo(p, st, n);
+	case OP_SETBLOCKING:
+		if (n < 2 || parse_num(&t[1], 0, 1, &st->n) < 0)
+			return fail(p, n < 2 ? st->col : t[1].col,
+				    "setblocking: expected 0 (calls return at once) or 1 (calls wait)");
+		return expect_end(p, 2, n);
+	case OP_POLL:
+	case OP_SELECT:
+		return parse_wait(p, st, n);
 	case OP_SLEEP:
 		if (n < 2 || parse_num(&t[1], 1, MAX_SLEEP_MS, &st->n) < 0)
 			return fail(p, n < 2 ? st->col : t[1].col, "sleep: milliseconds must be 1..%d", MAX_SLEEP_MS);
@@ -763,11 +981,20 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 
 /* ---- steps: sockets -------------------------------------------------- */
 
+/* Does this call use one existing socket (the current one, or "on NAME")?
+ * socket makes one; sleep, getaddrinfo and gethostname need none; poll and
+ * select name theirs. */
+static int uses_sock(LessonOp op)
+{
+	return lesson_op_is_call(op) && op != OP_SOCKET && op != OP_SLEEP && op != OP_GETADDRINFO &&
+	       op != OP_GETHOSTNAME && op != OP_POLL && op != OP_SELECT;
+}
+
 /* Take trailing "on NAME" / "as NAME" off the step, for the ops that have
  * them; n shrinks to the tokens left. */
 static int take_modifiers(Parser *p, LessonOp op, int *n, const Tok **on, const Tok **as)
 {
-	int want_on = lesson_op_is_call(op) && op != OP_SOCKET && op != OP_SLEEP;
+	int want_on = uses_sock(op);
 	int want_as = op == OP_SOCKET || op == OP_ACCEPT;
 	*on = *as = NULL;
 	while (*n >= 2) {
@@ -927,7 +1154,7 @@ static int parse_step(Parser *p)
 	p->addr_col = 0;
 	if (parse_args(p, st, n) < 0)
 		return -1;
-	if (!lesson_op_is_call(st->op) || st->op == OP_SOCKET || st->op == OP_SLEEP)
+	if (!uses_sock(st->op))
 		return st->op == OP_SOCKET ? define_sock(p, st, as, st->family) : 0;
 	int sock = resolve_sock(p, st, on);
 	if (sock < 0)
@@ -951,13 +1178,195 @@ static int finish_actor(Parser *p)
 	return 0;
 }
 
+/* ---- hosts and actor lines ------------------------------------------ */
+
+static int find_host(const Lesson *l, const char *name)
+{
+	for (int i = 0; i < l->nhosts; i++)
+		if (strcmp(l->hosts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static uint32_t prefix_mask(int prefix)
+{
+	return prefix ? 0xffffffffu << (32 - prefix) : 0;
+}
+
+/* The PREFIX after the '/', 1..30; -1 if it is not one. */
+static int parse_prefix(const char *d)
+{
+	int v = 0, digits = 0;
+	for (; *d >= '0' && *d <= '9' && digits < 3; d++, digits++)
+		v = v * 10 + (*d - '0');
+	return digits == 0 || *d || v < 1 || v > 30 ? -1 : v;
+}
+
+/* ADDRESS/PREFIX, as in 10.0.0.1/24: an address a host can have on a link. */
+static int parse_cidr(Parser *p, const Tok *t, uint32_t *addr, int *prefix)
+{
+	const char *slash = t->quoted ? NULL : strchr(t->s, '/');
+	if (!slash)
+		return fail(p, t->col, "host: expected ADDRESS/PREFIX, as in 10.0.0.1/24");
+	char text[INET_ADDRSTRLEN];
+	size_t alen = (size_t)(slash - t->s);
+	struct in_addr in;
+	int ok = alen < sizeof text;
+	if (ok) {
+		memcpy(text, t->s, alen);
+		text[alen] = '\0';
+		ok = inet_pton(AF_INET, text, &in) == 1;
+	}
+	if (!ok)
+		return fail(p, t->col, "'%s' is not a numeric IPv4 address (such as 10.0.0.1)",
+			    show(p, t->s, alen));
+	*prefix = parse_prefix(slash + 1);
+	if (*prefix < 0)
+		return fail(p, t->col + (int)alen + 1, "host: PREFIX must be 1..30 (24 is usual)");
+	*addr = ntohl(in.s_addr);
+	uint32_t first = *addr >> 24, host = *addr & ~prefix_mask(*prefix);
+	if (first == 0 || first == 127 || first >= 224)
+		return fail(p, t->col, "host: %s cannot be used on a link (try a private address such as 10.0.0.1)", text);
+	if (host == 0 || host == ~prefix_mask(*prefix))
+		return fail(p, t->col, "host: %s is the %s address of its /%d subnet; pick another", text,
+			    host ? "broadcast" : "network", *prefix);
+	return 0;
+}
+
+/* A second host must sit on the first one's subnet: they share one link. */
+static int check_host_pair(Parser *p, const Tok *t, const LessonHost *h, uint32_t addr, int prefix)
+{
+	struct in_addr other;
+	inet_pton(AF_INET, h->addr, &other);
+	uint32_t o = ntohl(other.s_addr);
+	if (o == addr)
+		return fail(p, t->col, "host: %s is host '%s''s address already", h->addr, h->name);
+	if (prefix != h->prefix)
+		return fail(p, t->col, "host: /%d differs from host '%s''s /%d (the hosts share one link and one subnet)",
+			    prefix, h->name, h->prefix);
+	if ((o & prefix_mask(prefix)) != (addr & prefix_mask(prefix)))
+		return fail(p, t->col, "host: not in host '%s''s subnet %s/%d (the hosts share one link)",
+			    h->name, h->addr, h->prefix);
+	return 0;
+}
+
+/* host NAME ADDRESS/PREFIX: a header line. Each host is a network namespace
+ * of its own; the actors "on" it share it. */
+static int parse_host(Parser *p)
+{
+	const Tok *t = p->tok;
+	Lesson *l = p->l;
+	if (p->actor)
+		return fail(p, t[0].col, "'host' lines belong in the header, before the first actor");
+	if (p->ntok < 3)
+		return fail(p, p->ntok > 1 ? t[1].col : t[0].col,
+			    "host: expected NAME ADDRESS/PREFIX, as in host a 10.0.0.1/24");
+	if (check_name(p, &t[1], "host") < 0 || expect_end(p, 3, p->ntok) < 0)
+		return -1;
+	if (find_host(l, t[1].s) >= 0)
+		return fail(p, t[1].col, "duplicate host '%s'", t[1].s);
+	if (l->nhosts == LESSON_MAX_HOSTS)
+		return fail(p, t[0].col, "more than %d hosts", LESSON_MAX_HOSTS);
+	uint32_t addr = 0;
+	int prefix = 0;
+	if (parse_cidr(p, &t[2], &addr, &prefix) < 0)
+		return -1;
+	for (int i = 0; i < l->nhosts; i++)
+		if (check_host_pair(p, &t[2], &l->hosts[i], addr, prefix) < 0)
+			return -1;
+	if (!l->hosts && !(l->hosts = calloc(LESSON_MAX_HOSTS, sizeof *l->hosts)))
+		return oom(p);
+	LessonHost *h = &l->hosts[l->nhosts];
+	char text[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = htonl(addr) };
+	inet_ntop(AF_INET, &in, text, sizeof text);
+	h->name = dup_bytes(t[1].s, t[1].len);
+	h->addr = dup_bytes(text, strlen(text));
+	h->prefix = prefix;
+	l->nhosts++;
+	return h->name && h->addr ? 0 : oom(p);
+}
+
+/* "SIGPIPE" -> SIGPIPE, for a signal that ends a process by default. */
+static int find_signal(const Tok *t)
+{
+	static const int harmless[] = { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+					SIGURG, SIGWINCH };
+	if (t->quoted || strncmp(t->s, "SIG", 3) != 0)
+		return -1;
+	for (int sig = 1; sig < 32; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		if (!abbrev || strcmp(abbrev, t->s + 3) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof harmless / sizeof harmless[0]; k++)
+			if (harmless[k] == sig)
+				return 0;
+		return sig;
+	}
+	return -1;
+}
+
+static const char *host_names(Parser *p)
+{
+	char *out = p->shown[p->nshown++ & 1];
+	out[0] = '\0';
+	for (int i = 0; i < p->l->nhosts; i++)
+		snprintf(out + strlen(out), sizeof p->shown[0] - strlen(out), "%s%s", i ? ", " : "",
+			 p->l->hosts[i].name);
+	return out;
+}
+
+/* One "on HOST" or "dies SIGNAL" of an actor line, at token i. */
+static int actor_option(Parser *p, int i, int *host, int *dies)
+{
+	const Tok *t = &p->tok[i];
+	int on = is_word(t, "on");
+	if (!on && !is_word(t, "dies"))
+		return fail(p, t->col, "unexpected '%s' (after the NAME an actor line may have "
+			    "'on HOST' and 'dies SIGNAL')", show_tok(p, t));
+	if (on ? *host != -2 : *dies != 0)
+		return fail(p, t->col, "'%s' given twice", t->s);
+	if (i + 1 >= p->ntok)
+		return fail(p, t->col, on ? "on: expected the NAME of a host" : "dies: expected a SIGNAL, as in dies SIGPIPE");
+	const Tok *v = t + 1;
+	if (!on) {
+		*dies = find_signal(v);
+		if (*dies > 0)
+			return 0;
+		return fail(p, v->col, *dies == 0 ? "%s does not end a process" :
+			    "unknown signal '%s' (such as SIGPIPE, SIGKILL or SIGTERM)", show_tok(p, v));
+	}
+	*host = v->quoted ? -1 : find_host(p->l, v->s);
+	if (*host >= 0)
+		return 0;
+	if (p->l->nhosts == 0)
+		return fail(p, v->col, "no host named '%s' (add a 'host %s ADDRESS/PREFIX' line to the header)",
+			    show_tok(p, v), show_tok(p, v));
+	return fail(p, v->col, "no host named '%s' (this lesson has: %s)", show_tok(p, v), host_names(p));
+}
+
+/* After "actor NAME": "on HOST" and "dies SIGNAL", in either order. Without
+ * "on", an actor of a lesson with hosts runs on the first one. */
+static int actor_options(Parser *p, int *host, int *dies)
+{
+	*host = -2;   /* not given yet */
+	*dies = 0;
+	for (int i = 2; i < p->ntok; i += 2)
+		if (actor_option(p, i, host, dies) < 0)
+			return -1;
+	if (*host == -2)
+		*host = p->l->nhosts ? 0 : -1;
+	return 0;
+}
+
 static int start_actor(Parser *p)
 {
 	const Tok *t = p->tok;
 	Lesson *l = p->l;
+	int host, dies;
 	if (p->ntok < 2)
 		return fail(p, t[0].col, "actor: expected a NAME, as in actor server");
-	if (check_name(p, &t[1], "actor") < 0 || expect_end(p, 2, p->ntok) < 0)
+	if (check_name(p, &t[1], "actor") < 0 || actor_options(p, &host, &dies) < 0)
 		return -1;
 	if (!l->title)
 		return fail(p, t[0].col, "missing 'title: TEXT' before the first actor");
@@ -971,6 +1380,8 @@ static int start_actor(Parser *p)
 	a->name = dup_bytes(t[1].s, t[1].len);
 	if (!a->name)
 		return oom(p);
+	a->host = host;
+	a->dies = dies;
 	l->nactors++;
 	p->actor = a;
 	p->actor_line = p->line;
@@ -1037,7 +1448,7 @@ static int stray_header_line(Parser *p)
 	const Tok *t = &p->tok[0];
 	if (find_op(t) >= 0)
 		return fail(p, t->col, "'%s' must come after an 'actor NAME' line", t->s);
-	return fail(p, t->col, "expected 'title: TEXT', 'about: TEXT' or 'actor NAME'");
+	return fail(p, t->col, "expected 'title: TEXT', 'about: TEXT', 'host NAME ADDRESS/PREFIX' or 'actor NAME'");
 }
 
 static LessonStep *last_step(Parser *p)
@@ -1222,6 +1633,8 @@ static int parse_line(Parser *p, const char *ln, size_t n)
 		return -1;
 	if (is_word(&p->tok[0], "actor"))
 		return start_actor(p);
+	if (is_word(&p->tok[0], "host"))
+		return parse_host(p);
 	if (!p->actor)
 		return stray_header_line(p);
 	return parse_step(p);
@@ -1357,6 +1770,7 @@ static void free_step(LessonStep *st)
 	free(st->data.text);
 	free(st->on);
 	free(st->as);
+	free_strings(st->socks, st->nsocks);
 	free(st->prompt);
 	free_strings(st->examples, st->nexamples);
 	free(st->narration);
@@ -1379,6 +1793,11 @@ void lesson_free(Lesson *l)
 		free(l->actors[i].name);
 	}
 	free(l->actors);
+	for (int i = 0; l->hosts && i < l->nhosts; i++) {
+		free(l->hosts[i].name);
+		free(l->hosts[i].addr);
+	}
+	free(l->hosts);
 	free(l->path);
 	free(l->name);
 	free(l->title);

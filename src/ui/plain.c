@@ -56,6 +56,10 @@ static void print_return(Engine *e, const Event *ev, int w, FILE *out)
 	calltext_result(ev, 1, rtext, sizeof rtext);
 	fprintf(out, "%-*s  %s = %s\n", w, engine_actor(e, ev->actor)->name, ctext, rtext);
 	int op = ev->op;
+	/* getaddrinfo's answer as the kernel will take it: the raw socket
+	 * addresses, where the port reads in network byte order. */
+	if (op == OP_GETADDRINFO && ev->ret == 0)
+		hex(ev->data, ev->len, ev->total, w, out);
 	if (ev->ret <= 0)
 		return;
 	if (op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO)

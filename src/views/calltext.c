@@ -1,6 +1,8 @@
 /* calltext.c - calls and results as text (see calltext.h). */
 #include "views/calltext.h"
 
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -73,8 +75,143 @@ static const char *option_name(long level, long opt)
 	case SO_SNDBUF: return "SO_SNDBUF";
 	case SO_BROADCAST: return "SO_BROADCAST";
 	case SO_RCVTIMEO: return "SO_RCVTIMEO_MS";
+	case SO_ERROR: return "SO_ERROR";
+	case SO_TYPE: return "SO_TYPE";
 	default: return "?";
 	}
+}
+
+/* ---- pieces of calls ------------------------------------------------ */
+
+/* "MSG_PEEK|MSG_DONTWAIT" for the flags a lesson can give. */
+static void msg_flags(long flags, char *buf, size_t cap)
+{
+	static const struct { int flag; const char *name; } names[] = {
+		{ MSG_NOSIGNAL, "MSG_NOSIGNAL" }, { MSG_WAITALL, "MSG_WAITALL" },
+		{ MSG_PEEK, "MSG_PEEK" }, { MSG_TRUNC, "MSG_TRUNC" }, { MSG_DONTWAIT, "MSG_DONTWAIT" },
+	};
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(flags & names[i].flag))
+			continue;
+		flags &= ~(long)names[i].flag;
+		o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "%s%s", o ? "|" : "", names[i].name);
+		if (o >= cap)
+			return;
+	}
+	if (flags)
+		snprintf(buf + o, o < cap ? cap - o : 0, "%s%#lx", o ? "|" : "", flags);
+}
+
+/* ", MSG_PEEK" when there are flags, else nothing: calls without flags read
+ * as they always did. */
+static void flags_arg(long flags, char *buf, size_t cap)
+{
+	char f[96];
+	buf[0] = '\0';
+	if (!flags)
+		return;
+	msg_flags(flags, f, sizeof f);
+	snprintf(buf, cap, ", %s", f);
+}
+
+/* "O_RDWR|O_NONBLOCK", as strace writes a file's status flags. */
+static void file_flags(long fl, char *buf, size_t cap)
+{
+	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	long rest = fl & ~(long)(O_ACCMODE | O_NONBLOCK);
+	int o = snprintf(buf, cap, "%s%s", modes[fl & O_ACCMODE], fl & O_NONBLOCK ? "|O_NONBLOCK" : "");
+	if (rest && o >= 0 && (size_t)o < cap)
+		snprintf(buf + o, cap - (size_t)o, "|%#lo", rest);
+}
+
+static const char *option_value(long level, long opt, long v, char *buf, size_t cap)
+{
+	if (level == SOL_SOCKET && opt == SO_ERROR && v > 0)
+		return calltext_errno_name((int)v);
+	if (level == SOL_SOCKET && opt == SO_TYPE)
+		return addr_type_name((int)v);
+	snprintf(buf, cap, "%ld", v);
+	return buf;
+}
+
+/* The descriptors a poll or select call carries (int32 each, in data). */
+static int fd_list(const Event *ev, int *fds, int max)
+{
+	int n = 0;
+	for (size_t at = 0; at + sizeof(int32_t) <= ev->len && n < max; at += sizeof(int32_t)) {
+		int32_t v;
+		memcpy(&v, ev->data + at, sizeof v);
+		fds[n++] = v;
+	}
+	return n;
+}
+
+/* "[3, 5]" (poll) or "[3 5]" (select, as strace writes an fd_set). */
+static void fd_text(const Event *ev, const char *sep, char *buf, size_t cap)
+{
+	int fds[64];
+	int n = fd_list(ev, fds, 64);
+	size_t o = (size_t)snprintf(buf, cap, "[");
+	for (int i = 0; i < n && o < cap; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s%d", i ? sep : "", fds[i]);
+	if (o < cap)
+		snprintf(buf + o, cap - o, "]");
+}
+
+static void poll_call(const Event *ev, char *buf, size_t cap)
+{
+	char fds[256];
+	fd_text(ev, ", ", fds, sizeof fds);
+	snprintf(buf, cap, "poll(%s, %s, %lld)", fds, ev->arg[1] ? "POLLOUT" : "POLLIN", (long long)ev->arg[0]);
+}
+
+/* select(6, [3 5], NULL, NULL, NULL): its first argument is the highest
+ * descriptor plus one, which is what makes select awkward. */
+static void select_call(const Event *ev, char *buf, size_t cap)
+{
+	char fds[256], tv[64] = "NULL";
+	int v[64], maxfd = -1;
+	int n = fd_list(ev, v, 64);
+	for (int i = 0; i < n; i++)
+		maxfd = v[i] > maxfd ? v[i] : maxfd;
+	fd_text(ev, " ", fds, sizeof fds);
+	if (ev->arg[0] >= 0)
+		snprintf(tv, sizeof tv, "{tv_sec=%lld, tv_usec=%lld}", (long long)ev->arg[0] / 1000,
+			 (long long)(ev->arg[0] % 1000) * 1000);
+	snprintf(buf, cap, "select(%d, %s, %s, NULL, %s)", maxfd + 1, ev->arg[1] ? "NULL" : fds,
+		 ev->arg[1] ? fds : "NULL", tv);
+}
+
+/* getaddrinfo("localhost", "65432"), with the hints a lesson gave. */
+static void getaddrinfo_call(const Event *ev, char *buf, size_t cap)
+{
+	char host[600];
+	calltext_quote(ev->data, ev->len, host, sizeof host);
+	int o = snprintf(buf, cap, "getaddrinfo(\"%s\", \"%lld\"", host, (long long)ev->arg[2]);
+	if (o < 0 || (size_t)o >= cap)
+		return;
+	if (ev->arg[0] != AF_UNSPEC)
+		o += snprintf(buf + o, cap - (size_t)o, ", %s", addr_family_name((int)ev->arg[0]));
+	if (ev->arg[1] && (size_t)o < cap)
+		o += snprintf(buf + o, cap - (size_t)o, ", %s", addr_type_name((int)ev->arg[1]));
+	if ((size_t)o < cap)
+		snprintf(buf + o, cap - (size_t)o, ")");
+}
+
+/* fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK): what a setblocking step really does.
+ * If the flags could not be read (a closed socket), the F_GETFL that fails
+ * is the call. */
+static void setblocking_call(const Event *ev, char *buf, size_t cap)
+{
+	char fl[96];
+	if (ev->arg[1] < 0) {
+		snprintf(buf, cap, "fcntl(%d, F_GETFL)", ev->fd);
+		return;
+	}
+	file_flags((long)ev->arg[1], fl, sizeof fl);
+	snprintf(buf, cap, "fcntl(%d, F_SETFL, %s)", ev->fd, fl);
 }
 
 /* "Hello, world" (or "Hello, w"... when longer than maxstr). */
@@ -90,9 +227,10 @@ static void quoted(const Event *ev, size_t maxstr, char *buf, size_t cap)
 
 void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 {
-	char addr[160], data[640];
+	char addr[160], data[640], flags[128];
 	const char *name = lesson_op_name((LessonOp)ev->op);
 	addr_format(&ev->addr, ev->addrlen, addr, sizeof addr);
+	flags_arg((long)ev->arg[1], flags, sizeof flags);
 	switch (ev->op) {
 	case OP_SOCKET:
 		snprintf(buf, cap, "socket(%s, %s)", addr_family_name((int)ev->arg[0]),
@@ -103,19 +241,21 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		snprintf(buf, cap, "%s(%d, %s)", name, ev->fd, addr);
 		break;
 	case OP_LISTEN:
+		snprintf(buf, cap, "listen(%d, %lld)", ev->fd, (long long)ev->arg[0]);
+		break;
 	case OP_RECV:
 	case OP_RECVFROM:
-		snprintf(buf, cap, "%s(%d, %lld)", name, ev->fd, (long long)ev->arg[0]);
+		snprintf(buf, cap, "%s(%d, %lld%s)", name, ev->fd, (long long)ev->arg[0], flags);
 		break;
 	case OP_SEND:
 	case OP_SENDALL:
 		quoted(ev, maxstr, data, sizeof data);
-		snprintf(buf, cap, "%s(%d, %s, %llu)", name, ev->fd, data, (unsigned long long)ev->total);
+		snprintf(buf, cap, "%s(%d, %s, %llu%s)", name, ev->fd, data, (unsigned long long)ev->total, flags);
 		break;
 	case OP_SENDTO:
 		quoted(ev, maxstr, data, sizeof data);
-		snprintf(buf, cap, "sendto(%d, %s, %llu, %s)", ev->fd, data,
-			 (unsigned long long)ev->total, addr);
+		snprintf(buf, cap, "sendto(%d, %s, %llu%s, %s)", ev->fd, data,
+			 (unsigned long long)ev->total, flags, addr);
 		break;
 	case OP_SHUTDOWN:
 		snprintf(buf, cap, "shutdown(%d, %s)", ev->fd, how_name(ev->arg[0]));
@@ -127,23 +267,143 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		snprintf(buf, cap, "setsockopt(%d, %s, %s, %lld)", ev->fd, level_name(ev->arg[0]),
 			 option_name(ev->arg[0], ev->arg[1]), (long long)ev->arg[2]);
 		break;
+	case OP_GETSOCKOPT:
+		snprintf(buf, cap, "getsockopt(%d, %s, %s)", ev->fd, level_name(ev->arg[0]),
+			 option_name(ev->arg[0], ev->arg[1]));
+		break;
+	case OP_GETADDRINFO:
+		getaddrinfo_call(ev, buf, cap);
+		break;
+	case OP_GETHOSTNAME:
+		snprintf(buf, cap, "gethostname()");
+		break;
+	case OP_SETBLOCKING:
+		setblocking_call(ev, buf, cap);
+		break;
+	case OP_POLL:
+		poll_call(ev, buf, cap);
+		break;
+	case OP_SELECT:
+		select_call(ev, buf, cap);
+		break;
 	default:
 		snprintf(buf, cap, "%s(%d)", name, ev->fd);
 	}
 }
 
+/* ---- results --------------------------------------------------------- */
+
+const char *calltext_eai_name(int code)
+{
+	static const struct { int code; const char *name; } names[] = {
+		{ EAI_BADFLAGS, "EAI_BADFLAGS" }, { EAI_NONAME, "EAI_NONAME" }, { EAI_AGAIN, "EAI_AGAIN" },
+		{ EAI_FAIL, "EAI_FAIL" }, { EAI_NODATA, "EAI_NODATA" }, { EAI_FAMILY, "EAI_FAMILY" },
+		{ EAI_SOCKTYPE, "EAI_SOCKTYPE" }, { EAI_SERVICE, "EAI_SERVICE" },
+		{ EAI_ADDRFAMILY, "EAI_ADDRFAMILY" }, { EAI_MEMORY, "EAI_MEMORY" },
+		{ EAI_SYSTEM, "EAI_SYSTEM" }, { EAI_OVERFLOW, "EAI_OVERFLOW" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return "EAI_?";
+}
+
+/* getaddrinfo reports its own codes, not errno: "-2 EAI_NONAME (Name or
+ * service not known)"; the number is what getaddrinfo returned. EAI_SYSTEM
+ * means "look at errno", which the actor kept in arg[2]. */
+static void eai_result(const Event *ev, char *buf, size_t cap)
+{
+	if (ev->err == EAI_SYSTEM && ev->arg[2] > 0)
+		snprintf(buf, cap, "%d EAI_SYSTEM (%s)", ev->err, strerror((int)ev->arg[2]));
+	else
+		snprintf(buf, cap, "%d %s (%s)", ev->err, calltext_eai_name(ev->err), gai_strerror(ev->err));
+}
+
+/* The raw sockaddr at data[at], as getaddrinfo gave it; its size, or 0
+ * when what is left is not a whole IPv4 or IPv6 address. */
+static size_t sockaddr_at(const Event *ev, size_t at, struct sockaddr_storage *ss)
+{
+	sa_family_t fam;
+	if (ev->len - at < sizeof fam)
+		return 0;
+	memcpy(&fam, ev->data + at, sizeof fam);
+	size_t n = fam == AF_INET ? sizeof(struct sockaddr_in) : fam == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
+	if (n == 0 || ev->len - at < n)
+		return 0;
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, ev->data + at, n);
+	return n;
+}
+
+/* "0: 127.0.0.1:65432, [::1]:65432": every address found, or as many as
+ * fit, then "...". */
+static void address_list(const Event *ev, char *buf, size_t cap)
+{
+	int o = snprintf(buf, cap, "%lld:", (long long)ev->ret);
+	size_t at = 0, n;
+	struct sockaddr_storage ss;
+	for (int i = 0; o >= 0 && (n = sockaddr_at(ev, at, &ss)) > 0; i++) {
+		char a[160];
+		at += n;
+		addr_format(&ss, (socklen_t)n, a, sizeof a);
+		/* Leave room for ", ..." after this one unless it is the last. */
+		size_t need = (size_t)o + 2 + strlen(a) + (at < ev->len ? 5 : 0);
+		if (need >= cap) {
+			if ((size_t)o + 4 < cap)
+				snprintf(buf + o, cap - (size_t)o, " ...");
+			return;
+		}
+		o += snprintf(buf + o, cap - (size_t)o, "%s %s", i ? "," : "", a);
+	}
+}
+
+static const char *quote_all(const Event *ev, char *buf, size_t cap)
+{
+	calltext_quote(ev->data, ev->len, buf, cap);
+	return buf;
+}
+
+/* "1 [5]": how many were ready, and which. */
+static void ready_list(const Event *ev, char *buf, size_t cap)
+{
+	char fds[256];
+	if (ev->ret == 0) {
+		snprintf(buf, cap, "0 (Timeout)");
+		return;
+	}
+	fd_text(ev, ev->op == OP_POLL ? ", " : " ", fds, sizeof fds);
+	snprintf(buf, cap, "%lld %s", (long long)ev->ret, fds);
+}
+
 void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 {
+	if (ev->ret < 0 && ev->op == OP_GETADDRINFO) {
+		eai_result(ev, buf, cap);
+		return;
+	}
 	if (ev->ret < 0) {
 		snprintf(buf, cap, "-1 %s (%s)", calltext_errno_name(ev->err), strerror(ev->err));
 		return;
 	}
-	char addr[160];
+	char addr[160], q[600], v[32];
 	addr_format(&ev->addr, ev->addrlen, addr, sizeof addr);
-	if (detail && ev->addrlen && (ev->op == OP_ACCEPT || ev->op == OP_RECVFROM))
-		snprintf(buf, cap, "%lld from %s", (long long)ev->ret, addr);
-	else if (detail && ev->addrlen && ev->op == OP_CONNECT)
-		snprintf(buf, cap, "%lld as %s", (long long)ev->ret, addr);
+	long long ret = (long long)ev->ret;
+	if (!detail)
+		snprintf(buf, cap, "%lld", ret);
+	else if (ev->addrlen && (ev->op == OP_ACCEPT || ev->op == OP_RECVFROM))
+		snprintf(buf, cap, "%lld from %s", ret, addr);
+	else if (ev->addrlen && ev->op == OP_CONNECT)
+		snprintf(buf, cap, "%lld as %s", ret, addr);
+	else if (ev->addrlen && (ev->op == OP_GETSOCKNAME || ev->op == OP_GETPEERNAME))
+		snprintf(buf, cap, "%lld %s", ret, addr);
+	else if (ev->op == OP_GETADDRINFO)
+		address_list(ev, buf, cap);
+	else if (ev->op == OP_GETHOSTNAME)
+		snprintf(buf, cap, "%lld \"%s\"", ret, quote_all(ev, q, sizeof q));
+	else if (ev->op == OP_GETSOCKOPT)
+		snprintf(buf, cap, "%lld [%s]", ret, option_value(ev->arg[0], ev->arg[1], ev->arg[2], v, sizeof v));
+	else if (ev->op == OP_POLL || ev->op == OP_SELECT)
+		ready_list(ev, buf, cap);
 	else
-		snprintf(buf, cap, "%lld", (long long)ev->ret);
+		snprintf(buf, cap, "%lld", ret);
 }

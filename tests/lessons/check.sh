@@ -1,0 +1,38 @@
+#!/bin/bash
+# Every lesson passes sockstep --check: it runs to its end unattended, and
+# every question's answer agrees with what really happened.
+cd "$(dirname "$0")/../.." || exit 2
+for lesson in lessons/*.lesson; do
+	out=$(./sockstep --check "$lesson" 2>&1)
+	if [ $? -eq 0 ]; then
+		echo "PASS: --check $lesson"
+	else
+		echo "FAIL: --check $lesson"
+		echo "$out" | sed 's/^/    /'
+	fi
+done
+# A wrong answer is caught: the same run, with the echo's answer changed.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/wrong.lesson" <<'LESSON'
+title: A wrong answer
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  recv 100
+  ? How many bytes will this recv() return?  [100] 5 0
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  send "hello"
+LESSON
+out=$(./sockstep --check "$tmp/wrong.lesson" 2>&1)
+status=$?
+if [ $status -eq 1 ] && echo "$out" | grep -q "wrong.lesson:7:3: the answer \"100\" is wrong: recv returned 5"; then
+	echo "PASS: --check reports a wrong answer with its place"
+else
+	echo "FAIL: --check reports a wrong answer with its place (status $status)"
+	echo "$out" | sed 's/^/    /'
+fi
