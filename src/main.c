@@ -9,6 +9,7 @@
 #include "model/catalog.h"
 #include "model/engine.h"
 #include "model/lesson.h"
+#include "model/progress.h"
 #include "tui.h"
 #include "ui/plain.h"
 
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 	      "  -c, --check        run the lesson unattended and report every problem:\n"
 	      "                     a run that does not finish, an answer that is wrong\n"
 	      "  -a, --autoplay     start the TUI with autoplay on\n"
+	      "      --reset-progress  forget which lessons are finished\n"
 	      "  -t, --theme NAME   colours: default, or contrast (for projectors)\n"
 	      "      --no-color     no colours (also when NO_COLOR is set)\n"
 	      "      --no-netns     use the host's loopback, not a private network namespace\n"
@@ -39,6 +41,18 @@ static void usage(FILE *out)
 	      "+/- speed, r restart, ? help, q quit.\n"
 	      "Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n",
 	      out);
+}
+
+static int reset_progress(void)
+{
+	char err[512], path[4096];
+	if (progress_reset(err, sizeof err) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return 1;
+	}
+	if (progress_path(path, sizeof path) == 0)
+		printf("sockstep: progress cleared (%s)\n", path);
+	return 0;
 }
 
 static int list_lessons(void)
@@ -61,6 +75,7 @@ int main(int argc, char **argv)
 		{ "plain", no_argument, NULL, 'p' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "reset-progress", no_argument, NULL, 'R' },
 		{ "autoplay", no_argument, NULL, 'a' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "no-color", no_argument, NULL, 'C' },
@@ -84,6 +99,7 @@ int main(int argc, char **argv)
 		case 'p': plain = 1; break;
 		case 'l': list = 1; break;
 		case 'c': check = 1; break;
+		case 'R': return reset_progress();
 		case 'a': to.autoplay = 1; break;
 		case 't': to.theme = optarg; break;
 		case 'C': to.no_color = 1; break;
