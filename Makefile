@@ -46,6 +46,9 @@ LIB_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(MODEL_SRC) $(VIEW_SRC)) $(BUILD)/asse
 APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_TARGETS := lesson gate packet
+REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz FORCE
 
@@ -82,6 +85,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS) $(PCAP_LIBS)
 
+# The fuzz corpora replayed with the ordinary compiler (make check)...
+$(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(PCAP_LIBS)
+
+# ...and fuzzed for real with libFuzzer (clang): FUZZ_SECONDS per target.
+# New crashes land in tests/fuzz/corpus/NAME, where replay keeps them as
+# regression tests.
+fuzz:
+	@command -v clang >/dev/null || sh .ci/deps fuzz
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(PCAP_LIBS) || exit 1; \
+		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/corpus/$$t/crash- \
+			tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+	done
+
 deps:
 	@sh .ci/deps check
 
@@ -90,7 +112,7 @@ run:
 	@$(MAKE) --no-print-directory sockstep
 	./sockstep echo
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN)
 
 check:
 	@sh .ci/deps check
@@ -111,6 +133,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san sockstep
+	rm -rf build build-san build-fuzz sockstep
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

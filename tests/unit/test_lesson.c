@@ -1297,13 +1297,17 @@ static void test_catalog_real_lessons(void **state)
 	CatalogEntry *v = NULL;
 	int n = catalog_list(&v);
 	assert_true(n >= 3);
+	/* The course starts with the echo, and its numbers only go up: the
+	 * order a student works through it. */
 	assert_string_equal(v[0].name, "echo");
-	assert_string_equal(v[1].name, "chat");
-	assert_string_equal(v[2].name, "udp");
+	for (int i = 1; i < n; i++)
+		assert_true(v[i].number > v[i - 1].number);
 	free(v);
 	char path[4096];
 	assert_int_equal(catalog_find("udp", path, sizeof path), 0);
-	assert_string_equal(path, "lessons/03-udp.lesson");
+	assert_non_null(strstr(path, "-udp.lesson"));
+	assert_int_equal(catalog_find("1", path, sizeof path), 0);
+	assert_string_equal(path, "lessons/01-echo.lesson");
 	setenv("SOCKSTEP_LESSONS", tmpdir, 1);
 }
 
