@@ -2,7 +2,8 @@
  *
  * Application layer. One poll() waits on the terminal, the actors' gates and
  * a self-pipe that the signal handlers write to; it has a timeout only while
- * an arrow is moving or autoplay is on, so an idle sockstep uses no CPU.
+ * an arrow is moving, a socket row is highlighted or autoplay is on, so an
+ * idle sockstep uses no CPU.
  * Keys become engine actions here and nowhere else; the views only read the
  * engine, and the backend only draws. Signal handlers set flags and wake
  * the loop (fatal ones restore the terminal and re-raise); the terminal is
@@ -53,6 +54,7 @@ typedef struct {
 	int model_dirty;        /* the engine changed: ask who runs next, look for arrows */
 	size_t seen;            /* timeline events already looked at for arrows */
 	long next_anim, next_auto;
+	long next_fade;         /* a highlight on screen ends then (ms); 0: none shows */
 } Tui;
 
 static volatile sig_atomic_t got_int, got_term, got_hup, got_chld, got_winch;
@@ -69,6 +71,14 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The timeline's clock: its events carry this time. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- signals ---------------------------------------------------------- */
@@ -196,12 +206,17 @@ static void refresh_model(Tui *t)
 	t->model_dirty = 0;
 	t->dirty = 1;
 	t->s.next = engine_finished(t->e) ? -1 : engine_next(t->e);
-	uint64_t seq = flow_arrow_since(t->e, t->seen);
+	int arrows = 0;
+	uint64_t seq = flow_arrow_since(t->e, t->seen, &arrows);
 	t->seen = timeline_count(engine_timeline(t->e));
 	if (seq) {
+		/* The arrows travel one after another; many of them (a close
+		 * that ends several connections) go faster, so that the whole
+		 * run stays under a second or so. */
+		int each = arrows <= 3 ? ANIM_FRAMES : 3 * ANIM_FRAMES / arrows;
 		t->s.anim_seq = seq;
 		t->s.anim_pos = 0;
-		t->s.anim_len = ANIM_FRAMES;
+		t->s.anim_len = arrows * (each < 3 ? 3 : each);
 		t->next_anim = now_ms() + ANIM_MS;
 	}
 	if (t->s.autoplay && engine_finished(t->e)) {
@@ -226,9 +241,13 @@ static void render(Tui *t)
 	max = screen_help_scroll_max(w, h);
 	if (t->s.help_scroll > max)
 		t->s.help_scroll = max;
+	t->s.now_ns = now_ns();
 	screen_render(t->e, &t->s, t->frame);
 	t->ui->draw(t->frame);
 	t->dirty = 0;
+	/* Wake up when a highlight ends, and not before: no polling. */
+	uint64_t due = screen_due(t->e, t->s.now_ns);
+	t->next_fade = due ? (long)(due / 1000000u) + 1 : 0;
 }
 
 /* ---- stepping ------------------------------------------------------------ */
@@ -414,6 +433,9 @@ static Action scroll_bytes(Tui *t, int by)
 {
 	int w, h;
 	t->ui->size(&w, &h);
+	/* The keys scroll the bytes: show them if another pane is up. */
+	if (!screen_all_panes(w, h))
+		t->s.pane = SCREEN_PANE_BYTES;
 	int max = screen_byte_scroll_max(t->e, w, h);
 	t->s.byte_scroll += by;
 	if (t->s.byte_scroll > max)
@@ -438,6 +460,17 @@ static Action speed(Tui *t, int by)
 	t->s.speed = s < 1 ? 1 : s > SPEEDS ? SPEEDS : s;
 	say(t, 0, "autoplay speed %d of %d: a step every %.1f s", t->s.speed, SPEEDS,
 	    autoplay_ms[t->s.speed - 1] / 1000.0);
+	return ACT_REDRAW;
+}
+
+/* k: the next pane under the flow, where only one fits. */
+static Action next_pane(Tui *t, int w, int h)
+{
+	if (screen_all_panes(w, h)) {
+		say(t, 0, "bytes, sockets and packets are all on screen at this size");
+		return ACT_REDRAW;
+	}
+	t->s.pane = (ScreenPane)((t->s.pane + 1) % SCREEN_PANES);
 	return ACT_REDRAW;
 }
 
@@ -489,6 +522,8 @@ static Action on_key(Tui *t, int key)
 	case 'r':
 		restart(t);
 		return ACT_REDRAW;
+	case 'k':
+		return next_pane(t, w, h);
 	case '?':
 		t->s.help = 1;
 		t->s.help_scroll = 0;
@@ -540,6 +575,10 @@ static void timers(Tui *t)
 		t->next_anim = now + ANIM_MS;
 		t->dirty = 1;
 	}
+	if (t->next_fade && now >= t->next_fade) {
+		t->next_fade = 0;
+		t->dirty = 1;
+	}
 	if (t->s.autoplay && !t->s.editing && !t->s.help && now >= t->next_auto) {
 		autoplay_step(t);
 		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
@@ -553,6 +592,8 @@ static int timeout_ms(const Tui *t)
 	long now = now_ms(), due = -1;
 	if (t->s.anim_seq)
 		due = t->next_anim;
+	if (t->next_fade && (due < 0 || t->next_fade < due))
+		due = t->next_fade;
 	if (t->s.autoplay && !t->s.editing && !t->s.help && (due < 0 || t->next_auto < due))
 		due = t->next_auto;
 	if (due < 0)
@@ -609,6 +650,25 @@ static void show_starting(Tui *t)
 	t->ui->draw(t->frame);
 }
 
+/* Once, at the start: where the lesson runs when it is not a namespace of
+ * its own, and what of the kernel's view is missing (the rest works). */
+static void say_network(Tui *t)
+{
+	char what[512] = "";
+	const char *note = engine_kernel_note(t->e);
+	if (strcmp(engine_network(t->e), "private network namespace") != 0)
+		snprintf(what, sizeof what, "network: %s", engine_network(t->e));
+	if (*note) {
+		/* capture.c says "no capture: why"; a student reads "packet capture". */
+		const char *why = strncmp(note, "no capture: ", 12) == 0 ? note + 12 : NULL;
+		size_t n = strlen(what);
+		snprintf(what + n, sizeof what - n, "%s%s%s", n ? "; " : "", why ? "no packet capture: " : "",
+			 why ? why : note);
+	}
+	if (*what)
+		say(t, 0, "%s", what);
+}
+
 static int begin(Tui *t, const TuiOptions *opt, const Theme *theme)
 {
 	char err[256];
@@ -627,8 +687,7 @@ static int begin(Tui *t, const TuiOptions *opt, const Theme *theme)
 		fprintf(stderr, "sockstep: %s\n", err);
 		return -1;
 	}
-	if (strcmp(engine_network(t->e), "private network namespace") != 0)
-		say(t, 0, "network: %s", engine_network(t->e));
+	say_network(t);
 	return 0;
 }
 

@@ -1,11 +1,20 @@
 /* bytepane.c - sends and receives in hex and ASCII (see bytepane.h). */
 #include "views/bytepane.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "model/packet.h"
 #include "views/bytes.h"
 #include "views/links.h"
+
+/* The segments (or datagrams) that carried one send, as captured while
+ * the call ran: "carried by 1 segment: PSH,ACK len=12". */
+typedef struct {
+	int n, udp;
+	char list[160];
+} Carried;
 
 /* Bytes per hex line (the classic hexdump width: fits 80 columns with its
  * ASCII), and at most how many lines one message gets before "... more". */
@@ -26,7 +35,37 @@ static int visible(const Walk *wk)
 	return wk->f && wk->line >= wk->from && wk->line < wk->from + wk->count;
 }
 
-static void header(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link)
+static void carried_text(const Carried *c, char *buf, size_t cap)
+{
+	if (c->n == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, cap, "  carried by %d %s%s: %s", c->n, c->udp ? "datagram" : "segment", c->n == 1 ? "" : "s",
+		 c->list);
+}
+
+/* A packet the sender sent while its send ran: note its flags and length. */
+static void carried_add(Carried *c, const Event *pkt)
+{
+	Packet p;
+	char flags[48], one[64];
+	if (packet_decode(pkt->data, pkt->len, (int)pkt->arg[0], &p) < 0 || p.wire_payload == 0)
+		return;
+	c->udp = p.proto == IPPROTO_UDP;
+	if (c->udp)
+		snprintf(one, sizeof one, "UDP len=%zu", p.wire_payload);
+	else {
+		packet_flags(p.flags, flags, sizeof flags);
+		snprintf(one, sizeof one, "%s len=%zu", flags, p.wire_payload);
+	}
+	size_t n = strlen(c->list);
+	if (n + 1 < sizeof c->list)
+		snprintf(c->list + n, sizeof c->list - n, "%s%s", c->n ? ", " : "", one);
+	c->n++;
+}
+
+static void header(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link, const Carried *c)
 {
 	if (visible(wk)) {
 		char text[512], ctext[48];
@@ -42,7 +81,10 @@ static void header(Walk *wk, const Engine *e, const Event *call, const Event *re
 			snprintf(text, sizeof text, "%s %s %s  %lld B  %s", mine, sent ? "->" : "<-", theirs,
 				 (long long)ret->ret, ctext);
 		int y = wk->y + wk->line - wk->from;
-		frame_put_fit(wk->f, wk->x, y, text, (Role)(ROLE_ACTOR0 + me % 8), wk->w, wk->g->ell);
+		int n = frame_put_fit(wk->f, wk->x, y, text, (Role)(ROLE_ACTOR0 + me % 8), wk->w, wk->g->ell);
+		char carried[256];
+		carried_text(c, carried, sizeof carried);
+		frame_put_fit(wk->f, wk->x + n, y, carried, ROLE_ARROW, wk->w - n, wk->g->ell);
 	}
 	wk->line++;
 }
@@ -75,14 +117,14 @@ static void hex(Walk *wk, const uint8_t *p, size_t len, uint64_t total)
 }
 
 /* One send or recv that moved bytes (or a recv that saw the end). */
-static void message(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link)
+static void message(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link, const Carried *c)
 {
 	int sent = call->op == OP_SEND || call->op == OP_SENDALL || call->op == OP_SENDTO;
 	int got = call->op == OP_RECV || call->op == OP_RECVFROM;
 	if ((!sent && !got) || ret->ret < 0 || (sent && ret->ret == 0))
 		return;
 	wk->messages++;
-	header(wk, e, call, ret, sent ? (Link){ LINK_DATA, call->actor, link.to } : link);
+	header(wk, e, call, ret, sent ? (Link){ LINK_DATA, call->actor, link.to } : link, sent ? c : &(Carried){ 0 });
 	if (sent)
 		hex(wk, call->data, call->len < (size_t)ret->ret ? call->len : (size_t)ret->ret, (uint64_t)ret->ret);
 	else
@@ -94,6 +136,7 @@ static void walk(Engine *e, Walk *wk)
 	const Timeline *t = engine_timeline(e);
 	const Event *call[LESSON_MAX_ACTORS] = { 0 };
 	Link sent_to[LESSON_MAX_ACTORS];
+	Carried carried[LESSON_MAX_ACTORS];
 	Links lk;
 	int n = engine_actor_count(e);
 	links_init(&lk, n);
@@ -105,8 +148,13 @@ static void walk(Engine *e, Walk *wk)
 		if (ev->kind == EV_CALL) {
 			call[ev->actor] = ev;
 			sent_to[ev->actor] = link;
+			memset(&carried[ev->actor], 0, sizeof carried[0]);
+		} else if (ev->kind == EV_PACKET && call[ev->actor]) {
+			carried_add(&carried[ev->actor], ev);
 		} else if (ev->kind == EV_RETURN && call[ev->actor] && call[ev->actor]->seq == ev->call_seq) {
-			message(wk, e, call[ev->actor], ev, link.kind == LINK_RECV ? link : sent_to[ev->actor]);
+			message(wk, e, call[ev->actor], ev, link.kind == LINK_RECV ? link : sent_to[ev->actor],
+				&carried[ev->actor]);
+			call[ev->actor] = NULL;
 		}
 	}
 }

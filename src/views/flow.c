@@ -3,20 +3,31 @@
  * View layer. The diagram is rebuilt from the timeline on every frame: a
  * lesson makes at most a few thousand events, and building from scratch
  * keeps the view a plain function of the model, with no state to go stale
- * across a restart. */
+ * across a restart.
+ *
+ * Arrows: where packets are captured, each packet is an arrow of its own
+ * (SYN, SYN,ACK, ACK beside a connect()), starting on the row of the call
+ * during which it was seen, and a call on an IP socket draws no arrow of
+ * its own: the packets say what it sent, and a call that sent none (a
+ * close() after a reset) shows none. Without a capture, or on a socket
+ * whose traffic never reaches the wire (AF_UNIX), a call keeps the arrow
+ * links.c works out for it: connect, bytes sent, close. */
 #include "views/flow.h"
 
 #include <ctype.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "model/packet.h"
 #include "views/calltext.h"
+#include "views/kerneltext.h"
 #include "views/links.h"
 
-typedef enum { ITEM_CALL, ITEM_INPUT, ITEM_EXIT, ITEM_NOTE, ITEM_PENDING } ItemKind;
+typedef enum { ITEM_CALL, ITEM_INPUT, ITEM_EXIT, ITEM_NOTE, ITEM_PENDING, ITEM_PACKET } ItemKind;
 
 typedef struct {
 	ItemKind kind;
@@ -25,7 +36,9 @@ typedef struct {
 	int until;           /* CALL: the row its return came at, -1 while it runs */
 	const Event *ev;     /* NULL for a pending input */
 	const Event *ret;    /* CALL: its EV_RETURN once there */
-	Link link;
+	Link link;           /* PACKET: from sender to receiver (-1: the kernel) */
+	int npackets;        /* CALL: packets it sent or got, drawn as arrows */
+	int by_packets;      /* CALL: its packets are captured, it draws no arrow itself */
 } Item;
 
 typedef struct {
@@ -33,6 +46,8 @@ typedef struct {
 	int n;
 	int rows;            /* rows the diagram needs */
 	int current;         /* the item of the call that ran last, or -1 */
+	int capture;         /* packets are captured in this run */
+	int family[LESSON_MAX_ACTORS][LINKS_MAX_FD];  /* each descriptor's address family, 0 unknown */
 	Event pending[LESSON_MAX_ACTORS];
 } Flow;
 
@@ -128,10 +143,110 @@ static int place(int *next_free, int nactors, int *last, int a)
 	return r;
 }
 
+/* The call item that was running when a packet was seen: the newest call
+ * not yet returned. */
+static Item *running_call(Flow *fl, const int *open, int nactors)
+{
+	Item *best = NULL;
+	for (int a = 0; a < nactors; a++)
+		if (open[a] >= 0 && (!best || fl->items[open[a]].ev->seq > best->ev->seq))
+			best = &fl->items[open[a]];
+	return best;
+}
+
+static int same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+	}
+	return 0;
+}
+
+/* Neither end of a packet is known (a connect() refused: its socket was
+ * gone before the kernel view could see whose port it was). The call it
+ * came in still tells its direction: towards the address the call named
+ * is out of the caller, from it is in. */
+static void guess_direction(const Item *call, const Event *ev, Link *link)
+{
+	Packet p;
+	if (!call || !call->ev->addrlen || packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) < 0)
+		return;
+	if (same_endpoint(&p.dst, &call->ev->addr))
+		link->from = call->actor;
+	else if (same_endpoint(&p.src, &call->ev->addr))
+		link->to = call->actor;
+}
+
+/* A packet becomes an arrow between its sender's and receiver's columns.
+ * The first packet of a call goes on the call's own row when the arrow
+ * runs to the left of the call's text and the columns it crosses are free
+ * there (else the text beside it -- the call's own, or an accept() that
+ * returned -- would leave no room for its label); the others go below.
+ * The columns it crosses take no other item on its row, so time still
+ * reads downwards. One end unknown (the kernel answering for no process):
+ * the arrow is a stub beside the known actor, or beside the running call's
+ * actor when neither end is known. */
+static void place_packet(Flow *fl, const Event *ev, int *next_free, int n, int *last, const int *open)
+{
+	int a = ev->actor < n ? ev->actor : -1, b = ev->peer_actor < n ? ev->peer_actor : -1;
+	Item *call = running_call(fl, open, n);
+	int known = a >= 0 ? a : b >= 0 ? b : call ? call->actor : -1;
+	if (known < 0 || (a >= 0 && a == b))
+		return;
+	int lo = known, hi = known;
+	if (a >= 0 && b >= 0) {
+		lo = a < b ? a : b;
+		hi = a < b ? b : a;
+	}
+	int mine = call && (call->actor == a || call->actor == b || (a < 0 && b < 0));
+	/* A stub needs the room after the call's text: it goes below the call. */
+	int r = *last, beside = mine && a >= 0 && b >= 0 && call->actor == hi && call->npackets == 0 &&
+				call->row == *last;
+	for (int i = lo; i <= hi && beside; i++)
+		beside = i == call->actor || next_free[i] <= call->row;
+	if (!beside)
+		for (int i = lo; i <= hi; i++)
+			r = next_free[i] > r ? next_free[i] : r;
+	for (int i = lo; i <= hi; i++)
+		next_free[i] = r + 1 > next_free[i] ? r + 1 : next_free[i];
+	*last = r;
+	if (mine)
+		call->npackets++;
+	Link link = { LINK_NONE, a, b };
+	if (a < 0 && b < 0)
+		guess_direction(call, ev, &link);
+	fl->items[fl->n++] = (Item){ .kind = ITEM_PACKET, .actor = known, .row = r, .until = -1, .ev = ev,
+				     .link = link };
+}
+
 static int abnormal_exit(Engine *e, const Event *ev)
 {
 	const EngineActor *a = engine_actor(e, ev->actor);
 	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
+}
+
+/* A socket() or accept() returned: remember what family its descriptor is. */
+static void learn_family(Flow *fl, int a, const Event *call, const Event *ret)
+{
+	if (ret->ret < 0 || ret->ret >= LINKS_MAX_FD)
+		return;
+	if (call->op == OP_SOCKET)
+		fl->family[a][ret->ret] = (int)call->arg[0];
+	else if (call->op == OP_ACCEPT && call->fd >= 0 && call->fd < LINKS_MAX_FD)
+		fl->family[a][ret->ret] = fl->family[a][call->fd];
+}
+
+static int on_ip(const Flow *fl, int a, int fd)
+{
+	int f = fd >= 0 && fd < LINKS_MAX_FD ? fl->family[a][fd] : 0;
+	return f == AF_INET || f == AF_INET6;
 }
 
 static int flow_build(Engine *e, Flow *fl)
@@ -143,6 +258,7 @@ static int flow_build(Engine *e, Flow *fl)
 	links_init(&lk, n);
 	memset(fl, 0, sizeof *fl);
 	fl->current = -1;
+	fl->capture = engine_kernel(e) && !strstr(engine_kernel_note(e), "capture");
 	fl->items = calloc(timeline_count(t) + (size_t)n + 1, sizeof *fl->items);
 	if (!fl->items)
 		return -1;
@@ -155,14 +271,19 @@ static int flow_build(Engine *e, Flow *fl)
 		Item it = { .actor = a, .ev = ev, .link = link, .until = -1 };
 		if (ev->kind == EV_RETURN) {
 			if (a >= 0 && open[a] >= 0) {
+				learn_family(fl, a, fl->items[open[a]].ev, ev);
 				fl->items[open[a]].ret = ev;
 				fl->items[open[a]].until = last;
 				open[a] = -1;
 			}
 			continue;
 		}
-		/* Console lines have their own strip; packets and socket states
-		 * are other views' business; a normal exit shows in the heading. */
+		if (ev->kind == EV_PACKET) {
+			place_packet(fl, ev, next_free, n, &last, open);
+			continue;
+		}
+		/* Console lines have their own strip; socket states are the socket
+		 * pane's business; a normal exit shows in the heading. */
 		if (ev->kind != EV_CALL && ev->kind != EV_INPUT && ev->kind != EV_EXIT && ev->kind != EV_NOTE)
 			continue;
 		if (ev->kind == EV_EXIT && (a < 0 || !abnormal_exit(e, ev)))
@@ -172,8 +293,10 @@ static int flow_build(Engine *e, Flow *fl)
 		it.kind = ev->kind == EV_CALL ? ITEM_CALL : ev->kind == EV_INPUT ? ITEM_INPUT
 			: ev->kind == EV_EXIT ? ITEM_EXIT : ITEM_NOTE;
 		it.row = place(next_free, n, &last, a);
-		if (it.kind == ITEM_CALL)
+		if (it.kind == ITEM_CALL) {
 			open[a] = fl->n;
+			it.by_packets = fl->capture && on_ip(fl, a, ev->fd);
+		}
 		if (it.kind == ITEM_CALL || it.kind == ITEM_INPUT)
 			fl->current = fl->n;
 		fl->items[fl->n++] = it;
@@ -264,6 +387,8 @@ static Role item_text(Engine *e, const ScreenGlyphs *g, const Item *it, int cw, 
 	case ITEM_NOTE:
 		snprintf(buf, cap, "-- %s", it->ev->text ? it->ev->text : "");
 		return ROLE_NOTICE;
+	case ITEM_PACKET:
+		break;   /* an arrow, not text */
 	}
 	return ROLE_NORMAL;
 }
@@ -286,9 +411,12 @@ static void draw_heading(Engine *e, const ScreenState *s, Frame *f, const Column
 	frame_put_fit(f, c->cx[i], y, text, role, c->cw, screen_glyphs(s->unicode)->ell);
 }
 
-static const char *arrow_label(Engine *e, const Item *it, char *buf, size_t cap)
+static const char *arrow_label(const Item *it, char *buf, size_t cap)
 {
-	(void)e;
+	if (it->kind == ITEM_PACKET) {
+		kerneltext_label(it->ev, buf, cap);
+		return buf;
+	}
 	if (it->link.kind == LINK_CONNECT)
 		return "connect";
 	if (it->link.kind == LINK_CLOSE)
@@ -298,13 +426,18 @@ static const char *arrow_label(Engine *e, const Item *it, char *buf, size_t cap)
 	return buf;
 }
 
-/* An arrow from the item's column to its peer's, on row y: in the gap
- * between them and over the blank end of the left column. While it is the
- * arrow being animated, only the part that has travelled is drawn. */
-static void draw_arrow(Engine *e, const ScreenState *s, Frame *f, const Columns *c, const Item *it, int y)
+/* How far an arrow has travelled: pos of len frames; len 0: all the way. */
+typedef struct {
+	int pos, len;
+} Progress;
+
+/* An arrow from column a to column b on row y: in the gap between them and
+ * over the blank end of the left column. While it is being animated, only
+ * the part that has travelled is drawn. */
+static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, int b, const char *label, int y,
+		       Progress pr)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
-	int a = it->link.from, b = it->link.to;
 	if (a < 0 || b < 0 || a == b || a >= c->n || b >= c->n)
 		return;
 	int left = a < b ? a : b, right = a < b ? b : a, rightward = a < b;
@@ -317,13 +450,11 @@ static void draw_arrow(Engine *e, const ScreenState *s, Frame *f, const Columns 
 	int len = R - L + 1;
 	if (len < 3)
 		return;
-	char lbuf[32];
-	const char *label = arrow_label(e, it, lbuf, sizeof lbuf);
 	int lw = frame_width(label);
 	int lstart = lw + 4 <= len ? (len - lw) / 2 : -1;
 	int shown = len;
-	if (it->ev->seq == s->anim_seq && s->anim_len > 0 && s->anim_pos < s->anim_len)
-		shown = 1 + (len - 1) * s->anim_pos / s->anim_len;
+	if (pr.len > 0)
+		shown = 1 + (len - 1) * pr.pos / pr.len;
 	for (int k = 0; k < shown; k++) {
 		/* k counts from the source end; p is the position from the left. */
 		int p = rightward ? k : len - 1 - k;
@@ -345,6 +476,43 @@ static void draw_arrow(Engine *e, const ScreenState *s, Frame *f, const Columns 
 	}
 }
 
+/* A packet with the kernel at one end (or both: we only know the call it
+ * came during): a short arrow right after the actor's text on row y,
+ * "──SYN──▶ kernel" going out, "◀─RST,ACK── kernel" coming in. */
+static void draw_stub(const ScreenState *s, Frame *f, const Columns *c, const Item *it, const char *label,
+		      int y)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	int a = it->actor, out = it->link.from == a, in = it->link.to == a;
+	int end = c->cx[a] + c->cw;
+	if (a + 1 < c->n)
+		end = c->cx[a + 1] - 2;
+	else if (end > f->w)
+		end = f->w;
+	int x = c->cx[a] + c->cw;
+	while (x > c->cx[a] && frame_blank(f, x - 1, y))
+		x--;
+	x = x > c->cx[a] ? x + 1 : c->cx[a] + 3;
+	const char *parts[48];
+	int n = 0;
+	char ch[32][2];
+	parts[n++] = in ? g->head_l : g->hline;
+	parts[n++] = g->hline;
+	for (int i = 0; label[i] && i < 32; i++) {
+		ch[i][0] = label[i];
+		ch[i][1] = '\0';
+		parts[n++] = ch[i];
+	}
+	parts[n++] = g->hline;
+	parts[n++] = out ? g->head_r : g->hline;
+	if (x + n + 7 > end)
+		return;   /* no room: the packet pane still lists it */
+	for (int i = 0; i < n; i++)
+		if (frame_blank(f, x + i, y))
+			frame_put(f, x + i, y, parts[i], ROLE_ARROW, 1);
+	frame_put(f, x + n + 1, y, "kernel", ROLE_DIM, 6);
+}
+
 /* The dotted line down an actor's column while it waits in a call. */
 static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const Item *it, int first, int y0, int h, int rows)
 {
@@ -355,6 +523,53 @@ static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const It
 			continue;
 		if (frame_blank(f, c->cx[it->actor], y))
 			frame_put(f, c->cx[it->actor], y, screen_glyphs(s->unicode)->wait, ROLE_DIM, 1);
+	}
+}
+
+/* Does this item draw an arrow: a packet, or a call whose packets we did not see? */
+static int has_arrow(const Item *it)
+{
+	if (it->kind == ITEM_PACKET)
+		return 1;
+	return it->kind == ITEM_CALL && links_is_arrow(it->link.kind) && it->link.to >= 0 && it->npackets == 0 &&
+	       !it->by_packets;
+}
+
+/* The arrows being animated (those from s->anim_seq on) travel one after
+ * another, each for an equal share of the animation: the SYN first, then
+ * the SYN,ACK, then the ACK. */
+static Progress progress(const ScreenState *s, const Item *it, int index, int count)
+{
+	if (!s->anim_seq || it->ev->seq < s->anim_seq || s->anim_len <= 0 || count <= 0 ||
+	    s->anim_pos >= s->anim_len)
+		return (Progress){ 0, 0 };
+	int per = s->anim_len / count > 0 ? s->anim_len / count : 1;
+	int pos = s->anim_pos - index * per;
+	if (pos >= per)
+		return (Progress){ 0, 0 };
+	return (Progress){ pos < 0 ? -1 : pos, per };
+}
+
+static void draw_arrows(const ScreenState *s, Frame *f, const Columns *c, const Flow *fl, int first, int y0, int body)
+{
+	int count = 0, index = 0;
+	for (int k = 0; k < fl->n; k++)
+		count += has_arrow(&fl->items[k]) && s->anim_seq && fl->items[k].ev->seq >= s->anim_seq;
+	for (int k = 0; k < fl->n; k++) {
+		const Item *it = &fl->items[k];
+		if (!has_arrow(it))
+			continue;
+		Progress pr = progress(s, it, index, count);
+		index += s->anim_seq && it->ev->seq >= s->anim_seq;
+		if (it->row < first || it->row >= first + body || pr.pos < 0)
+			continue;
+		char buf[48];
+		const char *label = arrow_label(it, buf, sizeof buf);
+		int y = y0 + it->row - first;
+		if (it->kind == ITEM_PACKET && (it->link.from < 0 || it->link.to < 0))
+			draw_stub(s, f, c, it, label, y);
+		else
+			draw_arrow(s, f, c, it->link.from, it->link.to, label, y, pr);
 	}
 }
 
@@ -373,7 +588,7 @@ void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, i
 	int first = fl.rows > body ? fl.rows - body : 0;
 	for (int k = 0; k < fl.n; k++) {
 		const Item *it = &fl.items[k];
-		if (it->row < first || it->row >= first + body)
+		if (it->row < first || it->row >= first + body || it->kind == ITEM_PACKET)
 			continue;
 		char text[1100];
 		Role role = item_text(e, g, it, it->actor < 0 ? w : c.cw, text, sizeof text);
@@ -391,11 +606,7 @@ void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, i
 	for (int k = 0; k < fl.n; k++)
 		if (fl.items[k].kind == ITEM_CALL && fl.items[k].ev->blocked)
 			draw_wait(s, f, &c, &fl.items[k], first, y0, body, fl.rows);
-	for (int k = 0; k < fl.n; k++) {
-		const Item *it = &fl.items[k];
-		if (it->kind == ITEM_CALL && links_is_arrow(it->link.kind) && it->row >= first && it->row < first + body)
-			draw_arrow(e, s, f, &c, it, y0 + it->row - first);
-	}
+	draw_arrows(s, f, &c, &fl, first, y0, body);
 	free(fl.items);
 }
 
@@ -423,17 +634,23 @@ void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w
 	}
 }
 
-uint64_t flow_arrow_since(Engine *e, size_t from)
+uint64_t flow_arrow_since(Engine *e, size_t from, int *count)
 {
 	const Timeline *t = engine_timeline(e);
-	Links lk;
+	Flow fl;
 	uint64_t seq = 0;
-	links_init(&lk, engine_actor_count(e));
-	for (size_t k = 0; k < timeline_count(t); k++) {
-		const Event *ev = timeline_get(t, k);
-		Link link = links_feed(&lk, ev);
-		if (k >= from && ev->kind == EV_CALL && links_is_arrow(link.kind) && link.to >= 0)
-			seq = ev->seq;
+	*count = 0;
+	if (from >= timeline_count(t) || flow_build(e, &fl) < 0)
+		return 0;
+	uint64_t since = timeline_get(t, from)->seq;
+	for (int k = 0; k < fl.n; k++) {
+		const Item *it = &fl.items[k];
+		if (!has_arrow(it) || it->ev->seq < since)
+			continue;
+		if (!seq)
+			seq = it->ev->seq;
+		++*count;
 	}
+	free(fl.items);
 	return seq;
 }

@@ -21,10 +21,11 @@ void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, i
 /* Each actor's last console lines (EV_PRINT), under its column. */
 void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
-/* The seq of the newest EV_CALL at timeline index >= from that draws an
- * arrow (connect, send, close of a connection), or 0: the controller
- * animates that one. */
-uint64_t flow_arrow_since(Engine *e, size_t from);
+/* The seq of the first event at timeline index >= from that draws an
+ * arrow (a packet; or a connect, send or close whose packets were not
+ * seen), or 0; count gets how many such arrows there are. The controller
+ * animates them, one after another, from that seq on. */
+uint64_t flow_arrow_since(Engine *e, size_t from, int *count);
 
 /* The pending call of a READY actor, as an EV_CALL event for calltext_call
  * (its data points into the actor's record). */

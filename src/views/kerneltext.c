@@ -36,6 +36,27 @@ void kerneltext_packet(const Event *ev, char *buf, size_t cap)
 		snprintf(buf + n, cap - (size_t)n, " win=%u len=%zu", ev->window, p.wire_payload);
 }
 
+void kerneltext_label(const Event *ev, char *buf, size_t cap)
+{
+	Packet p;
+	char flags[48];
+	if (packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) < 0) {
+		snprintf(buf, cap, "malformed");
+		return;
+	}
+	if (p.proto == IPPROTO_UDP) {
+		snprintf(buf, cap, "UDP %zuB", p.wire_payload);
+		return;
+	}
+	packet_flags(p.flags, flags, sizeof flags);
+	/* Only segments that carry data say how much: the handshake's and the
+	 * close's segments are known by their flags alone. */
+	if (p.wire_payload)
+		snprintf(buf, cap, "%s %zuB", flags, p.wire_payload);
+	else
+		snprintf(buf, cap, "%s", flags);
+}
+
 void kerneltext_state(const Event *ev, char *buf, size_t cap)
 {
 	char local[160], peer[160], queues[64] = "";

@@ -14,6 +14,10 @@
  * "malformed: why" for a frame that could not be read. */
 void kerneltext_packet(const Event *ev, char *buf, size_t cap);
 
+/* An EV_PACKET as the short label of an arrow: "SYN", "SYN,ACK",
+ * "PSH,ACK 12B", "UDP 12B"; "malformed" for a frame that could not be read. */
+void kerneltext_label(const Event *ev, char *buf, size_t cap);
+
 /* An EV_STATE: protocol, addresses, old and new state, queues. */
 void kerneltext_state(const Event *ev, char *buf, size_t cap);
 

@@ -1,8 +1,11 @@
 /* screen.c - the layout of the whole screen (see screen.h).
  *
- * View layer. Splits the frame into bands -- title, flow, console, bytes,
+ * View layer. Splits the frame into bands -- title, flow, console, panes,
  * narration, status, keys -- gives the extra rows of a large terminal to the
- * bands that gain from them, and asks each view to draw its band. */
+ * bands that gain from them, and asks each view to draw its band. The panes
+ * band holds the bytes, the socket table and the packets: one of them at a
+ * time on a small terminal (k cycles), all three on a large one -- side by
+ * side when it is wide enough for two 80-column tables, else stacked. */
 #include "views/screen.h"
 
 #include <stdio.h>
@@ -12,11 +15,25 @@
 #include "views/bytepane.h"
 #include "views/flow.h"
 #include "views/narration.h"
+#include "views/packetpane.h"
+#include "views/sockpane.h"
+
+/* Side by side needs two tables of about 77 columns (a hex line of 16 bytes
+ * with its ASCII; the socket table with IPv4 addresses); stacked needs rows. */
+enum { WIDE_W = 156, WIDE_H = 36, TALL_H = 40, HALF_W = 77 };
+
+typedef struct {
+	ScreenPane what;
+	int x, w;
+	int rule, y, h;            /* its title rule's row, then h rows from y */
+} PaneBox;
 
 typedef struct {
 	int flow_y, flow_h;        /* the headings row and the calls */
 	int cons_y, cons_h;
-	int bytes_rule, bytes_y, bytes_h;
+	PaneBox pane[SCREEN_PANES];
+	int npanes;
+	int sep_x, sep_y, sep_h;   /* a line between panes side by side; sep_h 0: none */
 	int narr_rule, narr_y, narr_h;
 	int status_y, keys_y;
 } Layout;
@@ -48,39 +65,92 @@ static int too_small(int w, int h)
 	return w < SCREEN_MIN_W || h < SCREEN_MIN_H;
 }
 
-/* At 80x24: 10 flow rows (headings + 9), 1 console, 3 byte lines, 5 of
- * narration (the lesson's words matter most). Extra rows go mostly to the
- * flow and the bytes. */
-static void layout(int w, int h, Layout *L)
+int screen_all_panes(int w, int h)
 {
-	(void)w;
+	return (w >= WIDE_W && h >= WIDE_H) || h >= TALL_H;
+}
+
+const char *screen_pane_name(ScreenPane p)
+{
+	static const char *const names[SCREEN_PANES] = { "bytes", "sockets", "packets" };
+	return p >= 0 && p < SCREEN_PANES ? names[p] : "?";
+}
+
+static void pane_box(Layout *L, ScreenPane what, int x, int w, int rule, int rows)
+{
+	L->pane[L->npanes++] = (PaneBox){ what, x, w, rule, rule + 1, rows };
+}
+
+/* The panes band: band rows from y (each pane's rule included). */
+static void layout_panes(int w, int h, ScreenPane shown, int y, int band, Layout *L)
+{
+	L->npanes = 0;
+	L->sep_h = 0;
+	if (w >= WIDE_W && h >= WIDE_H) {
+		/* Bytes on the left; sockets over packets on the right. */
+		int left = HALF_W + (w - WIDE_W) / 2, rows = band - 2;
+		int socks = rows * 55 / 100;
+		pane_box(L, SCREEN_PANE_BYTES, 0, left, y, band - 1);
+		pane_box(L, SCREEN_PANE_SOCKETS, left + 1, w - left - 1, y, socks);
+		pane_box(L, SCREEN_PANE_PACKETS, left + 1, w - left - 1, y + 1 + socks, rows - socks);
+		L->sep_x = left;
+		L->sep_y = y;
+		L->sep_h = band;
+	} else if (h >= TALL_H) {
+		int rows = band - 3;
+		int socks = rows * 4 / 10, pkts = rows * 3 / 10;
+		pane_box(L, SCREEN_PANE_BYTES, 0, w, y, rows - socks - pkts);
+		pane_box(L, SCREEN_PANE_SOCKETS, 0, w, y + 1 + rows - socks - pkts, socks);
+		pane_box(L, SCREEN_PANE_PACKETS, 0, w, y + 2 + rows - pkts, pkts);
+	} else {
+		pane_box(L, shown, 0, w, y, band - 1);
+	}
+}
+
+/* At 80x24: 9 flow rows (headings + 8), 1 console, one pane of 4 rows, 5 of
+ * narration (the lesson's words matter most). Extra rows go mostly to the
+ * flow and the panes; a large terminal gives the panes more, as it shows
+ * all three. */
+static void layout(int w, int h, ScreenPane shown, Layout *L)
+{
 	int extra = h - SCREEN_MIN_H;
 	L->cons_h = 1 + (extra / 10 < 3 ? extra / 10 : 3);
 	L->narr_h = 5 + (extra / 8 < 2 ? extra / 8 : 2);
-	L->bytes_h = 3 + extra * 3 / 10;
+	int band = 5 + extra * 3 / 10;
+	if (w >= WIDE_W && h >= WIDE_H)
+		band = 5 + extra / 2;
+	else if (h >= TALL_H)
+		band = 5 + extra * 6 / 10;
 	L->flow_y = 1;
-	L->flow_h = h - 5 - L->cons_h - L->bytes_h - L->narr_h;
+	L->flow_h = h - 4 - L->cons_h - band - L->narr_h;
 	L->cons_y = L->flow_y + L->flow_h;
-	L->bytes_rule = L->cons_y + L->cons_h;
-	L->bytes_y = L->bytes_rule + 1;
-	L->narr_rule = L->bytes_y + L->bytes_h;
+	layout_panes(w, h, shown, L->cons_y + L->cons_h, band, L);
+	L->narr_rule = L->cons_y + L->cons_h + band;
 	L->narr_y = L->narr_rule + 1;
 	L->status_y = L->narr_y + L->narr_h;
 	L->keys_y = L->status_y + 1;
 }
 
-/* "── title ─────── right ──" across the row. */
-static void rule(Frame *f, const ScreenGlyphs *g, int y, const char *title, const char *right)
+static const PaneBox *find_pane(const Layout *L, ScreenPane what)
 {
-	frame_fill(f, 0, y, f->w, g->hline, ROLE_BORDER);
+	for (int i = 0; i < L->npanes; i++)
+		if (L->pane[i].what == what)
+			return &L->pane[i];
+	return NULL;
+}
+
+/* "── title ─────── right ──" across w columns from x. */
+static void rule(Frame *f, const ScreenGlyphs *g, int x, int w, int y, const char *title, const char *right)
+{
+	frame_fill(f, x, y, w, g->hline, ROLE_BORDER);
 	char t[256];
 	snprintf(t, sizeof t, " %s ", title);
-	frame_put(f, 2, y, t, ROLE_BORDER, f->w - 4);
+	frame_put(f, x + 2, y, t, ROLE_BORDER, w - 4);
 	if (right && *right) {
 		snprintf(t, sizeof t, " %s ", right);
 		int rw = frame_width(t);
-		if (rw + frame_width(title) + 8 < f->w)
-			frame_put(f, f->w - 2 - rw, y, t, ROLE_BORDER, rw);
+		if (rw + frame_width(title) + 8 < w)
+			frame_put(f, x + w - 2 - rw, y, t, ROLE_BORDER, rw);
 	}
 }
 
@@ -158,11 +228,17 @@ typedef struct {
 
 static void key_bar(const ScreenState *s, Frame *f, int y)
 {
-	static const KeyHint normal[] = {
+	/* k names the pane it shows next; a terminal that shows them all has
+	 * nothing for it to do. Restart gives way to it at 80 columns: the
+	 * status line offers r once the lesson is over. */
+	KeyHint normal[] = {
 		{ "space", "next", 0 }, { "tab", "actor", 0 }, { "enter", "step it", 0 },
-		{ "a", "auto", 0 }, { "+/-", "speed", 2 }, { "r", "restart", 0 },
-		{ "PgUp/PgDn", "bytes", 3 }, { "?", "help", 0 }, { "q", "quit", 0 },
+		{ "a", "auto", 0 }, { "+/-", "speed", 2 },
+		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 0 },
+		{ "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "?", "help", 0 }, { "q", "quit", 0 },
 	};
+	if (screen_all_panes(f->w, f->h))
+		normal[5].drop = 9;
 	static const KeyHint edit[] = {
 		{ "enter", "send", 0 }, { "esc", "cancel", 0 }, { "backspace", "delete", 0 },
 	};
@@ -174,7 +250,7 @@ static void key_bar(const ScreenState *s, Frame *f, int y)
 		   : sizeof normal / sizeof normal[0];
 	int limit = 3;
 	for (;; limit--) {
-		int total = 1;
+		int total = 1 - 2;   /* the last hint needs no gap after it */
 		for (size_t i = 0; i < n; i++)
 			if (k[i].drop <= limit)
 				total += frame_width(k[i].key) + frame_width(k[i].label) + 4;
@@ -237,6 +313,61 @@ static void small_notice(Frame *f)
 	frame_wrap(f, x, y, tw < w ? tw : w, f->h, text, ROLE_NOTICE);
 }
 
+/* The title and the hint on a pane's rule. */
+static void pane_rule(Engine *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
+{
+	char title[96], right[128] = "", hint[48] = "";
+	if (single)
+		snprintf(hint, sizeof hint, "k: %s", screen_pane_name((ScreenPane)((p->what + 1) % SCREEN_PANES)));
+	if (p->what == SCREEN_PANE_BYTES) {
+		int messages = 0, total = bytepane_lines(e, &messages);
+		if (s->byte_scroll > 0 && total > p->h)
+			snprintf(right, sizeof right, "older bytes: PgDn or End for the newest");
+		else if (total > p->h)
+			snprintf(right, sizeof right, "PgUp/PgDn scroll%s%s", *hint ? "  " : "", hint);
+		else
+			snprintf(right, sizeof right, "%s", hint);
+		snprintf(title, sizeof title, messages ? "bytes (%d message%s)" : "bytes", messages,
+			 messages == 1 ? "" : "s");
+	} else if (p->what == SCREEN_PANE_SOCKETS) {
+		int n = sockpane_count(e, s->now_ns);
+		if (n > p->h - 1 && p->h > 1)
+			snprintf(title, sizeof title, "sockets (%d of %d shown)", p->h - 1, n);
+		else
+			snprintf(title, sizeof title, n ? "sockets (%d)" : "sockets", n);
+		snprintf(right, sizeof right, "%s", hint);
+	} else {
+		int n = packetpane_count(e);
+		snprintf(title, sizeof title, n ? "packets (%d)" : "packets", n);
+		snprintf(right, sizeof right, "%s", hint);
+	}
+	rule(f, screen_glyphs(s->unicode), p->x, p->w, p->rule, title, right);
+}
+
+static void draw_pane(Engine *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
+{
+	pane_rule(e, s, f, p, single);
+	if (p->what == SCREEN_PANE_BYTES)
+		bytepane_draw(e, s, f, p->x, p->y, p->w, p->h);
+	else if (p->what == SCREEN_PANE_SOCKETS)
+		sockpane_draw(e, s, f, p->x, p->y, p->w, p->h);
+	else
+		packetpane_draw(e, s, f, p->x, p->y, p->w, p->h);
+}
+
+/* The line between panes side by side, joined to their rules. */
+static void separator(const ScreenState *s, Frame *f, const Layout *L)
+{
+	if (L->sep_h <= 0)
+		return;
+	for (int y = L->sep_y; y < L->sep_y + L->sep_h; y++)
+		frame_put(f, L->sep_x, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+	frame_put(f, L->sep_x, L->sep_y, s->unicode ? "┬" : "+", ROLE_BORDER, 1);
+	for (int i = 0; i < L->npanes; i++)
+		if (L->pane[i].x > L->sep_x && L->pane[i].rule > L->sep_y)
+			frame_put(f, L->sep_x, L->pane[i].rule, s->unicode ? "├" : "+", ROLE_BORDER, 1);
+}
+
 void screen_render(Engine *e, const ScreenState *s, Frame *f)
 {
 	frame_clear(f);
@@ -246,23 +377,16 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 	}
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	Layout L;
-	layout(f->w, f->h, &L);
+	layout(f->w, f->h, s->pane, &L);
 	title_bar(e, s, f);
 	flow_draw(e, s, f, 0, L.flow_y, f->w, L.flow_h);
 	flow_console(e, s, f, 0, L.cons_y, f->w, L.cons_h);
 
-	int messages = 0, total = bytepane_lines(e, &messages);
-	char right[96] = "";
-	if (s->byte_scroll > 0 && total > L.bytes_h)
-		snprintf(right, sizeof right, "older bytes: PgDn or End for the newest");
-	else if (total > L.bytes_h)
-		snprintf(right, sizeof right, "PgUp/PgDn scroll");
-	char title[64];
-	snprintf(title, sizeof title, messages ? "bytes (%d message%s)" : "bytes", messages, messages == 1 ? "" : "s");
-	rule(f, g, L.bytes_rule, title, right);
-	bytepane_draw(e, s, f, 0, L.bytes_y, f->w, L.bytes_h);
+	for (int i = 0; i < L.npanes; i++)
+		draw_pane(e, s, f, &L.pane[i], L.npanes == 1);
+	separator(s, f, &L);
 
-	rule(f, g, L.narr_rule, "narration", NULL);
+	rule(f, g, 0, f->w, L.narr_rule, "narration", NULL);
 	narration_draw(e, s, f, 0, L.narr_y, f->w, L.narr_h);
 	status_line(e, s, f, L.status_y);
 	key_bar(s, f, L.keys_y);
@@ -272,21 +396,32 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 	}
 }
 
-int screen_byte_scroll_max(Engine *e, int w, int h)
+/* Rows of the byte pane at w x h (as if shown, on a small terminal). */
+static int byte_rows(int w, int h)
 {
 	Layout L;
+	layout(w, h, SCREEN_PANE_BYTES, &L);
+	const PaneBox *p = find_pane(&L, SCREEN_PANE_BYTES);
+	return p ? p->h : 1;
+}
+
+int screen_byte_scroll_max(Engine *e, int w, int h)
+{
 	if (too_small(w, h))
 		return 0;
-	layout(w, h, &L);
-	int max = bytepane_lines(e, NULL) - L.bytes_h;
+	int max = bytepane_lines(e, NULL) - byte_rows(w, h);
 	return max > 0 ? max : 0;
 }
 
 int screen_byte_page(int w, int h)
 {
-	Layout L;
-	layout(w, h, &L);
-	return L.bytes_h > 2 ? L.bytes_h - 1 : 1;
+	int rows = byte_rows(w, h);
+	return rows > 2 ? rows - 1 : 1;
+}
+
+uint64_t screen_due(Engine *e, uint64_t now_ns)
+{
+	return sockpane_due(e, now_ns);
 }
 
 int screen_help_scroll_max(int w, int h)

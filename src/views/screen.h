@@ -17,6 +17,10 @@
 
 enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
 
+/* The panes under the flow diagram. A small terminal shows one of them at
+ * a time (the k key cycles); a large one shows all three. */
+typedef enum { SCREEN_PANE_BYTES, SCREEN_PANE_SOCKETS, SCREEN_PANE_PACKETS, SCREEN_PANES } ScreenPane;
+
 /* What the controller knows that the model does not. */
 typedef struct {
 	int unicode;          /* the terminal takes UTF-8: box lines, arrowheads */
@@ -25,6 +29,9 @@ typedef struct {
 	int autoplay;         /* autoplay is on */
 	int speed, speeds;    /* autoplay speed, 1..speeds */
 	int byte_scroll;      /* byte pane: lines scrolled back from the newest */
+	ScreenPane pane;      /* the pane a small terminal shows */
+	uint64_t now_ns;      /* monotonic time of the frame (the timeline's clock),
+	                         for the socket pane's highlights; 0: none shown */
 	int help;             /* the help overlay is open */
 	int help_scroll;      /* its first line shown */
 	int editing;          /* the line editor is open for edit_actor */
@@ -61,5 +68,16 @@ int screen_help_scroll_max(int w, int h);
 
 /* Lines the byte pane scrolls by on PgUp/PgDn at w x h. */
 int screen_byte_page(int w, int h);
+
+/* Does a w x h terminal show every pane at once (so k has nothing to cycle)? */
+int screen_all_panes(int w, int h);
+
+/* "bytes", "sockets", "packets". */
+const char *screen_pane_name(ScreenPane p);
+
+/* The monotonic time (ns) at which something on screen changes by itself
+ * (a highlighted socket row goes back to normal, a closed one disappears),
+ * or 0 when nothing will: the controller redraws then, and only then. */
+uint64_t screen_due(Engine *e, uint64_t now_ns);
 
 #endif

@@ -33,6 +33,24 @@ wait_for() {
 	return 1
 }
 
+# wait_re SESSION REGEX [SECONDS]: until the pane shows a line matching REGEX (grep -E).
+wait_re() {
+	local i
+	for ((i = 0; i < ${3:-5} * 20; i++)); do
+		screen "$1" | grep -qE -- "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# The handshake as arrows in the flow (ASCII or box-drawing glyphs):
+# SYN to the left (client -> server), SYN,ACK to the right, ACK to the left.
+handshake_arrows() {
+	wait_re "$1" '[<◀][-─]+SYN[-─]+( |$)' &&
+		wait_re "$1" '[-─]SYN,ACK[-─]+[>▶]' &&
+		wait_re "$1" '[<◀][-─]+ACK[-─]+( |$)'
+}
+
 # wait_file FILE [SECONDS]: until FILE exists and is not empty.
 wait_file() {
 	local i
@@ -180,6 +198,49 @@ else
 fi
 tm send-keys -t small q
 
+# --- the kernel's view at 80x24: the handshake, the queue, TIME_WAIT --------
+# Five steps: the server's socket, bind and listen, the client's socket and
+# connect (accept() would block, so the client runs before it).
+start kernel 80 24 "$SOCKSTEP $LESSON"
+wait_for kernel "SERVER" || true
+if screen kernel | grep -qF "no packet capture"; then
+	pass "kernel view at 80x24 (skipped: no packet capture)"
+else
+	if screen kernel | grep -qE ' k +sockets '; then
+		pass "the key bar offers k for the socket pane"
+	else
+		fail "the key bar offers k for the socket pane" "$(screen kernel | tail -1)"
+	fi
+	for k in 1 2 3 4 5; do tm send-keys -t kernel Space; done
+	if wait_for kernel "connect(3, 127.0.0.1:65432) = 0" && handshake_arrows kernel; then
+		pass "80x24: SYN, SYN,ACK and ACK arrows beside connect()"
+	else
+		fail "80x24: SYN, SYN,ACK and ACK arrows beside connect()" "$(screen kernel | sed -n 2,10p | tr '\n' '|')"
+	fi
+	tm send-keys -t kernel k
+	if wait_for kernel "sockets (3)" && wait_re kernel 'server +tcp +127\.0\.0\.1:65432 .*LISTEN +queue 1/1' &&
+		wait_re kernel 'client +tcp .*ESTABLISHED'; then
+		pass "80x24: k shows the socket table, the listener's queue at 1/1"
+	else
+		fail "80x24: k shows the socket table, the listener's queue at 1/1" "$(screen kernel | sed -n 11,16p | tr '\n' '|')"
+	fi
+	tm send-keys -t kernel k
+	if wait_for kernel "packets (3)" && wait_for kernel "server -> client  TCP [SYN,ACK]"; then
+		pass "80x24: k again shows the packets"
+	else
+		fail "80x24: k again shows the packets" "$(screen kernel | sed -n 11,16p | tr '\n' '|')"
+	fi
+	tm send-keys -t kernel k   # back to the bytes
+	tm send-keys -t kernel k   # and on to the sockets
+	for k in $(seq 1 12); do tm send-keys -t kernel Space; done
+	if wait_for kernel "lesson finished" 10 && wait_re kernel 'client +tcp .*TIME_WAIT'; then
+		pass "80x24: after close the client's socket waits in TIME_WAIT"
+	else
+		fail "80x24: after close the client's socket waits in TIME_WAIT" "$(screen kernel | sed -n 11,16p | tr '\n' '|')"
+	fi
+fi
+tm send-keys -t kernel q
+
 # --- a large terminal ----------------------------------------------------
 start large 160 48 "$SOCKSTEP $LESSON"
 wait_for large "SERVER" || true
@@ -190,6 +251,22 @@ else
 	fail "renders at 160x48" "$(screen large | head -8 | tr '\n' '|')"
 fi
 tm send-keys -t large q
+
+# At 160x48 the socket table and the packets are beside the bytes, no key needed.
+start wide 160 48 "$SOCKSTEP $LESSON"
+wait_for wide "SERVER" || true
+if screen wide | grep -qF "no packet capture"; then
+	pass "kernel view at 160x48 (skipped: no packet capture)"
+else
+	for k in 1 2 3 4 5; do tm send-keys -t wide Space; done
+	if wait_for wide "connect(3, 127.0.0.1:65432) = 0" && handshake_arrows wide &&
+		wait_re wide 'LISTEN +queue 1/1' && wait_for wide "packets (3)" && wait_for wide "bytes"; then
+		pass "160x48: handshake arrows, socket table and packets all on screen"
+	else
+		fail "160x48: handshake arrows, socket table and packets all on screen" "$(screen wide | sed -n 25,40p | tr '\n' '|')"
+	fi
+fi
+tm send-keys -t wide q
 
 # --- SIGTERM while running ---------------------------------------------------
 start term 80 24 "$(wrapped term "$SOCKSTEP $LESSON")"

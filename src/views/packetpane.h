@@ -1,0 +1,24 @@
+/* packetpane.h - the packet pane: the packets the lesson's calls made.
+ *
+ * View layer (see screen.h). One line a packet, oldest first, newest at the
+ * bottom: sender -> receiver, then the packet as --plain writes it, and
+ * the call during which it was seen:
+ *
+ *   * client -> server  TCP [SYN] seq=0 win=65495 len=0        client connect()
+ *
+ * "*" marks the packets of the last step; "kernel" is the kernel answering
+ * for no process; a frame that could not be read is marked "!!". */
+#ifndef SOCKSTEP_PACKETPANE_H
+#define SOCKSTEP_PACKETPANE_H
+
+#include "model/engine.h"
+#include "views/frame.h"
+#include "views/screen.h"
+
+/* Packets seen so far. */
+int packetpane_count(Engine *e);
+
+/* The newest h packets into (x, y, w, h). */
+void packetpane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+#endif
