@@ -525,6 +525,8 @@ static int let_go(Engine *e, int i)
 		     .addrlen = a->pending.addrlen, .data = a->pending.data,
 		     .len = a->pending.len, .blocked = blocks };
 	memcpy(ev.arg, a->pending.arg, sizeof ev.arg);
+	if (e->kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
+		kernel_expect(e->kernel, i, &a->pending.addr);
 	const Event *stored = timeline_add(e->tl, &ev);
 	a->call_seq = stored ? stored->seq : 0;
 	a->state = blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;

@@ -10,6 +10,7 @@
 
 #include "model/actor.h"
 #include "model/capture.h"
+#include "model/lesson.h"
 #include "model/packet.h"
 
 enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128 };
@@ -36,6 +37,7 @@ struct kernel {
 	int private_ns;        /* everything on this network is the lesson's */
 	struct { struct sockaddr_storage local; int owner; } known[MAX_KNOWN];
 	int nknown;
+	struct { struct sockaddr_storage peer; int set; } expect[LESSON_MAX_ACTORS];
 	Event *pending;        /* state changes being sorted, during report_changes */
 	size_t *npending;
 };
@@ -107,6 +109,23 @@ static int same_addr(const struct sockaddr_storage *a, const struct sockaddr_sto
 		return 0;
 	size_t n = a->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 	return memcmp(a, b, n) == 0;
+}
+
+void kernel_expect(Kernel *k, int actor, const struct sockaddr_storage *peer)
+{
+	if (actor < 0 || actor >= LESSON_MAX_ACTORS)
+		return;
+	k->expect[actor].peer = *peer;
+	k->expect[actor].set = 1;
+}
+
+/* The actor that said it would talk to a, or -1. */
+static int expected(const Kernel *k, const struct sockaddr_storage *a)
+{
+	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
+		if (k->expect[i].set && same_addr(&k->expect[i].peer, a))
+			return i;
+	return -1;
 }
 
 /* Does a socket bound to local receive for address a? Exactly, or as a
@@ -188,6 +207,10 @@ static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caple
 	if (packet_decode(frame, caplen, k->link, &p) == 0) {
 		ev.actor = actor_at(k, &p.src);
 		ev.peer_actor = actor_at(k, &p.dst);
+		if (ev.actor < 0 && ev.peer_actor < 0)
+			ev.actor = expected(k, &p.dst);
+		if (ev.peer_actor < 0 && ev.actor < 0)
+			ev.peer_actor = expected(k, &p.src);
 		if (!k->private_ns && ev.actor < 0 && ev.peer_actor < 0)
 			return;  /* the host's traffic, not the lesson's */
 		if (p.proto == IPPROTO_TCP) {

@@ -9,6 +9,7 @@
 #define SOCKSTEP_KERNEL_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "model/sockdiag.h"
@@ -29,6 +30,11 @@ Kernel *kernel_open(int private_ns, const char *dev, const char *pcap_path, char
  * sock_diag socket opened there; the kernel view owns it from now on. */
 void kernel_add_namespace(Kernel *k, int diag_fd);
 void kernel_close(Kernel *k);
+
+/* Actor is about to connect or send to peer. A packet between peer and a
+ * port no socket table shows (a refused connect's socket is gone before the
+ * table is read) is then put to that actor. */
+void kernel_expect(Kernel *k, int actor, const struct sockaddr_storage *peer);
 
 /* The capture's descriptor for the caller's poll set, or -1. */
 int kernel_fd(const Kernel *k);
