@@ -12,6 +12,7 @@
 #include "model/progress.h"
 #include "tui.h"
 #include "ui/plain.h"
+#include "views/codegen.h"
 
 #ifndef SOCKSTEP_VERSION
 #define SOCKSTEP_VERSION "0"
@@ -20,6 +21,7 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: sockstep [OPTION]... [LESSON]\n"
+	      "       sockstep --code python|c LESSON [ACTOR]\n"
 	      "Step through a real socket program, one system call per key.\n"
 	      "\n"
 	      "LESSON is a lesson file, or a name or number from --list (default: echo).\n"
@@ -29,11 +31,14 @@ static void usage(FILE *out)
 	      "  -c, --check        run the lesson unattended and report every problem:\n"
 	      "                     a run that does not finish, an answer that is wrong\n"
 	      "  -a, --autoplay     start the TUI with autoplay on\n"
+	      "      --code LANG    print each actor's program in python or c (only ACTOR's\n"
+	      "                     when given): real code that runs as the lesson does\n"
 	      "      --reset-progress  forget which lessons are finished\n"
 	      "  -t, --theme NAME   colours: default, or contrast (for projectors)\n"
 	      "      --no-color     no colours (also when NO_COLOR is set)\n"
 	      "      --no-netns     use the host's loopback, not a private network namespace\n"
 	      "      --pcap FILE    write the packets of the run to FILE (pcap, for Wireshark)\n"
+	      "      --allow-external  on the host's network, let a lesson bind beyond loopback\n"
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
 	      "\n"
@@ -52,6 +57,26 @@ static int reset_progress(void)
 	}
 	if (progress_path(path, sizeof path) == 0)
 		printf("sockstep: progress cleared (%s)\n", path);
+	return 0;
+}
+
+/* --code: the programs, or one actor's, as source code. */
+static int print_code(const Lesson *l, const char *lang, const char *actor)
+{
+	CodeLang cl;
+	if (codegen_lang(lang, &cl) < 0) {
+		fprintf(stderr, "sockstep: unknown language '%s' (python, c)\n", lang);
+		return 2;
+	}
+	int i = actor ? lesson_actor_index(l, actor) : -1;
+	if (actor && i < 0) {
+		fprintf(stderr, "sockstep: no actor '%s' in %s\n", actor, l->path);
+		return 2;
+	}
+	if (codegen_write(l, i, cl, stdout) < 0) {
+		fprintf(stderr, "sockstep: out of memory\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -77,15 +102,18 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "reset-progress", no_argument, NULL, 'R' },
 		{ "autoplay", no_argument, NULL, 'a' },
+		{ "code", required_argument, NULL, 'G' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "no-netns", no_argument, NULL, 'N' },
 		{ "pcap", required_argument, NULL, 'P' },
+		{ "allow-external", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
 	};
 	int plain = 0, list = 0, check = 0;
+	const char *code = NULL;
 	EngineOptions eo = { .settle_ms = 50 };
 	TuiOptions to = { .theme = "default" };
 	const char *settle = getenv("SOCKSTEP_SETTLE_MS");
@@ -101,10 +129,12 @@ int main(int argc, char **argv)
 		case 'c': check = 1; break;
 		case 'R': return reset_progress();
 		case 'a': to.autoplay = 1; break;
+		case 'G': code = optarg; break;
 		case 't': to.theme = optarg; break;
 		case 'C': to.no_color = 1; break;
 		case 'N': eo.no_netns = 1; break;
 		case 'P': eo.pcap_path = optarg; break;
+		case 'X': eo.allow_external = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sockstep %s\n", SOCKSTEP_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -116,7 +146,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: unknown theme '%s' (default, contrast)\n", to.theme);
 		return 2;
 	}
-	if (optind + 1 < argc) {
+	if (optind + 1 + (code != NULL) < argc) {
 		fprintf(stderr, "sockstep: one lesson at a time\n");
 		usage(stderr);
 		return 2;
@@ -131,6 +161,11 @@ int main(int argc, char **argv)
 	if (!l) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
+	}
+	if (code) {
+		int status = print_code(l, code, optind + 1 < argc ? argv[optind + 1] : NULL);
+		lesson_free(l);
+		return status;
 	}
 	Engine *e = engine_new(l, &eo);
 	if (!e) {

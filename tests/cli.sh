@@ -77,3 +77,12 @@ else
 	echo "FAIL: make install with DESTDIR"
 	tail -n 5 "$tmp/install.log" | sed 's/^/    /'
 fi
+
+# Safe by default: on the host's own network, binding beyond loopback is
+# refused unless asked for.
+printf 'title: exposed\nactor s\n  socket AF_INET SOCK_STREAM\n  bind 0.0.0.0 0\n  close\n' >"$tmp/exposed.lesson"
+check "outside a namespace, a bind beyond loopback is refused with its place" bash -c \
+	"./sockstep --plain --no-netns '$tmp/exposed.lesson' 2>&1 >/dev/null | grep -q 'exposed.lesson:4:3: binds 0.0.0.0, beyond loopback' ; [ \${PIPESTATUS[0]} -eq 2 ]"
+check "--allow-external lets it run" bash -c "./sockstep --plain --no-netns --allow-external '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
+check "inside a private namespace it runs" bash -c \
+	"! ./sockstep --plain echo | grep -q '^# network: private' || ./sockstep --plain '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"

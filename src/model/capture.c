@@ -6,9 +6,12 @@
  * connect() returns in the timeline, as they happened. */
 #include "model/capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct capture {
 	pcap_t *p;
@@ -51,6 +54,11 @@ Capture *capture_open(const char *dev, char *why, size_t cap)
 		capture_close(c);
 		return NULL;
 	}
+	/* libpcap opens its socket without O_CLOEXEC: nothing of sockstep's
+	 * may leak into an actor or a program it runs. */
+	int fd = pcap_get_selectable_fd(c->p);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
 	return c;
 }
 
@@ -77,9 +85,15 @@ int capture_link(const Capture *c)
 
 int capture_save(Capture *c, const char *path, char *why, size_t cap)
 {
-	c->dump = pcap_dump_open(c->p, path);
+	FILE *fp = fopen(path, "we");
+	if (!fp) {
+		fail(why, cap, path, strerror(errno));
+		return -1;
+	}
+	c->dump = pcap_dump_fopen(c->p, fp);
 	if (!c->dump) {
 		fail(why, cap, path, pcap_geterr(c->p));
+		fclose(fp);
 		return -1;
 	}
 	return 0;

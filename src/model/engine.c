@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -321,6 +322,41 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 	return 0;
 }
 
+/* Is host an address that only this machine can reach? */
+static int loopback_only(int family, const char *host)
+{
+	if (family == AF_UNIX)
+		return 1;
+	if (family == AF_INET6)
+		return strcmp(host, "::1") == 0;
+	return strncmp(host, "127.", 4) == 0;
+}
+
+/* Outside a private namespace a lesson's sockets are on the real machine:
+ * one that binds beyond loopback (a wildcard included) would be open to the
+ * network, so it runs only when the user said so. */
+static int check_exposure(const Engine *e, int private_ns, char *err, size_t errlen)
+{
+	const Lesson *l = e->lesson;
+	if (private_ns || e->opt.allow_external)
+		return 0;
+	for (int i = 0; i < l->nactors; i++) {
+		int family = AF_INET;
+		for (int k = 0; k < l->actors[i].nsteps; k++) {
+			const LessonStep *s = &l->actors[i].steps[k];
+			if (s->op == OP_SOCKET)
+				family = s->family;
+			if (s->op != OP_BIND || !s->host || loopback_only(family, s->host))
+				continue;
+			snprintf(err, errlen, "%s:%d:%d: binds %s, beyond loopback, and this run is on the host's "
+				 "network (%s): refused; --allow-external permits it", l->path, s->line, s->col,
+				 s->host, e->network);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* A lesson with two hosts gets a second namespace joined to this one by a
  * veth pair. That takes namespaces: on the host's loopback it cannot run. */
 static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
@@ -357,7 +393,7 @@ int engine_start(Engine *e, char *err, size_t errlen)
 	} else {
 		snprintf(e->network, sizeof e->network, "host loopback: %s", why);
 	}
-	if (start_hosts(e, private_ns, err, errlen) < 0)
+	if (check_exposure(e, private_ns, err, errlen) < 0 || start_hosts(e, private_ns, err, errlen) < 0)
 		return -1;
 	e->steps_done = 0;
 	e->kernel_note[0] = '\0';

@@ -41,6 +41,7 @@ typedef struct {
 	int settle_ms;         /* after a step, how long to wait for blocked actors it woke */
 	int no_kernel;         /* no packet capture and no socket table */
 	const char *pcap_path; /* write the capture here (--pcap) */
+	int allow_external;    /* outside a private namespace, allow binding beyond loopback */
 } EngineOptions;
 
 typedef struct engine Engine;

@@ -50,7 +50,7 @@ int progress_load(Progress *p)
 	p->n = 0;
 	if (progress_path(path, sizeof path) < 0)
 		return 0;
-	FILE *fp = fopen(path, "r");
+	FILE *fp = fopen(path, "re");
 	if (!fp)
 		return errno == ENOENT ? 0 : -1;
 	while (fgets(line, sizeof line, fp)) {
@@ -97,7 +97,7 @@ static int save(const Progress *p, char *err, size_t cap)
 	}
 	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
 	FILE *fp = NULL;
-	if (make_parents(path) < 0 || !(fp = fopen(tmp, "w"))) {
+	if (make_parents(path) < 0 || !(fp = fopen(tmp, "we"))) {
 		snprintf(err, cap, "cannot save progress in %s: %s", path, strerror(errno));
 		return -1;
 	}
