@@ -1,0 +1,71 @@
+# lib.sh - helpers for the tmux tests (sourced, not run).
+#
+# A private tmux server (its own socket), panes read as text, waits that poll
+# with a bound and never sleep long, and PASS:/FAIL: lines for tests/run.sh.
+SOCKSTEP=${SOCKSTEP:-./sockstep}
+SOCK="sockstep-test-$$"
+TMP=$(mktemp -d)
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+
+screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
+
+# wait_for SESSION TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-5} * 20; i++)); do
+		screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start SESSION W H COMMAND: a detached session of W x H running COMMAND.
+start() { tm new-session -d -s "$1" -x "$2" -y "$3" "$4"; }
+
+# The actors' pids, from the "NAME  pid N" column headings.
+actor_pids() { screen "$1" | grep -oE 'pid [0-9]+' | awk '{ print $2 }'; }
+
+# Is the process running? A zombie is not: it has ended, and only waits for
+# whoever is pid 1 here to collect it.
+alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# gone_within TENTHS PID...: every pid has ended within TENTHS tenths of a second.
+gone_within() {
+	local limit=$1 p i
+	shift
+	for p in "$@"; do
+		for ((i = 0; i < limit * 2; i++)); do
+			alive "$p" || break
+			sleep 0.05
+		done
+		alive "$p" && return 1
+	done
+	return 0
+}
+
+# A shell wrapper that saves the tty modes before and after, and the status.
+wrapped() {
+	local tag=$1
+	shift
+	echo "sh -c 'stty -g > $TMP/$tag.before; $*; echo \$? > $TMP/$tag.status; stty -g > $TMP/$tag.after; exec sleep 600'"
+}
+
+# wait_file FILE [SECONDS]: until FILE exists and is not empty.
+wait_file() {
+	local i
+	for ((i = 0; i < ${2:-5} * 20; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
