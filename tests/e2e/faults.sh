@@ -101,7 +101,7 @@ done
 tm resize-window -t storm -x 20 -y 10
 if wait_for storm "small: 20x10"; then
 	tm resize-window -t storm -x 80 -y 24
-	if wait_for storm "SERVER" && wait_for storm "listen(3, 1) = 0"; then
+	if wait_for storm "SERVER" && wait_for storm "bind(3, 127.0.0.1:65432) = 0"; then
 		pass "300 resizes, then 20x10 shows the notice and 80x24 the lesson again"
 	else
 		fail "resize storm" "the drawing did not come back: $(screen storm | head -3 | tr '\n' '|')"
