@@ -50,7 +50,7 @@ FUZZ_TARGETS := lesson gate packet
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run check deps install uninstall clean unit bench fuzz FORCE
+.PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE
 
 all: sockstep
 
@@ -118,6 +118,9 @@ check:
 	@sh .ci/deps check
 	@$(MAKE) --no-print-directory sockstep unit
 	@BUILD=$(BUILD) sh tests/run.sh
+
+valgrind: sockstep
+	@bash tests/valgrind.sh
 
 bench: sockstep
 	@sh bench/run.sh
