@@ -200,7 +200,9 @@ static void read_gate(Engine *e, int i)
 }
 
 /* Read every gate until done(e, arg) holds or ms pass. Returns 1 if done. */
-static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
+/* Read gates until done(e, arg) holds or ms pass; only actor only's gate
+ * when only >= 0. Returns 1 if done. */
+static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int only)
 {
 	long end = now_ms() + ms;
 	for (;;) {
@@ -210,7 +212,13 @@ static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
 		if (left <= 0)
 			return 0;
 		struct pollfd pfd[ENGINE_POLLFDS_MAX];
-		int n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
+		int n;
+		if (only >= 0 && e->gate[only] >= 0) {
+			pfd[0] = (struct pollfd){ .fd = e->gate[only], .events = POLLIN };
+			n = 1;
+		} else {
+			n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
+		}
 		if (n == 0)
 			return done(e, arg);
 		int rc = poll(pfd, (nfds_t)n, (int)left);
@@ -219,6 +227,11 @@ static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
 		if (rc > 0)
 			engine_handle(e, pfd, n);
 	}
+}
+
+static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
+{
+	return pump_some(e, ms, done, arg, -1);
 }
 
 static int is_stopped(ActorState s)
@@ -277,7 +290,8 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 	/* Out of the terminal's process group: Ctrl-C is for sockstep to handle. */
 	setpgid(0, 0);
 	/* An actor on the second host lives in that host's namespace. */
-	if (e->lesson->actors[i].host == 1 && netns_join(e->other_host) < 0)
+	if (e->lesson->actors[i].host == 1 &&
+	    (netns_join(e->other_host) < 0 || netns_hostname(e->lesson->hosts[1].name) < 0))
 		_exit(116);
 	if (dup2(gate, ACTOR_GATE_FD) < 0)
 		_exit(114);
@@ -390,6 +404,8 @@ int engine_start(Engine *e, char *err, size_t errlen)
 	} else if (netns_enter(why, sizeof why) == 0) {
 		snprintf(e->network, sizeof e->network, "private network namespace");
 		private_ns = 1;
+		const Lesson *l = e->lesson;
+		netns_hostname(l->nhosts ? l->hosts[0].name : "sockstep");
 	} else {
 		snprintf(e->network, sizeof e->network, "host loopback: %s", why);
 	}
@@ -571,8 +587,10 @@ static int let_go(Engine *e, int i)
 	if (blocks)
 		return 0;
 	/* Expected to return at once; if it does not, it is blocking after all
-	 * (a connect to a full accept queue, say). */
-	if (!pump(e, QUICK_MS, actor_returned, i)) {
+	 * (a connect to a full accept queue, say). Only this actor's gate is
+	 * read meanwhile: an actor its call wakes reports after it, whichever
+	 * the kernel happened to run first, so every run reads the same. */
+	if (!pump_some(e, QUICK_MS, actor_returned, i, i)) {
 		a->state = ACTOR_BLOCKED;
 		timeline_set_blocked(e->tl, a->call_seq);
 	}
@@ -599,7 +617,7 @@ int engine_step(Engine *e, int actor, const char *line)
 	/* Let the stepped actor reach its next stop, and give any actor the
 	 * step may have woken a moment to report, so the next decision (and a
 	 * --plain transcript) does not depend on who the kernel ran first. */
-	pump(e, ADVANCE_MS, actor_stopped, actor);
+	pump_some(e, ADVANCE_MS, actor_stopped, actor, actor);
 	pump(e, e->opt.settle_ms, none_moving, 0);
 	pump(e, ADVANCE_MS, none_running, 0);
 	kernel_look(e);

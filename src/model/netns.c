@@ -256,3 +256,10 @@ int netns_join(int ns)
 {
 	return setns(ns, CLONE_NEWNET);
 }
+
+int netns_hostname(const char *name)
+{
+	if (unshare(CLONE_NEWUTS) < 0)
+		return -1;
+	return sethostname(name, strlen(name));
+}

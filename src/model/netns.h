@@ -22,6 +22,11 @@ int netns_enter(char *why, size_t cap);
  * Returns 0, or -1 with the reason in why. */
 int netns_link(const char *addr_a, const char *addr_b, int prefix, int *other, char *why, size_t cap);
 
+/* Give this process (and what it forks) a host name of its own, in a new
+ * UTS namespace, so a lesson's gethostname() shows the lesson's host and
+ * not the machine's. Returns 0 or -1 (then the machine's name stays). */
+int netns_hostname(const char *name);
+
 /* Move this process into the namespace ns (an actor on host b). 0 or -1. */
 int netns_join(int ns);
 
