@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "model/lesson.h"
 #include "model/packet.h"
 
 enum { MAX_PACKETS = 32 };
@@ -164,8 +165,16 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 			return ns == 0 ? QUESTION_AGREES : QUESTION_DISAGREES;
 		return in_order(want, nw, seen, ns) ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
+	/* What a getsockopt() is asked about is the value it reads (SO_ERROR's
+	 * pending error, a buffer size), not its return value of 0. */
+	int value_read = call->op == OP_GETSOCKOPT && ret && ret->ret == 0;
+	if (value_read)
+		snprintf(what, cap, "read %lld%s%s", (long long)ret->arg[2], ret->arg[2] > 0 ? " " : "",
+			 ret->arg[2] > 0 && strerrorname_np((int)ret->arg[2]) ? strerrorname_np((int)ret->arg[2]) : "");
 	if (find_name(answer, "E", name, sizeof name) && strcmp(name, "EOF") != 0) {
 		const char *real = ret && ret->ret < 0 ? strerrorname_np(ret->err) : NULL;
+		if (value_read)
+			real = ret->arg[2] > 0 ? strerrorname_np((int)ret->arg[2]) : NULL;
 		return real && strcmp(real, name) == 0 ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
 	int not_block = says(answer, "not block") || says(answer, "n't block") || says(answer, "at once");
@@ -178,7 +187,8 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 		p++;
 	if (isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]))) {
 		long long n = strtoll(p, NULL, 10);
-		return ret && ret->ret == n ? QUESTION_AGREES : QUESTION_DISAGREES;
+		long long real = value_read ? ret->arg[2] : ret ? ret->ret : 0;
+		return ret && real == n ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
 	return QUESTION_UNCHECKABLE;
 }

@@ -129,6 +129,21 @@ static void test_signal(void **state)
 	assert_int_equal(question_check("SIGKILL", t, call, ret, killed, what, sizeof what), QUESTION_DISAGREES);
 }
 
+static void test_getsockopt_answers_the_value_read(void **state)
+{
+	(void)state;
+	timeline_clear(t);
+	Event c = { .kind = EV_CALL, .op = OP_GETSOCKOPT };
+	call = timeline_add(t, &c);
+	Event r = { .kind = EV_RETURN, .op = OP_GETSOCKOPT, .ret = 0, .call_seq = call->seq };
+	r.arg[2] = ECONNREFUSED;  /* SO_ERROR: the connect failed */
+	ret = timeline_add(t, &r);
+	call = timeline_get(t, 0);
+	assert_int_equal(ask("ECONNREFUSED"), QUESTION_AGREES);
+	assert_int_equal(ask("0"), QUESTION_DISAGREES);
+	assert_int_equal(ask("ETIMEDOUT"), QUESTION_DISAGREES);
+}
+
 static void test_uncheckable(void **state)
 {
 	(void)state;
@@ -146,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_blocking),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_signal),
+		cmocka_unit_test(test_getsockopt_answers_the_value_read),
 		cmocka_unit_test(test_uncheckable),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
