@@ -24,7 +24,8 @@ static void usage(FILE *out)
 	      "       sockstep --code python|c LESSON [ACTOR]\n"
 	      "Step through a real socket program, one system call per key.\n"
 	      "\n"
-	      "LESSON is a lesson file, or a name or number from --list (default: echo).\n"
+	      "LESSON is a lesson file, or a name or number from --list. Without one, the\n"
+	      "screen opens the lesson menu (--plain and --check run echo).\n"
 	      "\n"
 	      "  -p, --plain        no screen: run the lesson to its end, one line per event\n"
 	      "  -l, --list         list the lessons\n"
@@ -39,11 +40,12 @@ static void usage(FILE *out)
 	      "      --no-netns     use the host's loopback, not a private network namespace\n"
 	      "      --pcap FILE    write the packets of the run to FILE (pcap, for Wireshark)\n"
 	      "      --allow-external  on the host's network, let a lesson bind beyond loopback\n"
+	      "      --free-run     with --plain: run at full speed without stopping (no kernel view)\n"
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
 	      "\n"
 	      "Keys: space/n next step, tab/arrows pick an actor, enter step it, a autoplay,\n"
-	      "+/- speed, r restart, ? help, q quit.\n"
+	      "+/- speed, 1-9 answer a question, c code, r restart, m menu, ? help, q quit.\n"
 	      "Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n",
 	      out);
 }
@@ -108,6 +110,7 @@ int main(int argc, char **argv)
 		{ "no-netns", no_argument, NULL, 'N' },
 		{ "pcap", required_argument, NULL, 'P' },
 		{ "allow-external", no_argument, NULL, 'X' },
+		{ "free-run", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
@@ -135,6 +138,7 @@ int main(int argc, char **argv)
 		case 'N': eo.no_netns = 1; break;
 		case 'P': eo.pcap_path = optarg; break;
 		case 'X': eo.allow_external = 1; break;
+		case 'F': eo.free_run = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sockstep %s\n", SOCKSTEP_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -151,11 +155,21 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *arg = optind < argc ? argv[optind] : "echo";
+	/* Without a lesson the TUI opens the lesson menu; the modes that run
+	 * one lesson unattended run the first. */
+	const char *arg = optind < argc ? argv[optind] : NULL;
+	int tui = !check && !plain && !code;
+	if (!arg && !tui)
+		arg = "echo";
 	char path[4096], err[512];
-	if (catalog_find(arg, path, sizeof path) < 0) {
+	if (arg && catalog_find(arg, path, sizeof path) < 0) {
 		fprintf(stderr, "sockstep: no lesson '%s' (see sockstep --list)\n", arg);
 		return 2;
+	}
+	if (tui) {
+		to.lesson = arg ? path : NULL;
+		to.engine = eo;
+		return tui_run(&to);
 	}
 	Lesson *l = lesson_load(path, err, sizeof err);
 	if (!l) {
@@ -173,7 +187,7 @@ int main(int argc, char **argv)
 		lesson_free(l);
 		return 2;
 	}
-	int status = check ? check_run(e, stdout) : plain ? plain_run(e, stdout) : tui_run(e, &to);
+	int status = check ? check_run(e, stdout) : plain_run(e, stdout);
 	engine_free(e);
 	lesson_free(l);
 	return status;

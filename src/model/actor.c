@@ -30,6 +30,8 @@ enum { MAX_SOCKS = 16, MAX_DEPTH = 32 };
 typedef struct {
 	const LessonActor *la;
 	int gate;
+	int free_run;                 /* report calls, but wait for no go */
+	int next_example;             /* free run: input examples used */
 	struct { const char *name; int fd; int family; } socks[MAX_SOCKS];
 	int nsocks;
 	int current;                  /* index in socks, -1 before the first */
@@ -193,7 +195,8 @@ static void call_begin(Actor *a, GateRecord *r, Probe *pr)
 	r->kind = GATE_CALL;
 	if (gate_send(a->gate, r) < 0)
 		die();
-	wait_go(a, pr);
+	if (!a->free_run)
+		wait_go(a, pr);
 }
 
 static void call_end(Actor *a, GateRecord *r, long ret, int err, uint64_t ns)
@@ -679,12 +682,30 @@ static void run_print(Actor *a, int idx, const LessonStep *s)
 		die();
 }
 
+/* Free run: the lesson's examples in turn, the last one again when they
+ * run out, as autoplay gives them; the record carries the line. */
+static void take_example(Actor *a, GateRecord *r)
+{
+	const LessonStep *s = &a->la->steps[r->step];
+	int k = a->next_example < s->nexamples ? a->next_example : s->nexamples - 1;
+	a->next_example++;
+	snprintf(a->input, sizeof a->input, "%s", k >= 0 ? s->examples[k] : "");
+	r->len = (uint32_t)strlen(a->input);
+	memcpy(r->data, a->input, r->len);
+	if (gate_send(a->gate, r) < 0)
+		die();
+}
+
 static void run_input(Actor *a, int idx)
 {
 	GateRecord r;
 	memset(&r, 0, offsetof(GateRecord, data));
 	r.kind = GATE_INPUT;
 	r.step = (uint16_t)idx;
+	if (a->free_run) {
+		take_example(a, &r);
+		return;
+	}
 	if (gate_send(a->gate, &r) < 0)
 		die();
 	for (;;) {
@@ -739,12 +760,13 @@ static int run_flow(Actor *a, int i, const LessonStep *s)
 	}
 }
 
-_Noreturn void actor_run(const Lesson *lesson, int actor, int gate)
+_Noreturn void actor_run(const Lesson *lesson, int actor, int gate, int free_run)
 {
 	Actor a;
 	memset(&a, 0, sizeof a);
 	a.la = &lesson->actors[actor];
 	a.gate = gate;
+	a.free_run = free_run;
 	a.current = -1;
 	a.last_recv = -1;
 	int i = 0;

@@ -12,6 +12,8 @@
  * first socket gets descriptor 3, as the same program run alone would. */
 enum { ACTOR_GATE_FD = 200 };
 
-_Noreturn void actor_run(const Lesson *lesson, int actor, int gate);
+/* free_run: report every call and result, but never wait for a go (a
+ * lesson run to its end unattended at full speed: --free-run). */
+_Noreturn void actor_run(const Lesson *lesson, int actor, int gate, int free_run);
 
 #endif

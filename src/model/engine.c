@@ -118,6 +118,31 @@ static void actor_gone(Engine *e, int i)
 	}
 }
 
+/* Free run: the actor is making this call already; record it as begun. */
+static void free_call(Engine *e, int i, const GateRecord *r)
+{
+	Event ev = { .kind = EV_CALL, .actor = i, .step = r->step, .op = r->op, .fd = r->fd,
+		     .total = r->total, .addr = r->addr, .addrlen = r->addrlen,
+		     .data = (uint8_t *)r->data, .len = r->len };
+	memcpy(ev.arg, r->arg, sizeof ev.arg);
+	const Event *stored = timeline_add(e->tl, &ev);
+	e->a[i].call_seq = stored ? stored->seq : 0;
+	e->a[i].state = ACTOR_RUNNING;
+	e->steps_done++;
+}
+
+/* Free run: the actor took the lesson's example line itself. */
+static void free_input(Engine *e, int i, const GateRecord *r)
+{
+	char line[GATE_DATA_MAX + 1];
+	memcpy(line, r->data, r->len);
+	line[r->len] = '\0';
+	Event ev = { .kind = EV_INPUT, .actor = i, .step = r->step, .text = line };
+	timeline_add(e->tl, &ev);
+	e->a[i].state = ACTOR_RUNNING;
+	e->steps_done++;
+}
+
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
@@ -125,13 +150,21 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	Event ev = { .actor = i, .step = r->step, .op = r->op, .fd = r->fd };
 	switch (r->kind) {
 	case GATE_CALL:
-		a->state = ACTOR_READY;
 		a->step = r->step;
 		a->pending = *r;
+		if (e->opt.free_run) {
+			free_call(e, i, r);
+			break;
+		}
+		a->state = ACTOR_READY;
 		break;
 	case GATE_INPUT:
-		a->state = ACTOR_INPUT;
 		a->step = r->step;
+		if (e->opt.free_run) {
+			free_input(e, i, r);
+			break;
+		}
+		a->state = ACTOR_INPUT;
 		break;
 	case GATE_RESULT:
 		ev.kind = EV_RETURN;
@@ -304,7 +337,7 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 	close_range(3, ACTOR_GATE_FD - 1, 0);
 	close_range(ACTOR_GATE_FD + 1, ~0U, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	actor_run(e->lesson, i, ACTOR_GATE_FD);
+	actor_run(e->lesson, i, ACTOR_GATE_FD, e->opt.free_run);
 }
 
 static int spawn(Engine *e, int i, char *err, size_t errlen)
@@ -413,7 +446,7 @@ int engine_start(Engine *e, char *err, size_t errlen)
 		return -1;
 	e->steps_done = 0;
 	e->kernel_note[0] = '\0';
-	if (!e->opt.no_kernel) {
+	if (!e->opt.no_kernel && !e->opt.free_run) {
 		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", e->opt.pcap_path,
 					e->kernel_note, sizeof e->kernel_note);
 		if (e->kernel && e->other_host >= 0)
@@ -431,7 +464,7 @@ int engine_start(Engine *e, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (!pump(e, START_MS, all_started, 0)) {
+	if (!e->opt.free_run && !pump(e, START_MS, all_started, 0)) {
 		snprintf(err, errlen, "the actors did not start within %d s", START_MS / 1000);
 		engine_stop(e);
 		return -1;
@@ -534,6 +567,26 @@ int engine_wait(Engine *e, int ms)
 	pump(e, ADVANCE_MS, none_running, 0);
 	kernel_look(e);
 	return 1;
+}
+
+static int all_ended(Engine *e, int unused)
+{
+	(void)unused;
+	for (int i = 0; i < e->n; i++)
+		if (e->a[i].pid > 0 || (e->a[i].state != ACTOR_DONE && e->a[i].state != ACTOR_DEAD))
+			return 0;
+	return 1;
+}
+
+int engine_run_free(Engine *e, int stuck_ms)
+{
+	for (;;) {
+		size_t before = timeline_count(e->tl);
+		if (pump(e, stuck_ms, all_ended, 0))
+			return 1;
+		if (timeline_count(e->tl) == before)
+			return 0;  /* nothing happened for stuck_ms: blocked for good */
+	}
 }
 
 int engine_drain(Engine *e, int ms)
@@ -726,4 +779,9 @@ const struct kernel *engine_kernel(const Engine *e)
 int engine_steps_done(const Engine *e)
 {
 	return e->steps_done;
+}
+
+int engine_free_running(const Engine *e)
+{
+	return e->opt.free_run;
 }

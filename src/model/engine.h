@@ -42,6 +42,7 @@ typedef struct {
 	int no_kernel;         /* no packet capture and no socket table */
 	const char *pcap_path; /* write the capture here (--pcap) */
 	int allow_external;    /* outside a private namespace, allow binding beyond loopback */
+	int free_run;          /* actors run without stopping; engine_run_free collects */
 } EngineOptions;
 
 typedef struct engine Engine;
@@ -69,6 +70,13 @@ int engine_step(Engine *e, int actor, const char *line);
  * to ms for one to return by itself (a SYN retransmitted, a timeout). Returns
  * 1 when one did (it is then at its next stop), 0 when none did. */
 int engine_wait(Engine *e, int ms);
+
+/* Free run (EngineOptions.free_run): collect what the actors do until every
+ * one has ended, or nothing has happened for stuck_ms. Returns 1 when all
+ * ended. The kernel's view is off in a free run: it would cost a socket-table
+ * read per call. */
+int engine_run_free(Engine *e, int stuck_ms);
+int engine_free_running(const Engine *e);
 
 /* Which actor "next step" would run, without running it; -1 if none. */
 int engine_next(Engine *e);

@@ -103,10 +103,12 @@ const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 
 void timeline_set_blocked(Timeline *t, uint64_t call_seq)
 {
-	for (size_t i = t->n; i-- > 0;) {
-		if (t->ev[i].seq == call_seq) {
-			t->ev[i].blocked = 1;
-			return;
-		}
-	}
+	if (call_seq >= 1 && call_seq <= t->n)
+		t->ev[call_seq - 1].blocked = 1;
+}
+
+const Event *timeline_by_seq(const Timeline *t, uint64_t seq)
+{
+	/* Events are appended with seq 1, 2, 3 ... from the last clear. */
+	return seq >= 1 && seq <= t->n ? &t->ev[seq - 1] : NULL;
 }

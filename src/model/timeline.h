@@ -69,6 +69,9 @@ const Event *timeline_add(Timeline *t, const Event *ev);
 size_t timeline_count(const Timeline *t);
 const Event *timeline_get(const Timeline *t, size_t i);
 
+/* The event with this seq, or NULL. Constant time: seqs are positions. */
+const Event *timeline_by_seq(const Timeline *t, uint64_t seq);
+
 /* Mark the EV_CALL with this seq as blocked: it was expected to return at
  * once and did not (a connect whose SYN the full accept queue dropped). */
 void timeline_set_blocked(Timeline *t, uint64_t call_seq);

@@ -22,16 +22,6 @@ static int name_width(Engine *e)
 	return w;
 }
 
-static const Event *call_of(const Timeline *t, uint64_t seq)
-{
-	for (size_t i = 0; i < timeline_count(t); i++) {
-		const Event *ev = timeline_get(t, i);
-		if (ev->seq == seq)
-			return ev;
-	}
-	return NULL;
-}
-
 static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE *out)
 {
 	char line[160];
@@ -48,7 +38,7 @@ static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE 
 
 static void print_return(Engine *e, const Event *ev, int w, FILE *out)
 {
-	const Event *call = call_of(engine_timeline(e), ev->call_seq);
+	const Event *call = timeline_by_seq(engine_timeline(e), ev->call_seq);
 	char ctext[1024], rtext[256];
 	if (!call)
 		return;
@@ -72,7 +62,7 @@ static void print_exit(Engine *e, const Event *ev, int w, FILE *out)
 {
 	const char *name = engine_actor(e, ev->actor)->name;
 	if (WIFSIGNALED(ev->status))
-		fprintf(out, "%-*s  +++ killed by %s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+		fprintf(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
 	else if (WEXITSTATUS(ev->status) != 0 || engine_actor(e, ev->actor)->state != ACTOR_DONE)
 		fprintf(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
@@ -169,7 +159,7 @@ static void report_stuck(Engine *e)
 		const EngineActor *a = engine_actor(e, i);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
-		const Event *call = call_of(t, a->call_seq);
+		const Event *call = timeline_by_seq(t, a->call_seq);
 		if (call)
 			calltext_call(call, MAXSTR, ctext, sizeof ctext);
 		fprintf(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
@@ -190,6 +180,15 @@ int plain_run(Engine *e, FILE *out)
 	if (*engine_kernel_note(e))
 		fprintf(out, "# kernel view: %s\n", engine_kernel_note(e));
 	size_t shown = plain_print(e, 0, out);
+	if (engine_free_running(e)) {
+		engine_run_free(e, STUCK_MS);
+		plain_print(e, shown, out);
+		int done = engine_succeeded(e);
+		if (!done)
+			fprintf(stderr, "sockstep: the free run did not reach its end\n");
+		engine_stop(e);
+		return done ? 0 : 1;
+	}
 	/* Step while anything can move; when nothing can, give a blocked call
 	 * time to return by itself (a SYN retransmitted after a full queue). */
 	for (;;) {
