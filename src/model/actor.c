@@ -31,6 +31,7 @@ typedef struct {
 	const LessonActor *la;
 	int gate;
 	int free_run;                 /* report calls, but wait for no go */
+	GateBatch *batch;             /* free run: records waiting to be sent */
 	int next_example;             /* free run: input examples used */
 	struct { const char *name; int fd; int family; } socks[MAX_SOCKS];
 	int nsocks;
@@ -162,6 +163,9 @@ static int probe_blocks(Probe *pr)
 	int fl = pr->nonblock_ok ? fcntl(pr->fds[0].fd, F_GETFL) : 0;
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return 0;
+	/* A datagram socket returns one datagram, whatever MSG_WAITALL says. */
+	if (pr->waitall && !is_stream(pr->fds[0].fd))
+		pr->waitall = 0;
 	if (pr->waitall)
 		pr->fds[0].events |= POLLRDHUP;
 	int ready = poll(pr->fds, (nfds_t)pr->nfds, 0);
@@ -190,13 +194,27 @@ static void wait_go(Actor *a, Probe *pr)
 	}
 }
 
+/* Send a record now, or in a free run add it to the batch. */
+static void send_record(Actor *a, const GateRecord *r)
+{
+	int rc = a->free_run ? gate_batch_add(a->gate, a->batch, r) : gate_send(a->gate, r);
+	if (rc < 0)
+		die();
+}
+
 static void call_begin(Actor *a, GateRecord *r, Probe *pr)
 {
 	r->kind = GATE_CALL;
-	if (gate_send(a->gate, r) < 0)
-		die();
-	if (!a->free_run)
+	send_record(a, r);
+	if (!a->free_run) {
 		wait_go(a, pr);
+		return;
+	}
+	/* Before a call that may wait, let sockstep have what came before it:
+	 * the order of the actors' events stays the order they happened in. */
+	int waits = pr->sleeps || r->op == OP_CONNECT || (pr->nfds && (pr->fds[0].events & POLLIN));
+	if (waits && gate_batch_flush(a->gate, a->batch) < 0)
+		die();
 }
 
 static void call_end(Actor *a, GateRecord *r, long ret, int err, uint64_t ns)
@@ -205,8 +223,7 @@ static void call_end(Actor *a, GateRecord *r, long ret, int err, uint64_t ns)
 	r->kind = GATE_RESULT;
 	r->ret = ret;
 	r->err = ret < 0 ? err : 0;
-	if (gate_send(a->gate, r) < 0)
-		die();
+	send_record(a, r);
 }
 
 static void keep_data(GateRecord *r, const uint8_t *p, size_t n)
@@ -472,9 +489,10 @@ static void prepare(Actor *a, Call *c)
 		r->arg[0] = s->n;
 		r->arg[1] = s->flags;
 		probe_one(&c->probe, c->fd, s->flags & MSG_DONTWAIT ? 0 : POLLIN);
-		/* MSG_WAITALL waits for all N bytes of a stream; a datagram
-		 * socket still returns one datagram, whatever its size. */
-		c->probe.waitall = s->flags & MSG_WAITALL && is_stream(c->fd) ? s->n : 0;
+		/* MSG_WAITALL waits for all N bytes of a stream (probe_blocks
+		 * asks the socket's type only when a probe comes: a free run
+		 * makes no extra call). */
+		c->probe.waitall = s->flags & MSG_WAITALL ? s->n : 0;
 		c->in = malloc((size_t)s->n);
 		if (!c->in)
 			die();
@@ -678,8 +696,7 @@ static void run_print(Actor *a, int idx, const LessonStep *s)
 			r.data[r.len++] = (uint8_t)var[k];
 		i += skip - 1;
 	}
-	if (gate_send(a->gate, &r) < 0)
-		die();
+	send_record(a, &r);
 }
 
 /* Free run: the lesson's examples in turn, the last one again when they
@@ -692,8 +709,7 @@ static void take_example(Actor *a, GateRecord *r)
 	snprintf(a->input, sizeof a->input, "%s", k >= 0 ? s->examples[k] : "");
 	r->len = (uint32_t)strlen(a->input);
 	memcpy(r->data, a->input, r->len);
-	if (gate_send(a->gate, r) < 0)
-		die();
+	send_record(a, r);
 }
 
 static void run_input(Actor *a, int idx)
@@ -767,6 +783,8 @@ _Noreturn void actor_run(const Lesson *lesson, int actor, int gate, int free_run
 	a.la = &lesson->actors[actor];
 	a.gate = gate;
 	a.free_run = free_run;
+	static GateBatch batch;
+	a.batch = &batch;
 	a.current = -1;
 	a.last_recv = -1;
 	int i = 0;
@@ -789,7 +807,12 @@ _Noreturn void actor_run(const Lesson *lesson, int actor, int gate, int free_run
 	memset(&done, 0, offsetof(GateRecord, data));
 	done.kind = GATE_DONE;
 	done.step = (uint16_t)a.la->nsteps;
-	gate_send(gate, &done);
+	if (free_run) {
+		gate_batch_add(gate, a.batch, &done);
+		gate_batch_flush(gate, a.batch);
+	} else {
+		gate_send(gate, &done);
+	}
 	free(a.received);
 	_exit(0);
 }

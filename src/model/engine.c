@@ -215,15 +215,25 @@ static void kernel_look(Engine *e)
 }
 
 /* Read one record of actor i; EOF or garbage ends the actor. */
+typedef struct {
+	Engine *e;
+	int actor;
+} Reader;
+
+static void take(void *ctx, const GateRecord *r)
+{
+	Reader *rd = ctx;
+	kernel_look(rd->e);
+	absorb(rd->e, rd->actor, r);
+}
+
 static void read_gate(Engine *e, int i)
 {
-	GateRecord r;
-	int rc = gate_recv(e->gate[i], &r);
-	kernel_look(e);
-	if (rc == 1) {
-		absorb(e, i, &r);
+	Reader rd = { e, i };
+	int rc = gate_recv_each(e->gate[i], take, &rd);
+	if (rc > 0)
 		return;
-	}
+	kernel_look(e);
 	if (rc < 0 && errno == EPROTO) {
 		note(e, i, "sent a malformed record; stopped");
 		if (e->a[i].pid > 0)

@@ -93,6 +93,76 @@ int gate_recv(int fd, GateRecord *r)
 	return 1;
 }
 
+int gate_batch_flush(int fd, GateBatch *b)
+{
+	if (b->n == 0)
+		return 0;
+	ssize_t w;
+	do
+		w = send(fd, b->buf, b->n, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	int ok = w == (ssize_t)b->n;
+	b->n = 0;
+	return ok ? 0 : -1;
+}
+
+int gate_batch_add(int fd, GateBatch *b, const GateRecord *r)
+{
+	uint8_t rec[GATE_WIRE_MAX];
+	int n = gate_encode(r, rec, sizeof rec);
+	if (n < 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (b->n + 4 + (size_t)n > sizeof b->buf && gate_batch_flush(fd, b) < 0)
+		return -1;
+	if (b->n == 0)
+		b->buf[b->n++] = GATE_BATCH_MARK;
+	uint32_t len = (uint32_t)n;
+	memcpy(b->buf + b->n, &len, 4);
+	memcpy(b->buf + b->n + 4, rec, (size_t)n);
+	b->n += 4 + (size_t)n;
+	return 0;
+}
+
+int gate_recv_each(int fd, void (*fn)(void *ctx, const GateRecord *r), void *ctx)
+{
+	static uint8_t buf[GATE_BATCH_MAX + GATE_WIRE_MAX];
+	static GateRecord r;
+	ssize_t n;
+	do
+		n = recv(fd, buf, sizeof buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	if (buf[0] != GATE_BATCH_MARK) {
+		if (gate_decode(buf, (size_t)n, &r) < 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		fn(ctx, &r);
+		return 1;
+	}
+	int count = 0;
+	for (size_t off = 1; off < (size_t)n;) {
+		uint32_t len;
+		if ((size_t)n - off < 4) {
+			errno = EPROTO;
+			return -1;
+		}
+		memcpy(&len, buf + off, 4);
+		off += 4;
+		if (len > (size_t)n - off || gate_decode(buf + off, len, &r) < 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		fn(ctx, &r);
+		off += len;
+		count++;
+	}
+	return count;
+}
+
 int gate_command(int fd, char cmd)
 {
 	ssize_t w;
