@@ -207,7 +207,7 @@ static void test_chat_lesson(void **state)
 {
 	(void)state;
 	need_root();
-	Lesson *l = lesson_load("lessons/02-chat.lesson", err, sizeof err);
+	Lesson *l = lesson_load("lessons/03-chat.lesson", err, sizeof err);
 	if (!l)
 		fail_msg("%s", err);
 	assert_string_equal(l->name, "chat");
@@ -241,7 +241,7 @@ static void test_udp_lesson(void **state)
 {
 	(void)state;
 	need_root();
-	Lesson *l = lesson_load("lessons/03-udp.lesson", err, sizeof err);
+	Lesson *l = lesson_load("lessons/04-udp.lesson", err, sizeof err);
 	if (!l)
 		fail_msg("%s", err);
 	assert_string_equal(l->name, "udp");
@@ -1147,7 +1147,7 @@ static void test_real_lessons_cut_and_mutated(void **state)
 	(void)state;
 	need_root();
 	static const char *const files[] = {
-		"lessons/01-echo.lesson", "lessons/02-chat.lesson", "lessons/03-udp.lesson"
+		"lessons/01-echo.lesson", "lessons/03-chat.lesson", "lessons/04-udp.lesson"
 	};
 	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
 		size_t len = 0;
