@@ -1,6 +1,12 @@
 /* tui.c - the interactive screen: controller and event loop (see tui.h).
  *
- * Application layer. One poll() waits on the terminal, the actors' gates and
+ * Application layer. Two modes: the lesson menu (views/picker.h), and a
+ * lesson being stepped (views/screen.h). Opening a lesson loads it and
+ * starts its engine; leaving it (m, n for the next one, q) stops every actor
+ * and records it in the progress file if it was finished. A question on a
+ * step is asked before that step's call first runs, and the verdict is
+ * counted once the call has really returned (views/quiz.h).
+ * One poll() waits on the terminal, the actors' gates and
  * a self-pipe that the signal handlers write to; it has a timeout only while
  * an arrow is moving, a socket row is highlighted or autoplay is on, so an
  * idle sockstep uses no CPU.
@@ -23,15 +29,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/catalog.h"
+#include "model/progress.h"
 #include "ui/ui.h"
+#include "views/codegen.h"
 #include "views/flow.h"
 #include "views/frame.h"
 #include "views/narration.h"
+#include "views/picker.h"
+#include "views/quiz.h"
 #include "views/screen.h"
 #include "views/theme.h"
 
 /* An arrow crosses in ANIM_FRAMES frames of ANIM_MS: about a quarter second. */
 enum { ANIM_FRAMES = 8, ANIM_MS = 35, EDIT_MAX = 512 };
+
+/* A space pressed this soon after the lesson ended was meant for its last
+ * step, not for the next lesson: the student first sees the end. */
+enum { END_PAUSE_MS = 1000 };
 
 /* Autoplay delay between steps at each speed, slowest first. */
 static const int autoplay_ms[] = { 3000, 2000, 1200, 700, 400, 150 };
@@ -40,11 +55,31 @@ enum { SPEEDS = (int)(sizeof autoplay_ms / sizeof autoplay_ms[0]) };
 /* What a key handler did, for the loop to act on (htop style). */
 typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT } Action;
 
+typedef enum { MODE_MENU, MODE_LESSON } Mode;
+
 typedef struct {
-	Engine *e;
+	const TuiOptions *opt;
 	const Ui *ui;
 	Frame *frame;
+	Mode mode;
+	/* The lesson (MODE_LESSON): the TUI loads it and owns its engine. */
+	Lesson *lesson;
+	Engine *e;
 	ScreenState s;
+	Code *code[LESSON_MAX_ACTORS];   /* the code pane's programs, while it shows */
+	char next_path[4096];   /* the lesson after this one in the menu, "" none */
+	char next_label[96];    /* "03 chat" */
+	int recorded;           /* this run is in the progress file */
+	long ended_at;          /* when the run was seen to end (ms), 0 still going */
+	/* Answers whose calls have not returned yet: counted when they do. */
+	ScreenQuiz owed[LESSON_MAX_ACTORS];
+	int nowed;
+	int quiz_paused_auto;   /* the open question stopped autoplay */
+	/* The menu (MODE_MENU). */
+	CatalogEntry *menu;
+	int nmenu;
+	Progress progress;
+	int menu_sel;
 	char edit[EDIT_MAX];
 	size_t edit_len;
 	char status[1024];
@@ -160,8 +195,11 @@ static int take_signals(Tui *t)
 {
 	if (got_chld) {
 		got_chld = 0;
-		engine_reap(t->e);
-		t->model_dirty = t->dirty = 1;
+		if (t->e) {
+			engine_reap(t->e);
+			t->model_dirty = 1;
+		}
+		t->dirty = 1;
 	}
 	if (got_winch) {
 		got_winch = 0;
@@ -200,11 +238,52 @@ static void unsay(Tui *t)
 	t->s.status = NULL;
 }
 
+/* ---- questions and progress ----------------------------------------------- */
+
+/* Count the answers whose calls have come back (or whose actor died in
+ * them): the run decides, so a verdict waits for it. An answer the lesson's own answer contradicts does not count. */
+static void settle_answers(Tui *t)
+{
+	int k = 0;
+	for (int i = 0; i < t->nowed; i++) {
+		QuizOutcome o;
+		quiz_outcome(t->e, &t->owed[i], &o);
+		if (!o.known) {
+			t->owed[k++] = t->owed[i];
+			continue;
+		}
+		t->s.asked += o.counts;
+		t->s.score += o.right;
+	}
+	t->nowed = k;
+}
+
+/* A lesson every actor ran to its end goes into the progress file, once
+ * per run, with the score of that run (the file keeps the best). */
+static void record_finished(Tui *t)
+{
+	char err[512];
+	if (!t->e || t->recorded || !engine_finished(t->e) || !engine_succeeded(t->e) || !t->lesson->name)
+		return;
+	settle_answers(t);
+	t->recorded = 1;
+	if (progress_finish(t->lesson->name, t->s.score, t->s.asked, err, sizeof err) < 0)
+		say(t, 1, "could not save your progress: %s", err);
+}
+
 /* The engine changed: who runs next, and is there an arrow to animate? */
 static void refresh_model(Tui *t)
 {
 	t->model_dirty = 0;
 	t->dirty = 1;
+	settle_answers(t);
+	record_finished(t);
+	/* Every actor blocked also counts as finished (stuck) for as long as
+	 * it lasts: the end is only the end once it stays. */
+	if (!engine_finished(t->e))
+		t->ended_at = 0;
+	else if (!t->ended_at)
+		t->ended_at = now_ms();
 	t->s.next = engine_finished(t->e) ? -1 : engine_next(t->e);
 	int arrows = 0;
 	uint64_t seq = flow_arrow_since(t->e, t->seen, &arrows);
@@ -229,12 +308,28 @@ static void refresh_model(Tui *t)
 		t->s.editing = 0;
 }
 
+static void render_menu(Tui *t)
+{
+	PickerState p = {
+		.lessons = t->menu, .n = t->nmenu, .progress = &t->progress, .selected = t->menu_sel,
+		.unicode = t->s.unicode, .status = t->s.status, .status_error = t->s.status_error,
+	};
+	picker_render(&p, t->frame);
+	t->ui->draw(t->frame);
+	t->dirty = 0;
+	t->next_fade = 0;
+}
+
 static void render(Tui *t)
 {
 	int w, h;
 	t->ui->size(&w, &h);
 	if ((w != t->frame->w || h != t->frame->h) && frame_resize(t->frame, w, h) < 0)
 		return;
+	if (t->mode == MODE_MENU) {
+		render_menu(t);
+		return;
+	}
 	int max = screen_byte_scroll_max(t->e, w, h);
 	if (t->s.byte_scroll > max)
 		t->s.byte_scroll = max;
@@ -273,12 +368,64 @@ static void cannot_step(Tui *t, int a)
 		say(t, 0, "%s is %s: nothing to step", ea->name, state);
 }
 
+/* Ask the question on actor a's step before its call runs. Autoplay
+ * stops for it: the student answers in their own time. */
+static void ask(Tui *t, int a)
+{
+	t->s.quiz = (ScreenQuiz){ .actor = a, .step = engine_actor(t->e, a)->step, .open = 1, .choice = -1 };
+	t->quiz_paused_auto = t->s.autoplay;
+	t->s.autoplay = 0;
+	t->s.status = NULL;
+	t->dirty = 1;
+}
+
+/* The student's prediction: record it, then let the call run for real. */
+static Action answer(Tui *t, int choice)
+{
+	ScreenQuiz *q = &t->s.quiz;
+	const LessonQuestion *lq = quiz_question(t->lesson, q->actor, q->step);
+	const EngineActor *ea = engine_actor(t->e, q->actor);
+	if (!lq || choice >= lq->nchoices) {
+		say(t, 0, "there %s only %d choice%s", lq && lq->nchoices == 1 ? "is" : "are", lq ? lq->nchoices : 0,
+		    lq && lq->nchoices == 1 ? "" : "s");
+		return ACT_REDRAW;
+	}
+	q->open = 0;
+	q->choice = choice;
+	if (ea->state != ACTOR_READY || ea->step != q->step || engine_step(t->e, q->actor, NULL) < 0) {
+		q->actor = -1;
+		say(t, 1, "%s cannot run that call any more", ea->name);
+	} else if (t->nowed < LESSON_MAX_ACTORS) {
+		t->owed[t->nowed++] = *q;
+	}
+	if (t->quiz_paused_auto)
+		say(t, 0, "autoplay stopped for the question: a starts it again");
+	t->quiz_paused_auto = 0;
+	t->model_dirty = 1;
+	return ACT_REDRAW;
+}
+
+/* A verdict stays on screen until the student moves on after the call
+ * has come back. */
+static void drop_verdict(Tui *t)
+{
+	ScreenQuiz *q = &t->s.quiz;
+	if (q->open || q->actor < 0)
+		return;
+	for (int i = 0; i < t->nowed; i++)
+		if (t->owed[i].actor == q->actor && t->owed[i].step == q->step)
+			return;
+	q->actor = -1;
+	q->choice = -1;
+}
+
 /* Step actor a (-1: whoever the scheduler picks). By hand, an input step
- * opens the line editor instead. */
+ * opens the line editor instead, and a question is asked first. */
 static Action step(Tui *t, int a)
 {
 	if (engine_finished(t->e)) {
-		say(t, 0, "lesson finished: r restart, q quit");
+		say(t, 0, engine_succeeded(t->e) ? "the lesson is over: r restarts it, m opens the menu"
+						 : "the lesson is stuck: r restarts it, m opens the menu");
 		return ACT_REDRAW;
 	}
 	if (a < 0)
@@ -289,11 +436,17 @@ static Action step(Tui *t, int a)
 	}
 	const EngineActor *ea = engine_actor(t->e, a);
 	if (ea->state == ACTOR_INPUT) {
+		drop_verdict(t);
 		open_editor(t, a);
 		return ACT_REDRAW;
 	}
 	if (ea->state != ACTOR_READY) {
 		cannot_step(t, a);
+		return ACT_REDRAW;
+	}
+	drop_verdict(t);
+	if (quiz_due(t->e, a)) {
+		ask(t, a);
 		return ACT_REDRAW;
 	}
 	if (engine_step(t->e, a, NULL) < 0)
@@ -309,24 +462,253 @@ static void autoplay_step(Tui *t)
 		t->dirty = 1;
 		return;
 	}
-	/* The same rule as "next step"; an input step takes the lesson's example. */
+	/* The same rule as "next step"; an input step takes the lesson's
+	 * example; a question stops autoplay until it is answered. */
+	int a = engine_next(t->e);
+	if (a >= 0 && quiz_due(t->e, a)) {
+		drop_verdict(t);
+		ask(t, a);
+		return;
+	}
+	if (a >= 0)
+		drop_verdict(t);
 	if (engine_step(t->e, -1, NULL) >= 0)
 		t->model_dirty = 1;
+}
+
+/* What a fresh run starts from: no question, no score, not recorded. */
+static void reset_run(Tui *t)
+{
+	t->s.editing = 0;
+	t->s.byte_scroll = 0;
+	t->s.anim_seq = 0;
+	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+	t->s.score = t->s.asked = 0;
+	t->nowed = 0;
+	t->quiz_paused_auto = 0;
+	t->recorded = 0;
+	t->ended_at = 0;
+	t->seen = 0;
 }
 
 static void restart(Tui *t)
 {
 	char err[256];
-	t->s.editing = 0;
-	t->s.byte_scroll = 0;
-	t->s.anim_seq = 0;
-	t->seen = 0;
+	record_finished(t);
+	reset_run(t);
 	if (engine_restart(t->e, err, sizeof err) < 0)
 		say(t, 1, "restart failed: %s", err);
 	else
 		say(t, 0, "restarted: space runs the first call");
 	t->model_dirty = 1;
 	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+}
+
+/* What the screen says while the actors start (it can take a moment). */
+static void show_starting(Tui *t)
+{
+	int w, h;
+	t->ui->size(&w, &h);
+	if (frame_resize(t->frame, w, h) < 0)
+		return;
+	frame_put(t->frame, 1, h / 2, "sockstep: starting the actors...", ROLE_NOTICE, w - 2);
+	t->ui->draw(t->frame);
+}
+
+/* Once, at the start: where the lesson runs when it is not a namespace of
+ * its own, and what of the kernel's view is missing (the rest works). */
+static void say_network(Tui *t)
+{
+	char what[512] = "";
+	const char *note = engine_kernel_note(t->e);
+	if (strcmp(engine_network(t->e), "private network namespace") != 0)
+		snprintf(what, sizeof what, "network: %s", engine_network(t->e));
+	if (*note) {
+		/* capture.c says "no capture: why"; a student reads "packet capture". */
+		const char *why = strncmp(note, "no capture: ", 12) == 0 ? note + 12 : NULL;
+		size_t n = strlen(what);
+		snprintf(what + n, sizeof what - n, "%s%s%s", n ? "; " : "", why ? "no packet capture: " : "",
+			 why ? why : note);
+	}
+	if (*what)
+		say(t, 0, "%s", what);
+}
+
+/* ---- lessons, the menu and the code pane ---------------------------------- */
+
+/* Do two paths name the same file? (The menu's paths and the one given on
+ * the command line may be spelled differently.) */
+static int same_file(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	int same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* The lessons and the finished marks, read afresh: a teacher may have
+ * added a lesson, and the lesson just left may now be finished. */
+static void menu_load(Tui *t)
+{
+	free(t->menu);
+	t->menu = NULL;
+	t->nmenu = catalog_list(&t->menu);
+	if (t->nmenu < 0)
+		t->nmenu = 0;
+	progress_free(&t->progress);
+	if (progress_load(&t->progress) < 0)
+		t->progress = (Progress){ 0 };
+}
+
+static int menu_index(const Tui *t, const char *path)
+{
+	for (int i = 0; path && i < t->nmenu; i++)
+		if (same_file(t->menu[i].path, path))
+			return i;
+	return -1;
+}
+
+/* The lesson after this one in the menu, for "n: next lesson". */
+static void find_next(Tui *t)
+{
+	t->next_path[0] = t->next_label[0] = '\0';
+	t->s.next_lesson = NULL;
+	if (!t->menu)
+		menu_load(t);
+	int i = menu_index(t, t->lesson->path);
+	if (i < 0 || i + 1 >= t->nmenu)
+		return;
+	const CatalogEntry *c = &t->menu[i + 1];
+	snprintf(t->next_path, sizeof t->next_path, "%s", c->path);
+	if (c->number >= 0)
+		snprintf(t->next_label, sizeof t->next_label, "%02d %s", c->number, c->name);
+	else
+		snprintf(t->next_label, sizeof t->next_label, "%s", c->name);
+	t->s.next_lesson = t->next_label;
+}
+
+static void code_free(Tui *t)
+{
+	for (int i = 0; i < LESSON_MAX_ACTORS; i++) {
+		codegen_free(t->code[i]);
+		t->code[i] = NULL;
+		t->s.code.prog[i] = NULL;
+	}
+}
+
+/* The programs the code pane shows, in its language; none while it is off. */
+static void code_make(Tui *t)
+{
+	code_free(t);
+	if (!t->s.code.on || !t->lesson)
+		return;
+	for (int i = 0; i < t->lesson->nactors && i < LESSON_MAX_ACTORS; i++)
+		t->s.code.prog[i] = t->code[i] = codegen_make(t->lesson, i, t->s.code.lang);
+}
+
+/* c: the code pane off, in Python, in C, off again. */
+static Action code_key(Tui *t)
+{
+	if (!t->s.code.on) {
+		t->s.code.on = 1;
+		t->s.code.lang = CODE_PYTHON;
+	} else if (t->s.code.lang == CODE_PYTHON) {
+		t->s.code.lang = CODE_C;
+	} else {
+		t->s.code.on = 0;
+	}
+	code_make(t);
+	int w, h;
+	t->ui->size(&w, &h);
+	if (t->s.code.on)
+		say(t, 0, "the programs in %s%s: the marked line is each actor's next call",
+		    t->s.code.lang == CODE_C ? "C" : "Python", w < 150 ? ", in the flow's place" : "");
+	else
+		say(t, 0, "code pane closed");
+	return ACT_REDRAW;
+}
+
+/* Stop the lesson's actors and let it go, recording it if it was finished. */
+static void lesson_close(Tui *t)
+{
+	if (t->e) {
+		record_finished(t);
+		engine_free(t->e);   /* stops and reaps every actor first */
+		t->e = NULL;
+	}
+	code_free(t);
+	lesson_free(t->lesson);
+	t->lesson = NULL;
+	t->s.next_lesson = NULL;
+}
+
+/* Start lesson l, which the TUI owns from here on whatever happens.
+ * Returns 0, or -1 with the reason in err (the lesson is then closed). */
+static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
+{
+	t->lesson = l;
+	t->e = engine_new(l, &t->opt->engine);
+	if (!t->e) {
+		snprintf(err, cap, "out of memory");
+		lesson_close(t);
+		return -1;
+	}
+	t->mode = MODE_LESSON;
+	reset_run(t);
+	t->s.help = 0;
+	t->s.status = NULL;
+	t->s.selected = 0;
+	t->s.next = -1;
+	t->s.autoplay = t->opt->autoplay;
+	show_starting(t);
+	if (engine_start(t->e, err, cap) < 0) {
+		lesson_close(t);
+		return -1;
+	}
+	find_next(t);
+	code_make(t);
+	say_network(t);
+	t->model_dirty = t->dirty = 1;
+	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+	return 0;
+}
+
+/* Back to the menu, the lesson just left picked -- or the one after it,
+ * when it was just finished. */
+static void menu_open(Tui *t)
+{
+	char *left = t->lesson ? strdup(t->lesson->path) : NULL;
+	lesson_close(t);
+	int finished = t->recorded;
+	t->mode = MODE_MENU;
+	t->s.autoplay = t->s.help = t->s.editing = 0;
+	t->s.anim_seq = 0;
+	t->s.status = NULL;
+	menu_load(t);
+	int i = menu_index(t, left);
+	t->menu_sel = i < 0 ? 0 : i + (finished && i + 1 < t->nmenu);
+	free(left);
+	t->dirty = 1;
+}
+
+/* Open the lesson at path, from the menu or as the next one; when it
+ * cannot start, the menu says why. */
+static Action open_path(Tui *t, const char *path)
+{
+	char err[512], *p = strdup(path);   /* path may live in what closing frees */
+	lesson_close(t);
+	Lesson *l = p ? lesson_load(p, err, sizeof err) : NULL;
+	if (!p)
+		snprintf(err, sizeof err, "out of memory");
+	if (!l || lesson_start(t, l, err, sizeof err) < 0) {
+		menu_open(t);
+		int i = p ? menu_index(t, p) : -1;
+		t->menu_sel = i >= 0 ? i : t->menu_sel;
+		say(t, 1, "cannot open that lesson: %s", err);
+	}
+	free(p);
+	return ACT_REDRAW;
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -474,6 +856,85 @@ static Action next_pane(Tui *t, int w, int h)
 	return ACT_REDRAW;
 }
 
+/* The menu's keys: move, open, quit. */
+static Action menu_key(Tui *t, int key)
+{
+	int w, h, last = t->nmenu - 1;
+	t->ui->size(&w, &h);
+	unsay(t);
+	switch (key) {
+	case UI_KEY_UP:
+	case 'k':
+		t->menu_sel -= t->menu_sel > 0;
+		return ACT_REDRAW;
+	case UI_KEY_DOWN:
+	case 'j':
+		t->menu_sel += t->menu_sel < last;
+		return ACT_REDRAW;
+	case UI_KEY_PGUP:
+		t->menu_sel -= picker_page(w, h);
+		break;
+	case UI_KEY_PGDN:
+		t->menu_sel += picker_page(w, h);
+		break;
+	case UI_KEY_HOME:
+		t->menu_sel = 0;
+		break;
+	case UI_KEY_END:
+		t->menu_sel = last;
+		break;
+	case '\r':
+	case '\n':
+	case ' ':
+	case UI_KEY_ENTER:
+	case UI_KEY_RIGHT:
+		if (t->nmenu <= 0) {
+			say(t, 1, "there is no lesson to open");
+			return ACT_REDRAW;
+		}
+		return open_path(t, t->menu[t->menu_sel].path);
+	case 'q':
+	case 'Q':
+		return ACT_QUIT;
+	default:
+		return ACT_REDRAW;
+	}
+	if (t->menu_sel > last)
+		t->menu_sel = last;
+	if (t->menu_sel < 0)
+		t->menu_sel = 0;
+	return ACT_REDRAW;
+}
+
+/* The keys of an open question. Returns 1 when the key was the question's;
+ * the others (panes, code, help, restart, menu, quit) work as ever. */
+static int quiz_key(Tui *t, int key, Action *act)
+{
+	const LessonQuestion *q = quiz_question(t->lesson, t->s.quiz.actor, t->s.quiz.step);
+	int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 0;
+	*act = ACT_REDRAW;
+	if (key >= '1' && key <= '9') {
+		*act = answer(t, key - '1');
+		return 1;
+	}
+	switch (key) {
+	case 27:
+		t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+		say(t, 0, "not now: the call has not run; space asks again");
+		return 1;
+	case ' ':
+	case 'n':
+	case '\r':
+	case '\n':
+	case UI_KEY_ENTER:
+	case 'a':
+		say(t, 0, "first your prediction: press %s%d (esc: not now)", n > 1 ? "1-" : "", n);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static Action on_key(Tui *t, int key)
 {
 	int w, h;
@@ -488,14 +949,28 @@ static Action on_key(Tui *t, int key)
 		t->ui->redraw();
 		return ACT_REDRAW;
 	}
+	if (t->mode == MODE_MENU)
+		return menu_key(t, key);
 	if (t->s.editing)
 		return edit_key(t, key);
 	if (t->s.help)
 		return help_key(t, key);
 	unsay(t);
+	Action act;
+	if (t->s.quiz.open && quiz_key(t, key, &act))
+		return act;
 	switch (key) {
 	case ' ':
 	case 'n':
+		/* Once a lesson is over, "next" is the next lesson. */
+		if (engine_finished(t->e) && engine_succeeded(t->e) && t->next_path[0]) {
+			if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
+				return open_path(t, t->next_path);
+			say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
+			    t->next_label);
+			t->ended_at = now_ms();   /* a key held down never gets through */
+			return ACT_REDRAW;
+		}
 		return step(t, -1);
 	case '\r':
 	case '\n':
@@ -524,6 +999,14 @@ static Action on_key(Tui *t, int key)
 		return ACT_REDRAW;
 	case 'k':
 		return next_pane(t, w, h);
+	case 'c':
+		return code_key(t);
+	case 'm':
+		menu_open(t);
+		return ACT_REDRAW;
+	case 27:
+		say(t, 0, "m goes back to the menu (this run stops), q quits");
+		return ACT_REDRAW;
 	case '?':
 		t->s.help = 1;
 		t->s.help_scroll = 0;
@@ -566,6 +1049,13 @@ static int read_keys(Tui *t)
 
 /* ---- the loop ---------------------------------------------------------- */
 
+/* Autoplay runs while nothing waits for the student (a line to type, the
+ * help open, a question to answer). */
+static int autoplay_due(const Tui *t)
+{
+	return t->mode == MODE_LESSON && t->s.autoplay && !t->s.editing && !t->s.help && !t->s.quiz.open;
+}
+
 static void timers(Tui *t)
 {
 	long now = now_ms();
@@ -579,7 +1069,7 @@ static void timers(Tui *t)
 		t->next_fade = 0;
 		t->dirty = 1;
 	}
-	if (t->s.autoplay && !t->s.editing && !t->s.help && now >= t->next_auto) {
+	if (autoplay_due(t) && now >= t->next_auto) {
 		autoplay_step(t);
 		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
 		t->dirty = 1;
@@ -594,7 +1084,7 @@ static int timeout_ms(const Tui *t)
 		due = t->next_anim;
 	if (t->next_fade && (due < 0 || t->next_fade < due))
 		due = t->next_fade;
-	if (t->s.autoplay && !t->s.editing && !t->s.help && (due < 0 || t->next_auto < due))
+	if (autoplay_due(t) && (due < 0 || t->next_auto < due))
 		due = t->next_auto;
 	if (due < 0)
 		return -1;
@@ -606,14 +1096,14 @@ static void loop(Tui *t)
 	for (;;) {
 		if (take_signals(t))
 			return;
-		if (t->model_dirty)
+		if (t->model_dirty && t->e)
 			refresh_model(t);
 		if (t->dirty)
 			render(t);
-		struct pollfd pfd[2 + LESSON_MAX_ACTORS];
+		struct pollfd pfd[2 + ENGINE_POLLFDS_MAX];
 		pfd[0] = (struct pollfd){ .fd = t->ui->fd(), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = wake[0], .events = POLLIN };
-		int n = 2 + engine_pollfds(t->e, pfd + 2, LESSON_MAX_ACTORS);
+		int n = 2 + (t->e ? engine_pollfds(t->e, pfd + 2, ENGINE_POLLFDS_MAX) : 0);
 		int rc = poll(pfd, (nfds_t)n, timeout_ms(t));
 		if (rc < 0 && errno != EINTR) {
 			t->exit_status = 1;
@@ -639,94 +1129,78 @@ static void loop(Tui *t)
 	}
 }
 
-/* What the screen says while the actors start (it can take a moment). */
-static void show_starting(Tui *t)
+/* Take over the terminal and open the first screen: the lesson given
+ * (first, already loaded), or the menu. */
+static int begin(Tui *t, Lesson *first, const Theme *theme)
 {
-	int w, h;
-	t->ui->size(&w, &h);
-	if (frame_resize(t->frame, w, h) < 0)
-		return;
-	frame_put(t->frame, 1, h / 2, "sockstep: starting the actors...", ROLE_NOTICE, w - 2);
-	t->ui->draw(t->frame);
-}
-
-/* Once, at the start: where the lesson runs when it is not a namespace of
- * its own, and what of the kernel's view is missing (the rest works). */
-static void say_network(Tui *t)
-{
-	char what[512] = "";
-	const char *note = engine_kernel_note(t->e);
-	if (strcmp(engine_network(t->e), "private network namespace") != 0)
-		snprintf(what, sizeof what, "network: %s", engine_network(t->e));
-	if (*note) {
-		/* capture.c says "no capture: why"; a student reads "packet capture". */
-		const char *why = strncmp(note, "no capture: ", 12) == 0 ? note + 12 : NULL;
-		size_t n = strlen(what);
-		snprintf(what + n, sizeof what - n, "%s%s%s", n ? "; " : "", why ? "no packet capture: " : "",
-			 why ? why : note);
-	}
-	if (*what)
-		say(t, 0, "%s", what);
-}
-
-static int begin(Tui *t, const TuiOptions *opt, const Theme *theme)
-{
-	char err[256];
-	UiOptions uo = { .theme = theme, .no_color = opt->no_color };
+	char err[512];
+	UiOptions uo = { .theme = theme, .no_color = t->opt->no_color };
 	if (t->ui->start(&uo, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
+		lesson_free(first);
 		return -1;
 	}
 	live_ui = t->ui;
 	static int registered;
 	if (!registered)
 		registered = atexit(restore_at_exit) == 0;
-	show_starting(t);
-	if (engine_start(t->e, err, sizeof err) < 0) {
+	if (!first) {
+		menu_open(t);
+		return 0;
+	}
+	if (lesson_start(t, first, err, sizeof err) < 0) {
 		t->ui->end();
 		fprintf(stderr, "sockstep: %s\n", err);
 		return -1;
 	}
-	say_network(t);
 	return 0;
 }
 
-int tui_run(Engine *e, const TuiOptions *opt)
+int tui_run(const TuiOptions *opt)
 {
-	char err[256];
+	char err[512];
 	Theme theme;
+	/* A broken lesson is the teacher's to fix: say where, before anything else. */
+	Lesson *first = NULL;
+	if (opt->lesson && !(first = lesson_load(opt->lesson, err, sizeof err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("sockstep: not a terminal; use --plain\n", stderr);
+		lesson_free(first);
 		return 1;
 	}
 	const char *text = theme_text(opt->theme);
 	if (!text || theme_parse(text, &theme, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: theme '%s': %s\n", opt->theme ? opt->theme : "?",
 			text ? err : "no such theme");
+		lesson_free(first);
 		return 1;
 	}
 	/* The locale says whether the terminal takes UTF-8 (box lines, arrows). */
 	setlocale(LC_CTYPE, "");
-	Tui t = { .e = e, .ui = &ui_curses, .dirty = 1, .model_dirty = 1 };
+	Tui t = { .opt = opt, .ui = &ui_curses, .dirty = 1 };
 	screen_state_init(&t.s);
 	t.s.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t.s.speeds = SPEEDS;
-	t.s.autoplay = opt->autoplay;
 	t.frame = frame_new(SCREEN_MIN_W, SCREEN_MIN_H);
 	if (!t.frame || signals_start() < 0) {
 		fputs("sockstep: out of memory or descriptors\n", stderr);
 		frame_free(t.frame);
+		lesson_free(first);
 		return 1;
 	}
 	int status = 1;
-	if (begin(&t, opt, &theme) == 0) {
-		t.next_auto = now_ms() + autoplay_ms[t.s.speed - 1];
+	if (begin(&t, first, &theme) == 0) {
 		loop(&t);
 		t.ui->end();
 		status = t.exit_status;
 	}
 	live_ui = NULL;
-	engine_stop(e);
+	lesson_close(&t);
+	free(t.menu);
+	progress_free(&t.progress);
 	signals_stop();
 	frame_free(t.frame);
 	return status;

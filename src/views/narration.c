@@ -6,6 +6,7 @@
 
 #include "views/calltext.h"
 #include "views/flow.h"
+#include "views/quiz.h"
 
 void narration_next(Engine *e, int a, char *buf, size_t cap)
 {
@@ -67,16 +68,6 @@ static const LessonStep *step_of(Engine *e, int actor, int step)
 	return &l->actors[actor].steps[step];
 }
 
-/* "? Which socket does accept() return?  a new socket / the listening socket" */
-static void question(const LessonQuestion *q, char *buf, size_t cap)
-{
-	size_t o = (size_t)snprintf(buf, cap, "? %s ", q->text ? q->text : "");
-	for (int i = 0; i < q->nchoices && o < cap; i++) {
-		int n = snprintf(buf + o, cap - o, "%s%s", i ? " / " : " ", q->choices[i]);
-		o += n > 0 ? (size_t)n : 0;
-	}
-}
-
 /* What happened: the lesson's narration for the step that ran last. */
 static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
 {
@@ -118,10 +109,12 @@ void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int
 		char call[900];
 		narration_next(e, s->next, call, sizeof call);
 		snprintf(next, sizeof next, "Next: %s", call);
+		/* A question to come is announced; its choices show when it is
+		 * asked, before the call runs (quiz.h). */
 		const EngineActor *a = engine_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
-		if (st && st->question)
-			question(st->question, q, sizeof q);
+		if (st && st->question && quiz_due(e, s->next))
+			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");
 	} else {
 		snprintf(next, sizeof next, "Next: waiting for the actors...");
 	}

@@ -13,14 +13,20 @@
 
 #include "views/assets.h"
 #include "views/bytepane.h"
+#include "views/codepane.h"
 #include "views/flow.h"
 #include "views/narration.h"
 #include "views/packetpane.h"
+#include "views/quiz.h"
 #include "views/sockpane.h"
 
 /* Side by side needs two tables of about 77 columns (a hex line of 16 bytes
  * with its ASCII; the socket table with IPv4 addresses); stacked needs rows. */
 enum { WIDE_W = 156, WIDE_H = 36, TALL_H = 40, HALF_W = 77 };
+
+/* The code pane sits beside the flow from this width (two 2-actor tables of
+ * about 75 columns); on a narrower terminal it takes the flow's place. */
+enum { CODE_BESIDE_W = 150 };
 
 typedef struct {
 	ScreenPane what;
@@ -30,6 +36,8 @@ typedef struct {
 
 typedef struct {
 	int flow_y, flow_h;        /* the headings row and the calls */
+	int flow_w;                /* the flow's columns (the code pane's are right of it) */
+	int code_x, code_w;        /* the code pane, in the flow's rows; code_w 0: none */
 	int cons_y, cons_h;
 	PaneBox pane[SCREEN_PANES];
 	int npanes;
@@ -58,6 +66,7 @@ void screen_state_init(ScreenState *s)
 	s->edit_actor = -1;
 	s->speed = 3;
 	s->speeds = 6;
+	s->quiz.actor = s->quiz.step = s->quiz.choice = -1;
 }
 
 static int too_small(int w, int h)
@@ -110,8 +119,9 @@ static void layout_panes(int w, int h, ScreenPane shown, int y, int band, Layout
 /* At 80x24: 9 flow rows (headings + 8), 1 console, one pane of 4 rows, 5 of
  * narration (the lesson's words matter most). Extra rows go mostly to the
  * flow and the panes; a large terminal gives the panes more, as it shows
- * all three. */
-static void layout(int w, int h, ScreenPane shown, Layout *L)
+ * all three. A question's prompt that needs more than the narration's rows
+ * (narr_min) takes them from the panes: the prediction is the moment. */
+static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 {
 	int extra = h - SCREEN_MIN_H;
 	L->cons_h = 1 + (extra / 10 < 3 ? extra / 10 : 3);
@@ -121,6 +131,12 @@ static void layout(int w, int h, ScreenPane shown, Layout *L)
 		band = 5 + extra / 2;
 	else if (h >= TALL_H)
 		band = 5 + extra * 6 / 10;
+	if (narr_min > L->narr_h) {
+		int take = narr_min - L->narr_h, spare = band - 2;
+		take = take < spare ? take : spare;
+		band -= take;
+		L->narr_h += take;
+	}
 	L->flow_y = 1;
 	L->flow_h = h - 4 - L->cons_h - band - L->narr_h;
 	L->cons_y = L->flow_y + L->flow_h;
@@ -129,6 +145,22 @@ static void layout(int w, int h, ScreenPane shown, Layout *L)
 	L->narr_y = L->narr_rule + 1;
 	L->status_y = L->narr_y + L->narr_h;
 	L->keys_y = L->status_y + 1;
+	L->flow_w = w;
+	L->code_x = L->code_w = 0;
+}
+
+/* Where the code pane goes when it is shown: beside the flow, or over it. */
+static void layout_code(int w, Layout *L)
+{
+	if (w >= CODE_BESIDE_W) {
+		L->flow_w = w / 2;
+		L->code_x = L->flow_w + 1;
+		L->code_w = w - L->code_x;
+	} else {
+		L->flow_w = 0;
+		L->code_x = 0;
+		L->code_w = w;
+	}
 }
 
 static const PaneBox *find_pane(const Layout *L, ScreenPane what)
@@ -162,8 +194,11 @@ static void title_bar(Engine *e, const ScreenState *s, Frame *f)
 	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
 	snprintf(left, sizeof left, " sockstep %s %s: %s", g->dot, l->name ? l->name : "?",
 		 l->title ? l->title : "");
-	snprintf(right, sizeof right, "%s%sstep %d ", s->autoplay ? "autoplay " : "",
-		 engine_finished(e) ? "finished " : "", engine_steps_done(e));
+	char score[48] = "";
+	if (s->asked > 0)
+		snprintf(score, sizeof score, "score %d/%d %s ", s->score, s->asked, g->dot);
+	snprintf(right, sizeof right, "%s%s%sstep %d ", s->autoplay ? "autoplay " : "",
+		 engine_finished(e) ? "finished " : "", score, engine_steps_done(e));
 	int rw = frame_width(right);
 	frame_put_fit(f, 0, 0, left, ROLE_TITLE, f->w - rw - 1, g->ell);
 	frame_put(f, f->w - rw, 0, right, ROLE_TITLE, rw);
@@ -201,13 +236,22 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 	if (s->status) {
 		snprintf(text, sizeof text, "%s", s->status);
 		role = s->status_error ? ROLE_ERROR : ROLE_NOTICE;
+	} else if (s->quiz.open) {
+		const LessonQuestion *q = quiz_question(engine_lesson(e), s->quiz.actor, s->quiz.step);
+		int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 1;
+		snprintf(text, sizeof text, "your prediction: press %s%d %s esc: not now (the call waits)",
+			 n > 1 ? "1-" : "", n, g->dot);
+		role = ROLE_NOTICE;
 	} else if (engine_finished(e) && engine_succeeded(e)) {
-		snprintf(text, sizeof text, "lesson finished: r restart, q quit");
+		char next[160] = "";
+		if (s->next_lesson)
+			snprintf(next, sizeof next, "n next lesson (%s), ", s->next_lesson);
+		snprintf(text, sizeof text, "lesson finished: %sm menu, r restart, q quit", next);
 		role = ROLE_OK;
 	} else if (engine_finished(e)) {
 		char why[800];
 		narration_stuck(e, why, sizeof why);
-		snprintf(text, sizeof text, "lesson finished, stuck: %s. r restart, q quit",
+		snprintf(text, sizeof text, "lesson finished, stuck: %s. r restart, m menu, q quit",
 			 why[0] ? why : "no actor can run");
 		role = ROLE_ERROR;
 	} else if (s->autoplay) {
@@ -226,28 +270,51 @@ typedef struct {
 	int drop;   /* 0: always shown; higher: dropped first when the bar is too narrow */
 } KeyHint;
 
-static void key_bar(const ScreenState *s, Frame *f, int y)
+static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 {
 	/* k names the pane it shows next; a terminal that shows them all has
-	 * nothing for it to do. Restart gives way to it at 80 columns: the
-	 * status line offers r once the lesson is over. */
+	 * nothing for it to do. At 80 columns the picking keys give way: the
+	 * status line explains tab and enter, and offers r once the lesson is
+	 * over. */
 	KeyHint normal[] = {
-		{ "space", "next", 0 }, { "tab", "actor", 0 }, { "enter", "step it", 0 },
+		{ "space", "next", 0 }, { "tab", "actor", 1 }, { "enter", "step it", 1 },
 		{ "a", "auto", 0 }, { "+/-", "speed", 2 },
 		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 0 },
-		{ "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "?", "help", 0 }, { "q", "quit", 0 },
+		{ "c", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
+		{ "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "m", "menu", 0 }, { "?", "help", 0 },
+		{ "q", "quit", 0 },
 	};
 	if (screen_all_panes(f->w, f->h))
 		normal[5].drop = 9;
+	/* Once the lesson is over, n leads on to the next one. */
+	if (engine_finished(e) && engine_succeeded(e) && s->next_lesson) {
+		normal[0] = (KeyHint){ "n", "next lesson", 0 };
+		normal[1].drop = normal[2].drop = normal[3].drop = normal[4].drop = 9;
+	}
 	static const KeyHint edit[] = {
 		{ "enter", "send", 0 }, { "esc", "cancel", 0 }, { "backspace", "delete", 0 },
 	};
 	static const KeyHint help[] = {
 		{ "?/esc", "close help", 0 }, { "up/down", "scroll", 0 }, { "q", "quit", 0 },
 	};
-	const KeyHint *k = s->editing ? edit : s->help ? help : normal;
-	size_t n = s->editing ? sizeof edit / sizeof edit[0] : s->help ? sizeof help / sizeof help[0]
-		   : sizeof normal / sizeof normal[0];
+	char digits[8] = "1";
+	const LessonQuestion *q = quiz_question(engine_lesson(e), s->quiz.actor, s->quiz.step);
+	if (q && q->nchoices > 1)
+		snprintf(digits, sizeof digits, "1-%d", q->nchoices < 9 ? q->nchoices : 9);
+	const KeyHint quiz[] = {
+		{ digits, "answer", 0 }, { "esc", "not now", 0 },
+		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 1 },
+		{ "c", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
+		{ "?", "help", 0 }, { "q", "quit", 0 },
+	};
+	const KeyHint *k = normal;
+	size_t n = sizeof normal / sizeof normal[0];
+	if (s->editing)
+		k = edit, n = sizeof edit / sizeof edit[0];
+	else if (s->help)
+		k = help, n = sizeof help / sizeof help[0];
+	else if (s->quiz.open)
+		k = quiz, n = sizeof quiz / sizeof quiz[0];
 	int limit = 3;
 	for (;; limit--) {
 		int total = 1 - 2;   /* the last hint needs no gap after it */
@@ -368,6 +435,22 @@ static void separator(const ScreenState *s, Frame *f, const Layout *L)
 			frame_put(f, L->sep_x, L->pane[i].rule, s->unicode ? "├" : "+", ROLE_BORDER, 1);
 }
 
+/* The narration's band: the open question's prompt, or the verdict of the
+ * one just answered above the lesson's words. */
+static void narration_band(Engine *e, const ScreenState *s, Frame *f, const Layout *L)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	if (s->quiz.open) {
+		rule(f, g, 0, f->w, L->narr_rule, "question: predict before the call runs", NULL);
+		quiz_draw_prompt(e, s, f, 0, L->narr_y, f->w, L->narr_h);
+		return;
+	}
+	rule(f, g, 0, f->w, L->narr_rule, "narration", NULL);
+	/* Two rows stay the lesson's: what happened, and what runs next. */
+	int v = quiz_draw_verdict(e, s, f, 0, L->narr_y, f->w, L->narr_h - 2);
+	narration_draw(e, s, f, 0, L->narr_y + v, f->w, L->narr_h - v);
+}
+
 void screen_render(Engine *e, const ScreenState *s, Frame *f)
 {
 	frame_clear(f);
@@ -375,21 +458,28 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 		small_notice(f);
 		return;
 	}
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	Layout L;
-	layout(f->w, f->h, s->pane, &L);
+	layout(f->w, f->h, s->pane, quiz_prompt_rows(e, &s->quiz, f->w), &L);
+	if (s->code.on)
+		layout_code(f->w, &L);
 	title_bar(e, s, f);
-	flow_draw(e, s, f, 0, L.flow_y, f->w, L.flow_h);
-	flow_console(e, s, f, 0, L.cons_y, f->w, L.cons_h);
+	if (L.flow_w > 0)
+		flow_draw(e, s, f, 0, L.flow_y, L.flow_w, L.flow_h);
+	if (L.code_w > 0) {
+		codepane_draw(e, s, f, L.code_x, L.flow_y, L.code_w, L.flow_h);
+		for (int y = L.flow_y; L.flow_w > 0 && y < L.flow_y + L.flow_h; y++)
+			frame_put(f, L.flow_w, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+	}
+	/* The console lines up under the flow's columns, wherever they are. */
+	flow_console(e, s, f, 0, L.cons_y, L.flow_w > 0 ? L.flow_w : f->w, L.cons_h);
 
 	for (int i = 0; i < L.npanes; i++)
 		draw_pane(e, s, f, &L.pane[i], L.npanes == 1);
 	separator(s, f, &L);
 
-	rule(f, g, 0, f->w, L.narr_rule, "narration", NULL);
-	narration_draw(e, s, f, 0, L.narr_y, f->w, L.narr_h);
+	narration_band(e, s, f, &L);
 	status_line(e, s, f, L.status_y);
-	key_bar(s, f, L.keys_y);
+	key_bar(e, s, f, L.keys_y);
 	if (s->help) {
 		f->cursor_x = f->cursor_y = -1;
 		help_overlay(s, f);
@@ -400,7 +490,7 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 static int byte_rows(int w, int h)
 {
 	Layout L;
-	layout(w, h, SCREEN_PANE_BYTES, &L);
+	layout(w, h, SCREEN_PANE_BYTES, 0, &L);
 	const PaneBox *p = find_pane(&L, SCREEN_PANE_BYTES);
 	return p ? p->h : 1;
 }

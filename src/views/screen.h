@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model/engine.h"
+#include "views/codegen.h"
 #include "views/frame.h"
 
 enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
@@ -20,6 +21,23 @@ enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
 /* The panes under the flow diagram. A small terminal shows one of them at
  * a time (the k key cycles); a large one shows all three. */
 typedef enum { SCREEN_PANE_BYTES, SCREEN_PANE_SOCKETS, SCREEN_PANE_PACKETS, SCREEN_PANES } ScreenPane;
+
+/* A question the student answers before its step's call runs (the first
+ * time that step runs): the prediction, then the verdict beside what really
+ * happened. The controller fills it in; quiz.h draws it. */
+typedef struct {
+	int actor, step;      /* the step that asks; actor -1: no question */
+	int open;             /* the prompt is up: the call has not run yet */
+	int choice;           /* the student's pick (index in the choices), -1 none */
+} ScreenQuiz;
+
+/* The code pane: each actor's program (codegen.h), the line of its current
+ * step highlighted. */
+typedef struct {
+	int on;               /* shown */
+	CodeLang lang;
+	const Code *prog[LESSON_MAX_ACTORS];  /* per actor; NULL: none to show */
+} ScreenCode;
 
 /* What the controller knows that the model does not. */
 typedef struct {
@@ -41,6 +59,10 @@ typedef struct {
 	int anim_pos, anim_len;  /* it has gone anim_pos of anim_len frames */
 	const char *status;   /* a one-off message for the status line, or NULL */
 	int status_error;     /* ... and it reports a failure */
+	ScreenQuiz quiz;      /* the question being asked or answered */
+	int score, asked;     /* right answers of the questions counted so far */
+	const char *next_lesson;  /* "03 chat": what n opens once the lesson is over, or NULL */
+	ScreenCode code;
 } ScreenState;
 
 /* Characters for lines and arrows: UTF-8 box drawing, or plain ASCII. */

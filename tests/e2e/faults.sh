@@ -56,10 +56,10 @@ fi
 # --- an actor killed in the middle of a blocking call -----------------------
 start kill 80 24 "$SOCKSTEP $LESSON"
 wait_for kill "SERVER"
-tm send-keys -t kill Space Space Space Space Space Space
+tm send-keys -t kill Space 1 Space 1 Space 1 Space 1 Space 1 Space 1   # 1 answers a question, if one is asked
 # The server now waits in recv(4, ...) for the client's bytes.
 if wait_for kill "recv(4, 1024)"; then
-	tm send-keys -t kill Enter
+	tm send-keys -t kill Enter 1
 	wait_for kill "blocked" 3
 	client=$(actor_pids kill | sed -n 2p)
 	kill -KILL "$client"
@@ -78,7 +78,7 @@ gone_within 10 $pids || fail "a killed actor" "the other actor is left behind"
 # --- an actor blocked for ever: quitting is still at once -------------------
 start stuck 80 24 "$(wrapped stuck "$SOCKSTEP $LESSON")"
 wait_for stuck "SERVER"
-tm send-keys -t stuck Space Space Space Enter
+tm send-keys -t stuck Space 1 Space 1 Space 1 Enter 1
 if wait_for stuck "blocked"; then
 	pids=$(actor_pids stuck)
 	tm send-keys -t stuck q

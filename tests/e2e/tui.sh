@@ -12,6 +12,8 @@ LESSON=lessons/01-echo.lesson
 SOCK="sockstep-test-$$"
 TMP=$(mktemp -d)
 tm() { tmux -L "$SOCK" "$@"; }
+# Lessons finished here go into a progress file of the test's own.
+export XDG_STATE_HOME="$TMP/state"
 cleanup() {
 	tm kill-server >/dev/null 2>&1
 	rm -rf "$TMP"
@@ -91,6 +93,10 @@ wrapped() {
 	echo "sh -c 'stty -g > $TMP/$tag.before; $*; echo \$? > $TMP/$tag.status; stty -g > $TMP/$tag.after; exec sleep 600'"
 }
 
+# A step key, then 1: the first run of a step with a question asks it
+# first, and 1 answers it so that the call runs; anywhere else, 1 does
+# nothing. So "Space 1" is always exactly one call.
+
 if [ ! -x "$SOCKSTEP" ]; then
 	fail build "$SOCKSTEP not built (run make)"
 	exit 1
@@ -109,10 +115,10 @@ else
 fi
 pids=$(actor_pids main)
 
-for k in 1 2 3; do tm send-keys -t main Space; done
+for k in 1 2 3; do tm send-keys -t main Space 1; done
 wait_for main "listen(3, 1) = 0" || fail "three steps" "listen() did not return"
 # accept() would block, so "next" would run the client: step the server by hand.
-tm send-keys -t main Enter
+tm send-keys -t main Enter 1
 if wait_for main "accept(3) ... blocked" && wait_for main "blocked in accept"; then
 	pass "server accept shows blocked before the client connects"
 else
@@ -120,9 +126,9 @@ else
 fi
 
 tm send-keys -t main Tab
-tm send-keys -t main Enter
+tm send-keys -t main Enter 1
 wait_for main "socket(AF_INET, SOCK_STREAM) = 3" || true
-tm send-keys -t main Enter
+tm send-keys -t main Enter 1
 if wait_for main "connect(3, 127.0.0.1:65432) = 0" && wait_for main "accept(3) = 4"; then
 	if screen main | grep -qF "... blocked"; then
 		fail "accept returns after connect" "still shows blocked"
@@ -135,7 +141,7 @@ fi
 
 for k in 1 2 3 4 5 6; do
 	screen main | grep -qF "48 65 6c 6c 6f" && break
-	tm send-keys -t main Space
+	tm send-keys -t main Space 1
 	wait_for main "48 65 6c 6c 6f" 1 && break
 done
 if screen main | grep -qF "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64" && screen main | grep -qF "client -> server  12 B"; then
@@ -169,7 +175,7 @@ fi
 # --- NO_COLOR: no colour codes at all, and still readable -----------------
 start nocolor 80 24 "env NO_COLOR=1 $SOCKSTEP $LESSON"
 wait_for nocolor "SERVER" || fail "NO_COLOR run" "did not start"
-tm send-keys -t nocolor Space
+tm send-keys -t nocolor Space 1
 if wait_for nocolor "socket(AF_INET, SOCK_STREAM) = 3"; then
 	# capture-pane -e writes attributes as SGR codes: colours are 30-38, 40-48,
 	# 90-97 and 100-107 (39 and 49 only reset to the default).
@@ -211,7 +217,7 @@ else
 	else
 		fail "the key bar offers k for the socket pane" "$(screen kernel | tail -1)"
 	fi
-	for k in 1 2 3 4 5; do tm send-keys -t kernel Space; done
+	for k in 1 2 3 4 5; do tm send-keys -t kernel Space 1; done
 	if wait_for kernel "connect(3, 127.0.0.1:65432) = 0" && handshake_arrows kernel; then
 		pass "80x24: SYN, SYN,ACK and ACK arrows beside connect()"
 	else
@@ -232,8 +238,8 @@ else
 	fi
 	tm send-keys -t kernel k   # back to the bytes
 	tm send-keys -t kernel k   # and on to the sockets
-	for k in $(seq 1 12); do tm send-keys -t kernel Space; done
-	if wait_for kernel "lesson finished" 10 && wait_re kernel 'client +tcp .*TIME_WAIT'; then
+	for k in $(seq 1 12); do tm send-keys -t kernel Space 1; done
+	if wait_re kernel "lesson finished|lesson is over" 10 && wait_re kernel 'client +tcp .*TIME_WAIT'; then
 		pass "80x24: after close the client's socket waits in TIME_WAIT"
 	else
 		fail "80x24: after close the client's socket waits in TIME_WAIT" "$(screen kernel | sed -n 11,16p | tr '\n' '|')"
@@ -244,7 +250,7 @@ tm send-keys -t kernel q
 # --- a large terminal ----------------------------------------------------
 start large 160 48 "$SOCKSTEP $LESSON"
 wait_for large "SERVER" || true
-for k in 1 2 3 4 5 6 7; do tm send-keys -t large Space; done
+for k in 1 2 3 4 5 6 7; do tm send-keys -t large Space 1; done
 if wait_for large "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64" && wait_for large "connect(3, 127.0.0.1:65432) = 0"; then
 	pass "renders at 160x48"
 else
@@ -258,7 +264,7 @@ wait_for wide "SERVER" || true
 if screen wide | grep -qF "no packet capture"; then
 	pass "kernel view at 160x48 (skipped: no packet capture)"
 else
-	for k in 1 2 3 4 5; do tm send-keys -t wide Space; done
+	for k in 1 2 3 4 5; do tm send-keys -t wide Space 1; done
 	if wait_for wide "connect(3, 127.0.0.1:65432) = 0" && handshake_arrows wide &&
 		wait_re wide 'LISTEN +queue 1/1' && wait_for wide "packets (3)" && wait_for wide "bytes"; then
 		pass "160x48: handshake arrows, socket table and packets all on screen"
@@ -294,6 +300,137 @@ else
 		fail "SIGTERM leaves no sockstep process" "pids '$pids $main_pid'"
 	fi
 fi
+
+# --- the lesson menu, a question, the finished mark, the code pane ----------
+# Two small lessons of the test's own, so that the curriculum changing never
+# moves these checks; a progress file that starts empty.
+mkdir -p "$TMP/lessons" "$TMP/menu-state"
+cat >"$TMP/lessons/01-predict.lesson" <<'LESSON'
+title: Predictions
+about: A server and a client, and one question about a recv().
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  recv 100
+  ? The client sent hello. How many bytes will this recv() return?  [5] 0 "it blocks"
+  close
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  send "hello"
+  close
+LESSON
+sed -e 's/^title: .*/title: Second lesson/' "$TMP/lessons/01-predict.lesson" >"$TMP/lessons/02-second.lesson"
+menu_env="env SOCKSTEP_LESSONS=$TMP/lessons XDG_STATE_HOME=$TMP/menu-state"
+
+start menu 80 24 "$menu_env $SOCKSTEP"
+if wait_for menu "0 of 2 finished" && wait_re menu '(▶|>>) +01 +Predictions' && wait_for menu "02  Second lesson"; then
+	pass "no lesson: the menu lists the lessons, the first one picked"
+else
+	fail "no lesson: the menu lists the lessons, the first one picked" "$(screen menu | head -5 | tr '\n' '|')"
+fi
+tm send-keys -t menu Enter
+wait_for menu "SERVER" || fail "enter opens the lesson" "$(screen menu | head -3 | tr '\n' '|')"
+for k in $(seq 1 12); do
+	screen menu | grep -qF "question: predict" && break
+	tm send-keys -t menu Space
+	wait_for menu "question: predict" 1 && break
+done
+if wait_for menu "? The client sent hello. How many bytes will this recv() return?" &&
+	wait_re menu '^ +1 +5$' && wait_re menu '^ +3 +it blocks$' && ! screen menu | grep -qF "recv(4, 100) ="; then
+	pass "a question is asked before its call runs, its choices numbered"
+else
+	fail "a question is asked before its call runs, its choices numbered" "$(screen menu | tail -9 | tr '\n' '|')"
+fi
+tm send-keys -t menu Space
+if wait_for menu "first your prediction: press 1-3"; then
+	pass "space waits for the prediction"
+else
+	fail "space waits for the prediction" "$(screen menu | tail -2 | tr '\n' '|')"
+fi
+tm send-keys -t menu 1
+if wait_for menu "Right. You said: 5. The run: recv() returned 5" && wait_for menu "score 1/1" &&
+	wait_for menu "recv(4, 100) = 5"; then
+	pass "a digit answers; the call runs and the verdict shows beside what happened"
+else
+	fail "a digit answers; the call runs and the verdict shows beside what happened" "$(screen menu | tail -9 | tr '\n' '|')"
+fi
+for k in $(seq 1 12); do
+	screen menu | grep -qF "lesson finished" && break
+	tm send-keys -t menu Space
+	wait_for menu "lesson finished" 1 && break
+done
+if wait_for menu "lesson finished: n next lesson (02 second), m menu"; then
+	pass "a finished lesson offers the next one"
+else
+	fail "a finished lesson offers the next one" "$(screen menu | tail -3 | tr '\n' '|')"
+fi
+tm send-keys -t menu m
+if wait_for menu "1 of 2 finished" && wait_re menu 'Predictions +(✓ |ok )1/1' &&
+	wait_re menu '(▶|>>) +02 +Second lesson' && grep -qx "predict 1 1" "$TMP/menu-state/sockstep/progress"; then
+	pass "m: back in the menu, the lesson marked finished with its score, the next one picked"
+else
+	fail "m: back in the menu, the lesson marked finished with its score" "$(screen menu | head -5 | tr '\n' '|') $(cat "$TMP/menu-state/sockstep/progress" 2>&1)"
+fi
+menu_pids=""
+tm send-keys -t menu Enter
+wait_for menu "Second lesson" && wait_for menu "SERVER"
+menu_pids=$(actor_pids menu)
+for k in 1 2 3; do tm send-keys -t menu Space; done
+wait_for menu "listen(3, 1) = 0" || true
+tm send-keys -t menu c
+if wait_re menu 'SERVER (·|-) Python' && wait_re menu '(▶|>>) +conn, addr = s\.accept\(\)' && ! screen menu | grep -qF "SERVER  pid"; then
+	pass "c shows the code in Python in the flow's place, the next call marked"
+else
+	fail "c shows the code in Python in the flow's place, the next call marked" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
+fi
+tm send-keys -t menu c
+if wait_re menu 'SERVER (·|-) C ' && wait_re menu '(▶|>>) .*accept\('; then
+	pass "c again: the same in C"
+else
+	fail "c again: the same in C" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
+fi
+tm send-keys -t menu c
+if wait_for menu "SERVER  pid" && ! screen menu | grep -qE 'SERVER (·|-) C'; then
+	pass "c a third time: the flow is back"
+else
+	fail "c a third time: the flow is back" "$(screen menu | sed -n 2,4p | tr '\n' '|')"
+fi
+tm send-keys -t menu m
+if wait_for menu "1 of 2 finished" && all_gone $menu_pids; then
+	pass "m stops the lesson's actors"
+else
+	fail "m stops the lesson's actors" "pids '$menu_pids'"
+fi
+tm send-keys -t menu q
+
+# Autoplay stops at a question and waits for the answer.
+start auto 80 24 "$menu_env $SOCKSTEP --autoplay $TMP/lessons/02-second.lesson"
+tm send-keys -t auto + + +
+if wait_for auto "question: predict" 10 && sleep 1 && screen auto | grep -qF "question: predict" &&
+	! screen auto | grep -qF "recv(4, 100) ="; then
+	pass "autoplay stops at a question"
+else
+	fail "autoplay stops at a question" "$(screen auto | tail -4 | tr '\n' '|')"
+fi
+tm send-keys -t auto 2
+if wait_for auto "You said: 0. Answer: 5." && wait_for auto "a starts it again"; then
+	pass "after a wrong answer: the answer, and how autoplay goes on"
+else
+	fail "after a wrong answer: the answer, and how autoplay goes on" "$(screen auto | tail -8 | tr '\n' '|')"
+fi
+tm send-keys -t auto q
+
+# The real curriculum: the menu opens on the first lesson.
+start real 80 24 "$SOCKSTEP"
+if wait_for real "lessons" && wait_re real '(▶|>>) +01 +Echo server and client'; then
+	pass "sockstep with no lesson opens the menu of the lessons"
+else
+	fail "sockstep with no lesson opens the menu of the lessons" "$(screen real | head -4 | tr '\n' '|')"
+fi
+tm send-keys -t real q
 
 # --- not a terminal ------------------------------------------------------
 out=$("$SOCKSTEP" "$LESSON" </dev/null 2>&1 >/dev/null)

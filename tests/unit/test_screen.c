@@ -252,7 +252,14 @@ static void test_runs_to_the_end(void **state)
 	engine_drain(r->engine, 2000);
 	assert_true(engine_succeeded(r->engine));
 	Frame *f = render(r, 80, 24, 0);
-	assert_true(find_row(f, "lesson finished: r restart, q quit", row, sizeof row) >= 0);
+	assert_true(find_row(f, "lesson finished: m menu, r restart, q quit", row, sizeof row) >= 0);
+	frame_free(f);
+	/* From the menu, the next lesson is offered, and n leads to it. */
+	r->s.next_lesson = "02 chat";
+	f = render(r, 80, 24, 0);
+	assert_true(find_row(f, "lesson finished: n next lesson (02 chat), m menu, r restart", row, sizeof row) >= 0);
+	assert_true(find_row(f, " n  next lesson", row, sizeof row) == 23);
+	r->s.next_lesson = NULL;
 	assert_true(find_row(f, "console: Received Hello, world", row, sizeof row) >= 0);
 	assert_true(find_row(f, "end of stream", row, sizeof row) >= 0);
 	frame_free(f);

@@ -1,0 +1,196 @@
+/* quiz.c - a question's prompt and its verdict (see quiz.h).
+ *
+ * View layer. Everything is worked out again from the timeline on every
+ * frame, as the other views do: the first EV_CALL of the question's step,
+ * its EV_RETURN, and the actor's exit if it died in the call. */
+#include "views/quiz.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "views/narration.h"
+
+/* A choice's text starts here, its number three columns before. */
+enum { CHOICE_X = 6 };
+
+const LessonQuestion *quiz_question(const Lesson *l, int actor, int step)
+{
+	if (actor < 0 || actor >= l->nactors || step < 0 || step >= l->actors[actor].nsteps)
+		return NULL;
+	const LessonStep *st = &l->actors[actor].steps[step];
+	/* --check reports a question on a step that is not a call; the TUI
+	 * cannot check it against anything, so it does not ask. */
+	return lesson_op_is_call(st->op) ? st->question : NULL;
+}
+
+/* The first time actor ran step: its EV_CALL, or NULL. */
+static const Event *first_call(const Timeline *t, int actor, int step)
+{
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
+			return ev;
+	}
+	return NULL;
+}
+
+int quiz_due(Engine *e, int actor)
+{
+	const EngineActor *a = engine_actor(e, actor);
+	if (!a || a->state != ACTOR_READY || !quiz_question(engine_lesson(e), actor, a->step))
+		return 0;
+	/* Asked once: the second time round a loop the student has seen it. */
+	return first_call(engine_timeline(e), actor, a->step) == NULL;
+}
+
+/* The actor's wait status if it died in the call (no return), else -1. */
+static int died_in(const Timeline *t, const Event *call, const Event *ret)
+{
+	if (ret)
+		return -1;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_EXIT && ev->actor == call->actor && ev->seq > call->seq)
+			return ev->status;
+	}
+	return -1;
+}
+
+/* question_check's words, with the call named: "recv() returned 12". */
+static void word_outcome(const char *actor, const char *op, const char *what, char *buf, size_t cap)
+{
+	if (strncmp(what, "packets:", 8) == 0)
+		snprintf(buf, cap, "packets during %s():%s", op, what + 8);
+	else if (strcmp(what, "no packets") == 0)
+		snprintf(buf, cap, "no packets during %s()", op);
+	else if (strncmp(what, "was killed", 10) == 0)
+		snprintf(buf, cap, "%s %s in %s()", actor, what, op);
+	else
+		snprintf(buf, cap, "%s() %s", op, what);
+}
+
+void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o)
+{
+	memset(o, 0, sizeof *o);
+	o->lesson = o->student = QUESTION_UNCHECKABLE;
+	const Lesson *l = engine_lesson(e);
+	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
+	const Timeline *t = engine_timeline(e);
+	const Event *call = lq && q->choice >= 0 ? first_call(t, q->actor, q->step) : NULL;
+	if (!call)
+		return;
+	const Event *ret = timeline_return_of(t, call->seq);
+	int status = died_in(t, call, ret);
+	/* Only the run settles it. Not "the engine is finished": that is also
+	 * true for a moment while every actor blocks in a call that the kernel
+	 * is still completing (two big transfers), and a lesson that really
+	 * ends stuck is broken anyway. */
+	o->known = ret || status >= 0;
+	if (!o->known)
+		return;
+	char what[256];
+	o->lesson = question_check(lq->choices[lq->answer], t, call, ret, status, what, sizeof what);
+	o->student = question_check(lq->choices[q->choice], t, call, ret, status, what, sizeof what);
+	word_outcome(engine_actor(e, q->actor)->name, lesson_op_name(l->actors[q->actor].steps[q->step].op),
+		     what, o->what, sizeof o->what);
+	o->counts = o->lesson != QUESTION_DISAGREES;
+	/* Two choices can both be true ("does not block" and "5"): the run,
+	 * not the lesson's bracket, has the last word. */
+	o->right = o->counts && (q->choice == lq->answer || o->student == QUESTION_AGREES);
+}
+
+/* "? Which socket does accept() return?" */
+static void question_line(const LessonQuestion *lq, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "? %s", lq->text ? lq->text : "");
+}
+
+/* "Next: server recv(4, 1024). What will happen? Press 1-3." */
+static void prompt_head(Engine *e, const ScreenQuiz *q, char *buf, size_t cap)
+{
+	char next[600];
+	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	int n = lq ? (lq->nchoices < 9 ? lq->nchoices : 9) : 1;
+	narration_next(e, q->actor, next, sizeof next);
+	snprintf(buf, cap, "Next: %s. It has not run yet: predict, press %s%d.", next, n > 1 ? "1-" : "", n);
+}
+
+int quiz_prompt_rows(Engine *e, const ScreenQuiz *q, int w)
+{
+	char line[1200];
+	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	if (!q->open || !lq)
+		return 0;
+	prompt_head(e, q, line, sizeof line);
+	int rows = frame_wrap(NULL, 0, 0, w - 2, 99, line, ROLE_NOTICE);
+	question_line(lq, line, sizeof line);
+	rows += frame_wrap(NULL, 0, 0, w - 2, 99, line, ROLE_NOTICE);
+	for (int i = 0; i < lq->nchoices && i < 9; i++)
+		rows += frame_wrap(NULL, 0, 0, w - CHOICE_X - 1, 99, lq->choices[i], ROLE_NORMAL);
+	return rows;
+}
+
+void quiz_draw_prompt(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	char line[1200];
+	const ScreenQuiz *q = &s->quiz;
+	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	if (!q->open || !lq)
+		return;
+	int row = 0;
+	prompt_head(e, q, line, sizeof line);
+	row += frame_wrap(f, x + 1, y + row, w - 2, h - row, line, ROLE_DIM);
+	question_line(lq, line, sizeof line);
+	row += frame_wrap(f, x + 1, y + row, w - 2, h - row, line, ROLE_NOTICE);
+	for (int i = 0; i < lq->nchoices && i < 9 && row < h; i++) {
+		/* The key in the key colour; a long choice wraps under its own text. */
+		char key[4] = { (char)('1' + i), '\0' };
+		frame_put(f, x + CHOICE_X - 3, y + row, key, ROLE_KEY, 1);
+		row += frame_wrap(f, x + CHOICE_X, y + row, w - CHOICE_X - 1, h - row, lq->choices[i], ROLE_NORMAL);
+	}
+}
+
+/* The verdict in words, and the role it is drawn in. */
+static Role verdict_text(Engine *e, const ScreenState *s, char *buf, size_t cap)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const ScreenQuiz *q = &s->quiz;
+	const Lesson *l = engine_lesson(e);
+	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
+	const char *said = lq->choices[q->choice], *answer = lq->choices[lq->answer];
+	const char *op = lesson_op_name(l->actors[q->actor].steps[q->step].op);
+	QuizOutcome o;
+	quiz_outcome(e, q, &o);
+	if (!o.known) {
+		snprintf(buf, cap, "You said: %s. %s() is blocked: the verdict comes when it returns (step "
+			 "another actor to wake it).", said, op);
+		return ROLE_NOTICE;
+	}
+	if (!o.counts) {
+		snprintf(buf, cap, "%sYou said: %s. The lesson's answer, %s, disagrees with this run: %s. The run "
+			 "is what really happened: the lesson has a bug here, and this question does not count.",
+			 g->mark_fail, said, answer, o.what);
+		return ROLE_ERROR;
+	}
+	const char *agrees = o.lesson == QUESTION_AGREES ? ", as the answer says" : "";
+	if (o.right && q->choice == lq->answer)
+		snprintf(buf, cap, "%sRight. You said: %s. The run: %s%s.", g->mark_ok, said, o.what, agrees);
+	else if (o.right)
+		snprintf(buf, cap, "%sRight too. You said: %s; the lesson's answer: %s. The run: %s.", g->mark_ok,
+			 said, answer, o.what);
+	else
+		snprintf(buf, cap, "%sYou said: %s. Answer: %s. The run: %s%s.", g->mark_fail, said, answer, o.what,
+			 agrees);
+	return o.right ? ROLE_OK : ROLE_ERROR;
+}
+
+int quiz_draw_verdict(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	const ScreenQuiz *q = &s->quiz;
+	if (q->open || q->choice < 0 || !quiz_question(engine_lesson(e), q->actor, q->step) || h <= 0)
+		return 0;
+	char text[1600];
+	Role role = verdict_text(e, s, text, sizeof text);
+	int rows = frame_wrap(f, x + 1, y, w - 2, h, text, role);
+	return rows < h ? rows : h;
+}

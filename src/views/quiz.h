@@ -1,0 +1,53 @@
+/* quiz.h - predict the result: a lesson's question before its call runs,
+ * and the verdict beside what really happened after.
+ *
+ * View layer (see screen.h). A question ("? What will recv() return?
+ * [12] 0 blocks") is asked the first time its step is about to run; the
+ * student picks a choice, the call runs for real, and the verdict compares
+ * the pick with the lesson's answer and both with the run (question.h): a
+ * lesson whose answer contradicts the run is shown as the lesson's bug, not
+ * hidden. Nothing here changes the model; the controller keeps the
+ * ScreenQuiz and the score, and asks quiz_outcome when to count it. */
+#ifndef SOCKSTEP_QUIZ_H
+#define SOCKSTEP_QUIZ_H
+
+#include <stddef.h>
+
+#include "model/engine.h"
+#include "model/question.h"
+#include "views/frame.h"
+#include "views/screen.h"
+
+typedef struct {
+	int known;               /* what happened is known: the call returned, or
+	                            its actor died in it */
+	QuestionVerdict lesson;  /* the lesson's answer against the run */
+	QuestionVerdict student; /* the student's pick against the run */
+	int counts;              /* it counts in the score: the lesson's answer
+	                            does not contradict the run */
+	int right;               /* the pick is the answer, or agrees with the run */
+	char what[320];          /* "recv() returned 12", "packets during close(): FIN,ACK" */
+} QuizOutcome;
+
+/* The question on actor's step, or NULL (none, or the step is not a call:
+ * no run can answer it). */
+const LessonQuestion *quiz_question(const Lesson *l, int actor, int step);
+
+/* Would stepping actor now run a step with a question for the first time
+ * (so the question is to be asked before)? */
+int quiz_due(Engine *e, int actor);
+
+/* The verdict on q (answered: q->choice >= 0), from the timeline. */
+void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o);
+
+/* Rows the open prompt needs at width w, the band's rule not included. */
+int quiz_prompt_rows(Engine *e, const ScreenQuiz *q, int w);
+
+/* The open prompt: what runs next, the question, its choices numbered. */
+void quiz_draw_prompt(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+/* The verdict of the answered question in at most h rows from y; returns
+ * the rows used (0 when no answered question is showing). */
+int quiz_draw_verdict(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+
+#endif
