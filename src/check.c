@@ -8,30 +8,6 @@
 
 enum { STUCK_MS = 10000 };
 
-/* The first time actor ran step: its EV_CALL, or NULL if it never ran. */
-static const Event *first_call(const Timeline *t, int actor, int step)
-{
-	for (size_t i = 0; i < timeline_count(t); i++) {
-		const Event *ev = timeline_get(t, i);
-		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
-			return ev;
-	}
-	return NULL;
-}
-
-/* The actor's wait status if it died before the call returned, else -1. */
-static int died_in(const Timeline *t, const Event *call, const Event *ret)
-{
-	if (ret)
-		return -1;
-	for (size_t i = 0; i < timeline_count(t); i++) {
-		const Event *ev = timeline_get(t, i);
-		if (ev->kind == EV_EXIT && ev->actor == call->actor && ev->seq > call->seq)
-			return ev->status;
-	}
-	return -1;
-}
-
 static int check_question(Engine *e, int actor, int step, FILE *out)
 {
 	const Lesson *l = engine_lesson(e);
@@ -45,13 +21,13 @@ static int check_question(Engine *e, int actor, int step, FILE *out)
 			l->path, s->line, s->col, q->text);
 		return 1;
 	}
-	const Event *call = first_call(t, actor, step);
+	const Event *call = question_first_call(t, actor, step);
 	if (!call) {
 		fprintf(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, s->line, s->col, q->text);
 		return 1;
 	}
 	const Event *ret = timeline_return_of(t, call->seq);
-	QuestionVerdict v = question_check(answer, t, call, ret, died_in(t, call, ret), what, sizeof what);
+	QuestionVerdict v = question_check(answer, t, call, ret, question_exit_status(t, call, ret), what, sizeof what);
 	if (v == QUESTION_AGREES)
 		return 0;
 	if (v == QUESTION_UNCHECKABLE)

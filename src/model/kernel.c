@@ -342,6 +342,10 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 		int prev = previous(k, s);
 		if (owner < 0 && prev >= 0)
 			owner = k->owner_before[prev];  /* TIME_WAIT: whoever held it last */
+		/* A TIME_WAIT socket first seen after its process has gone belongs
+		 * to whoever held its address. */
+		if (owner < 0 && s->state == SOCK_TIME_WAIT)
+			owner = actor_at(k, &s->local);
 		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
 			continue;
 		learn(k, s, owner);

@@ -192,3 +192,25 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 	}
 	return QUESTION_UNCHECKABLE;
 }
+
+const Event *question_first_call(const Timeline *t, int actor, int step)
+{
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
+			return ev;
+	}
+	return NULL;
+}
+
+int question_exit_status(const Timeline *t, const Event *call, const Event *ret)
+{
+	if (ret)
+		return -1;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->kind == EV_EXIT && ev->actor == call->actor && ev->seq > call->seq)
+			return ev->status;
+	}
+	return -1;
+}

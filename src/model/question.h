@@ -29,4 +29,12 @@ typedef enum { QUESTION_AGREES, QUESTION_DISAGREES, QUESTION_UNCHECKABLE } Quest
 QuestionVerdict question_check(const char *answer, const Timeline *t, const Event *call,
 			       const Event *ret, int exit_status, char *what, size_t cap);
 
+/* The first time actor ran step (a question is about that run): its
+ * EV_CALL, or NULL if it has not run. */
+const Event *question_first_call(const Timeline *t, int actor, int step);
+
+/* The actor's wait status if it died in the call (ret is NULL and an EV_EXIT
+ * of the actor follows the call), else -1: for question_check. */
+int question_exit_status(const Timeline *t, const Event *call, const Event *ret);
+
 #endif

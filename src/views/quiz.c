@@ -23,37 +23,13 @@ const LessonQuestion *quiz_question(const Lesson *l, int actor, int step)
 	return lesson_op_is_call(st->op) ? st->question : NULL;
 }
 
-/* The first time actor ran step: its EV_CALL, or NULL. */
-static const Event *first_call(const Timeline *t, int actor, int step)
-{
-	for (size_t i = 0; i < timeline_count(t); i++) {
-		const Event *ev = timeline_get(t, i);
-		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
-			return ev;
-	}
-	return NULL;
-}
-
 int quiz_due(Engine *e, int actor)
 {
 	const EngineActor *a = engine_actor(e, actor);
 	if (!a || a->state != ACTOR_READY || !quiz_question(engine_lesson(e), actor, a->step))
 		return 0;
 	/* Asked once: the second time round a loop the student has seen it. */
-	return first_call(engine_timeline(e), actor, a->step) == NULL;
-}
-
-/* The actor's wait status if it died in the call (no return), else -1. */
-static int died_in(const Timeline *t, const Event *call, const Event *ret)
-{
-	if (ret)
-		return -1;
-	for (size_t i = 0; i < timeline_count(t); i++) {
-		const Event *ev = timeline_get(t, i);
-		if (ev->kind == EV_EXIT && ev->actor == call->actor && ev->seq > call->seq)
-			return ev->status;
-	}
-	return -1;
+	return question_first_call(engine_timeline(e), actor, a->step) == NULL;
 }
 
 /* question_check's words, with the call named: "recv() returned 12". */
@@ -76,11 +52,11 @@ void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o)
 	const Lesson *l = engine_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
 	const Timeline *t = engine_timeline(e);
-	const Event *call = lq && q->choice >= 0 ? first_call(t, q->actor, q->step) : NULL;
+	const Event *call = lq && q->choice >= 0 ? question_first_call(t, q->actor, q->step) : NULL;
 	if (!call)
 		return;
 	const Event *ret = timeline_return_of(t, call->seq);
-	int status = died_in(t, call, ret);
+	int status = question_exit_status(t, call, ret);
 	/* Only the run settles it. Not "the engine is finished": that is also
 	 * true for a moment while every actor blocks in a call that the kernel
 	 * is still completing (two big transfers), and a lesson that really

@@ -27,6 +27,16 @@ wait_for() {
 	return 1
 }
 
+# wait_re SESSION REGEX [SECONDS]: until the pane shows a line matching REGEX (grep -E).
+wait_re() {
+	local i
+	for ((i = 0; i < ${3:-5} * 20; i++)); do
+		screen "$1" | grep -qE -- "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # start SESSION W H COMMAND: a detached session of W x H running COMMAND.
 start() { tm new-session -d -s "$1" -x "$2" -y "$3" "$4"; }
 
@@ -52,6 +62,9 @@ gone_within() {
 	done
 	return 0
 }
+
+# Every pid given has ended within two seconds: no process left behind.
+all_gone() { gone_within 20 "$@"; }
 
 # A shell wrapper that saves the tty modes before and after, and the status.
 wrapped() {

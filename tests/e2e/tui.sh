@@ -7,43 +7,11 @@
 # and kills the server on every exit.
 set -u
 
-SOCKSTEP=${SOCKSTEP:-./sockstep}
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/lib.sh
 LESSON=lessons/01-echo.lesson
-SOCK="sockstep-test-$$"
-TMP=$(mktemp -d)
-tm() { tmux -L "$SOCK" "$@"; }
 # Lessons finished here go into a progress file of the test's own.
 export XDG_STATE_HOME="$TMP/state"
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-
-screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
-
-# wait_for SESSION TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
-wait_for() {
-	local i
-	for ((i = 0; i < ${3:-5} * 20; i++)); do
-		screen "$1" | grep -qF -- "$2" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# wait_re SESSION REGEX [SECONDS]: until the pane shows a line matching REGEX (grep -E).
-wait_re() {
-	local i
-	for ((i = 0; i < ${3:-5} * 20; i++)); do
-		screen "$1" | grep -qE -- "$2" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # The handshake as arrows in the flow (ASCII or box-drawing glyphs):
 # SYN to the left (client -> server), SYN,ACK to the right, ACK to the left.
@@ -51,46 +19,6 @@ handshake_arrows() {
 	wait_re "$1" '[<◀][-─]+SYN[-─]+( |$)' &&
 		wait_re "$1" '[-─]SYN,ACK[-─]+[>▶]' &&
 		wait_re "$1" '[<◀][-─]+ACK[-─]+( |$)'
-}
-
-# wait_file FILE [SECONDS]: until FILE exists and is not empty.
-wait_file() {
-	local i
-	for ((i = 0; i < ${2:-5} * 20; i++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# start SESSION W H COMMAND: a detached session of W x H running COMMAND.
-start() {
-	tm new-session -d -s "$1" -x "$2" -y "$3" "$4"
-}
-
-# The actors' pids, from the "NAME  pid N" column headings.
-actor_pids() {
-	screen "$1" | grep -oE 'pid [0-9]+' | awk '{ print $2 }'
-}
-
-# Every pid given has gone (no sockstep process is left behind).
-all_gone() {
-	local p i
-	for p in "$@"; do
-		for ((i = 0; i < 40; i++)); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -0 "$p" 2>/dev/null && return 1
-	done
-	return 0
-}
-
-# A shell wrapper: saves the tty modes before and after, and the exit status.
-wrapped() {
-	local tag=$1
-	shift
-	echo "sh -c 'stty -g > $TMP/$tag.before; $*; echo \$? > $TMP/$tag.status; stty -g > $TMP/$tag.after; exec sleep 600'"
 }
 
 # A step key, then 1: the first run of a step with a question asks it

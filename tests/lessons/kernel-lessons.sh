@@ -1,45 +1,12 @@
 #!/bin/bash
-# The kernel's view of lessons 04 to 09 (handshake, close, half-close, reset,
-# refused, addrinuse) in --plain: the packets and socket states each lesson's
+# The kernel's view of the lessons handshake, close, half-close, reset,
+# refused and addrinuse in --plain: the packets and socket states each lesson's
 # narration points at, in the order they happened, under the calls that caused
 # them. Like kernel.sh: needs a private namespace (or capture rights); without
 # one, says so and checks nothing it cannot see.
 # SOCKSTEP names the binary to run (default ./sockstep).
 cd "$(dirname "$0")/../.." || exit 2
-sockstep=${SOCKSTEP:-./sockstep}
-out=
-
-# Run lesson $1; say FAIL or SKIP and return 1 if there is nothing to check.
-run() {
-	out=$("$sockstep" --plain "$1" 2>&1)
-	local status=$?
-	if [ $status -ne 0 ]; then
-		echo "FAIL: $1: --plain exited with status $status"
-		return 1
-	fi
-	if echo "$out" | grep -q "^# kernel view:"; then
-		echo "$out" | grep "^# kernel view:" | sed "s/^/SKIP: $1: /"
-		return 1
-	fi
-	return 0
-}
-
-# line NUMBER of the first line matching a regex, after line FROM
-at() { echo "$out" | awk -v from="${2:-0}" -v re="$1" 'NR > from && $0 ~ re { print NR; exit }'; }
-
-order() {  # name, then regexes that must appear in this order
-	local name=$1 prev=0 n
-	shift
-	for re in "$@"; do
-		n=$(at "$re" "$prev")
-		if [ -z "$n" ]; then
-			echo "FAIL: $name: no '$re' after line $prev"
-			return
-		fi
-		prev=$n
-	done
-	echo "PASS: $name"
-}
+. tests/lessons/lib.sh
 
 # name, regex that must not appear, and optionally the lines it must not
 # appear between: after the first line matching FROM, before the next line

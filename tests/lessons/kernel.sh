@@ -3,28 +3,8 @@
 # happened, under the calls that caused them. Needs a private namespace (or
 # capture rights); without one, says so and checks nothing it cannot see.
 cd "$(dirname "$0")/../.." || exit 2
-out=$(./sockstep --plain echo 2>&1)
-if echo "$out" | grep -q "^# kernel view:"; then
-	echo "$out" | grep "^# kernel view:" | sed 's/^/SKIP: /'
-	exit 0
-fi
-
-# line NUMBER of the first line matching a regex, after line FROM
-at() { echo "$out" | awk -v from="${2:-0}" -v re="$1" 'NR > from && $0 ~ re { print NR; exit }'; }
-
-order() {  # name, then regexes that must appear in this order
-	local name=$1 prev=0 n
-	shift
-	for re in "$@"; do
-		n=$(at "$re" "$prev")
-		if [ -z "$n" ]; then
-			echo "FAIL: $name: no '$re' after line $prev"
-			return
-		fi
-		prev=$n
-	done
-	echo "PASS: $name"
-}
+. tests/lessons/lib.sh
+run echo || exit 0
 
 order "handshake under connect, before accept returns" \
 	'^client  connect\(3, 127\.0\.0\.1:65432\) = 0' \
@@ -52,7 +32,7 @@ order "close sends FIN; the peer goes to CLOSE_WAIT; the closer ends in TIME_WAI
 	'^server  recv\(4, 1024\) = 0' '~ server -> client  TCP \[FIN,ACK\]' \
 	'~ client  tcp [0-9.:]+ -> 127\.0\.0\.1:65432  FIN_WAIT[12] -> TIME_WAIT'
 
-out=$(./sockstep --plain udp 2>&1)
+run udp || exit 0
 order "UDP: one datagram each way, no handshake" \
 	'^client  sendto\(3, "Hello, world", 12, 127\.0\.0\.1:65432\) = 12' '~ client -> server  UDP len=12' \
 	'^server  sendto\(3, "Hello, world", 12, 127\.0\.0\.1:[0-9]+\) = 12' '~ server -> client  UDP len=12'
