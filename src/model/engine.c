@@ -24,6 +24,7 @@
 #include "model/kernel.h"
 #include "model/netns.h"
 #include "model/sched.h"
+#include "model/sockdiag.h"
 
 /* How long a call that should not block may take before it shows as blocked,
  * and how long an actor may take between a result and its next stop (it
@@ -223,7 +224,11 @@ typedef struct {
 static void take(void *ctx, const GateRecord *r)
 {
 	Reader *rd = ctx;
-	kernel_look(rd->e);
+	/* A call's packets and state changes go before its return. Between a
+	 * return and the actor's next stop it makes no call, so other records
+	 * need no look: each look is a socket-table dump per family. */
+	if (r->kind == GATE_RESULT)
+		kernel_look(rd->e);
 	absorb(rd->e, rd->actor, r);
 }
 
@@ -379,6 +384,28 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 	return 0;
 }
 
+/* The kinds of socket a lesson makes (SOCKDIAG_*), so the kernel view lists
+ * only those: an IPv6 socket also carries the IPv4 it accepts. */
+static unsigned socket_kinds(const Lesson *l)
+{
+	unsigned kinds = 0;
+	for (int i = 0; i < l->nactors; i++) {
+		for (int k = 0; k < l->actors[i].nsteps; k++) {
+			const LessonStep *s = &l->actors[i].steps[k];
+			if (s->op != OP_SOCKET)
+				continue;
+			int dgram = s->type == SOCK_DGRAM;
+			if (s->family == AF_UNIX)
+				kinds |= SOCKDIAG_UNIX;
+			else if (s->family == AF_INET6)
+				kinds |= dgram ? SOCKDIAG_UDP6 : SOCKDIAG_TCP6;
+			else
+				kinds |= dgram ? SOCKDIAG_UDP4 : SOCKDIAG_TCP4;
+		}
+	}
+	return kinds;
+}
+
 /* Is host an address that only this machine can reach? */
 static int loopback_only(int family, const char *host)
 {
@@ -457,7 +484,8 @@ int engine_start(Engine *e, char *err, size_t errlen)
 	e->steps_done = 0;
 	e->kernel_note[0] = '\0';
 	if (!e->opt.no_kernel && !e->opt.free_run) {
-		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", e->opt.pcap_path,
+		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", socket_kinds(e->lesson),
+					e->opt.pcap_path,
 					e->kernel_note, sizeof e->kernel_note);
 		if (e->kernel && e->other_host >= 0)
 			kernel_add_namespace(e->kernel, netns_diag_socket(e->other_host));
@@ -604,14 +632,27 @@ int engine_drain(Engine *e, int ms)
 	return pump(e, ms, all_exited, 0);
 }
 
-int engine_next(Engine *e)
+/* The scheduler's pick, and whether its pending call would block. Probes
+ * stop at the first actor that can go at once: the actors after it cannot
+ * change the pick, and each probe is a round trip. */
+static int pick(Engine *e, int *blocks)
 {
 	SchedActor s[LESSON_MAX_ACTORS];
+	int found = 0;
 	for (int i = 0; i < e->n; i++) {
 		s[i].runnable = e->a[i].state == ACTOR_READY || e->a[i].state == ACTOR_INPUT;
-		s[i].would_block = s[i].runnable && probe(e, i);
+		s[i].would_block = s[i].runnable && (found || probe(e, i));
+		found |= s[i].runnable && !s[i].would_block;
 	}
-	return sched_pick(s, e->n);
+	int i = sched_pick(s, e->n);
+	*blocks = i >= 0 && s[i].would_block;
+	return i;
+}
+
+int engine_next(Engine *e)
+{
+	int blocks;
+	return pick(e, &blocks);
 }
 
 static int give_input(Engine *e, int i, const char *line)
@@ -629,10 +670,13 @@ static int give_input(Engine *e, int i, const char *line)
 	return gate_send_line(e->gate[i], line, strlen(line));
 }
 
-static int let_go(Engine *e, int i)
+/* blocks: whether the call would block, when the scheduler has just asked;
+ * -1 to ask now. */
+static int let_go(Engine *e, int i, int blocks)
 {
 	EngineActor *a = &e->a[i];
-	int blocks = probe(e, i);
+	if (blocks < 0)
+		blocks = probe(e, i);
 	if (a->state != ACTOR_READY)
 		return -1;
 	Event ev = { .kind = EV_CALL, .actor = i, .step = a->step, .op = a->pending.op,
@@ -662,8 +706,9 @@ static int let_go(Engine *e, int i)
 
 int engine_step(Engine *e, int actor, const char *line)
 {
+	int blocks = -1;
 	if (actor < 0)
-		actor = engine_next(e);
+		actor = pick(e, &blocks);
 	if (actor < 0 || actor >= e->n)
 		return -1;
 	ActorState s = e->a[actor].state;
@@ -671,7 +716,7 @@ int engine_step(Engine *e, int actor, const char *line)
 		if (give_input(e, actor, line) < 0)
 			return -1;
 	} else if (s == ACTOR_READY) {
-		if (let_go(e, actor) < 0)
+		if (let_go(e, actor, blocks) < 0)
 			return -1;
 	} else {
 		return -1;

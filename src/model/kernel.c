@@ -13,7 +13,7 @@
 #include "model/lesson.h"
 #include "model/packet.h"
 
-enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128 };
+enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128, PACKET_KEEP = 256 };
 
 /* The first sequence number seen in each direction of a TCP connection, so
  * numbers can be shown relative to it, as Wireshark does. */
@@ -35,6 +35,7 @@ struct kernel {
 	int nflows;
 	Timeline *t;           /* during kernel_update */
 	int private_ns;        /* everything on this network is the lesson's */
+	unsigned kinds;        /* SOCKDIAG_*: the kinds of socket to list */
 	struct { struct sockaddr_storage local; int owner; } known[MAX_KNOWN];
 	int nknown;
 	struct { struct sockaddr_storage peer; int set; } expect[LESSON_MAX_ACTORS];
@@ -42,13 +43,15 @@ struct kernel {
 	size_t *npending;
 };
 
-Kernel *kernel_open(int private_ns, const char *dev, const char *pcap_path, char *note, size_t cap)
+Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char *pcap_path,
+		    char *note, size_t cap)
 {
 	char why[256];
 	Kernel *k = calloc(1, sizeof *k);
 	if (!k)
 		return NULL;
 	k->private_ns = private_ns;
+	k->kinds = kinds;
 	k->diag2 = -1;
 	note[0] = '\0';
 	k->diag = sockdiag_open();
@@ -202,7 +205,11 @@ static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caple
 	Event ev = { .kind = EV_PACKET, .actor = -1, .peer_actor = -1, .step = -1 };
 	ev.arg[0] = k->link;
 	ev.data = (uint8_t *)frame;
-	ev.len = caplen < 4096 ? caplen : 4096;
+	/* The headers and the start of the payload: what the packet views
+	 * decode and show. The bytes themselves are shown with the send and
+	 * recv that moved them, and --pcap keeps whole frames; so a lesson that
+	 * moves a gigabyte keeps a few hundred bytes a segment, not 4 KiB. */
+	ev.len = caplen < PACKET_KEEP ? caplen : PACKET_KEEP;
 	ev.total = len;
 	if (packet_decode(frame, caplen, k->link, &p) == 0) {
 		ev.actor = actor_at(k, &p.src);
@@ -326,8 +333,8 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 	k->owner_before = k->owner;
 	k->owner = oswap;
 	k->now.n = 0;
-	if (sockdiag_snapshot(k->diag, &k->now) < 0 ||
-	    (k->diag2 >= 0 && sockdiag_snapshot(k->diag2, &k->now) < 0) || grow_owners(k) < 0) {
+	if (sockdiag_snapshot(k->diag, &k->now, k->kinds) < 0 ||
+	    (k->diag2 >= 0 && sockdiag_snapshot(k->diag2, &k->now, k->kinds) < 0) || grow_owners(k) < 0) {
 		k->now.n = 0;
 		return -1;
 	}

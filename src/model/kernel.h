@@ -20,11 +20,13 @@ typedef struct kernel Kernel;
 /* Open the capture and the socket table in the current network namespace.
  * Outside a private namespace (private_ns 0) only the sockets of the
  * lesson's actors, and packets to or from them, are reported.
+ * kinds (SOCKDIAG_* in sockdiag.h) are the kinds of socket the lesson makes.
  * Packets are captured on dev ("lo", or "eth0" between two hosts);
  * pcap_path, if not NULL, receives every packet. What cannot be had is said
  * in note (empty when everything works); the rest still works. NULL only
  * when out of memory. */
-Kernel *kernel_open(int private_ns, const char *dev, const char *pcap_path, char *note, size_t cap);
+Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char *pcap_path,
+		    char *note, size_t cap);
 
 /* Also list the sockets of another namespace (a second host), through a
  * sock_diag socket opened there; the kernel view owns it from now on. */

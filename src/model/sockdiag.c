@@ -172,13 +172,16 @@ static int dump(int fd, SockList *l, int family, int proto)
 	}
 }
 
-int sockdiag_snapshot(int fd, SockList *list)
+int sockdiag_snapshot(int fd, SockList *list, unsigned mask)
 {
-	static const struct { int family, proto; } q[] = {
-		{ AF_INET, IPPROTO_TCP }, { AF_INET6, IPPROTO_TCP },
-		{ AF_INET, IPPROTO_UDP }, { AF_INET6, IPPROTO_UDP }, { AF_UNIX, 0 },
+	static const struct { unsigned kind; int family, proto; } q[] = {
+		{ SOCKDIAG_TCP4, AF_INET, IPPROTO_TCP }, { SOCKDIAG_TCP6, AF_INET6, IPPROTO_TCP },
+		{ SOCKDIAG_UDP4, AF_INET, IPPROTO_UDP }, { SOCKDIAG_UDP6, AF_INET6, IPPROTO_UDP },
+		{ SOCKDIAG_UNIX, AF_UNIX, 0 },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		if (!(mask & q[i].kind))
+			continue;
 		/* A kernel without a diag module for one family still answers the others. */
 		if (dump(fd, list, q[i].family, q[i].proto) < 0 && errno != ENOENT && errno != EINVAL
 		    && errno != EOPNOTSUPP)

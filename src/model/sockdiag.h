@@ -35,9 +35,17 @@ typedef struct {
 /* Open a sock_diag socket in the current network namespace; -1 on error. */
 int sockdiag_open(void);
 
-/* Add every socket of fd's namespace now to list (which the caller empties
- * first, by setting n to 0). Returns 0, or -1 with errno set. */
-int sockdiag_snapshot(int fd, SockList *list);
+/* Which kinds of socket to ask about: one netlink dump each, so a lesson
+ * asks only about the kinds it makes. */
+enum {
+	SOCKDIAG_TCP4 = 1, SOCKDIAG_TCP6 = 2, SOCKDIAG_UDP4 = 4, SOCKDIAG_UDP6 = 8, SOCKDIAG_UNIX = 16,
+	SOCKDIAG_ALL = 31
+};
+
+/* Add every socket of the kinds in mask in fd's namespace now to list
+ * (which the caller empties first, by setting n to 0). Returns 0, or -1
+ * with errno set. */
+int sockdiag_snapshot(int fd, SockList *list, unsigned mask);
 
 void sockdiag_free(SockList *list);
 

@@ -152,18 +152,38 @@ static int count_fds(void)
 	return n;
 }
 
+/* Resident memory of this process in KiB, from the kernel. */
+static long rss_kib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+	while (fp && fgets(line, sizeof line, fp))
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	if (fp)
+		fclose(fp);
+	return kib;
+}
+
+/* 300 restarts in one process: no growth in descriptors, children or memory. */
 static void test_restart_leaves_nothing_behind(void **state)
 {
 	Fixture *f = *state;
 	Engine *e = f->engine;
 	char err[256];
 	int fds = count_fds();
+	long rss = 0;
 	assert_int_equal(count_children(), 2);
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < 300; i++) {
+		if (i == 30)
+			rss = rss_kib();  /* after the allocator has warmed up */
 		engine_step(e, -1, NULL);
 		assert_int_equal(engine_restart(e, err, sizeof err), 0);
 	}
 	assert_int_equal(count_fds(), fds);
+	if (rss_kib() - rss > 2048)
+		fail_msg("resident memory grew from %ld to %ld KiB over 270 restarts", rss, rss_kib());
 	assert_int_equal(count_children(), 2);
 	engine_stop(e);
 	assert_int_equal(count_children(), 0);
