@@ -103,6 +103,7 @@ typedef struct {
 	int sendall, upper, pattern, show_addr;
 	int peer;          /* C: struct sockaddr_storage peer */
 	int addr4, addr6, addr_un, abstract;
+	int poll_max;      /* the most sockets one poll waits on: C's fds[] */
 	int sleep, poll, select, fcntl, addrinfo, hostname, local, remote;
 	int value, valuelen, timeval, tcp, sigpipe, pystruct;
 	int families[3];   /* AF_INET, AF_INET6, AF_UNIX sockets: what show_addr handles */
@@ -974,6 +975,8 @@ static int c_wait(Gen *g, const LessonStep *s)
 	char call[128];
 	if (s->op == OP_POLL) {
 		g->need.poll = 1;
+		if (s->nsocks > g->need.poll_max)
+			g->need.poll_max = s->nsocks;
 		for (int k = 0; k < s->nsocks; k++)
 			emit(g, "fds[%d] = (struct pollfd){ .fd = %s, .events = %s };", k,
 			     sock_ident(g, sock_find(g, s->socks[k])), ev);
@@ -1457,7 +1460,7 @@ static void c_declarations(const Gen *g, Out *o)
 	if (n->remote)
 		out_line(o, "    socklen_t remotelen;");
 	if (n->poll)
-		out_add(o, "    struct pollfd fds[%d];", MAX_SOCKS);
+		out_add(o, "    struct pollfd fds[%d];", n->poll_max > 0 ? n->poll_max : 1);
 	if (n->select)
 		out_line(o, "    fd_set set;");
 	if (n->select)
