@@ -14,7 +14,7 @@ normalize() {
 
 for expect in tests/lessons/*.expect; do
 	name=$(basename "$expect" .expect)
-	lesson=$(ls lessons/*"$name".lesson 2>/dev/null | head -n 1)
+	lesson=$(ls lessons/[0-9][0-9]-"$name".lesson 2>/dev/null | head -n 1)
 	if [ -z "$lesson" ]; then
 		echo "FAIL: $name: no lesson file for $expect"
 		continue
