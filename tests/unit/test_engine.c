@@ -182,8 +182,14 @@ static void test_restart_leaves_nothing_behind(void **state)
 		assert_int_equal(engine_restart(e, err, sizeof err), 0);
 	}
 	assert_int_equal(count_fds(), fds);
+#ifndef __SANITIZE_ADDRESS__
+	/* AddressSanitizer holds freed memory in quarantine, so resident memory
+	 * grows by design there; its leak checker covers that build instead. */
 	if (rss_kib() - rss > 2048)
 		fail_msg("resident memory grew from %ld to %ld KiB over 270 restarts", rss, rss_kib());
+#else
+	(void)rss;
+#endif
 	assert_int_equal(count_children(), 2);
 	engine_stop(e);
 	assert_int_equal(count_children(), 0);
