@@ -91,8 +91,8 @@ $(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(PCAP_LIBS)
 
 # ...and fuzzed for real with libFuzzer (clang): FUZZ_SECONDS per target.
-# New crashes land in tests/fuzz/corpus/NAME, where replay keeps them as
-# regression tests.
+# The inputs it grows stay in build-fuzz/; a crash lands in
+# tests/fuzz/corpus/NAME, where replay keeps it as a regression test.
 fuzz:
 	@command -v clang >/dev/null || sh .ci/deps fuzz
 	@mkdir -p build-fuzz
@@ -100,8 +100,9 @@ fuzz:
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
 			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(PCAP_LIBS) || exit 1; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		mkdir -p build-fuzz/corpus-$$t; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/corpus/$$t/crash- \
-			tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+			build-fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
 	done
 
 deps:
