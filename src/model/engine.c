@@ -247,7 +247,6 @@ static void read_gate(Engine *e, int i)
 	actor_gone(e, i);
 }
 
-/* Read every gate until done(e, arg) holds or ms pass. Returns 1 if done. */
 /* Read gates until done(e, arg) holds or ms pass; only actor only's gate
  * when only >= 0. Returns 1 if done. */
 static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int only)
@@ -277,6 +276,7 @@ static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int
 	}
 }
 
+/* Read every gate until done(e, arg) holds or ms pass. Returns 1 if done. */
 static int pump(Engine *e, int ms, int (*done)(Engine *, int), int arg)
 {
 	return pump_some(e, ms, done, arg, -1);
