@@ -146,6 +146,10 @@ int main(int argc, char **argv)
 	}
 	if (list)
 		return list_lessons();
+	if (eo.free_run && (!plain || check)) {
+		fprintf(stderr, "sockstep: --free-run goes with --plain: a free run does not stop to be stepped\n");
+		return 2;
+	}
 	if (strcmp(to.theme, "default") != 0 && strcmp(to.theme, "contrast") != 0) {
 		fprintf(stderr, "sockstep: unknown theme '%s' (default, contrast)\n", to.theme);
 		return 2;

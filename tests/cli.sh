@@ -86,3 +86,6 @@ check "outside a namespace, a bind beyond loopback is refused with its place" ba
 check "--allow-external lets it run" bash -c "./sockstep --plain --no-netns --allow-external '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
 check "inside a private namespace it runs" bash -c \
 	"! ./sockstep --plain echo | grep -q '^# network: private' || ./sockstep --plain '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
+check "--free-run without --plain is refused (status 2)" status_is 2 ./sockstep --free-run echo
+check "--free-run runs a lesson to its end with every call recorded" bash -c \
+	'./sockstep --plain --free-run bench/lessons/pingpong.lesson | grep -c "^client  sendall(3, .*, 64) = 64" | grep -qx 20000'
