@@ -348,6 +348,22 @@ static void seconds(long ms, char *buf, size_t cap)
 
 /* ---- literals ----------------------------------------------------------- */
 
+/* The escapes Python and C string literals share; returns 1 if c was one. */
+static int quote_common(Str *o, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		str_add(o, "\\%c", c);
+	else if (c == '\n')
+		str_add(o, "\\n");
+	else if (c == '\t')
+		str_add(o, "\\t");
+	else if (c == '\r')
+		str_add(o, "\\r");
+	else
+		return 0;
+	return 1;
+}
+
 /* The inside of a Python string literal ("..."): bytes literals escape
  * every non-ASCII byte; text keeps UTF-8 as it is. An f-string doubles its
  * braces. */
@@ -355,15 +371,9 @@ static void py_quote(Str *o, const char *p, size_t n, int bytes, int fstring)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
-		if (c == '"' || c == '\\')
-			str_add(o, "\\%c", c);
-		else if (c == '\n')
-			str_add(o, "\\n");
-		else if (c == '\t')
-			str_add(o, "\\t");
-		else if (c == '\r')
-			str_add(o, "\\r");
-		else if (fstring && (c == '{' || c == '}'))
+		if (quote_common(o, c))
+			continue;
+		if (fstring && (c == '{' || c == '}'))
 			str_add(o, "%c%c", c, c);
 		else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80))
 			str_add(o, "\\x%02x", c);
@@ -379,15 +389,9 @@ static void c_quote(Str *o, const char *p, size_t n, int format)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
-		if (c == '"' || c == '\\')
-			str_add(o, "\\%c", c);
-		else if (c == '\n')
-			str_add(o, "\\n");
-		else if (c == '\t')
-			str_add(o, "\\t");
-		else if (c == '\r')
-			str_add(o, "\\r");
-		else if (c == '?' && i > 0 && p[i - 1] == '?')
+		if (quote_common(o, c))
+			continue;
+		if (c == '?' && i > 0 && p[i - 1] == '?')
 			str_add(o, "\\?");
 		else if (format && c == '%')
 			str_add(o, "%%%%");
