@@ -119,13 +119,21 @@ static void actor_gone(Engine *e, int i)
 	}
 }
 
+/* What a call or result record says, as an event of the timeline (which
+ * copies the bytes it points at). */
+static Event event_of(EventKind kind, int actor, const GateRecord *r)
+{
+	Event ev = { .kind = kind, .actor = actor, .step = r->step, .op = r->op, .fd = r->fd,
+		     .ret = r->ret, .err = r->err, .ns = r->ns, .total = r->total,
+		     .addr = r->addr, .addrlen = r->addrlen, .data = (uint8_t *)r->data, .len = r->len };
+	memcpy(ev.arg, r->arg, sizeof ev.arg);
+	return ev;
+}
+
 /* Free run: the actor is making this call already; record it as begun. */
 static void free_call(Engine *e, int i, const GateRecord *r)
 {
-	Event ev = { .kind = EV_CALL, .actor = i, .step = r->step, .op = r->op, .fd = r->fd,
-		     .total = r->total, .addr = r->addr, .addrlen = r->addrlen,
-		     .data = (uint8_t *)r->data, .len = r->len };
-	memcpy(ev.arg, r->arg, sizeof ev.arg);
+	Event ev = event_of(EV_CALL, i, r);
 	const Event *stored = timeline_add(e->tl, &ev);
 	e->a[i].call_seq = stored ? stored->seq : 0;
 	e->a[i].state = ACTOR_RUNNING;
@@ -168,16 +176,7 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		a->state = ACTOR_INPUT;
 		break;
 	case GATE_RESULT:
-		ev.kind = EV_RETURN;
-		memcpy(ev.arg, r->arg, sizeof ev.arg);
-		ev.ret = r->ret;
-		ev.err = r->err;
-		ev.ns = r->ns;
-		ev.total = r->total;
-		ev.addr = r->addr;
-		ev.addrlen = r->addrlen;
-		ev.data = (uint8_t *)r->data;
-		ev.len = r->len;
+		ev = event_of(EV_RETURN, i, r);
 		ev.call_seq = a->call_seq;
 		timeline_add(e->tl, &ev);
 		a->state = ACTOR_RUNNING;  /* until its next stop arrives */
@@ -679,11 +678,8 @@ static int let_go(Engine *e, int i, int blocks)
 		blocks = probe(e, i);
 	if (a->state != ACTOR_READY)
 		return -1;
-	Event ev = { .kind = EV_CALL, .actor = i, .step = a->step, .op = a->pending.op,
-		     .fd = a->pending.fd, .total = a->pending.total, .addr = a->pending.addr,
-		     .addrlen = a->pending.addrlen, .data = a->pending.data,
-		     .len = a->pending.len, .blocked = blocks };
-	memcpy(ev.arg, a->pending.arg, sizeof ev.arg);
+	Event ev = event_of(EV_CALL, i, &a->pending);
+	ev.blocked = blocks;
 	if (e->kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
 		kernel_expect(e->kernel, i, &a->pending.addr);
 	const Event *stored = timeline_add(e->tl, &ev);
