@@ -5,7 +5,11 @@
  * starts its engine; leaving it (m, n for the next one, q) stops every actor
  * and records it in the progress file if it was finished. A question on a
  * step is asked before that step's call first runs, and the verdict is
- * counted once the call has really returned (views/quiz.h).
+ * counted once the call has really returned (views/quiz.h). Going back (b,
+ * g) asks the engine to run the lesson again to an earlier step
+ * (engine_goto); the predictions made stay made. Breakpoints (x, X) stop
+ * autoplay and f before a step runs. Presenter mode (p, --present) turns
+ * the clicker's keys into next and back.
  * One poll() waits on the terminal, the actors' gates and
  * a self-pipe that the signal handlers write to; it has a timeout only while
  * an arrow is moving, a socket row is highlighted or autoplay is on, so an
@@ -31,6 +35,9 @@
 
 #include "model/catalog.h"
 #include "model/progress.h"
+#include "model/utf8.h"
+#include "ui/cast.h"
+#include "ui/plain.h"
 #include "ui/ui.h"
 #include "views/codegen.h"
 #include "views/flow.h"
@@ -52,6 +59,15 @@ enum { END_PAUSE_MS = 1000 };
 static const int autoplay_ms[] = { 3000, 2000, 1200, 700, 400, 150 };
 enum { SPEEDS = (int)(sizeof autoplay_ms / sizeof autoplay_ms[0]) };
 
+/* A prediction the student made in this run. Going back over its step and
+ * on again, the question is not asked again: the student has answered it,
+ * and the score has it already. */
+typedef struct {
+	int actor, step, choice;
+} Answered;
+
+enum { ANSWERED_MAX = 64, GOTO_DIGITS = 6 };
+
 /* What a key handler did, for the loop to act on (htop style). */
 typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT } Action;
 
@@ -70,11 +86,19 @@ typedef struct {
 	char next_path[4096];   /* the lesson after this one in the menu, "" none */
 	char next_label[96];    /* "03 chat" */
 	int recorded;           /* this run is in the progress file */
+	int replay;             /* the engine is a replay (it owns the lesson) */
 	long ended_at;          /* when the run was seen to end (ms), 0 still going */
 	/* Answers whose calls have not returned yet: counted when they do. */
 	ScreenQuiz owed[LESSON_MAX_ACTORS];
 	int nowed;
 	int quiz_paused_auto;   /* the open question stopped autoplay */
+	Answered answered[ANSWERED_MAX];
+	int nanswered;
+	int fast;               /* autoplay without delay: running to a breakpoint (f) */
+	int stopped_at;         /* the step autoplay stopped at for a breakpoint, -1: none;
+	                           going on from there runs that breakpoint's call */
+	char goto_prompt[64];   /* g: "go to step (0-14): " */
+	char goto_text[GOTO_DIGITS + 1];
 	/* The menu (MODE_MENU). */
 	CatalogEntry *menu;
 	int nmenu;
@@ -263,12 +287,23 @@ static void settle_answers(Tui *t)
 static void record_finished(Tui *t)
 {
 	char err[512];
-	if (!t->e || t->recorded || !engine_finished(t->e) || !engine_succeeded(t->e) || !t->lesson->name)
+	/* A replay is someone's run shown again, and a student's own programs
+	 * are not a lesson of the course: neither is progress. */
+	if (!t->e || t->replay || t->recorded || !engine_finished(t->e) || !engine_succeeded(t->e) ||
+	    !t->lesson->name || engine_traced(t->e, 0))
 		return;
 	settle_answers(t);
 	t->recorded = 1;
 	if (progress_finish(t->lesson->name, t->s.score, t->s.asked, err, sizeof err) < 0)
 		say(t, 1, "could not save your progress: %s", err);
+}
+
+static const Answered *answered_at(const Tui *t, int actor, int step)
+{
+	for (int i = 0; i < t->nanswered; i++)
+		if (t->answered[i].actor == actor && t->answered[i].step == step)
+			return &t->answered[i];
+	return NULL;
 }
 
 /* The engine changed: who runs next, and is there an arrow to animate? */
@@ -285,10 +320,11 @@ static void refresh_model(Tui *t)
 	else if (!t->ended_at)
 		t->ended_at = now_ms();
 	t->s.next = engine_finished(t->e) ? -1 : engine_next(t->e);
+	t->s.next_answered = t->s.next >= 0 && answered_at(t, t->s.next, engine_actor(t->e, t->s.next)->step);
 	int arrows = 0;
 	uint64_t seq = flow_arrow_since(t->e, t->seen, &arrows);
 	t->seen = timeline_count(engine_timeline(t->e));
-	if (seq) {
+	if (seq && !t->fast) {
 		/* The arrows travel one after another; many of them (a close
 		 * that ends several connections) go faster, so that the whole
 		 * run stays under a second or so. */
@@ -300,7 +336,7 @@ static void refresh_model(Tui *t)
 	}
 	if (t->s.autoplay && engine_finished(t->e)) {
 		/* The status line now says the lesson is over, not the speed. */
-		t->s.autoplay = 0;
+		t->s.autoplay = t->fast = 0;
 		t->s.status = NULL;
 	}
 	/* Whatever the editor was typing for, it cannot take a line any more. */
@@ -379,6 +415,13 @@ static void ask(Tui *t, int a)
 	t->dirty = 1;
 }
 
+static void remember_answer(Tui *t, const ScreenQuiz *q)
+{
+	if (answered_at(t, q->actor, q->step) || t->nanswered == ANSWERED_MAX)
+		return;
+	t->answered[t->nanswered++] = (Answered){ q->actor, q->step, q->choice };
+}
+
 /* The student's prediction: record it, then let the call run for real. */
 static Action answer(Tui *t, int choice)
 {
@@ -392,6 +435,7 @@ static Action answer(Tui *t, int choice)
 	}
 	q->open = 0;
 	q->choice = choice;
+	remember_answer(t, q);
 	if (ea->state != ACTOR_READY || ea->step != q->step || engine_step(t->e, q->actor, NULL) < 0) {
 		q->actor = -1;
 		say(t, 1, "%s cannot run that call any more", ea->name);
@@ -419,13 +463,40 @@ static void drop_verdict(Tui *t)
 	q->choice = -1;
 }
 
+/* Is actor a's question to be asked before its step runs? One answered
+ * earlier in this run is not: its verdict shows again once the call has
+ * run, the same prediction beside the same result. */
+static int question_first(Tui *t, int a)
+{
+	if (!quiz_due(t->e, a))
+		return 0;
+	const EngineActor *ea = engine_actor(t->e, a);
+	const Answered *an = answered_at(t, a, ea->step);
+	if (!an)
+		return 1;
+	t->s.quiz = (ScreenQuiz){ .actor = a, .step = ea->step, .choice = an->choice };
+	return 0;
+}
+
+/* Autoplay (or f) reached a breakpoint: it stops before the call runs. */
+static void stop_at_break(Tui *t, int a)
+{
+	char what[512];
+	narration_next(t->e, a, what, sizeof what);
+	t->s.autoplay = 0;
+	t->fast = 0;
+	t->stopped_at = engine_steps_done(t->e);
+	say(t, 0, "breakpoint before %s: space runs it, f goes on", what);
+}
+
 /* Step actor a (-1: whoever the scheduler picks). By hand, an input step
  * opens the line editor instead, and a question is asked first. */
 static Action step(Tui *t, int a)
 {
 	if (engine_finished(t->e)) {
-		say(t, 0, engine_succeeded(t->e) ? "the lesson is over: r restarts it, m opens the menu"
-						 : "the lesson is stuck: r restarts it, m opens the menu");
+		const char *over = engine_traced(t->e, 0) ? "your programs ended: r runs them again"
+							  : "the lesson is over: r restarts it, m opens the menu";
+		say(t, 0, "%s", engine_succeeded(t->e) ? over : "the lesson is stuck: r restarts it, m opens the menu");
 		return ACT_REDRAW;
 	}
 	if (a < 0)
@@ -445,7 +516,7 @@ static Action step(Tui *t, int a)
 		return ACT_REDRAW;
 	}
 	drop_verdict(t);
-	if (quiz_due(t->e, a)) {
+	if (question_first(t, a)) {
 		ask(t, a);
 		return ACT_REDRAW;
 	}
@@ -458,22 +529,33 @@ static Action step(Tui *t, int a)
 static void autoplay_step(Tui *t)
 {
 	if (engine_finished(t->e)) {
-		t->s.autoplay = 0;
+		t->s.autoplay = t->fast = 0;
 		t->dirty = 1;
 		return;
 	}
 	/* The same rule as "next step"; an input step takes the lesson's
-	 * example; a question stops autoplay until it is answered. */
+	 * example; a breakpoint or a question stops autoplay before its
+	 * call runs. */
 	int a = engine_next(t->e);
-	if (a >= 0 && quiz_due(t->e, a)) {
-		drop_verdict(t);
-		ask(t, a);
+	if (a >= 0 && engine_steps_done(t->e) != t->stopped_at && breaks_hit(&t->s.breaks, t->e, a)) {
+		stop_at_break(t, a);
 		return;
 	}
 	if (a >= 0)
 		drop_verdict(t);
-	if (engine_step(t->e, -1, NULL) >= 0)
+	if (a >= 0 && question_first(t, a)) {
+		t->fast = 0;
+		ask(t, a);
+		return;
+	}
+	/* A replay's next moment may be no step (a call that returned by
+	 * itself), which only its own "next" reaches. */
+	if ((t->replay || a >= 0) && engine_step(t->e, t->replay ? -1 : a, NULL) >= 0) {
 		t->model_dirty = 1;
+	} else if (t->replay) {
+		t->s.autoplay = 0;   /* a recording of a run left unfinished ends here */
+		say(t, 0, "the end of the recording: b steps back, r goes to the start, q quits");
+	}
 }
 
 /* What a fresh run starts from: no question, no score, not recorded. */
@@ -485,6 +567,10 @@ static void reset_run(Tui *t)
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	t->s.score = t->s.asked = 0;
 	t->nowed = 0;
+	t->nanswered = 0;
+	t->fast = 0;
+	t->stopped_at = -1;
+	t->s.prompt = NULL;
 	t->quiz_paused_auto = 0;
 	t->recorded = 0;
 	t->ended_at = 0;
@@ -502,6 +588,135 @@ static void restart(Tui *t)
 		say(t, 0, "restarted: space runs the first call");
 	t->model_dirty = 1;
 	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+}
+
+/* ---- going back and breakpoints ------------------------------------------ */
+
+/* Go to step n of this run (b, g; PgUp in presenter mode). Back, the
+ * engine runs the lesson again from its start up to there; forward, it
+ * runs the steps the run had taken. No arrow travels: the screen is as
+ * it was then. Questions answered on the way are not asked again. */
+static Action go_to(Tui *t, int n)
+{
+	char err[256];
+	int reached = engine_steps_reached(t->e), at = engine_steps_done(t->e);
+	if (n < 0) {
+		say(t, 0, "this is the start: there is no step before it");
+		return ACT_REDRAW;
+	}
+	if (n > reached && !t->replay) {   /* a replay may go on past what it has shown */
+		say(t, 0, "this run has gone as far as step %d", reached);
+		return ACT_REDRAW;
+	}
+	if (n == at) {
+		say(t, 0, "this is step %d", n);
+		return ACT_REDRAW;
+	}
+	t->s.autoplay = t->fast = 0;
+	t->s.editing = 0;
+	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+	t->quiz_paused_auto = 0;
+	t->stopped_at = -1;
+	/* Going back starts the actors afresh: say so while it runs. */
+	say(t, 0, "%s step %d ...", n < at ? "going back to" : "going on to", n);
+	render(t);
+	if (engine_goto(t->e, n, err, sizeof err) < 0)
+		say(t, 1, "could not go to step %d: %s", n, err);
+	else if (n < reached)
+		say(t, 0, "step %d of %d: space goes on from here, g %d jumps to the furthest", n, reached, reached);
+	else
+		say(t, 0, "step %d, the furthest this run has gone", n);
+	t->seen = timeline_count(engine_timeline(t->e));
+	t->s.anim_seq = 0;
+	t->s.byte_scroll = 0;
+	t->ended_at = 0;
+	t->model_dirty = 1;
+	return ACT_REDRAW;
+}
+
+/* g: the step number, typed in the status line. */
+static Action goto_open(Tui *t)
+{
+	snprintf(t->goto_prompt, sizeof t->goto_prompt, "go to step (0-%d): ", engine_steps_reached(t->e));
+	t->goto_text[0] = '\0';
+	t->s.prompt = t->goto_prompt;
+	t->s.prompt_text = t->goto_text;
+	return ACT_REDRAW;
+}
+
+static Action goto_key(Tui *t, int key)
+{
+	size_t n = strlen(t->goto_text);
+	switch (key) {
+	case 27:
+		t->s.prompt = NULL;
+		return ACT_REDRAW;
+	case '\r':
+	case '\n':
+	case UI_KEY_ENTER:
+		t->s.prompt = NULL;
+		return n ? go_to(t, atoi(t->goto_text)) : ACT_REDRAW;
+	case UI_KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (n)
+			t->goto_text[n - 1] = '\0';
+		return ACT_REDRAW;
+	default:
+		break;
+	}
+	if (key < '0' || key > '9' || n >= GOTO_DIGITS)
+		return ACT_NONE;
+	t->goto_text[n] = (char)key;
+	t->goto_text[n + 1] = '\0';
+	return ACT_REDRAW;
+}
+
+/* x: a breakpoint on the picked actor's next step (each time it comes
+ * round); X: on every step of that kind, of every actor. A traced program
+ * has calls but no steps: only X marks its calls. */
+static Action toggle_break(Tui *t, int every)
+{
+	int a = t->s.selected, op = breaks_next_op(t->e, a);
+	const EngineActor *ea = engine_actor(t->e, a);
+	if (op < 0) {
+		if (ea)
+			cannot_step(t, a);
+		return ACT_REDRAW;
+	}
+	if (!every && !engine_lesson_step(t->e, a)) {
+		say(t, 0, "%s is a program, not a lesson's steps: X marks every call of a kind", ea->name);
+		return ACT_REDRAW;
+	}
+	char what[512];
+	narration_next(t->e, a, what, sizeof what);
+	int on = every ? breaks_toggle_op(&t->s.breaks, op) : breaks_toggle_step(&t->s.breaks, a, ea->step);
+	if (on < 0)
+		say(t, 1, "no room for more breakpoints: clear one with x");
+	else if (every)
+		say(t, 0, on ? "breakpoint on every %s: a and f stop before each" : "no breakpoint on every %s any more",
+		    lesson_op_name((LessonOp)op));
+	else
+		say(t, 0, on ? "breakpoint on %s: a and f stop before it" : "breakpoint on %s cleared", what);
+	return ACT_REDRAW;
+}
+
+/* f: run on, without waiting between steps, to the next breakpoint (or
+ * question, or the end). */
+static Action run_to_break(Tui *t)
+{
+	if (engine_finished(t->e)) {
+		say(t, 0, "the lesson is over: r restarts it, b goes back");
+		return ACT_REDRAW;
+	}
+	if (breaks_count(&t->s.breaks) == 0) {
+		say(t, 0, "no breakpoint yet: x marks the picked actor's next call, X every call of its kind");
+		return ACT_REDRAW;
+	}
+	t->s.autoplay = t->fast = 1;
+	t->next_auto = now_ms();
+	say(t, 0, "running to the next breakpoint (a question stops it too; a stops it)");
+	return ACT_REDRAW;
 }
 
 /* What the screen says while the actors start (it can take a moment). */
@@ -610,6 +825,10 @@ static void code_make(Tui *t)
 /* c: the code pane off, in Python, in C, off again. */
 static Action code_key(Tui *t)
 {
+	if (t->e && engine_traced(t->e, 0)) {
+		say(t, 0, "no code pane for your own programs: their source is yours, and the flow shows their calls");
+		return ACT_REDRAW;
+	}
 	if (!t->s.code.on) {
 		t->s.code.on = 1;
 		t->s.code.lang = CODE_PYTHON;
@@ -638,7 +857,9 @@ static void lesson_close(Tui *t)
 		t->e = NULL;
 	}
 	code_free(t);
-	lesson_free(t->lesson);
+	if (!t->replay)
+		lesson_free(t->lesson);
+	t->replay = 0;
 	t->lesson = NULL;
 	t->s.next_lesson = NULL;
 }
@@ -656,6 +877,7 @@ static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 	}
 	t->mode = MODE_LESSON;
 	reset_run(t);
+	breaks_clear(&t->s.breaks);   /* they name this lesson's steps; a restart keeps them */
 	t->s.help = 0;
 	t->s.status = NULL;
 	t->s.selected = 0;
@@ -711,31 +933,92 @@ static Action open_path(Tui *t, const char *path)
 	return ACT_REDRAW;
 }
 
+/* ---- a replay ---------------------------------------------------------------- */
+
+/* Show the recorded run e, which the TUI owns from here on. */
+static void replay_start(Tui *t, Engine *e)
+{
+	t->e = e;
+	t->lesson = (Lesson *)engine_lesson(e);   /* the engine's: lesson_close leaves it */
+	t->replay = 1;
+	t->mode = MODE_LESSON;
+	reset_run(t);
+	t->s.help = 0;
+	t->s.selected = 0;
+	t->s.next = -1;
+	t->s.autoplay = t->opt->autoplay;
+	t->next_path[0] = t->next_label[0] = '\0';
+	t->s.next_lesson = NULL;
+	code_make(t);
+	say(t, 0, "a recorded run, nothing runs: space forward, b back, g a step");
+	t->model_dirty = t->dirty = 1;
+	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+}
+
+/* After a jump: nothing travels, no question stays open, and the arrows
+ * still to come are those after this moment. */
+static Action replay_goto(Tui *t, int step)
+{
+	char err[256];
+	if (engine_goto(t->e, step, err, sizeof err) < 0) {
+		say(t, 0, "%s", err);
+		return ACT_REDRAW;
+	}
+	t->s.anim_seq = 0;
+	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+	t->nowed = 0;
+	t->seen = timeline_count(engine_timeline(t->e));
+	t->model_dirty = 1;
+	say(t, 0, "step %d of the recorded run: space forward, b back", engine_steps_done(t->e));
+	return ACT_REDRAW;
+}
+
+/* Forward: the question first, as in the run, then the next moment. */
+static Action replay_forward(Tui *t)
+{
+	int count, at = engine_replay_moment(t->e, &count);
+	if (at + 1 >= count) {
+		say(t, 0, "the end of the recording: b steps back, r goes to the start, q quits");
+		return ACT_REDRAW;
+	}
+	int a = engine_next(t->e);
+	drop_verdict(t);
+	if (a >= 0 && quiz_due(t->e, a)) {
+		ask(t, a);
+		return ACT_REDRAW;
+	}
+	engine_step(t->e, -1, NULL);
+	t->model_dirty = 1;
+	return ACT_REDRAW;
+}
+
+/* A replay's own keys; the others (b and g among them, panes, code,
+ * help, autoplay, quit) work as in a run. Returns 1 when the key was one
+ * of them. */
+static int replay_key(Tui *t, int key, Action *act)
+{
+	*act = ACT_REDRAW;
+	switch (key) {
+	case ' ':
+	case 'n':
+	case '\r':
+	case '\n':
+	case UI_KEY_ENTER:
+		*act = replay_forward(t);
+		return 1;
+	case 'r':
+		*act = replay_goto(t, 0);
+		return 1;
+	case 'm':
+		say(t, 0, "a replay has no menu: q quits");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* ---- keys ------------------------------------------------------------------ */
 
-static size_t utf8_encode(int cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
 
 static Action edit_key(Tui *t, int key)
 {
@@ -771,7 +1054,7 @@ static Action edit_key(Tui *t, int key)
 	if (key < 0x20 || key == 127 || key >= 0x110000 || (key >= 0x80 && key < 0xa0))
 		return ACT_NONE;
 	char buf[4];
-	size_t n = utf8_encode(key, buf);
+	size_t n = utf8_encode((unsigned)key, buf);
 	if (t->edit_len + n >= sizeof t->edit)
 		return ACT_NONE;
 	memcpy(t->edit + t->edit_len, buf, n);
@@ -854,6 +1137,23 @@ static Action next_pane(Tui *t, int w, int h)
 	}
 	t->s.pane = (ScreenPane)((t->s.pane + 1) % SCREEN_PANES);
 	return ACT_REDRAW;
+}
+
+/* In presenter mode the keys a presentation clicker sends step: Page Down
+ * and right go on (as space), Page Up and left go back (as b). Outside
+ * it they keep scrolling the bytes and picking an actor. */
+static int presenter_key(int key)
+{
+	switch (key) {
+	case UI_KEY_PGDN:
+	case UI_KEY_RIGHT:
+		return ' ';
+	case UI_KEY_PGUP:
+	case UI_KEY_LEFT:
+		return 'b';
+	default:
+		return key;
+	}
 }
 
 /* The menu's keys: move, open, quit. */
@@ -953,11 +1253,17 @@ static Action on_key(Tui *t, int key)
 		return menu_key(t, key);
 	if (t->s.editing)
 		return edit_key(t, key);
+	if (t->s.prompt)
+		return goto_key(t, key);
 	if (t->s.help)
 		return help_key(t, key);
 	unsay(t);
+	if (t->s.present)
+		key = presenter_key(key);
 	Action act;
 	if (t->s.quiz.open && quiz_key(t, key, &act))
+		return act;
+	if (t->replay && replay_key(t, key, &act))
 		return act;
 	switch (key) {
 	case ' ':
@@ -984,6 +1290,7 @@ static Action on_key(Tui *t, int key)
 		return pick(t, -1);
 	case 'a':
 		t->s.autoplay = !t->s.autoplay && !engine_finished(t->e);
+		t->fast = 0;
 		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
 		if (!t->s.autoplay)
 			say(t, 0, engine_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
@@ -997,10 +1304,29 @@ static Action on_key(Tui *t, int key)
 	case 'r':
 		restart(t);
 		return ACT_REDRAW;
+	case 'b':
+		return go_to(t, engine_steps_done(t->e) - 1);
+	case 'g':
+		return goto_open(t);
+	case 'x':
+		return toggle_break(t, 0);
+	case 'X':
+		return toggle_break(t, 1);
+	case 'f':
+		return run_to_break(t);
+	case 'p':
+		t->s.present = !t->s.present;
+		say(t, 0, t->s.present ? "presenter mode: PgDn or right steps, PgUp or left goes back, p leaves"
+				       : "the full screen again: p is presenter mode");
+		return ACT_REDRAW;
 	case 'k':
-		return next_pane(t, w, h);
 	case 'c':
-		return code_key(t);
+		/* Presenter mode keeps the flow and the bytes on screen, alone. */
+		if (t->s.present) {
+			say(t, 0, "presenter mode shows the flow and the bytes only: p for the full screen");
+			return ACT_REDRAW;
+		}
+		return key == 'k' ? next_pane(t, w, h) : code_key(t);
 	case 'm':
 		menu_open(t);
 		return ACT_REDRAW;
@@ -1050,10 +1376,11 @@ static int read_keys(Tui *t)
 /* ---- the loop ---------------------------------------------------------- */
 
 /* Autoplay runs while nothing waits for the student (a line to type, the
- * help open, a question to answer). */
+ * help open, a question to answer, a step number to type). */
 static int autoplay_due(const Tui *t)
 {
-	return t->mode == MODE_LESSON && t->s.autoplay && !t->s.editing && !t->s.help && !t->s.quiz.open;
+	return t->mode == MODE_LESSON && t->s.autoplay && !t->s.editing && !t->s.help && !t->s.quiz.open &&
+	       !t->s.prompt;
 }
 
 static void timers(Tui *t)
@@ -1071,7 +1398,7 @@ static void timers(Tui *t)
 	}
 	if (autoplay_due(t) && now >= t->next_auto) {
 		autoplay_step(t);
-		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+		t->next_auto = now_ms() + (t->fast ? 0 : autoplay_ms[t->s.speed - 1]);
 		t->dirty = 1;
 	}
 }
@@ -1129,21 +1456,26 @@ static void loop(Tui *t)
 	}
 }
 
-/* Take over the terminal and open the first screen: the lesson given
- * (first, already loaded), or the menu. */
-static int begin(Tui *t, Lesson *first, const Theme *theme)
+/* Take over the terminal and open the first screen: the replay or the
+ * lesson given (already opened), or the menu. */
+static int begin(Tui *t, Lesson *first, Engine *replay, const Theme *theme)
 {
 	char err[512];
 	UiOptions uo = { .theme = theme, .no_color = t->opt->no_color };
 	if (t->ui->start(&uo, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		lesson_free(first);
+		engine_free(replay);
 		return -1;
 	}
 	live_ui = t->ui;
 	static int registered;
 	if (!registered)
 		registered = atexit(restore_at_exit) == 0;
+	if (replay) {
+		replay_start(t, replay);
+		return 0;
+	}
 	if (!first) {
 		menu_open(t);
 		return 0;
@@ -1156,19 +1488,36 @@ static int begin(Tui *t, Lesson *first, const Theme *theme)
 	return 0;
 }
 
+/* Why the screen cannot work here, or NULL: curses would read keys from
+ * a pipe, or draw garbage where the cursor cannot move. */
+static const char *no_screen(void)
+{
+	if (!isatty(STDIN_FILENO))
+		return "standard input is not a terminal, and the screen reads its keys there";
+	return plain_auto();
+}
+
 int tui_run(const TuiOptions *opt)
 {
 	char err[512];
 	Theme theme;
 	/* A broken lesson is the teacher's to fix: say where, before anything else. */
-	Lesson *first = NULL;
-	if (opt->lesson && !(first = lesson_load(opt->lesson, err, sizeof err))) {
+	Lesson *first = opt->programs;
+	if (!first && opt->lesson && !(first = lesson_load(opt->lesson, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("sockstep: not a terminal; use --plain\n", stderr);
+	/* So is a broken recording, the reader's or the one who made it. */
+	Engine *replay = NULL;
+	if (opt->replay && !(replay = engine_replay_open(opt->replay, err, sizeof err))) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return 2;
+	}
+	const char *why = no_screen();
+	if (why) {
+		fprintf(stderr, "sockstep: %s; use --plain (--plain --step steps with Enter)\n", why);
 		lesson_free(first);
+		engine_free(replay);
 		return 1;
 	}
 	const char *text = theme_text(opt->theme);
@@ -1176,23 +1525,35 @@ int tui_run(const TuiOptions *opt)
 		fprintf(stderr, "sockstep: theme '%s': %s\n", opt->theme ? opt->theme : "?",
 			text ? err : "no such theme");
 		lesson_free(first);
+		engine_free(replay);
 		return 1;
+	}
+	/* The cast's file is made before the terminal is taken over, so a
+	 * path that cannot be written is said plainly. */
+	const Ui *ui = &ui_curses;
+	if (opt->cast && !(ui = cast_tee(&ui_curses, opt->cast, err, sizeof err))) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		lesson_free(first);
+		engine_free(replay);
+		return 2;
 	}
 	/* The locale says whether the terminal takes UTF-8 (box lines, arrows). */
 	setlocale(LC_CTYPE, "");
-	Tui t = { .opt = opt, .ui = &ui_curses, .dirty = 1 };
+	Tui t = { .opt = opt, .ui = ui, .dirty = 1 };
 	screen_state_init(&t.s);
 	t.s.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	t.s.present = opt->present;
 	t.s.speeds = SPEEDS;
 	t.frame = frame_new(SCREEN_MIN_W, SCREEN_MIN_H);
 	if (!t.frame || signals_start() < 0) {
 		fputs("sockstep: out of memory or descriptors\n", stderr);
 		frame_free(t.frame);
 		lesson_free(first);
+		engine_free(replay);
 		return 1;
 	}
 	int status = 1;
-	if (begin(&t, first, &theme) == 0) {
+	if (begin(&t, first, replay, &theme) == 0) {
 		loop(&t);
 		t.ui->end();
 		status = t.exit_status;

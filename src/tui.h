@@ -14,10 +14,15 @@
 
 typedef struct {
 	const char *lesson;    /* a lesson file to open at once, or NULL: the menu */
+	Lesson *programs;      /* sockstep run: the programs' lesson (lesson_programs),
+	                          opened at once; the TUI takes it over */
 	const char *theme;     /* "default" or "contrast" */
 	int autoplay;          /* every lesson starts with autoplay on */
 	int no_color;          /* --no-color or NO_COLOR set */
+	int present;           /* --present: start in presenter mode */
 	EngineOptions engine;  /* how each lesson's engine runs */
+	const char *replay;    /* a recording to show instead (sockstep replay FILE) */
+	const char *cast;      /* write the screen here as an asciicast (--cast) */
 } TuiOptions;
 
 /* Run the TUI until the student quits. Returns the process exit status: 0

@@ -8,8 +8,10 @@
  * dies or blocks never hangs sockstep. */
 #include "model/engine.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +23,38 @@
 #include <unistd.h>
 
 #include "model/actor.h"
+#include "model/addr.h"
 #include "model/kernel.h"
 #include "model/netns.h"
+#include "model/record.h"
+#include "model/replay.h"
 #include "model/sched.h"
 #include "model/sockdiag.h"
+#include "model/tracer.h"
 
 /* How long a call that should not block may take before it shows as blocked,
  * and how long an actor may take between a result and its next stop (it
  * runs no socket call in between, so only a very busy machine is slow). */
 enum { QUICK_MS = 300, ADVANCE_MS = 5000, START_MS = 5000 };
+
+/* A traced program may compute, sleep or wait for its terminal between two
+ * socket calls: after a step the engine waits this long for its next stop,
+ * then lets the caller's event loop take it whenever it comes. */
+enum { PROGRAM_ADVANCE_MS = 1500 };
+
+/* Where a step began and where it had settled: which actors were blocked,
+ * and how many packets had been seen (engine_goto waits for the same). */
+typedef struct {
+	unsigned blocked_before, blocked_after;
+	size_t packets_before, packets_after;
+} PastMark;
+
+/* A step as it was run, for engine_goto to run it again. */
+typedef struct {
+	int actor;
+	char *line;            /* the line an input step was given; NULL: the lesson's example */
+	PastMark mark;
+} PastStep;
 
 struct engine {
 	const Lesson *lesson;
@@ -37,13 +62,39 @@ struct engine {
 	Timeline *tl;
 	EngineActor a[LESSON_MAX_ACTORS];
 	int gate[LESSON_MAX_ACTORS];
+	int owner[LESSON_MAX_ACTORS];      /* the actor whose process and gate this one
+	                                      shares: itself, or the program that made
+	                                      this process or thread */
+	int32_t task[LESSON_MAX_ACTORS];   /* the traced task it shows; 0: none yet */
+	char names[LESSON_MAX_ACTORS][48]; /* "server.2" for a program's second task */
+	ActorState seen[LESSON_MAX_ACTORS];/* engine_wait: states when it began */
+	int seen_n;
 	int n;
+	int private_ns;
+	int full_noted;                    /* said that no more columns fit */
+	char fail[600];                    /* a tracer that could not run its program */
 	int steps_done;
 	Kernel *kernel;
 	int other_host;        /* host b's namespace in a two-host lesson, or -1 */
 	char network[160];
 	char kernel_note[256];
+	/* engine_goto: every step run so far, and further ones run before
+	 * going back (the end of this file). */
+	PastStep *past;
+	int npast, past_cap;
+	int restepping;        /* engine_goto is running the steps again */
+	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
+	Record *rec;           /* --record: the run written down, or NULL */
+	Replay *replay;        /* a replay: a recorded run shown again, nothing run */
+	int moment;            /* a replay's moment on screen */
+	int replay_reached;    /* the furthest step a replay has shown, as a run's furthest */
 };
+
+static void past_clear(Engine *e, int from);
+static void past_forget(Engine *e);
+static PastMark past_mark(Engine *e);
+static void past_settle(Engine *e, PastMark *m);
+static void past_record(Engine *e, int actor, const char *line, const PastMark *m);
 
 static long now_ms(void)
 {
@@ -62,8 +113,15 @@ Engine *engine_new(const Lesson *lesson, const EngineOptions *opt)
 		e->opt = *opt;
 	e->tl = timeline_new();
 	e->n = lesson->nactors < LESSON_MAX_ACTORS ? lesson->nactors : LESSON_MAX_ACTORS;
-	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
+	for (int i = 0; i < LESSON_MAX_ACTORS; i++) {
 		e->gate[i] = -1;
+		e->owner[i] = i;
+		e->a[i].step = -1;
+		e->a[i].state = ACTOR_DEAD;
+	}
+	/* Named before they start: a run that cannot start is still shown. */
+	for (int i = 0; i < e->n; i++)
+		e->a[i].name = lesson->actors[i].name;
 	e->other_host = -1;
 	if (!e->tl) {
 		free(e);
@@ -77,8 +135,20 @@ void engine_free(Engine *e)
 	if (!e)
 		return;
 	engine_stop(e);
+	past_clear(e, 0);
+	free(e->past);
+	record_close(e->rec);
+	replay_free(e->replay);
+	kernel_close(e->kernel);   /* a replay's; a run's went with engine_stop */
 	timeline_free(e->tl);
 	free(e);
+}
+
+/* The recording, if any, takes down the moment the engine has reached. */
+static void recorded(Engine *e, const char *cause, int actor)
+{
+	if (e->rec)
+		record_sync(e->rec, e, cause, actor);
 }
 
 static void note(Engine *e, int actor, const char *text)
@@ -87,10 +157,42 @@ static void note(Engine *e, int actor, const char *text)
 	timeline_add(e->tl, &ev);
 }
 
+int engine_traced(const Engine *e, int i)
+{
+	return i >= 0 && i < e->n && e->lesson->actors[e->owner[i]].command != NULL;
+}
+
+/* The gate actor i's records come on (shared by a program's tasks). */
+static int gate_of(const Engine *e, int i)
+{
+	return e->gate[e->owner[i]];
+}
+
+/* A program that ended without one socket call: say what that means, for
+ * it is most likely the wrong program, or one that could not start. */
+static void no_calls(Engine *e, int i, int status)
+{
+	char text[256];
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126))
+		snprintf(text, sizeof text, "%s's command could not run (exit status %d: %s); its console says why",
+			 e->a[i].name, WEXITSTATUS(status), WEXITSTATUS(status) == 127 ? "not found" : "not executable");
+	else
+		snprintf(text, sizeof text, "%s ended without making a single socket call: is it the program "
+			 "you meant?", e->a[i].name);
+	note(e, i, text);
+}
+
 static void record_exit(Engine *e, int i, int status)
 {
 	EngineActor *a = &e->a[i];
+	if (engine_traced(e, i) && i == e->owner[i] && e->task[i] == 0 && a->pid > 0)
+		no_calls(e, i, status);
+	/* A traced task's end came as a record already (traced_end). */
+	int told = engine_traced(e, i) && e->task[i] != 0 && a->program == 0;
 	a->pid = 0;
+	a->program = 0;
+	if (told)
+		return;
 	a->status = status;
 	if (a->state != ACTOR_DONE)
 		a->state = ACTOR_DEAD;
@@ -105,6 +207,23 @@ static void close_gate(Engine *e, int i)
 	e->gate[i] = -1;
 }
 
+/* A program's tracer is gone: its processes and threads went with it
+ * (PTRACE_O_EXITKILL); those that had not ended were killed. */
+static void tasks_gone(Engine *e, int i)
+{
+	for (int j = 0; j < e->n; j++) {
+		if (j == i || e->owner[j] != i || e->a[j].program == 0)
+			continue;
+		e->a[j].program = 0;
+		if (e->a[j].state == ACTOR_DONE || e->a[j].state == ACTOR_DEAD)
+			continue;
+		e->a[j].state = ACTOR_DEAD;
+		e->a[j].status = SIGKILL;
+		Event ev = { .kind = EV_EXIT, .actor = j, .step = e->a[j].step, .status = SIGKILL };
+		timeline_add(e->tl, &ev);
+	}
+}
+
 /* The gate hit EOF: the actor has exited (or was killed); collect it. */
 static void actor_gone(Engine *e, int i)
 {
@@ -117,6 +236,7 @@ static void actor_gone(Engine *e, int i)
 		while (r < 0 && errno == EINTR);
 		record_exit(e, i, status);
 	}
+	tasks_gone(e, i);
 }
 
 /* What a call or result record says, as an event of the timeline (which
@@ -152,6 +272,57 @@ static void free_input(Engine *e, int i, const GateRecord *r)
 	e->steps_done++;
 }
 
+/* A traced process or thread that ended: exit 0 is the end it should have;
+ * anything else (a signal, a failing status) shows as a death. */
+static void traced_end(Engine *e, int i, const GateRecord *r)
+{
+	EngineActor *a = &e->a[i];
+	if (r->task == 0) {
+		/* The program itself exited 0 (its tracer says so before it exits). */
+		if (a->state != ACTOR_DEAD)
+			a->state = ACTOR_DONE;
+		return;
+	}
+	int status = (int)r->ret;
+	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	a->state = ok ? ACTOR_DONE : ACTOR_DEAD;
+	a->status = status;
+	a->program = 0;
+	Event ev = { .kind = EV_EXIT, .actor = i, .step = a->step, .status = status };
+	timeline_add(e->tl, &ev);
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return 1;  /* AF_UNIX and the rest stay on this machine */
+}
+
+/* Outside a private namespace a program's bind beyond loopback would open a
+ * port to the network: the program is stopped there unless the user said
+ * --allow-external (lessons are checked before they start, check_exposure). */
+static int exposed(Engine *e, int i, const GateRecord *r)
+{
+	if (e->private_ns || e->opt.allow_external || r->op != OP_BIND || !r->addrlen || is_loopback(&r->addr))
+		return 0;
+	char addr[160], text[sizeof e->fail];
+	addr_format(&r->addr, r->addrlen, addr, sizeof addr);
+	if (snprintf(text, sizeof text, "%s binds %s, beyond loopback, on the host's network: stopped; "
+		     "--allow-external permits it", e->a[i].name, addr) >= (int)sizeof text)
+		text[sizeof text - 1] = '\0';
+	note(e, i, text);
+	memcpy(e->fail, text, sizeof text);
+	if (e->a[e->owner[i]].pid > 0)
+		kill(e->a[e->owner[i]].pid, SIGKILL);
+	return 1;
+}
+
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
@@ -159,6 +330,8 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	Event ev = { .actor = i, .step = r->step, .op = r->op, .fd = r->fd };
 	switch (r->kind) {
 	case GATE_CALL:
+		if (engine_traced(e, i) && exposed(e, i, r))
+			break;
 		a->step = r->step;
 		a->pending = *r;
 		if (e->opt.free_run) {
@@ -191,9 +364,22 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		break;
 	}
 	case GATE_DONE:
+		if (engine_traced(e, i)) {
+			traced_end(e, i, r);
+			break;
+		}
 		a->state = ACTOR_DONE;
 		a->step = r->step;
 		break;
+	case GATE_FAIL: {
+		char text[GATE_DATA_MAX + 1];
+		memcpy(text, r->data, r->len);
+		text[r->len] = '\0';
+		note(e, i, text);
+		if (snprintf(e->fail, sizeof e->fail, "%s: %.500s", a->name, text) < 0)
+			e->fail[0] = '\0';
+		break;
+	}
 	default:
 		break;  /* a late probe answer: nothing to do */
 	}
@@ -210,7 +396,7 @@ static void kernel_look(Engine *e)
 	/* An actor still starting holds copies of sockstep's own descriptors
 	 * until it has closed them; its sockets count once it has stopped. */
 	for (int i = 0; i < e->n; i++)
-		pids[i] = e->a[i].state == ACTOR_STARTING ? 0 : e->a[i].pid;
+		pids[i] = e->a[i].state == ACTOR_STARTING ? 0 : e->a[i].program;
 	kernel_update(e->kernel, e->tl, pids, e->n);
 }
 
@@ -220,6 +406,57 @@ typedef struct {
 	int actor;
 } Reader;
 
+/* The actor a record from actor i's gate is for: i itself, or the column
+ * of the traced process or thread that made it (given one the first time
+ * it makes a call); -1 when every column is taken. */
+static int slot_for(Engine *e, int i, int32_t task)
+{
+	if (task == 0 || e->task[i] == task)
+		return i;
+	if (e->task[i] == 0) {
+		e->task[i] = task;
+		e->a[i].program = task;
+		return i;
+	}
+	int siblings = 1;
+	for (int j = 0; j < e->n; j++) {
+		if (e->owner[j] == i && e->task[j] == task)
+			return j;
+		siblings += e->owner[j] == i && j != i;
+	}
+	if (e->n == LESSON_MAX_ACTORS)
+		return -1;
+	int j = e->n++;
+	memset(&e->a[j], 0, sizeof e->a[j]);
+	snprintf(e->names[j], sizeof e->names[j], "%s.%d", e->a[i].name, siblings + 1);
+	e->a[j].name = e->names[j];
+	e->a[j].program = task;
+	e->a[j].step = -1;
+	e->a[j].state = ACTOR_RUNNING;
+	e->owner[j] = i;
+	e->task[j] = task;
+	e->gate[j] = -1;
+	char text[160];
+	snprintf(text, sizeof text, "%s has a new process or thread (%d) making socket calls: %s",
+		 e->a[i].name, (int)task, e->a[j].name);
+	note(e, j, text);
+	return j;
+}
+
+/* A task with no column left runs its calls unstopped; it is said once. */
+static void no_column(Engine *e, int i, const GateRecord *r)
+{
+	if (!e->full_noted) {
+		note(e, i, "more processes and threads make socket calls than there are columns: "
+			   "the others run without stopping");
+		e->full_noted = 1;
+	}
+	if (r->kind == GATE_CALL)
+		gate_command_task(e->gate[i], GATE_CMD_GO, r->task);
+	else if (r->kind == GATE_INPUT)
+		gate_command(e->gate[i], GATE_CMD_EOF);
+}
+
 static void take(void *ctx, const GateRecord *r)
 {
 	Reader *rd = ctx;
@@ -228,7 +465,11 @@ static void take(void *ctx, const GateRecord *r)
 	 * need no look: each look is a socket-table dump per family. */
 	if (r->kind == GATE_RESULT)
 		kernel_look(rd->e);
-	absorb(rd->e, rd->actor, r);
+	int slot = slot_for(rd->e, rd->actor, r->task);
+	if (slot < 0)
+		no_column(rd->e, rd->actor, r);
+	else
+		absorb(rd->e, slot, r);
 }
 
 static void read_gate(Engine *e, int i)
@@ -244,7 +485,12 @@ static void read_gate(Engine *e, int i)
 			kill(e->a[i].pid, SIGKILL);
 	}
 	actor_gone(e, i);
+	/* Reaped, it holds no socket any more: the table says so now, not
+	 * whenever the next look happens to come (the same in every run). */
+	kernel_look(e);
 }
+
+static int handle(Engine *e, const struct pollfd *pfd, int n);
 
 /* Read gates until done(e, arg) holds or ms pass; only actor only's gate
  * when only >= 0. Returns 1 if done. */
@@ -259,8 +505,8 @@ static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int
 			return 0;
 		struct pollfd pfd[ENGINE_POLLFDS_MAX];
 		int n;
-		if (only >= 0 && e->gate[only] >= 0) {
-			pfd[0] = (struct pollfd){ .fd = e->gate[only], .events = POLLIN };
+		if (only >= 0 && gate_of(e, only) >= 0) {
+			pfd[0] = (struct pollfd){ .fd = gate_of(e, only), .events = POLLIN };
 			n = 1;
 		} else {
 			n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
@@ -271,7 +517,7 @@ static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int
 		if (rc < 0 && errno != EINTR)
 			return 0;
 		if (rc > 0)
-			engine_handle(e, pfd, n);
+			handle(e, pfd, n);
 	}
 }
 
@@ -299,9 +545,25 @@ static int actor_returned(Engine *e, int i)
 static int all_started(Engine *e, int unused)
 {
 	(void)unused;
+	if (e->fail[0])
+		return 1;
 	for (int i = 0; i < e->n; i++)
 		if (e->a[i].state == ACTOR_STARTING)
 			return 0;
+	return 1;
+}
+
+/* A program that has not reached a socket call yet is not late: it may be
+ * busy, or never make one. Those still starting run on as RUNNING; lesson
+ * actors must have started. Returns 1 when only programs were late. */
+static int programs_running(Engine *e)
+{
+	for (int i = 0; i < e->n; i++)
+		if (e->a[i].state == ACTOR_STARTING && !engine_traced(e, i))
+			return 0;
+	for (int i = 0; i < e->n; i++)
+		if (e->a[i].state == ACTOR_STARTING)
+			e->a[i].state = ACTOR_RUNNING;
 	return 1;
 }
 
@@ -351,6 +613,8 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 	close_range(3, ACTOR_GATE_FD - 1, 0);
 	close_range(ACTOR_GATE_FD + 1, ~0U, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (e->lesson->actors[i].command)
+		tracer_run(e->lesson->actors[i].command, ACTOR_GATE_FD, e->opt.free_run);
 	actor_run(e->lesson, i, ACTOR_GATE_FD, e->opt.free_run);
 }
 
@@ -379,6 +643,7 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 	}
 	e->gate[i] = fds[0];
 	e->a[i].pid = pid;
+	e->a[i].program = e->lesson->actors[i].command ? 0 : pid;
 	e->a[i].state = ACTOR_STARTING;
 	return 0;
 }
@@ -388,6 +653,9 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 static unsigned socket_kinds(const Lesson *l)
 {
 	unsigned kinds = 0;
+	for (int i = 0; i < l->nactors; i++)
+		if (l->actors[i].command)
+			return SOCKDIAG_ALL;  /* a program's calls are not known before */
 	for (int i = 0; i < l->nactors; i++) {
 		for (int k = 0; k < l->actors[i].nsteps; k++) {
 			const LessonStep *s = &l->actors[i].steps[k];
@@ -464,10 +732,49 @@ static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
 	return 0;
 }
 
+/* A free run does not stop for input: a program's --input lines wait on
+ * its terminal from the start, then the end of its input. */
+static void type_ahead(Engine *e, int i)
+{
+	const LessonActor *la = &e->lesson->actors[i];
+	for (int k = 0; k < la->ninputs; k++) {
+		Event ev = { .kind = EV_INPUT, .actor = i, .step = -1, .text = la->inputs[k] };
+		timeline_add(e->tl, &ev);
+		gate_send_line(e->gate[i], la->inputs[k], strlen(la->inputs[k]));
+	}
+	gate_command(e->gate[i], GATE_CMD_EOF);
+}
+
+static int actor_ended(Engine *e, int i)
+{
+	return e->a[i].state == ACTOR_DONE || e->a[i].state == ACTOR_DEAD;
+}
+
+/* A free run starts programs in turn, as a user does: each once the one
+ * before waits in a call (a server in accept) or has ended. Started at
+ * once, a client would race its server to the port. */
+static void settle_program(Engine *e, int i)
+{
+	long end = now_ms() + START_MS;
+	while (now_ms() < end) {
+		size_t before = timeline_count(e->tl);
+		if (pump(e, 100, actor_ended, i))
+			return;
+		const EngineActor *a = &e->a[i];
+		if (timeline_count(e->tl) == before && a->call_seq && !timeline_return_of(e->tl, a->call_seq))
+			return;
+	}
+}
+
+static int replay_move(Engine *e, int n, char *err, size_t errlen);
+static int record_start(Engine *e, char *err, size_t errlen);
+
 int engine_start(Engine *e, char *err, size_t errlen)
 {
 	char why[128];
 	int private_ns = 0;
+	if (e->replay)
+		return replay_move(e, 0, err, errlen);
 	if (e->opt.no_netns) {
 		snprintf(e->network, sizeof e->network, "host loopback (--no-netns)");
 	} else if (netns_enter(why, sizeof why) == 0) {
@@ -480,7 +787,10 @@ int engine_start(Engine *e, char *err, size_t errlen)
 	}
 	if (check_exposure(e, private_ns, err, errlen) < 0 || start_hosts(e, private_ns, err, errlen) < 0)
 		return -1;
+	e->private_ns = private_ns;
 	e->steps_done = 0;
+	e->full_noted = 0;
+	e->fail[0] = '\0';
 	e->kernel_note[0] = '\0';
 	if (!e->opt.no_kernel && !e->opt.free_run) {
 		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", socket_kinds(e->lesson),
@@ -489,29 +799,48 @@ int engine_start(Engine *e, char *err, size_t errlen)
 		if (e->kernel && e->other_host >= 0)
 			kernel_add_namespace(e->kernel, netns_diag_socket(e->other_host));
 	}
+	/* A program's extra processes and threads of the last run go. */
+	e->n = e->lesson->nactors < LESSON_MAX_ACTORS ? e->lesson->nactors : LESSON_MAX_ACTORS;
 	for (int i = 0; i < e->n; i++) {
 		memset(&e->a[i], 0, sizeof e->a[i]);
 		e->a[i].name = e->lesson->actors[i].name;
 		e->a[i].step = -1;
 		e->a[i].state = ACTOR_DEAD;
+		e->owner[i] = i;
+		e->task[i] = 0;
 	}
 	for (int i = 0; i < e->n; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
 			engine_stop(e);
 			return -1;
 		}
+		if (e->opt.free_run && engine_traced(e, i)) {
+			type_ahead(e, i);
+			if (i + 1 < e->n)
+				settle_program(e, i);
+		}
 	}
-	if (!e->opt.free_run && !pump(e, START_MS, all_started, 0)) {
+	int started = e->opt.free_run || pump(e, START_MS, all_started, 0);
+	if (e->fail[0]) {
+		snprintf(err, errlen, "%s", e->fail);
+		engine_stop(e);
+		return -1;
+	}
+	if (!started && !programs_running(e)) {
 		snprintf(err, errlen, "the actors did not start within %d s", START_MS / 1000);
 		engine_stop(e);
 		return -1;
 	}
-	return 0;
+	return record_start(e, err, errlen);
 }
 
 void engine_stop(Engine *e)
 {
+	if (e->replay)
+		return;   /* its pids are the recorded run's: no process of ours */
+	recorded(e, "stop", -1);
 	for (int i = 0; i < e->n; i++) {
+		e->a[i].program = 0;
 		if (e->a[i].pid > 0) {
 			kill(e->a[i].pid, SIGKILL);
 			int status;
@@ -523,7 +852,8 @@ void engine_stop(Engine *e)
 			if (e->a[i].state != ACTOR_DONE)
 				e->a[i].state = ACTOR_DEAD;
 		}
-		close_gate(e, i);
+		if (e->owner[i] == i)
+			close_gate(e, i);
 	}
 	kernel_close(e->kernel);
 	e->kernel = NULL;
@@ -534,6 +864,7 @@ void engine_stop(Engine *e)
 
 int engine_restart(Engine *e, char *err, size_t errlen)
 {
+	past_forget(e);
 	engine_stop(e);
 	timeline_clear(e->tl);
 	return engine_start(e, err, errlen);
@@ -541,13 +872,17 @@ int engine_restart(Engine *e, char *err, size_t errlen)
 
 void engine_reap(Engine *e)
 {
+	if (e->replay)
+		return;
 	for (int i = 0; i < e->n; i++) {
 		int status;
 		if (e->a[i].pid > 0 && waitpid(e->a[i].pid, &status, WNOHANG) == e->a[i].pid) {
 			close_gate(e, i);
 			record_exit(e, i, status);
+			tasks_gone(e, i);
 		}
 	}
+	recorded(e, "reap", -1);
 }
 
 /* Ask actor i whether its pending call would block now. The actor polls its
@@ -555,22 +890,24 @@ void engine_reap(Engine *e)
  * held by sockstep would change what close() does. */
 static int probe(Engine *e, int i)
 {
-	if (e->a[i].state != ACTOR_READY || gate_command(e->gate[i], GATE_CMD_PROBE) < 0)
+	int o = e->owner[i];
+	if (e->a[i].state != ACTOR_READY || gate_command_task(e->gate[o], GATE_CMD_PROBE, e->task[i]) < 0)
 		return 0;
-	struct pollfd p = { .fd = e->gate[i], .events = POLLIN };
+	struct pollfd p = { .fd = e->gate[o], .events = POLLIN };
 	long end = now_ms() + QUICK_MS;
-	while (now_ms() < end && e->gate[i] >= 0) {
+	Reader rd = { e, o };
+	while (now_ms() < end && e->gate[o] >= 0) {
 		if (poll(&p, 1, (int)(end - now_ms())) <= 0)
 			continue;
 		GateRecord r;
-		int rc = gate_recv(e->gate[i], &r);
+		int rc = gate_recv(e->gate[o], &r);
 		if (rc != 1) {
-			actor_gone(e, i);
+			actor_gone(e, o);
 			return 0;
 		}
-		if (r.kind == GATE_PROBE)
+		if (r.kind == GATE_PROBE && r.task == e->task[i])
 			return r.ret != 0;
-		absorb(e, i, &r);
+		take(&rd, &r);
 	}
 	return 0;
 }
@@ -587,22 +924,39 @@ static int all_exited(Engine *e, int unused)
 /* Has an actor that was blocked (bit i of mask) moved on? */
 static int one_woke(Engine *e, int mask)
 {
+	if (e->n > e->seen_n)
+		return 1;  /* a program's new process or thread made a call */
 	for (int i = 0; i < e->n; i++)
-		if ((mask & (1 << i)) && e->a[i].state != ACTOR_BLOCKED)
+		if ((mask & (1 << i)) && e->a[i].state != e->seen[i])
 			return 1;
 	return 0;
+}
+
+/* How long a step waits for the actors to reach their next stops. */
+static int advance_ms(const Engine *e)
+{
+	return engine_traced(e, 0) ? PROGRAM_ADVANCE_MS : ADVANCE_MS;
 }
 
 int engine_wait(Engine *e, int ms)
 {
 	int mask = 0;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_BLOCKED)
+	if (e->replay)
+		return 0;   /* what returned by itself is a moment of its own */
+	for (int i = 0; i < e->n; i++) {
+		ActorState st = e->a[i].state;
+		/* A program between two calls is on its way to the next. */
+		int moving = engine_traced(e, i) && (st == ACTOR_RUNNING || st == ACTOR_STARTING);
+		if (st == ACTOR_BLOCKED || moving)
 			mask |= 1 << i;
+		e->seen[i] = st;
+	}
+	e->seen_n = e->n;
 	if (!mask || !pump(e, ms, one_woke, mask))
 		return 0;
-	pump(e, ADVANCE_MS, none_running, 0);
+	pump(e, advance_ms(e), none_running, 0);
 	kernel_look(e);
+	recorded(e, "wait", -1);
 	return 1;
 }
 
@@ -617,10 +971,14 @@ static int all_ended(Engine *e, int unused)
 
 int engine_run_free(Engine *e, int stuck_ms)
 {
+	if (e->replay)
+		return replay_move(e, replay_moments(e->replay) - 1, NULL, 0) == 0 && engine_succeeded(e);
 	for (;;) {
 		size_t before = timeline_count(e->tl);
-		if (pump(e, stuck_ms, all_ended, 0))
+		if (pump(e, stuck_ms, all_ended, 0)) {
+			recorded(e, "free-run", -1);
 			return 1;
+		}
 		if (timeline_count(e->tl) == before)
 			return 0;  /* nothing happened for stuck_ms: blocked for good */
 	}
@@ -628,7 +986,11 @@ int engine_run_free(Engine *e, int stuck_ms)
 
 int engine_drain(Engine *e, int ms)
 {
-	return pump(e, ms, all_exited, 0);
+	if (e->replay)
+		return 1;
+	int done = pump(e, ms, all_exited, 0);
+	recorded(e, "drain", -1);
+	return done;
 }
 
 /* The scheduler's pick, and whether its pending call would block. Probes
@@ -651,11 +1013,35 @@ static int pick(Engine *e, int *blocks)
 int engine_next(Engine *e)
 {
 	int blocks;
+	if (e->replay)
+		return replay_next(e->replay, e->moment);
 	return pick(e, &blocks);
+}
+
+/* A program's next line: the student's, else the next --input one; after
+ * the last, its input ends (a terminal's end of file). */
+static int give_program_input(Engine *e, int i, const char *line)
+{
+	EngineActor *a = &e->a[i], *o = &e->a[e->owner[i]];
+	const LessonActor *la = &e->lesson->actors[e->owner[i]];
+	a->state = ACTOR_RUNNING;
+	if (!line && o->next_example < la->ninputs)
+		line = la->inputs[o->next_example++];
+	if (!line) {
+		char text[120];
+		snprintf(text, sizeof text, "%s's input ends (end of file)", a->name);
+		note(e, i, text);
+		return gate_command(gate_of(e, i), GATE_CMD_EOF);
+	}
+	Event ev = { .kind = EV_INPUT, .actor = i, .step = a->step, .text = (char *)line };
+	timeline_add(e->tl, &ev);
+	return gate_send_line(gate_of(e, i), line, strlen(line));
 }
 
 static int give_input(Engine *e, int i, const char *line)
 {
+	if (engine_traced(e, i))
+		return give_program_input(e, i, line);
 	EngineActor *a = &e->a[i];
 	const LessonStep *st = &e->lesson->actors[i].steps[a->step];
 	if (!line) {
@@ -685,7 +1071,7 @@ static int let_go(Engine *e, int i, int blocks)
 	const Event *stored = timeline_add(e->tl, &ev);
 	a->call_seq = stored ? stored->seq : 0;
 	a->state = blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;
-	if (gate_command(e->gate[i], GATE_CMD_GO) < 0)
+	if (gate_command_task(gate_of(e, i), GATE_CMD_GO, e->task[i]) < 0)
 		return -1;
 	if (blocks)
 		return 0;
@@ -700,9 +1086,14 @@ static int let_go(Engine *e, int i, int blocks)
 	return 0;
 }
 
+static int replay_step(Engine *e);
+
 int engine_step(Engine *e, int actor, const char *line)
 {
+	PastMark mark = past_mark(e);
 	int blocks = -1;
+	if (e->replay)
+		return replay_step(e);
 	if (actor < 0)
 		actor = pick(e, &blocks);
 	if (actor < 0 || actor >= e->n)
@@ -721,10 +1112,12 @@ int engine_step(Engine *e, int actor, const char *line)
 	/* Let the stepped actor reach its next stop, and give any actor the
 	 * step may have woken a moment to report, so the next decision (and a
 	 * --plain transcript) does not depend on who the kernel ran first. */
-	pump_some(e, ADVANCE_MS, actor_stopped, actor, actor);
-	pump(e, e->opt.settle_ms, none_moving, 0);
-	pump(e, ADVANCE_MS, none_running, 0);
+	pump_some(e, advance_ms(e), actor_stopped, actor, actor);
+	past_settle(e, &mark);
+	pump(e, advance_ms(e), none_running, 0);
 	kernel_look(e);
+	past_record(e, actor, line, &mark);
+	recorded(e, "step", actor);
 	return actor;
 }
 
@@ -738,7 +1131,7 @@ int engine_pollfds(const Engine *e, struct pollfd *pfd, int max)
 		n++;
 	}
 	for (int i = 0; i < e->n && n < max; i++) {
-		if (e->gate[i] < 0)
+		if (e->gate[i] < 0 || e->owner[i] != i)
 			continue;
 		pfd[n].fd = e->gate[i];
 		pfd[n].events = POLLIN;
@@ -748,7 +1141,9 @@ int engine_pollfds(const Engine *e, struct pollfd *pfd, int max)
 	return n;
 }
 
-int engine_handle(Engine *e, const struct pollfd *pfd, int n)
+/* engine_handle without the recording: the engine's own waits read the
+ * gates through this, and a moment is only over when the wait is. */
+static int handle(Engine *e, const struct pollfd *pfd, int n)
 {
 	size_t before = timeline_count(e->tl);
 	for (int k = 0; k < n; k++) {
@@ -757,10 +1152,17 @@ int engine_handle(Engine *e, const struct pollfd *pfd, int n)
 		if (e->kernel && pfd[k].fd == kernel_fd(e->kernel))
 			kernel_look(e);
 		for (int i = 0; i < e->n; i++)
-			if (e->gate[i] == pfd[k].fd)
+			if (e->gate[i] == pfd[k].fd && e->owner[i] == i)
 				read_gate(e, i);
 	}
 	return (int)(timeline_count(e->tl) - before);
+}
+
+int engine_handle(Engine *e, const struct pollfd *pfd, int n)
+{
+	int added = handle(e, pfd, n);
+	recorded(e, "handle", -1);
+	return added;
 }
 
 int engine_actor_count(const Engine *e)
@@ -798,7 +1200,7 @@ int engine_finished(const Engine *e)
 static int ended_as_written(const Engine *e, int i)
 {
 	const EngineActor *a = &e->a[i];
-	int dies = e->lesson->actors[i].dies;
+	int dies = i < e->lesson->nactors ? e->lesson->actors[i].dies : 0;
 	if (dies)
 		return a->state == ACTOR_DEAD && a->pid == 0 && WIFSIGNALED(a->status) && WTERMSIG(a->status) == dies;
 	return a->state == ACTOR_DONE;
@@ -827,6 +1229,15 @@ const struct kernel *engine_kernel(const Engine *e)
 	return e->kernel;
 }
 
+const LessonStep *engine_lesson_step(const Engine *e, int i)
+{
+	if (i < 0 || i >= e->n || i >= e->lesson->nactors)
+		return NULL;
+	const LessonActor *la = &e->lesson->actors[i];
+	int k = e->a[i].step;
+	return k >= 0 && k < la->nsteps ? &la->steps[k] : NULL;
+}
+
 int engine_steps_done(const Engine *e)
 {
 	return e->steps_done;
@@ -835,4 +1246,274 @@ int engine_steps_done(const Engine *e)
 int engine_free_running(const Engine *e)
 {
 	return e->opt.free_run;
+}
+
+/* ---- going back: engine_goto ----------------------------------------------
+ *
+ * The scheduler is deterministic and the actors are real programs, so a run
+ * started afresh and given the same steps makes the same calls with the
+ * same results. What a step depends on besides its actor and its line is
+ * time: a blocked call that a later step wakes reports within the settle
+ * delay, a timeout or a retransmitted SYN returns by itself between steps,
+ * a packet reaches the capture a little after the call that sent it. So
+ * each step also keeps which actors were blocked and how many packets had
+ * been seen when it began and once it had settled; stepping again waits
+ * for exactly that, instead of for the settle delay, which makes going
+ * back quick. (Socket states are not counted: the table is read at
+ * moments, and a state that passes quickly may be seen in one run and not
+ * in another.) */
+
+enum { GOTO_WAIT_MS = 10000, CATCH_UP_MS = 300 };
+
+static unsigned blocked_mask(const Engine *e)
+{
+	unsigned mask = 0;
+	for (int i = 0; i < e->n; i++)
+		if (e->a[i].state == ACTOR_BLOCKED)
+			mask |= 1u << i;
+	return mask;
+}
+
+/* Forget the steps from index from on. */
+static void past_clear(Engine *e, int from)
+{
+	for (int i = from; i < e->npast; i++)
+		free(e->past[i].line);
+	if (from < e->npast)
+		e->npast = from;
+}
+
+/* A new run: its timeline is empty, and the steps are forgotten. */
+static void past_forget(Engine *e)
+{
+	past_clear(e, 0);
+	e->packets = e->packets_upto = 0;
+}
+
+/* Packets seen so far in this run; counted on from where it last looked. */
+static size_t packets_seen(Engine *e)
+{
+	size_t n = timeline_count(e->tl);
+	for (; e->packets_upto < n; e->packets_upto++)
+		e->packets += timeline_get(e->tl, e->packets_upto)->kind == EV_PACKET;
+	return e->packets;
+}
+
+static PastMark past_mark(Engine *e)
+{
+	return (PastMark){ .blocked_before = blocked_mask(e), .packets_before = packets_seen(e) };
+}
+
+/* Stepping again: settled as the run did once no actor is blocked that
+ * was not then, and the packets it had seen are in. */
+static int settled_as_before(Engine *e, int i)
+{
+	const PastMark *m = &e->past[i].mark;
+	return (blocked_mask(e) & ~m->blocked_after) == 0 && packets_seen(e) >= m->packets_after;
+}
+
+/* Give the actors a step may have woken time to report: the settle delay,
+ * or when stepping again, until the run is where it was then (never longer
+ * than the delay). */
+static void past_settle(Engine *e, PastMark *m)
+{
+	int i = e->steps_done - 1;
+	if (e->restepping && i >= 0 && i < e->npast)
+		pump(e, e->opt.settle_ms, settled_as_before, i);
+	else
+		pump(e, e->opt.settle_ms, none_moving, 0);
+	m->blocked_after = blocked_mask(e);
+	m->packets_after = packets_seen(e);
+}
+
+/* Keep the step just run. The same step as the one kept at its place
+ * (going back, then on the same way) keeps the steps after it, so the
+ * student can jump forward again; another step forgets them. */
+static void past_record(Engine *e, int actor, const char *line, const PastMark *m)
+{
+	int i = e->steps_done - 1;
+	if (i < 0 || i > e->npast)
+		return;
+	if (i < e->npast) {
+		const PastStep *p = &e->past[i];
+		if (p->actor == actor && (p->line == line || (p->line && line && strcmp(p->line, line) == 0)))
+			return;
+		past_clear(e, i);
+	}
+	if (e->npast == e->past_cap) {
+		int cap = e->past_cap ? 2 * e->past_cap : 64;
+		PastStep *p = realloc(e->past, (size_t)cap * sizeof *p);
+		if (!p)
+			return;   /* going back stops short of this step, nothing worse */
+		e->past = p;
+		e->past_cap = cap;
+	}
+	char *copy = line ? strdup(line) : NULL;
+	if (line && !copy)
+		return;
+	e->past[e->npast++] = (PastStep){ .actor = actor, .line = copy, .mark = *m };
+}
+
+/* A traced program's second process gets its actor when it first makes a
+ * call: until then, stepping it again waits for it to be there. */
+static int runnable(const Engine *e, int i)
+{
+	return i < e->n && (e->a[i].state == ACTOR_READY || e->a[i].state == ACTOR_INPUT);
+}
+
+static int ready_as_before(Engine *e, int i)
+{
+	const PastStep *p = &e->past[i];
+	return runnable(e, p->actor) && (blocked_mask(e) & ~p->mark.blocked_before) == 0;
+}
+
+static int packets_as_before(Engine *e, int i)
+{
+	return packets_seen(e) >= e->past[i].mark.packets_before;
+}
+
+/* Wait until the run is where it was when step i began: its actor can
+ * run, what had returned by itself meanwhile has, and the packets that
+ * came in meanwhile are in. Returns whether the actor can
+ * run. */
+static int catch_up(Engine *e, int i)
+{
+	pump(e, GOTO_WAIT_MS, ready_as_before, i);
+	pump(e, CATCH_UP_MS, packets_as_before, i);
+	return runnable(e, e->past[i].actor);
+}
+
+/* ---- recording and replay ------------------------------------------------ */
+
+/* --record: the file starts again with every run (a restart included). */
+static int record_start(Engine *e, char *err, size_t errlen)
+{
+	if (!e->opt.record_path)
+		return 0;
+	if ((!e->rec && !(e->rec = record_open(e->opt.record_path, err, errlen))) ||
+	    record_begin(e->rec, e, err, errlen) < 0) {
+		engine_stop(e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Show moment n of the replay: its timeline, actors, sockets and count. */
+static int replay_move(Engine *e, int n, char *err, size_t errlen)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (replay_apply(e->replay, n, e->tl, e->a, e->owner, &e->n, e->kernel, now) < 0) {
+		if (err)
+			snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	e->moment = n;
+	e->steps_done = replay_steps(e->replay, n);
+	if (e->steps_done > e->replay_reached)
+		e->replay_reached = e->steps_done;
+	return 0;
+}
+
+/* A replay's "next step" is its next moment. */
+static int replay_step(Engine *e)
+{
+	if (e->moment + 1 >= replay_moments(e->replay) || replay_move(e, e->moment + 1, NULL, 0) < 0)
+		return -1;
+	int actor = replay_actor(e->replay, e->moment);
+	return actor >= 0 ? actor : 0;
+}
+
+Engine *engine_replay_open(const char *path, char *err, size_t errlen)
+{
+	Replay *r = replay_load(path, err, errlen);
+	if (!r)
+		return NULL;
+	EngineOptions opt = { .free_run = replay_free_run(r) };
+	Engine *e = engine_new(replay_lesson(r), &opt);
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		replay_free(r);
+		return NULL;
+	}
+	e->replay = r;
+	snprintf(e->network, sizeof e->network, "%s", replay_network(r));
+	snprintf(e->kernel_note, sizeof e->kernel_note, "%s", replay_kernel_note(r));
+	if (replay_had_kernel(r) && !(e->kernel = kernel_restored())) {
+		snprintf(err, errlen, "out of memory");
+		engine_free(e);
+		return NULL;
+	}
+	if (replay_move(e, 0, err, errlen) < 0) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int engine_actor_owner(const Engine *e, int i)
+{
+	return i >= 0 && i < e->n ? e->owner[i] : -1;
+}
+
+int engine_replaying(const Engine *e)
+{
+	return e->replay != NULL;
+}
+
+int engine_replay_moment(const Engine *e, int *count)
+{
+	if (count)
+		*count = e->replay ? replay_moments(e->replay) : 0;
+	return e->replay ? e->moment : -1;
+}
+
+int engine_goto(Engine *e, int n, char *err, size_t errlen)
+{
+	/* A replay runs nothing: it shows the moment recorded. */
+	if (e->replay) {
+		int m = replay_find_step(e->replay, n);
+		if (m < 0) {
+			snprintf(err, errlen, "no step %d: the recording has steps 0 to %d", n,
+				 replay_steps(e->replay, replay_moments(e->replay) - 1));
+			return -1;
+		}
+		return replay_move(e, m, err, errlen);
+	}
+	if (n < 0 || n > e->npast) {
+		snprintf(err, errlen, "no step %d: this run has gone as far as step %d", n, e->npast);
+		return -1;
+	}
+	if (n < e->steps_done) {
+		engine_stop(e);
+		timeline_clear(e->tl);
+		e->packets = e->packets_upto = 0;
+		if (engine_start(e, err, errlen) < 0)
+			return -1;
+	}
+	int rc = 0;
+	e->restepping = 1;
+	while (rc == 0 && e->steps_done < n && e->steps_done < e->npast) {
+		int i = e->steps_done, actor = e->past[i].actor;
+		if (!catch_up(e, i) || engine_step(e, actor, e->past[i].line) != actor) {
+			snprintf(err, errlen, "step %d: %s did not run again as it did before", i + 1,
+				 actor < e->n ? e->a[actor].name : "an actor");
+			rc = -1;
+		}
+	}
+	/* The screen as it was just before the next step was taken. */
+	if (rc == 0 && n < e->npast)
+		catch_up(e, n);
+	e->restepping = 0;
+	return rc;
+}
+
+int engine_steps_reached(const Engine *e)
+{
+	/* A replay's bar shows how far it has been shown, as a run's shows how
+	 * far it has run: the same screens, step by step. */
+	if (e->replay)
+		return e->replay_reached;
+	return e->npast > e->steps_done ? e->npast : e->steps_done;
 }

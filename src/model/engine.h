@@ -27,7 +27,9 @@ typedef enum {
 
 typedef struct {
 	const char *name;
-	pid_t pid;
+	pid_t pid;             /* the process sockstep forked and reaps, or 0 */
+	pid_t program;         /* the process (or thread) making the calls: pid for
+	                          a lesson actor, the traced task for a program */
 	ActorState state;
 	int step;              /* the step it is stopped at, or running; -1 when none */
 	GateRecord pending;    /* READY: the call it will make */
@@ -43,6 +45,7 @@ typedef struct {
 	const char *pcap_path; /* write the capture here (--pcap) */
 	int allow_external;    /* outside a private namespace, allow binding beyond loopback */
 	int free_run;          /* actors run without stopping; engine_run_free collects */
+	const char *record_path; /* write the run down here (--record; model/record.h) */
 } EngineOptions;
 
 typedef struct engine Engine;
@@ -54,6 +57,10 @@ void engine_free(Engine *e);
 /* Fork the actors and wait until each has reached its first stop.
  * Returns 0, or -1 with a message in err. */
 int engine_start(Engine *e, char *err, size_t errlen);
+
+/* sockstep run: is actor i a traced program (or one of its processes or
+ * threads), rather than a lesson's steps? */
+int engine_traced(const Engine *e, int i);
 
 /* Kill and reap every actor, then start again with an empty timeline. */
 int engine_restart(Engine *e, char *err, size_t errlen);
@@ -82,7 +89,9 @@ int engine_free_running(const Engine *e);
 int engine_next(Engine *e);
 
 /* Descriptors the caller's event loop should watch (POLLIN); returns how
- * many. An array of ENGINE_POLLFDS_MAX always has room for all of them. */
+ * many. An array of ENGINE_POLLFDS_MAX always has room for all of them.
+ * A traced program's processes and threads after its first get actors of
+ * their own (engine_actor_count grows), up to LESSON_MAX_ACTORS in all. */
 enum { ENGINE_POLLFDS_MAX = LESSON_MAX_ACTORS + 1 };
 int engine_pollfds(const Engine *e, struct pollfd *pfd, int max);
 
@@ -117,7 +126,47 @@ const char *engine_kernel_note(const Engine *e);
 /* The kernel's view (packets, sockets), or NULL when there is none. */
 const struct kernel *engine_kernel(const Engine *e);
 
+/* The lesson step actor i is stopped at, or NULL (a traced program has no
+ * steps, only calls). */
+const LessonStep *engine_lesson_step(const Engine *e, int i);
+
 /* Steps run so far (calls and inputs), for the "step 7/18" counter. */
 int engine_steps_done(const Engine *e);
+
+/* Go to the moment after step n (0: before the first), as the run was
+ * then: back means a fresh start (new processes, a new namespace, as
+ * engine_restart makes) that runs the same steps again, each actor given
+ * the same line, as fast as the actors answer;
+ * forward runs the steps this run had taken before it went back. Any step
+ * up to engine_steps_reached can be reached; a step other than the one
+ * taken before forgets the steps after it. Returns 0, or -1 with a message
+ * in err (the run then stands where it stopped). In a replay, step n is
+ * the last moment with n steps done, nothing runs, and any recorded step
+ * can be reached. */
+int engine_goto(Engine *e, int n, char *err, size_t errlen);
+
+/* The furthest step this run has reached (engine_restart forgets it). */
+int engine_steps_reached(const Engine *e);
+
+/* A replay: the run recorded in path (--record) shown again, running
+ * nothing: no process, no namespace, no capture. Its lesson is the one the
+ * recording carries (engine_lesson). The engine reads as the recorded run
+ * did at each moment (a snapshot of the file): engine_start and
+ * engine_restart go to the first moment, engine_step to the next one
+ * (returning the actor its step ran, 0 for a moment that was no step: a
+ * call that returned by itself), engine_next says what the run's scheduler
+ * said; waiting, reaping and stopping do nothing. Returns NULL with
+ * "path:line: message" in err for a file that is not a recording, is
+ * broken, or was made by a newer sockstep. */
+Engine *engine_replay_open(const char *path, char *err, size_t errlen);
+int engine_replaying(const Engine *e);
+
+/* The actor whose process actor i runs in: i itself, or for a traced
+ * program's later process or thread, the program's first actor. A
+ * recording keeps it, so a replay knows which actors are traced. */
+int engine_actor_owner(const Engine *e, int i);
+
+/* A replay's moment on screen, and (count) how many it has; -1 for a run. */
+int engine_replay_moment(const Engine *e, int *count);
 
 #endif

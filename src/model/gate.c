@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { HDR = 1 + 1 + 2 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 4 + 4 };
+enum { HDR = 1 + 1 + 2 + 4 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 4 + 4 };
 
 #define PUT(field) do { memcpy(p, &(field), sizeof(field)); p += sizeof(field); } while (0)
 #define GET(field) do { memcpy(&(field), p, sizeof(field)); p += sizeof(field); } while (0)
@@ -25,7 +25,7 @@ int gate_encode(const GateRecord *r, uint8_t *buf, size_t cap)
 	if (need > cap)
 		return -1;
 	uint8_t *p = buf;
-	PUT(r->kind); PUT(r->op); PUT(r->step); PUT(r->fd);
+	PUT(r->kind); PUT(r->op); PUT(r->step); PUT(r->task); PUT(r->fd);
 	PUT(r->arg[0]); PUT(r->arg[1]); PUT(r->arg[2]);
 	PUT(r->ret); PUT(r->err); PUT(r->ns); PUT(r->total);
 	PUT(r->addrlen); PUT(r->len);
@@ -41,7 +41,7 @@ int gate_decode(const uint8_t *buf, size_t n, GateRecord *r)
 		return -1;
 	const uint8_t *p = buf;
 	memset(r, 0, offsetof(GateRecord, data));
-	GET(r->kind); GET(r->op); GET(r->step); GET(r->fd);
+	GET(r->kind); GET(r->op); GET(r->step); GET(r->task); GET(r->fd);
 	GET(r->arg[0]); GET(r->arg[1]); GET(r->arg[2]);
 	GET(r->ret); GET(r->err); GET(r->ns); GET(r->total);
 	GET(r->addrlen); GET(r->len);
@@ -165,11 +165,23 @@ int gate_recv_each(int fd, void (*fn)(void *ctx, const GateRecord *r), void *ctx
 
 int gate_command(int fd, char cmd)
 {
+	return gate_command_task(fd, cmd, 0);
+}
+
+int gate_command_task(int fd, char cmd, int32_t task)
+{
+	char buf[1 + sizeof task];
+	size_t n = 1;
+	buf[0] = cmd;
+	if (task) {
+		memcpy(buf + 1, &task, sizeof task);
+		n += sizeof task;
+	}
 	ssize_t w;
 	do
-		w = send(fd, &cmd, 1, MSG_NOSIGNAL);
+		w = send(fd, buf, n, MSG_NOSIGNAL);
 	while (w < 0 && errno == EINTR);
-	return w == 1 ? 0 : -1;
+	return w == (ssize_t)n ? 0 : -1;
 }
 
 int gate_send_line(int fd, const char *line, size_t len)
@@ -188,6 +200,12 @@ int gate_send_line(int fd, const char *line, size_t len)
 
 int gate_wait(int fd, char *line, size_t cap)
 {
+	int32_t task;
+	return gate_wait_task(fd, &task, line, cap);
+}
+
+int gate_wait_task(int fd, int32_t *task, char *line, size_t cap)
+{
 	char buf[GATE_DATA_MAX + 1];
 	ssize_t n;
 	do
@@ -202,5 +220,8 @@ int gate_wait(int fd, char *line, size_t cap)
 		memcpy(line, buf + 1, len);
 		line[len] = '\0';
 	}
+	*task = 0;
+	if (buf[0] != GATE_CMD_LINE && (size_t)n >= 1 + sizeof *task)
+		memcpy(task, buf + 1, sizeof *task);
 	return (unsigned char)buf[0];
 }

@@ -22,17 +22,22 @@ typedef enum {
 	GATE_PRINT,       /* actor -> parent: a console line (data) */
 	GATE_INPUT,       /* actor -> parent: wants a line for step; waits for it */
 	GATE_PROBE,       /* actor -> parent: answer to a probe: would_block */
-	GATE_DONE,        /* actor -> parent: finished its steps; ret = exit status */
+	GATE_DONE,        /* actor -> parent: finished its steps; ret = exit status.
+	                     A traced task that ended: ret = its wait status */
+	GATE_FAIL,        /* tracer -> parent: cannot run the program (data: why) */
 	GATE_KIND_MAX_
 } GateKind;
 
-/* Parent -> actor commands (one byte; GATE_CMD_LINE is followed by the line). */
-enum { GATE_CMD_GO = 'g', GATE_CMD_PROBE = 'p', GATE_CMD_LINE = 'l' };
+/* Parent -> actor commands: one byte, then for a traced program the task
+ * (4 bytes) it is for; GATE_CMD_LINE is followed by the line instead, and
+ * GATE_CMD_EOF ends the program's input. */
+enum { GATE_CMD_GO = 'g', GATE_CMD_PROBE = 'p', GATE_CMD_LINE = 'l', GATE_CMD_EOF = 'e' };
 
 typedef struct {
 	uint8_t kind;         /* GateKind */
 	uint8_t op;           /* LessonOp of the call */
-	uint16_t step;        /* index of the step in the actor's list */
+	uint16_t step;        /* index of the step in the actor's list; a traced task's call count */
+	int32_t task;         /* the traced thread or process that makes the call (0: a lesson actor) */
 	int32_t fd;           /* the socket the call uses, or -1 */
 	int64_t arg[3];       /* call arguments: family/type/proto, backlog, size, how ... */
 	int64_t ret;          /* RESULT: the call's return value; PROBE: would_block; DONE: status */
@@ -68,6 +73,7 @@ int gate_recv(int fd, GateRecord *r);
 
 /* Send a one-byte command, or a line of input. Returns 0 or -1. */
 int gate_command(int fd, char cmd);
+int gate_command_task(int fd, char cmd, int32_t task);
 int gate_send_line(int fd, const char *line, size_t len);
 
 /* A free run sends its records in batches: many records in one message,
@@ -97,5 +103,8 @@ int gate_recv_each(int fd, void (*fn)(void *ctx, const GateRecord *r), void *ctx
  * goes to line when the command is GATE_CMD_LINE. Returns the command, or -1 on
  * EOF or error (the parent is gone). */
 int gate_wait(int fd, char *line, size_t cap);
+
+/* The same, and the task a command names (0 when it names none). */
+int gate_wait_task(int fd, int32_t *task, char *line, size_t cap);
 
 #endif

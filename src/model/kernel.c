@@ -43,6 +43,8 @@ struct kernel {
 	size_t *npending;
 };
 
+static int grow_owners(Kernel *k);
+
 Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char *pcap_path,
 		    char *note, size_t cap)
 {
@@ -104,6 +106,37 @@ const SockList *kernel_sockets(const Kernel *k)
 int kernel_owner(const Kernel *k, size_t i)
 {
 	return i < k->now.n ? k->owner[i] : -1;
+}
+
+Kernel *kernel_restored(void)
+{
+	Kernel *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->diag = k->diag2 = -1;
+	return k;
+}
+
+int kernel_restore(Kernel *k, const SockInfo *v, const int *owner, size_t n)
+{
+	k->now.n = 0;
+	if (n > k->now.cap) {
+		SockInfo *grown = realloc(k->now.v, n * sizeof *grown);
+		if (!grown)
+			return -1;
+		k->now.v = grown;
+		k->now.cap = n;
+	}
+	k->now.n = n;
+	if (grow_owners(k) < 0) {
+		k->now.n = 0;
+		return -1;
+	}
+	if (n) {
+		memcpy(k->now.v, v, n * sizeof *v);
+		memcpy(k->owner, owner, n * sizeof *owner);
+	}
+	return 0;
 }
 
 static int same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)

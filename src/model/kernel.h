@@ -49,4 +49,12 @@ void kernel_update(Kernel *k, Timeline *t, const pid_t *pids, int n);
 const SockList *kernel_sockets(const Kernel *k);
 int kernel_owner(const Kernel *k, size_t i);
 
+/* A kernel view that looks at nothing: a replay's, whose table is the one a
+ * recording kept (kernel_restore). NULL when out of memory. */
+Kernel *kernel_restored(void);
+
+/* Make the table n sockets, with their owners. Returns 0, or -1 when out of
+ * memory (the table is then empty). */
+int kernel_restore(Kernel *k, const SockInfo *v, const int *owner, size_t n);
+
 #endif

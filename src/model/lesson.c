@@ -47,7 +47,10 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_GETADDRINFO] = "getaddrinfo", [OP_GETHOSTNAME] = "gethostname",
 	[OP_GETSOCKNAME] = "getsockname", [OP_GETPEERNAME] = "getpeername",
 	[OP_SETBLOCKING] = "setblocking", [OP_GETSOCKOPT] = "getsockopt",
-	[OP_POLL] = "poll", [OP_SELECT] = "select", [OP_PRINT] = "print", [OP_INPUT] = "input",
+	[OP_POLL] = "poll", [OP_SELECT] = "select",
+	[OP_SOCKETPAIR] = "socketpair", [OP_SENDMSG] = "sendmsg", [OP_RECVMSG] = "recvmsg",
+	[OP_READ] = "read", [OP_WRITE] = "write", [OP_EPOLL_WAIT] = "epoll_wait",
+	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
 };
@@ -1120,7 +1123,7 @@ static LessonStep *new_step(Parser *p, LessonOp op, int col)
 static int find_op(const Tok *t)
 {
 	for (int i = 0; i < OP_COUNT_; i++)
-		if (is_word(t, op_names[i]))
+		if (!lesson_op_traced_only((LessonOp)i) && is_word(t, op_names[i]))
 			return i;
 	return -1;
 }
@@ -1129,7 +1132,12 @@ static int unknown_step(Parser *p, const Tok *t)
 {
 	if (t->quoted)
 		return fail(p, t->col, "expected a step, not a \"string\"");
-	const char *s = suggest(t->s, t->len, op_names, OP_COUNT_);
+	const char *steps[OP_COUNT_];
+	int n = 0;
+	for (int i = 0; i < OP_COUNT_; i++)
+		if (!lesson_op_traced_only((LessonOp)i))
+			steps[n++] = op_names[i];
+	const char *s = suggest(t->s, t->len, steps, n);
 	if (s)
 		return fail(p, t->col, "unknown step '%s' (did you mean '%s'?)", show_tok(p, t), s);
 	return fail(p, t->col, "unknown step '%s'", show_tok(p, t));
@@ -1709,7 +1717,16 @@ Lesson *lesson_parse(const char *path, const char *text, size_t len, char *err, 
 	l->path = dup_bytes(path, strlen(path));
 	l->name = name_from_path(path);
 	l->actors = calloc(LESSON_MAX_ACTORS, sizeof *l->actors);
-	int rc = (!l->path || !l->name || !l->actors) ? oom(p) : parse_all(p, text, len);
+	/* Kept as given: a recording carries the lesson, so that its replay
+	 * shows the same narration, questions and sources. */
+	l->source = malloc(len + 1);
+	if (l->source) {
+		if (len)
+			memcpy(l->source, text, len);
+		l->source[len] = '\0';
+		l->source_len = len;
+	}
+	int rc = (!l->path || !l->name || !l->actors || !l->source) ? oom(p) : parse_all(p, text, len);
 	free(p);
 	if (rc < 0) {
 		lesson_free(l);
@@ -1791,6 +1808,10 @@ void lesson_free(Lesson *l)
 			free_step(&l->actors[i].steps[j]);
 		free(l->actors[i].steps);
 		free(l->actors[i].name);
+		free(l->actors[i].command);
+		for (int j = 0; j < l->actors[i].ninputs; j++)
+			free(l->actors[i].inputs[j]);
+		free(l->actors[i].inputs);
 	}
 	free(l->actors);
 	for (int i = 0; l->hosts && i < l->nhosts; i++) {
@@ -1802,6 +1823,7 @@ void lesson_free(Lesson *l)
 	free(l->name);
 	free(l->title);
 	free(l->about);
+	free(l->source);
 	free(l);
 }
 
@@ -1814,7 +1836,62 @@ const char *lesson_op_name(LessonOp op)
 
 int lesson_op_is_call(LessonOp op)
 {
-	return op >= OP_SOCKET && op <= OP_SELECT;
+	return op >= OP_SOCKET && op <= OP_EPOLL_WAIT;
+}
+
+int lesson_op_sends(LessonOp op)
+{
+	return op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO || op == OP_SENDMSG || op == OP_WRITE;
+}
+
+int lesson_op_receives(LessonOp op)
+{
+	return op == OP_RECV || op == OP_RECVFROM || op == OP_RECVMSG || op == OP_READ;
+}
+
+int lesson_op_traced_only(LessonOp op)
+{
+	return op >= OP_SOCKETPAIR && op <= OP_EPOLL_WAIT;
+}
+
+Lesson *lesson_programs(const char *title, char *const *names, char *const *commands, int n)
+{
+	Lesson *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->actors = calloc((size_t)(n > 0 ? n : 1), sizeof *l->actors);
+	l->path = strdup("sockstep run");
+	l->name = strdup("run");
+	l->title = strdup(title);
+	l->about = strdup("Your programs, run for real. Each stops before every socket call.");
+	if (!l->actors || !l->path || !l->name || !l->title || !l->about)
+		goto fail;
+	for (int i = 0; i < n; i++, l->nactors++) {
+		l->actors[i].host = -1;
+		l->actors[i].name = strdup(names[i]);
+		l->actors[i].command = strdup(commands[i]);
+		if (!l->actors[i].name || !l->actors[i].command) {
+			l->nactors++;
+			goto fail;
+		}
+	}
+	return l;
+fail:
+	lesson_free(l);
+	return NULL;
+}
+
+int lesson_add_input(Lesson *l, int a, const char *line)
+{
+	LessonActor *ac = &l->actors[a];
+	char **more = realloc(ac->inputs, (size_t)(ac->ninputs + 1) * sizeof *more);
+	if (!more)
+		return -1;
+	ac->inputs = more;
+	if (!(more[ac->ninputs] = strdup(line)))
+		return -1;
+	ac->ninputs++;
+	return 0;
 }
 
 int lesson_actor_index(const Lesson *l, const char *name)

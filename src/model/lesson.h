@@ -23,6 +23,14 @@ typedef enum {
 	OP_GETSOCKOPT,      /* getsockopt(fd, level, optname) */
 	OP_POLL,            /* poll() on the sockets in socks, POLLIN (POLLOUT with "write") */
 	OP_SELECT,          /* select() on the sockets in socks, read set (write set with "write") */
+	/* Calls only a traced program makes (sockstep run); no lesson step
+	 * names them. */
+	OP_SOCKETPAIR,      /* socketpair(): two connected sockets, their fds in data */
+	OP_SENDMSG,         /* sendmsg(): the bytes of its iovecs */
+	OP_RECVMSG,         /* recvmsg() */
+	OP_READ,            /* read() on a socket */
+	OP_WRITE,           /* write() on a socket */
+	OP_EPOLL_WAIT,      /* epoll_wait(): waits on an epoll set */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */
@@ -93,6 +101,9 @@ typedef struct {
 	int nsteps;
 	int host;                /* index in Lesson.hosts, or -1 (the lesson's one network) */
 	int dies;                /* "dies SIGNAL": the signal that is the expected end, or 0 */
+	char *command;           /* sockstep run: the program to trace (sh -c), else NULL */
+	char **inputs;           /* sockstep run: lines for its standard input, in turn */
+	int ninputs;
 } LessonActor;
 
 /* A lesson with hosts runs each on its own network namespace, joined by a
@@ -114,6 +125,8 @@ typedef struct {
 	int nactors;
 	LessonHost *hosts;
 	int nhosts;
+	char *source;            /* the file's text as parsed (a recording embeds it) */
+	size_t source_len;
 } Lesson;
 
 enum { LESSON_MAX_ACTORS = 8, LESSON_MAX_STEPS = 512 };
@@ -132,6 +145,21 @@ const char *lesson_op_name(LessonOp op);
 
 /* Is this op a real socket call (one that stops at the gate)? */
 int lesson_op_is_call(LessonOp op);
+
+/* Does a call of this op send bytes (its call event holds them), or
+ * receive them (its return event holds them)? */
+int lesson_op_sends(LessonOp op);
+int lesson_op_receives(LessonOp op);
+
+/* Is this a call only traced programs make (no lesson step names it)? */
+int lesson_op_traced_only(LessonOp op);
+
+/* sockstep run: a lesson with no steps whose actors are programs. names and
+ * commands are n entries; title says what runs. NULL when out of memory. */
+Lesson *lesson_programs(const char *title, char *const *names, char *const *commands, int n);
+
+/* Give actor a the line for its standard input after those it has. 0 or -1. */
+int lesson_add_input(Lesson *l, int a, const char *line);
 
 /* Index of the actor named name, or -1. */
 int lesson_actor_index(const Lesson *l, const char *name);

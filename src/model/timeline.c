@@ -29,14 +29,27 @@ Timeline *timeline_new(void)
 	return t;
 }
 
-void timeline_clear(Timeline *t)
+void timeline_truncate(Timeline *t, size_t n)
 {
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = n; i < t->n; i++) {
 		free(t->ev[i].data);
 		free(t->ev[i].text);
 	}
-	t->n = 0;
-	t->next_seq = 1;
+	if (n < t->n) {
+		t->n = n;
+		t->next_seq = n + 1;
+	}
+}
+
+void timeline_clear(Timeline *t)
+{
+	timeline_truncate(t, 0);
+}
+
+void timeline_set_when(Timeline *t, size_t i, uint64_t when_ns)
+{
+	if (i < t->n)
+		t->ev[i].when_ns = when_ns;
 }
 
 void timeline_free(Timeline *t)

@@ -76,6 +76,14 @@ const Event *timeline_by_seq(const Timeline *t, uint64_t seq);
  * once and did not (a connect whose SYN the full accept queue dropped). */
 void timeline_set_blocked(Timeline *t, uint64_t call_seq);
 
+/* Drop the events from index n on: a replay going back to an earlier
+ * moment. The next event added gets seq n + 1. */
+void timeline_truncate(Timeline *t, size_t n);
+
+/* Set when event i was recorded: a replay gives its events the times they
+ * had, moved to the replay's clock, so what fades on screen fades alike. */
+void timeline_set_when(Timeline *t, size_t i, uint64_t when_ns);
+
 /* The EV_RETURN that ends the call with this seq, or NULL while it runs. */
 const Event *timeline_return_of(const Timeline *t, uint64_t call_seq);
 

@@ -1,22 +1,66 @@
 /* plain.c - the plain backend (see plain.h). */
 #include "ui/plain.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "model/lesson.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
 #include "views/kerneltext.h"
+#include "views/narration.h"
+#include "views/quiz.h"
 
 enum { HEX_WIDTH = 16, HEX_MAX_LINES = 16, MAXSTR = 32, STUCK_MS = 10000 };
+
+/* What the printer remembers between calls of plain_print: packets and
+ * state changes seen while a call ran are printed under that call's line,
+ * which is written when it returns, so they wait in held; and which steps
+ * have had their narration and question, which come once per step. */
+enum { HELD_MAX = 256, TOLD = 1, ASKED = 2 };
+
+typedef struct {
+	int narrate;
+	size_t held[HELD_MAX];
+	size_t nheld;
+	uint64_t open_call;
+	unsigned char said[LESSON_MAX_ACTORS][LESSON_MAX_STEPS];
+	unsigned long writes; /* so far: did a look at the actors print anything? */
+	FILE *prompt_open;    /* --step: a prompt waits on this stream's line */
+} Printer;
+
+static Printer printer;
+
+/* Every line of the transcript goes through here. A prompt the student
+ * has not answered yet is ended first, so a line never starts after it. */
+__attribute__((format(printf, 2, 3)))
+static void say(FILE *out, const char *fmt, ...)
+{
+	if (printer.prompt_open) {
+		fputc('\n', printer.prompt_open);
+		printer.prompt_open = NULL;
+	}
+	printer.writes++;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+}
 
 static int name_width(Engine *e)
 {
 	int w = 0;
 	for (int i = 0; i < engine_actor_count(e); i++) {
-		int n = (int)strlen(engine_actor(e, i)->name);
+		/* A program's later processes and threads are NAME.2 ...: room
+		 * for them from the start keeps the columns still. */
+		int first = i < engine_lesson(e)->nactors;
+		int n = (int)strlen(engine_actor(e, i)->name) + (engine_traced(e, i) && first ? 2 : 0);
 		w = n > w ? n : w;
 	}
 	return w;
@@ -29,11 +73,11 @@ static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE 
 	for (size_t k = 0; k < lines && k < HEX_MAX_LINES; k++) {
 		size_t off = k * HEX_WIDTH;
 		bytes_line(p + off, len - off, off, HEX_WIDTH, line, sizeof line);
-		fprintf(out, "%*s    %s\n", w, "", line);
+		say(out, "%*s    %s\n", w, "", line);
 	}
 	size_t shown = len < HEX_MAX_LINES * HEX_WIDTH ? len : HEX_MAX_LINES * HEX_WIDTH;
 	if (total > shown)
-		fprintf(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
+		say(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
 }
 
 static void print_return(Engine *e, const Event *ev, int w, FILE *out)
@@ -44,7 +88,7 @@ static void print_return(Engine *e, const Event *ev, int w, FILE *out)
 		return;
 	calltext_call(call, MAXSTR, ctext, sizeof ctext);
 	calltext_result(ev, 1, rtext, sizeof rtext);
-	fprintf(out, "%-*s  %s = %s\n", w, engine_actor(e, ev->actor)->name, ctext, rtext);
+	say(out, "%-*s  %s = %s\n", w, engine_actor(e, ev->actor)->name, ctext, rtext);
 	int op = ev->op;
 	/* getaddrinfo's answer as the kernel will take it: the raw socket
 	 * addresses, where the port reads in network byte order. */
@@ -52,9 +96,9 @@ static void print_return(Engine *e, const Event *ev, int w, FILE *out)
 		hex(ev->data, ev->len, ev->total, w, out);
 	if (ev->ret <= 0)
 		return;
-	if (op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO)
+	if (lesson_op_sends((LessonOp)op))
 		hex(call->data, call->len < (size_t)ev->ret ? call->len : (size_t)ev->ret, (uint64_t)ev->ret, w, out);
-	else if (op == OP_RECV || op == OP_RECVFROM)
+	else if (lesson_op_receives((LessonOp)op))
 		hex(ev->data, ev->len, ev->total, w, out);
 }
 
@@ -62,9 +106,9 @@ static void print_exit(Engine *e, const Event *ev, int w, FILE *out)
 {
 	const char *name = engine_actor(e, ev->actor)->name;
 	if (WIFSIGNALED(ev->status))
-		fprintf(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
 	else if (WEXITSTATUS(ev->status) != 0 || engine_actor(e, ev->actor)->state != ACTOR_DONE)
-		fprintf(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
+		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
 
 static const char *who(Engine *e, int actor)
@@ -78,25 +122,99 @@ static void print_kernel(Engine *e, const Event *ev, int w, FILE *out)
 	char text[512];
 	if (ev->kind == EV_PACKET) {
 		kerneltext_packet(ev, text, sizeof text);
-		fprintf(out, "%*s  ~ %s -> %s  %s\n", w, "", who(e, ev->actor), who(e, ev->peer_actor), text);
+		say(out, "%*s  ~ %s -> %s  %s\n", w, "", who(e, ev->actor), who(e, ev->peer_actor), text);
 	} else {
 		kerneltext_state(ev, text, sizeof text);
-		fprintf(out, "%*s  ~ %s  %s\n", w, "", who(e, ev->actor), text);
+		say(out, "%*s  ~ %s  %s\n", w, "", who(e, ev->actor), text);
 	}
 }
 
-/* Packets and state changes seen while a call ran are printed under that
- * call's line, which is written when it returns; so they wait here. */
-static size_t held[256];
-static size_t nheld;
-static uint64_t open_call;
-
 static void release(Engine *e, int w, FILE *out)
 {
-	for (size_t k = 0; k < nheld; k++)
-		print_kernel(e, timeline_get(engine_timeline(e), held[k]), w, out);
-	nheld = 0;
-	open_call = 0;
+	for (size_t k = 0; k < printer.nheld; k++)
+		print_kernel(e, timeline_get(engine_timeline(e), printer.held[k]), w, out);
+	printer.nheld = 0;
+	printer.open_call = 0;
+}
+
+/* Has the step's narration (TOLD) or question (ASKED) been printed? Marks
+ * it as printed; steps out of range count as printed, so nothing is. */
+static int said_before(int actor, int step, int what)
+{
+	if (actor < 0 || actor >= LESSON_MAX_ACTORS || step < 0 || step >= LESSON_MAX_STEPS)
+		return 1;
+	int before = printer.said[actor][step] & what;
+	printer.said[actor][step] |= (unsigned char)what;
+	return before;
+}
+
+/* Which words ev's are, for "once": a lesson step's own; for a traced
+ * program, which has no steps, the kind of call (or its input). -1: none. */
+static int words_of(Engine *e, const Event *ev)
+{
+	const Lesson *l = engine_lesson(e);
+	if (ev->actor < 0)
+		return -1;
+	if (engine_traced(e, ev->actor))
+		return ev->kind == EV_INPUT ? OP_COUNT_ : ev->kind == EV_CALL ? ev->op : -1;
+	if (ev->actor >= l->nactors || ev->step < 0 || ev->step >= l->actors[ev->actor].nsteps)
+		return -1;
+	const LessonStep *st = &l->actors[ev->actor].steps[ev->step];
+	/* A print step has no words of the screen's own (its line says it
+	 * all), only the lesson's. */
+	return ev->kind == EV_PRINT && !st->narration ? -1 : ev->step;
+}
+
+/* The narration pane's words for the step of ev, the first time it runs;
+ * for a traced program, the first time it makes each kind of call. */
+static void narrate(Engine *e, const Event *ev, int w, FILE *out)
+{
+	int words = printer.narrate ? words_of(e, ev) : -1;
+	if (words < 0 || said_before(ev->actor, words, TOLD))
+		return;
+	char text[4096];
+	narration_step(e, ev, text, sizeof text);
+	say(out, "%*s  > %s\n", w, "", text);
+}
+
+/* A question before the call it asks about, the first time: the choices
+ * numbered, the answer left to the run (the call's line, just after). */
+static void ask(Engine *e, int actor, int step, int w, FILE *out)
+{
+	const LessonQuestion *q = quiz_question(engine_lesson(e), actor, step);
+	if (!printer.narrate || !q || said_before(actor, step, ASKED))
+		return;
+	say(out, "%*s  ? %s", w, "", q->text ? q->text : "");
+	for (int k = 0; k < q->nchoices; k++)
+		say(out, "  %d) %s", k + 1, q->choices[k]);
+	say(out, "\n");
+}
+
+static void print_call(Engine *e, const Event *ev, int w, FILE *out)
+{
+	char ctext[1024];
+	if (!ev->blocked) {
+		printer.open_call = ev->seq;
+		return;
+	}
+	ask(e, ev->actor, ev->step, w, out);
+	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
+	say(out, "%-*s  %s ... blocks\n", w, engine_actor(e, ev->actor)->name, ctext);
+	narrate(e, ev, w, out);
+}
+
+/* A return, and what belongs under it: its kernel lines, and the words of
+ * its step unless they came with the "... blocks" line. */
+static void print_end_of_call(Engine *e, const Event *ev, int w, FILE *out)
+{
+	const Event *call = timeline_by_seq(engine_timeline(e), ev->call_seq);
+	if (call)
+		ask(e, call->actor, call->step, w, out);
+	print_return(e, ev, w, out);
+	if (ev->call_seq == printer.open_call)
+		release(e, w, out);
+	if (call)
+		narrate(e, call, w, out);
 }
 
 size_t plain_print(Engine *e, size_t from, FILE *out)
@@ -106,37 +224,32 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 	char ctext[1024];
 	for (; from < timeline_count(t); from++) {
 		const Event *ev = timeline_get(t, from);
-		if ((ev->kind == EV_PACKET || ev->kind == EV_STATE) && open_call && nheld < 256) {
-			held[nheld++] = from;
+		if ((ev->kind == EV_PACKET || ev->kind == EV_STATE) && printer.open_call && printer.nheld < HELD_MAX) {
+			printer.held[printer.nheld++] = from;
 			continue;
 		}
 		const char *name = ev->actor >= 0 ? engine_actor(e, ev->actor)->name : "sockstep";
 		switch (ev->kind) {
 		case EV_CALL:
-			if (!ev->blocked) {
-				open_call = ev->seq;
-				break;
-			}
-			calltext_call(ev, MAXSTR, ctext, sizeof ctext);
-			fprintf(out, "%-*s  %s ... blocks\n", w, name, ctext);
+			print_call(e, ev, w, out);
 			break;
 		case EV_RETURN:
-			print_return(e, ev, w, out);
-			if (ev->call_seq == open_call)
-				release(e, w, out);
+			print_end_of_call(e, ev, w, out);
 			break;
 		case EV_PRINT:
-			fprintf(out, "%-*s  | %s\n", w, name, ev->text);
+			say(out, "%-*s  | %s\n", w, name, ev->text);
+			narrate(e, ev, w, out);
 			break;
 		case EV_INPUT:
 			calltext_quote((const unsigned char *)ev->text, strlen(ev->text), ctext, sizeof ctext);
-			fprintf(out, "%-*s  input = \"%s\"\n", w, name, ctext);
+			say(out, "%-*s  input = \"%s\"\n", w, name, ctext);
+			narrate(e, ev, w, out);
 			break;
 		case EV_EXIT:
 			print_exit(e, ev, w, out);
 			break;
 		case EV_NOTE:
-			fprintf(out, "%-*s  -- %s\n", w, name, ev->text);
+			say(out, "%-*s  -- %s\n", w, name, ev->text);
 			break;
 		case EV_PACKET:
 		case EV_STATE:
@@ -144,7 +257,7 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 			break;
 		}
 	}
-	if (open_call && !timeline_return_of(t, open_call))
+	if (printer.open_call && !timeline_return_of(t, printer.open_call))
 		release(e, w, out);  /* still running: blocked after all; show what we have */
 	fflush(out);
 	return from;
@@ -167,18 +280,282 @@ static void report_stuck(Engine *e)
 	}
 }
 
+/* The lesson run to its end by the scheduler. Step while anything can
+ * move; when nothing can, give a blocked call time to return by itself (a
+ * SYN retransmitted after a full queue). */
+static size_t run_through(Engine *e, size_t shown, FILE *out)
+{
+	for (;;) {
+		if (engine_step(e, -1, NULL) < 0 && !engine_wait(e, STUCK_MS))
+			return shown;
+		shown = plain_print(e, shown, out);
+	}
+}
+
+/* --step: lines from the student, read with read() rather than stdio, so
+ * that poll() on the descriptor tells the truth about what is buffered. */
+enum { LINE_CAP = GATE_DATA_MAX + 1 };
+
+typedef struct {
+	int fd;
+	char buf[LINE_CAP];
+	size_t len;
+	int eof;
+	int skip;     /* a line too long was cut: drop the rest of it */
+} LineIn;
+
+static void line_drop(LineIn *in, size_t n)
+{
+	memmove(in->buf, in->buf + n, in->len - n);
+	in->len -= n;
+}
+
+/* One line out of the buffer, without its end of line, cut to cap - 1
+ * bytes: 1; 0 at the end of the input; -1 when more must be read first. */
+static int line_take(LineIn *in, char *line, size_t cap)
+{
+	char *nl = memchr(in->buf, '\n', in->len);
+	if (in->skip) {
+		line_drop(in, nl ? (size_t)(nl - in->buf) + 1 : in->len);
+		in->skip = !nl;
+		nl = memchr(in->buf, '\n', in->len);
+	}
+	size_t n = nl ? (size_t)(nl - in->buf) : in->len;
+	if (!nl && !(in->eof && in->len) && in->len < sizeof in->buf)
+		return in->eof ? 0 : -1;
+	size_t keep = n < cap - 1 ? n : cap - 1;
+	memcpy(line, in->buf, keep);
+	line[keep] = '\0';
+	if (keep > 0 && line[keep - 1] == '\r')
+		line[keep - 1] = '\0';
+	line_drop(in, nl ? n + 1 : n);
+	in->skip = !nl && !in->eof;
+	return 1;
+}
+
+static void line_fill(LineIn *in)
+{
+	ssize_t r = read(in->fd, in->buf + in->len, sizeof in->buf - in->len);
+	if (r > 0)
+		in->len += (size_t)r;
+	else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+		in->eof = 1;
+}
+
+typedef struct {
+	Engine *e;
+	FILE *out;       /* the transcript, as --plain prints it */
+	FILE *prompt;    /* "next: ...", apart from the transcript */
+	int tty;         /* lines come from a terminal: the prompt waits on its line */
+	size_t shown;
+	LineIn in;
+} Stepper;
+
+/* The student's answer to an open prompt is not coming (the input
+ * ended, or the prompt is to be made again): end its line. */
+static void end_prompt_line(void)
+{
+	if (printer.prompt_open)
+		fputc('\n', printer.prompt_open);
+	printer.prompt_open = NULL;
+}
+
+/* Writes a prompt, in one piece. On a terminal it ends with a space, and
+ * the student types right after it; the echo of Enter ends the line. From
+ * a pipe nothing is echoed, so it ends its own line. */
+__attribute__((format(printf, 2, 3)))
+static void prompt(const Stepper *s, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(text, sizeof text - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = strlen(text);
+	text[len] = s->tty ? ' ' : '\n';
+	fwrite(text, 1, len + 1, s->prompt);
+	fflush(s->prompt);
+	printer.prompt_open = s->tty ? s->prompt : NULL;
+}
+
+/* The line an empty answer stands for: a lesson's next example, or a
+ * traced program's next --input line; NULL when there is none (the
+ * program then gets the empty line). */
+static const char *stand_in(Engine *e, int a)
+{
+	const EngineActor *ea = engine_actor(e, a);
+	const LessonStep *st = engine_lesson_step(e, a);
+	const Lesson *l = engine_lesson(e);
+	if (st && st->op == OP_INPUT) {
+		int k = ea->next_example < st->nexamples ? ea->next_example : st->nexamples - 1;
+		return k >= 0 ? st->examples[k] : "";
+	}
+	if (engine_traced(e, a) && a < l->nactors && ea->next_example < l->actors[a].ninputs)
+		return l->actors[a].inputs[ea->next_example];
+	return NULL;
+}
+
+/* What the next step runs, taken from the actor's pending call, and what
+ * a line does there. */
+static void prompt_next(const Stepper *s, int a)
+{
+	const EngineActor *ea = engine_actor(s->e, a);
+	const LessonStep *st = engine_lesson_step(s->e, a);
+	char what[1024], ask_for[256], example[256];
+	if (ea->state != ACTOR_INPUT) {
+		narration_next(s->e, a, what, sizeof what);
+		prompt(s, "next: %s - Enter to run, q to quit", what);
+		return;
+	}
+	const char *ex = stand_in(s->e, a);
+	calltext_quote((const unsigned char *)(ex ? ex : ""), strlen(ex ? ex : ""), example, sizeof example);
+	if (!st) {
+		prompt(s, "next: %s reads a line from its terminal - type it and Enter (empty: %s%s%s), Ctrl-D to quit",
+		       ea->name, ex ? "its next --input line \"" : "an empty line", ex ? example : "", ex ? "\"" : "");
+		return;
+	}
+	const char *asks = st->prompt ? st->prompt : "";
+	calltext_quote((const unsigned char *)asks, strlen(asks), ask_for, sizeof ask_for);
+	prompt(s, "next: %s input \"%s\" - type the line to send and Enter (empty: the example \"%s\"), Ctrl-D to quit",
+	       ea->name, ask_for, example);
+}
+
+static int any_blocked(Engine *e)
+{
+	for (int i = 0; i < engine_actor_count(e); i++)
+		if (engine_actor(e, i)->state == ACTOR_BLOCKED)
+			return 1;
+	return 0;
+}
+
+static int settled(Engine *e)
+{
+	for (int i = 0; i < engine_actor_count(e); i++) {
+		ActorState st = engine_actor(e, i)->state;
+		if (st == ACTOR_RUNNING || st == ACTOR_STARTING)
+			return 0;
+	}
+	return 1;
+}
+
+/* Something came from the actors or the kernel while the prompt waits:
+ * print it. Is the prompt to be made again: did lines break it (stale),
+ * or is the next step no longer the one it names? Not before every actor
+ * that moved has reached its next stop, so that it is made once. */
+static int heard(Stepper *s, const struct pollfd *pfd, int n, int a, int *stale)
+{
+	unsigned long writes = printer.writes;
+	engine_handle(s->e, pfd, n);
+	s->shown = plain_print(s->e, s->shown, s->out);
+	*stale |= printer.writes != writes;
+	if (!settled(s->e) || (!*stale && engine_next(s->e) == a))
+		return 0;
+	end_prompt_line();
+	return 1;
+}
+
+static int any_ready(const struct pollfd *pfd, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (pfd[k].revents)
+			return 1;
+	return 0;
+}
+
+/* Wait for a line, and meanwhile print what the actors do by themselves
+ * (a call with a timeout returns). Returns 1 with a line, 0 at the end of
+ * the input, 2 when something happened and the prompt is to be made again. */
+static int await_line(Stepper *s, int a, char *line, size_t cap)
+{
+	int stale = 0;
+	for (;;) {
+		int r = line_take(&s->in, line, cap);
+		if (r >= 0)
+			return r;
+		struct pollfd pfd[1 + ENGINE_POLLFDS_MAX];
+		pfd[0] = (struct pollfd){ .fd = s->in.fd, .events = POLLIN };
+		int n = engine_pollfds(s->e, pfd + 1, ENGINE_POLLFDS_MAX);
+		if (poll(pfd, (nfds_t)n + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		if (any_ready(pfd + 1, n) && heard(s, pfd + 1, n, a, &stale))
+			return 2;
+		if (pfd[0].revents)
+			line_fill(&s->in);
+	}
+}
+
+/* "q" or "quit", spaces around allowed. */
+static int is_quit(const char *line)
+{
+	char word[8];
+	return sscanf(line, " %7s %c", word, &(char){ 0 }) == 1 &&
+	       (strcmp(word, "q") == 0 || strcmp(word, "quit") == 0);
+}
+
+/* The lesson stepped one line at a time. Returns 1 when it ran to its end
+ * (or got stuck), 0 when the student quit. */
+static int step_through(Stepper *s)
+{
+	char line[LINE_CAP];
+	for (;;) {
+		s->shown = plain_print(s->e, s->shown, s->out);
+		int a = engine_next(s->e);
+		if (a < 0) {
+			/* Nothing to step: a silence of seconds is explained. */
+			if (any_blocked(s->e))
+				fputs("waiting: every actor that has a call to make is blocked in one\n", s->prompt);
+			if (engine_wait(s->e, STUCK_MS))
+				continue;
+			return 1;
+		}
+		const EngineActor *ea = engine_actor(s->e, a);
+		ask(s->e, a, ea->step, name_width(s->e), s->out);
+		fflush(s->out);
+		prompt_next(s, a);
+		int r = await_line(s, a, line, sizeof line);
+		if (r == 2)
+			continue;
+		if (r == 0)
+			end_prompt_line();
+		printer.prompt_open = NULL;  /* the echo of Enter ended it */
+		int input = ea->state == ACTOR_INPUT;
+		if (r == 0 || (!input && is_quit(line)))
+			return 0;
+		const char *give = input && (line[0] || !stand_in(s->e, a)) ? line : NULL;
+		if (engine_step(s->e, a, give) < 0)
+			fprintf(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
+	}
+}
+
 int plain_run(Engine *e, FILE *out)
 {
-	char err[256];
+	PlainOptions opt = { .in = -1 };
+	return plain_run_with(e, &opt, out);
+}
+
+int plain_run_with(Engine *e, const PlainOptions *opt, FILE *out)
+{
+	char err[700];
 	const Lesson *l = engine_lesson(e);
+	memset(&printer, 0, sizeof printer);
+	printer.narrate = opt->narrate;
 	fprintf(out, "# %s\n", l->title);
 	if (engine_start(e, err, sizeof err) < 0) {
+		plain_print(e, 0, out);  /* what the actors said, a program's output among it */
+		fflush(out);
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	fprintf(out, "# network: %s\n", engine_network(e));
 	if (*engine_kernel_note(e))
 		fprintf(out, "# kernel view: %s\n", engine_kernel_note(e));
+	if (opt->narrate && l->about)
+		fprintf(out, "# %s\n", l->about);
 	size_t shown = plain_print(e, 0, out);
 	if (engine_free_running(e)) {
 		engine_run_free(e, STUCK_MS);
@@ -189,18 +566,39 @@ int plain_run(Engine *e, FILE *out)
 		engine_stop(e);
 		return done ? 0 : 1;
 	}
-	/* Step while anything can move; when nothing can, give a blocked call
-	 * time to return by itself (a SYN retransmitted after a full queue). */
-	for (;;) {
-		if (engine_step(e, -1, NULL) < 0 && !engine_wait(e, STUCK_MS))
-			break;
-		shown = plain_print(e, shown, out);
+	FILE *prompt = opt->prompt ? opt->prompt : stderr;
+	if (opt->step) {
+		Stepper s = { .e = e, .out = out, .prompt = prompt, .tty = isatty(opt->in), .shown = shown,
+			      .in = { .fd = opt->in } };
+		int ended = step_through(&s);
+		shown = s.shown;
+		if (!ended) {
+			engine_stop(e);
+			fputs("quit: every actor is stopped\n", prompt);
+			return 0;
+		}
+	} else {
+		shown = run_through(e, shown, out);
 	}
 	engine_drain(e, 2000);
 	plain_print(e, shown, out);
 	int ok = engine_succeeded(e);
 	if (!ok)
 		report_stuck(e);
+	else if (opt->step)
+		fputs("the lesson is over: every actor ran to its end\n", prompt);
 	engine_stop(e);
 	return ok ? 0 : 1;
+}
+
+const char *plain_auto(void)
+{
+	const char *term = getenv("TERM");
+	if (!isatty(STDOUT_FILENO))
+		return "standard output is not a terminal";
+	if (!term || !*term)
+		return "TERM is not set, so the terminal cannot draw a screen";
+	if (strcmp(term, "dumb") == 0)
+		return "TERM=dumb, a terminal that cannot draw a screen";
+	return NULL;
 }

@@ -119,8 +119,8 @@ static void hex(Walk *wk, const uint8_t *p, size_t len, uint64_t total)
 /* One send or recv that moved bytes (or a recv that saw the end). */
 static void message(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link, const Carried *c)
 {
-	int sent = call->op == OP_SEND || call->op == OP_SENDALL || call->op == OP_SENDTO;
-	int got = call->op == OP_RECV || call->op == OP_RECVFROM;
+	int sent = lesson_op_sends((LessonOp)call->op);
+	int got = lesson_op_receives((LessonOp)call->op);
 	if ((!sent && !got) || ret->ret < 0 || (sent && ret->ret == 0))
 		return;
 	wk->messages++;

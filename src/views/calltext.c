@@ -225,6 +225,18 @@ static void quoted(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	snprintf(buf, cap, "\"%s\"%s", q, ev->total > n ? "..." : "");
 }
 
+/* accept4(3, SOCK_CLOEXEC): what Python's accept() really calls. */
+static void accept4_call(const Event *ev, char *buf, size_t cap)
+{
+	long fl = (long)ev->arg[1];
+	char f[64] = "";
+	if (fl & SOCK_CLOEXEC)
+		strcat(f, "SOCK_CLOEXEC");
+	if (fl & SOCK_NONBLOCK)
+		strcat(f, *f ? "|SOCK_NONBLOCK" : "SOCK_NONBLOCK");
+	snprintf(buf, cap, "accept4(%d, %s)", ev->fd, *f ? f : "0");
+}
+
 void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 {
 	char addr[160], data[640], flags[128];
@@ -245,12 +257,33 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		break;
 	case OP_RECV:
 	case OP_RECVFROM:
+	case OP_RECVMSG:
+	case OP_READ:
 		snprintf(buf, cap, "%s(%d, %lld%s)", name, ev->fd, (long long)ev->arg[0], flags);
 		break;
 	case OP_SEND:
 	case OP_SENDALL:
+	case OP_WRITE:
 		quoted(ev, maxstr, data, sizeof data);
 		snprintf(buf, cap, "%s(%d, %s, %llu%s)", name, ev->fd, data, (unsigned long long)ev->total, flags);
+		break;
+	case OP_SENDMSG:
+		quoted(ev, maxstr, data, sizeof data);
+		snprintf(buf, cap, "sendmsg(%d, %s, %llu%s%s%s)", ev->fd, data, (unsigned long long)ev->total, flags,
+			 ev->addrlen ? ", " : "", ev->addrlen ? addr : "");
+		break;
+	case OP_ACCEPT:
+		if (ev->arg[2] == 4)
+			accept4_call(ev, buf, cap);
+		else
+			snprintf(buf, cap, "accept(%d)", ev->fd);
+		break;
+	case OP_SOCKETPAIR:
+		snprintf(buf, cap, "socketpair(%s, %s)", addr_family_name((int)ev->arg[0]),
+			 addr_type_name((int)ev->arg[1]));
+		break;
+	case OP_EPOLL_WAIT:
+		snprintf(buf, cap, "epoll_wait(%d, %lld, %lld)", ev->fd, (long long)ev->arg[0], (long long)ev->arg[1]);
 		break;
 	case OP_SENDTO:
 		quoted(ev, maxstr, data, sizeof data);
@@ -375,6 +408,14 @@ static void ready_list(const Event *ev, char *buf, size_t cap)
 	snprintf(buf, cap, "%lld %s", (long long)ev->ret, fds);
 }
 
+/* "0 [3, 4]": the two connected sockets socketpair made. */
+static void pair_result(const Event *ev, char *buf, size_t cap)
+{
+	int32_t fd[2];
+	memcpy(fd, ev->data, sizeof fd);
+	snprintf(buf, cap, "%lld [%d, %d]", (long long)ev->ret, fd[0], fd[1]);
+}
+
 void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 {
 	if (ev->ret < 0 && ev->op == OP_GETADDRINFO) {
@@ -390,7 +431,7 @@ void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 	long long ret = (long long)ev->ret;
 	if (!detail)
 		snprintf(buf, cap, "%lld", ret);
-	else if (ev->addrlen && (ev->op == OP_ACCEPT || ev->op == OP_RECVFROM))
+	else if (ev->addrlen && (ev->op == OP_ACCEPT || ev->op == OP_RECVFROM || ev->op == OP_RECVMSG))
 		snprintf(buf, cap, "%lld from %s", ret, addr);
 	else if (ev->addrlen && ev->op == OP_CONNECT)
 		snprintf(buf, cap, "%lld as %s", ret, addr);
@@ -404,6 +445,8 @@ void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 		snprintf(buf, cap, "%lld [%s]", ret, option_value(ev->arg[0], ev->arg[1], ev->arg[2], v, sizeof v));
 	else if (ev->op == OP_POLL || ev->op == OP_SELECT)
 		ready_list(ev, buf, cap);
+	else if (ev->op == OP_SOCKETPAIR && ev->len >= 2 * sizeof(int32_t))
+		pair_result(ev, buf, cap);
 	else
 		snprintf(buf, cap, "%lld", ret);
 }

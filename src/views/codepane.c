@@ -4,13 +4,15 @@
  * View layer. The highlighted line follows the actor: the call it is
  * stopped before (its marker is the flow's "next" one), or the call it is
  * blocked in. Each column scrolls so that line sits a third of the way
- * down, where the eye finds it and the lines before it give the context. */
+ * down, where the eye finds it and the lines before it give the context.
+ * A line with a breakpoint carries the breakpoint's marker, as in the flow. */
 #include "views/codepane.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "views/breaks.h"
 #include "views/flow.h"
 
 /* Narrower columns than this cut too much code to read: one actor then. */
@@ -75,6 +77,15 @@ static void heading(Engine *e, const ScreenState *s, Frame *f, int i, int x, int
 	frame_put_fit(f, x, y, text, role, w, screen_glyphs(s->unicode)->ell);
 }
 
+/* Is line ln the line of a step of actor i that has a breakpoint? */
+static int break_line(Engine *e, const ScreenState *s, const Code *prog, int i, int ln)
+{
+	for (int k = 0; k < prog->nsteps; k++)
+		if (prog->step_line[k] == ln && breaks_on(&s->breaks, engine_lesson(e), i, k))
+			return 1;
+	return 0;
+}
+
 static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int h, int single)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
@@ -112,8 +123,10 @@ static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int 
 			snprintf(num, sizeof num, "%3d ", ln + 1);
 			cx += frame_put(f, cx, yy, num, ROLE_DIM, 4);
 		}
-		int here = ln == hl;
-		frame_put(f, cx, yy, here ? (waiting ? g->mark_run : g->mark_next) : "", ROLE_NORMAL, mw);
+		int here = ln == hl, brk = break_line(e, s, prog, i, ln);
+		const char *mark = here ? (waiting ? g->mark_run : brk ? g->mark_break : g->mark_next)
+					: brk ? g->mark_break : "";
+		frame_put(f, cx, yy, mark, ROLE_NORMAL, mw);
 		cx += mw;
 		expand(prog->lines[ln], text, sizeof text);
 		int skip = (int)strspn(text, " ");
@@ -122,6 +135,8 @@ static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int 
 		int n = frame_put_fit(f, cx, yy, text + skip, role, x + w - cx, g->ell);
 		if (here)
 			frame_paint(f, cx - mw, yy, n + mw, role);
+		if (brk)
+			frame_paint(f, cx - mw, yy, frame_width(g->mark_break) - 1, ROLE_ERROR);
 	}
 }
 

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "model/packet.h"
+#include "views/breaks.h"
 #include "views/calltext.h"
 #include "views/kerneltext.h"
 #include "views/links.h"
@@ -348,12 +349,19 @@ static const char *lifeless_tail(Engine *e, const Item *it)
 	return " ...";
 }
 
-/* The marker and text of one item, and its role. */
-static Role item_text(Engine *e, const ScreenGlyphs *g, const Item *it, int cw, char *buf, size_t cap)
+/* Does this item draw the next call of an actor that has a breakpoint on it? */
+static int pending_break(Engine *e, const ScreenState *s, const Item *it)
 {
+	return it->kind == ITEM_PENDING && breaks_hit(&s->breaks, e, it->actor);
+}
+
+/* The marker and text of one item, and its role. */
+static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, char *buf, size_t cap)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
 	char text[1024];
 	int mw = frame_width(g->mark_ok);
-	const Lesson *l = engine_lesson(e);
 	switch (it->kind) {
 	case ITEM_CALL:
 		if (!it->ret) {
@@ -371,11 +379,11 @@ static Role item_text(Engine *e, const ScreenGlyphs *g, const Item *it, int cw, 
 	case ITEM_PENDING:
 		if (it->ev) {
 			call_line(it->ev, NULL, cw - mw, "", text, sizeof text);
-			snprintf(buf, cap, "%s%s", g->mark_next, text);
+			snprintf(buf, cap, "%s%s", next, text);
 		} else {
-			const EngineActor *a = engine_actor(e, it->actor);
-			const LessonStep *st = &l->actors[it->actor].steps[a->step];
-			snprintf(buf, cap, "%sinput \"%s\"", g->mark_next, st->prompt ? st->prompt : "");
+			const LessonStep *st = engine_lesson_step(e, it->actor);
+			snprintf(buf, cap, "%sinput%s%s%s", next, st && st->prompt ? " \"" : " (type a line)",
+				 st && st->prompt ? st->prompt : "", st && st->prompt ? "\"" : "");
 		}
 		return ROLE_PENDING;
 	case ITEM_EXIT:
@@ -402,8 +410,8 @@ static void draw_heading(Engine *e, const ScreenState *s, Frame *f, const Column
 		name[k] = (char)toupper((unsigned char)a->name[k]);
 	name[k] = '\0';
 	flow_actor_state(e, i, state, sizeof state);
-	if (a->pid > 0)
-		snprintf(pid, sizeof pid, "  pid %d", (int)a->pid);
+	if (a->program > 0)
+		snprintf(pid, sizeof pid, "  pid %d", (int)a->program);
 	snprintf(text, sizeof text, "%s%s  %s%s", name, pid, state, s->next == i ? " (next)" : "");
 	Role role = i == s->selected ? ROLE_SELECTED : a->state == ACTOR_DEAD ? ROLE_ERROR : actor_role(i);
 	if (i == s->selected)
@@ -591,12 +599,15 @@ void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, i
 		if (it->row < first || it->row >= first + body || it->kind == ITEM_PACKET)
 			continue;
 		char text[1100];
-		Role role = item_text(e, g, it, it->actor < 0 ? w : c.cw, text, sizeof text);
+		Role role = item_text(e, s, it, it->actor < 0 ? w : c.cw, text, sizeof text);
 		int ix = it->actor < 0 ? x + 1 : c.cx[it->actor];
 		int iw = it->actor < 0 ? w - 2 : c.cw;
 		int yy = y0 + it->row - first;
 		frame_put_fit(f, ix, yy, text, role, iw, g->ell);
-		if (k == fl.current) {
+		if (pending_break(e, s, it)) {
+			/* The breakpoint's marker stands out like an error's. */
+			frame_paint(f, ix, yy, frame_width(g->mark_break) - 1, ROLE_ERROR);
+		} else if (k == fl.current) {
 			frame_paint(f, ix, yy, frame_width(text) < iw ? frame_width(text) : iw, ROLE_CURRENT);
 		} else if (it->kind == ITEM_CALL && it->ret && it->ret->ret >= 0) {
 			/* The "ok" marker in its own colour; the call in the actor's. */

@@ -169,6 +169,11 @@ static Link on_call(Links *l, const Event *ev)
 		return on_connect(l, ev);
 	case OP_SEND:
 	case OP_SENDALL:
+	case OP_WRITE:
+		return (Link){ LINK_DATA, ev->actor, known_or_other(l, peer, ev->actor) };
+	case OP_SENDMSG:
+		if (ev->addrlen)
+			return on_sendto(l, ev);
 		return (Link){ LINK_DATA, ev->actor, known_or_other(l, peer, ev->actor) };
 	case OP_SENDTO:
 		return on_sendto(l, ev);
@@ -201,7 +206,12 @@ static Link on_return(Links *l, const Event *ev)
 		on_accepted(l, ev);
 		break;
 	case OP_RECV:
+	case OP_READ:
 		return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+	case OP_RECVMSG:
+		if (!ev->addrlen)
+			return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+		return on_recvfrom(l, ev);
 	case OP_RECVFROM:
 		return on_recvfrom(l, ev);
 	default:

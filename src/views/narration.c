@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "views/calltext.h"
+#include "views/explain.h"
 #include "views/flow.h"
 #include "views/quiz.h"
 
@@ -68,6 +69,26 @@ static const LessonStep *step_of(Engine *e, int actor, int step)
 	return &l->actors[actor].steps[step];
 }
 
+void narration_step(Engine *e, const Event *ev, char *buf, size_t cap)
+{
+	const LessonStep *st = step_of(e, ev->actor, ev->step);
+	const EngineActor *a = engine_actor(e, ev->actor);
+	const char *name = a ? a->name : "?";
+	if (st && st->narration) {
+		snprintf(buf, cap, "%s: %s", name, st->narration);
+	} else if (!st && ev->kind == EV_INPUT) {
+		snprintf(buf, cap, "%s read a line from its terminal: the one typed. Input is not a socket call; "
+			 "the program's next socket call comes when it gets there.", name);
+	} else if (!st && ev->kind == EV_CALL) {
+		/* A traced program's call: what it does, in general. */
+		char text[1024];
+		explain_call(ev, timeline_return_of(engine_timeline(e), ev->seq), text, sizeof text);
+		snprintf(buf, cap, "%s: %s", name, text);
+	} else {
+		snprintf(buf, cap, "%s ran: %s", name, st && st->source ? st->source : "a step");
+	}
+}
+
 /* What happened: the lesson's narration for the step that ran last. */
 static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
 {
@@ -77,19 +98,16 @@ static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
 			 l->about ? l->about : "");
 		return;
 	}
-	const LessonStep *st = step_of(e, ev->actor, ev->step);
-	const char *name = engine_actor(e, ev->actor)->name;
-	char failed[300] = "";
+	narration_step(e, ev, buf, cap);
+	/* A lesson step's words say what it does, not whether it worked this
+	 * time (a traced call's explanation says how it returned). */
 	const Event *ret = ev->kind == EV_CALL ? timeline_return_of(engine_timeline(e), ev->seq) : NULL;
-	if (ret && ret->ret < 0) {
+	if (ret && ret->ret < 0 && step_of(e, ev->actor, ev->step)) {
 		char r[256];
+		size_t n = strlen(buf);
 		calltext_result(ret, 0, r, sizeof r);
-		snprintf(failed, sizeof failed, " It failed: %s.", r + 3);
+		snprintf(buf + n, cap - n, " It failed: %s.", r + 3);
 	}
-	if (st && st->narration)
-		snprintf(buf, cap, "%s: %s%s", name, st->narration, failed);
-	else
-		snprintf(buf, cap, "%s ran: %s%s", name, st && st->source ? st->source : "a step", failed);
 }
 
 void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
@@ -98,7 +116,8 @@ void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int
 	Role next_role = ROLE_KEY;
 	what_happened(e, last_step(e), text, sizeof text);
 	if (engine_finished(e) && engine_succeeded(e)) {
-		snprintf(next, sizeof next, "The lesson is over: every actor ran to its end.");
+		snprintf(next, sizeof next, "%s", engine_traced(e, 0) ? "Your programs ran to their end."
+			 : "The lesson is over: every actor ran to its end.");
 		next_role = ROLE_OK;
 	} else if (engine_finished(e)) {
 		char why[800];
@@ -113,7 +132,7 @@ void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int
 		 * asked, before the call runs (quiz.h). */
 		const EngineActor *a = engine_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
-		if (st && st->question && quiz_due(e, s->next))
+		if (st && st->question && quiz_due(e, s->next) && !s->next_answered)
 			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");
 	} else {
 		snprintf(next, sizeof next, "Next: waiting for the actors...");

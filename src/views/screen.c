@@ -5,7 +5,8 @@
  * bands that gain from them, and asks each view to draw its band. The panes
  * band holds the bytes, the socket table and the packets: one of them at a
  * time on a small terminal (k cycles), all three on a large one -- side by
- * side when it is wide enough for two 80-column tables, else stacked. */
+ * side when it is wide enough for two 80-column tables, else stacked.
+ * Presenter mode has a layout of its own: the flow and the bytes only. */
 #include "views/screen.h"
 
 #include <stdio.h>
@@ -47,10 +48,10 @@ typedef struct {
 } Layout;
 
 static const ScreenGlyphs unicode_glyphs = {
-	"─", "┆", "▶", "◀", "…", "·", "✓ ", "✗ ", "… ", "▶ ",
+	"─", "┆", "▶", "◀", "…", "·", "✓ ", "✗ ", "… ", "▶ ", "● ", "█", "░",
 };
 static const ScreenGlyphs ascii_glyphs = {
-	"-", ":", ">", "<", "~", "-", "ok ", "!! ", ".. ", ">> ",
+	"-", ":", ">", "<", "~", "-", "ok ", "!! ", ".. ", ">> ", "B> ", "#", ".",
 };
 
 const ScreenGlyphs *screen_glyphs(int unicode)
@@ -163,6 +164,37 @@ static void layout_code(int w, Layout *L)
 	}
 }
 
+/* Presenter mode: for a projector, where the back row must read it. The
+ * flow gets about two thirds of the rows and the bytes the rest, the
+ * console keeps one row (what the programs print is part of the story);
+ * sockets, packets, code and the key bar give way. The narration comes
+ * last, above the status line, where a presenter's audience reads on. */
+static void layout_present(int w, int h, int narr_min, Layout *L)
+{
+	int extra = h - SCREEN_MIN_H;
+	memset(L, 0, sizeof *L);
+	L->narr_h = 4 + (extra / 8 < 3 ? extra / 8 : 3);
+	int rest = h - 4 - L->narr_h;
+	int bytes = rest * 35 / 100;
+	if (narr_min > L->narr_h) {
+		int take = narr_min - L->narr_h;
+		take = take < bytes - 1 ? take : bytes - 1;
+		bytes -= take;
+		rest -= take;
+		L->narr_h += take;
+	}
+	L->flow_y = 1;
+	L->flow_h = rest - 1 - bytes;
+	L->flow_w = w;
+	L->cons_y = L->flow_y + L->flow_h;
+	L->cons_h = 1;
+	pane_box(L, SCREEN_PANE_BYTES, 0, w, L->cons_y + 1, bytes);
+	L->narr_rule = L->cons_y + 1 + 1 + bytes;
+	L->narr_y = L->narr_rule + 1;
+	L->status_y = L->narr_y + L->narr_h;
+	L->keys_y = -1;
+}
+
 static const PaneBox *find_pane(const Layout *L, ScreenPane what)
 {
 	for (int i = 0; i < L->npanes; i++)
@@ -186,19 +218,36 @@ static void rule(Frame *f, const ScreenGlyphs *g, int x, int w, int y, const cha
 	}
 }
 
+/* "step 5/12 ████░░░░░░": the step the run stands at, of the furthest it
+ * has reached (b and g move between them), and the same as a bar, in two
+ * shapes so that it reads without colour. */
+static void timeline_text(Engine *e, const ScreenState *s, int w, char *buf, size_t cap)
+{
+	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	int k = engine_steps_done(e), n = engine_steps_reached(e);
+	int o = n > 0 ? snprintf(buf, cap, "step %d/%d", k, n) : snprintf(buf, cap, "step %d", k);
+	if (n <= 0 || o < 0 || (size_t)o >= cap)
+		return;
+	int cells = w >= 120 ? 20 : 10, done = k * cells / n;
+	o += snprintf(buf + o, cap - (size_t)o, " ");
+	for (int i = 0; i < cells && (size_t)o + 4 < cap; i++)
+		o += snprintf(buf + o, cap - (size_t)o, "%s", i < done ? g->bar_done : g->bar_ahead);
+}
+
 static void title_bar(Engine *e, const ScreenState *s, Frame *f)
 {
 	const Lesson *l = engine_lesson(e);
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
-	char left[512], right[96];
+	char left[512], right[256], when[160];
 	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
 	snprintf(left, sizeof left, " sockstep %s %s: %s", g->dot, l->name ? l->name : "?",
 		 l->title ? l->title : "");
 	char score[48] = "";
 	if (s->asked > 0)
 		snprintf(score, sizeof score, "score %d/%d %s ", s->score, s->asked, g->dot);
-	snprintf(right, sizeof right, "%s%s%sstep %d ", s->autoplay ? "autoplay " : "",
-		 engine_finished(e) ? "finished " : "", score, engine_steps_done(e));
+	timeline_text(e, s, f->w, when, sizeof when);
+	snprintf(right, sizeof right, "%s%s%s%s ", s->autoplay ? "autoplay " : "",
+		 engine_finished(e) ? "finished " : "", score, when);
 	int rw = frame_width(right);
 	frame_put_fit(f, 0, 0, left, ROLE_TITLE, f->w - rw - 1, g->ell);
 	frame_put(f, f->w - rw, 0, right, ROLE_TITLE, rw);
@@ -211,8 +260,8 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 	Role role = ROLE_DIM;
 	if (s->editing) {
 		const EngineActor *a = engine_actor(e, s->edit_actor);
-		const Lesson *l = engine_lesson(e);
-		const char *prompt = a && a->step >= 0 ? l->actors[s->edit_actor].steps[a->step].prompt : NULL;
+		const LessonStep *st = a ? engine_lesson_step(e, s->edit_actor) : NULL;
+		const char *prompt = st ? st->prompt : NULL;
 		/* The prompt as the actor's program prints it, then what is typed. */
 		snprintf(text, sizeof text, "%s input (enter sends): ", a ? a->name : "?");
 		int p = frame_put(f, 1, y, text, ROLE_NOTICE, f->w - 2);
@@ -230,6 +279,13 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 		}
 		int m = frame_put(f, 1 + n, y, line, ROLE_INPUT, room);
 		f->cursor_x = 1 + n + m;
+		f->cursor_y = y;
+		return;
+	}
+	if (s->prompt) {
+		int p = frame_put(f, 1, y, s->prompt, ROLE_NOTICE, f->w - 2);
+		int m = frame_put(f, 1 + p, y, s->prompt_text ? s->prompt_text : "", ROLE_INPUT, f->w - 2 - p);
+		f->cursor_x = 1 + p + m;
 		f->cursor_y = y;
 		return;
 	}
@@ -258,6 +314,10 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 		snprintf(text, sizeof text, "autoplay on, speed %d of %d: + faster, - slower, a stops",
 			 s->speed, s->speeds);
 		role = ROLE_NOTICE;
+	} else if (s->present) {
+		snprintf(text, sizeof text, "PgDn or %s next %s PgUp or %s back %s g go to a step %s p the full screen "
+			 "%s ? help", s->unicode ? "→" : "right", g->dot, s->unicode ? "←" : "left", g->dot, g->dot,
+			 g->dot);
 	} else {
 		snprintf(text, sizeof text, "space runs the next call %s tab picks an actor, enter steps only it",
 			 g->dot);
@@ -281,8 +341,8 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 		{ "a", "auto", 0 }, { "+/-", "speed", 2 },
 		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 0 },
 		{ "c", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
-		{ "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "m", "menu", 0 }, { "?", "help", 0 },
-		{ "q", "quit", 0 },
+		{ "b", "back", 0 }, { "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "p", "present", 3 },
+		{ "m", "menu", 0 }, { "?", "help", 0 }, { "q", "quit", 0 },
 	};
 	if (screen_all_panes(f->w, f->h))
 		normal[5].drop = 9;
@@ -296,6 +356,9 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 	};
 	static const KeyHint help[] = {
 		{ "?/esc", "close help", 0 }, { "up/down", "scroll", 0 }, { "q", "quit", 0 },
+	};
+	static const KeyHint prompt[] = {
+		{ "0-9", "step number", 0 }, { "enter", "go", 0 }, { "esc", "cancel", 0 },
 	};
 	char digits[8] = "1";
 	const LessonQuestion *q = quiz_question(engine_lesson(e), s->quiz.actor, s->quiz.step);
@@ -311,6 +374,8 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 	size_t n = sizeof normal / sizeof normal[0];
 	if (s->editing)
 		k = edit, n = sizeof edit / sizeof edit[0];
+	else if (s->prompt)
+		k = prompt, n = sizeof prompt / sizeof prompt[0];
 	else if (s->help)
 		k = help, n = sizeof help / sizeof help[0];
 	else if (s->quiz.open)
@@ -459,8 +524,12 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 		return;
 	}
 	Layout L;
-	layout(f->w, f->h, s->pane, quiz_prompt_rows(e, &s->quiz, f->w), &L);
-	if (s->code.on)
+	int narr_min = quiz_prompt_rows(e, &s->quiz, f->w);
+	if (s->present)
+		layout_present(f->w, f->h, narr_min, &L);
+	else
+		layout(f->w, f->h, s->pane, narr_min, &L);
+	if (s->code.on && !s->present)
 		layout_code(f->w, &L);
 	title_bar(e, s, f);
 	if (L.flow_w > 0)
@@ -473,13 +542,15 @@ void screen_render(Engine *e, const ScreenState *s, Frame *f)
 	/* The console lines up under the flow's columns, wherever they are. */
 	flow_console(e, s, f, 0, L.cons_y, L.flow_w > 0 ? L.flow_w : f->w, L.cons_h);
 
+	/* k cycles the single pane; presenter mode has the bytes only. */
 	for (int i = 0; i < L.npanes; i++)
-		draw_pane(e, s, f, &L.pane[i], L.npanes == 1);
+		draw_pane(e, s, f, &L.pane[i], L.npanes == 1 && !s->present);
 	separator(s, f, &L);
 
 	narration_band(e, s, f, &L);
 	status_line(e, s, f, L.status_y);
-	key_bar(e, s, f, L.keys_y);
+	if (L.keys_y >= 0)
+		key_bar(e, s, f, L.keys_y);
 	if (s->help) {
 		f->cursor_x = f->cursor_y = -1;
 		help_overlay(s, f);

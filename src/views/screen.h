@@ -1,8 +1,10 @@
 /* screen.h - the whole TUI screen, laid out into a Frame.
  *
  * View layer. screen_render reads the engine (actors, timeline, lesson) and
- * the controller's UI state, and draws title bar, flow diagram, console
- * strip, byte pane, narration, status line and key bar -- or the help
+ * the controller's UI state, and draws title bar (with the step the run
+ * stands at among the steps it reached, as a bar), flow diagram, console
+ * strip, byte pane, narration, status line and key bar -- or, in presenter
+ * mode, the flow and the bytes large and the narration last; or the help
  * overlay, or a plain notice when the terminal is too small. It never
  * changes the model: the Engine pointer is not const only because the
  * engine's accessors are not. Used by tui.c, and by the unit tests, which
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "model/engine.h"
+#include "views/breaks.h"
 #include "views/codegen.h"
 #include "views/frame.h"
 
@@ -44,6 +47,8 @@ typedef struct {
 	int unicode;          /* the terminal takes UTF-8: box lines, arrowheads */
 	int selected;         /* actor picked with tab / arrows, -1 none */
 	int next;             /* actor "next step" would run (engine_next), -1 none */
+	int next_answered;    /* its step's question was answered earlier in this run
+	                         (before going back): it is not asked again */
 	int autoplay;         /* autoplay is on */
 	int speed, speeds;    /* autoplay speed, 1..speeds */
 	int byte_scroll;      /* byte pane: lines scrolled back from the newest */
@@ -63,6 +68,12 @@ typedef struct {
 	int score, asked;     /* right answers of the questions counted so far */
 	const char *next_lesson;  /* "03 chat": what n opens once the lesson is over, or NULL */
 	ScreenCode code;
+	Breaks breaks;        /* where autoplay and "continue" stop; marked in flow and code */
+	int present;          /* presenter mode: flow and bytes large, narration at the
+	                         bottom, the other panes hidden */
+	const char *prompt;   /* a question of the controller's in the status line
+	                         ("go to step (0-14): "), or NULL ... */
+	const char *prompt_text;  /* ... and what has been typed after it */
 } ScreenState;
 
 /* Characters for lines and arrows: UTF-8 box drawing, or plain ASCII. */
@@ -75,6 +86,8 @@ typedef struct {
 	/* Markers before a call (each ends in a blank): returned, failed,
 	 * running or blocked, and the call an actor makes next. */
 	const char *mark_ok, *mark_fail, *mark_run, *mark_next;
+	const char *mark_break;   /* the call an actor makes next has a breakpoint */
+	const char *bar_done, *bar_ahead;  /* the timeline bar: steps run, steps ahead */
 } ScreenGlyphs;
 
 const ScreenGlyphs *screen_glyphs(int unicode);

@@ -1,0 +1,672 @@
+/* record.c - a run as JSON lines (see record.h).
+ *
+ * Events are written when the engine says a moment is over (record_sync),
+ * not as they are added: a call's "blocked" mark is set after its event, and
+ * by the end of the step it is final. Every line is built whole in memory
+ * and written with its newline, and the file is flushed after each moment,
+ * so a recording cut short by a crash ends with whole lines. Names (kinds,
+ * ops, states, families) are written as words, not numbers: the file stays
+ * readable, and does not depend on the order of sockstep's enums. */
+#include "model/record.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/addr.h"
+#include "model/json.h"
+#include "model/kernel.h"
+#include "model/packet.h"
+
+#ifndef SOCKSTEP_VERSION
+#define SOCKSTEP_VERSION "0"
+#endif
+
+/* What the last snapshot showed, to tell whether the engine has moved. */
+typedef struct {
+	size_t events;
+	int steps;
+	uint64_t socks;        /* a hash of the socket table */
+	struct { int state, step, status; pid_t pid; uint64_t call_seq; } a[LESSON_MAX_ACTORS];
+} Seen;
+
+struct record {
+	FILE *f;
+	char *path;
+	JsonOut o;
+	size_t written;        /* timeline events written so far */
+	int snapshots;
+	uint64_t base_ns;      /* the run's time 0 (the timeline's clock) */
+	Seen seen;
+	char error[300];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+Record *record_open(const char *path, char *err, size_t errlen)
+{
+	Record *r = calloc(1, sizeof *r);
+	if (!r || !(r->path = strdup(path))) {
+		snprintf(err, errlen, "out of memory");
+		free(r);
+		return NULL;
+	}
+	r->f = fopen(path, "we");
+	if (!r->f) {
+		snprintf(err, errlen, "cannot write the recording %s: %s", path, strerror(errno));
+		free(r->path);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void record_close(Record *r)
+{
+	if (!r)
+		return;
+	fclose(r->f);
+	json_out_free(&r->o);
+	free(r->path);
+	free(r);
+}
+
+const char *record_error(const Record *r)
+{
+	return r && r->error[0] ? r->error : NULL;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static const char *const kinds[] = { "call", "return", "print", "input", "exit", "note", "packet", "state" };
+static const char *const states[] = { "starting", "ready", "input", "running", "blocked", "done", "dead" };
+static const char *const gates[] = { "none", "call", "result", "print", "input", "probe", "done", "fail" };
+
+static const char *name_of(const char *const *names, int n, int i)
+{
+	return i >= 0 && i < n ? names[i] : "?";
+}
+
+static int find(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; name && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+#define COUNT(a) ((int)(sizeof a / sizeof a[0]))
+
+/* The files say these words for the enums' values: a new value needs its word. */
+_Static_assert(COUNT(kinds) == EV_STATE + 1, "a word for every EventKind");
+_Static_assert(COUNT(states) == ACTOR_DEAD + 1, "a word for every ActorState");
+_Static_assert(COUNT(gates) == GATE_KIND_MAX_, "a word for every GateKind");
+
+const char *record_kind_name(int kind)
+{
+	return name_of(kinds, COUNT(kinds), kind);
+}
+
+int record_kind_find(const char *name)
+{
+	return find(kinds, COUNT(kinds), name);
+}
+
+const char *record_state_name(int state)
+{
+	return name_of(states, COUNT(states), state);
+}
+
+int record_state_find(const char *name)
+{
+	return find(states, COUNT(states), name);
+}
+
+const char *record_gate_name(int kind)
+{
+	return name_of(gates, COUNT(gates), kind);
+}
+
+int record_gate_find(const char *name)
+{
+	return find(gates, COUNT(gates), name);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* A text member: a string when it is UTF-8, else its bytes as key_hex (an
+ * actor's console can print any bytes it received). */
+static void text_member(JsonOut *o, const char *key, const char *s, size_t len)
+{
+	char hexkey[64];
+	if (json_utf8(s, len)) {
+		json_key(o, key);
+		json_string(o, s, len);
+		return;
+	}
+	snprintf(hexkey, sizeof hexkey, "%s_hex", key);
+	json_key(o, hexkey);
+	json_hex(o, s, len);
+}
+
+/* An address: the text the screen shows, and the family, port and bytes
+ * that rebuild the sockaddr exactly (replay.c: address_of). */
+static void put_addr(JsonOut *o, const struct sockaddr_storage *ss, uint32_t len)
+{
+	char text[200];
+	if (len == 0 || len > sizeof *ss) {
+		json_null(o);
+		return;
+	}
+	addr_format(ss, len, text, sizeof text);
+	json_begin_object(o);
+	text_member(o, "text", text, strlen(text));
+	json_key(o, "len");
+	json_uint(o, len);
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	const struct sockaddr_un *un = (const void *)ss;
+	size_t path_at = offsetof(struct sockaddr_un, sun_path);
+	json_key(o, "family");
+	if (ss->ss_family == AF_INET && len == sizeof *in) {
+		json_cstring(o, "AF_INET");
+		json_key(o, "port");
+		json_uint(o, ntohs(in->sin_port));
+		json_key(o, "bytes");
+		json_hex(o, &in->sin_addr, sizeof in->sin_addr);
+	} else if (ss->ss_family == AF_INET6 && len == sizeof *in6) {
+		json_cstring(o, "AF_INET6");
+		json_key(o, "port");
+		json_uint(o, ntohs(in6->sin6_port));
+		json_key(o, "bytes");
+		json_hex(o, &in6->sin6_addr, sizeof in6->sin6_addr);
+		json_key(o, "flowinfo");
+		json_uint(o, ntohl(in6->sin6_flowinfo));
+		json_key(o, "scope_id");
+		json_uint(o, in6->sin6_scope_id);
+	} else if (ss->ss_family == AF_UNIX && len >= path_at && len <= sizeof *un) {
+		json_cstring(o, "AF_UNIX");
+		json_key(o, "bytes");
+		json_hex(o, un->sun_path, len - path_at);
+	} else {
+		/* Nothing a lesson makes: the whole sockaddr, as it was. */
+		json_uint(o, ss->ss_family);
+		json_key(o, "bytes");
+		json_hex(o, ss, len);
+	}
+	json_end_object(o);
+}
+
+static void put_errno(JsonOut *o, int err)
+{
+	const char *name = err > 0 ? strerrorname_np(err) : NULL;
+	json_key(o, "errno");
+	json_int(o, err);
+	json_key(o, "errno_name");
+	json_cstring(o, name ? name : "");
+}
+
+static void put_args(JsonOut *o, const int64_t arg[3])
+{
+	json_key(o, "arg");
+	json_begin_array(o);
+	for (int i = 0; i < 3; i++)
+		json_int(o, arg[i]);
+	json_end_array(o);
+}
+
+/* A packet's headers, decoded, for a reader of the file: a replay reads
+ * the frame itself ("data"), as the views do. */
+static void put_packet(JsonOut *o, const Event *ev)
+{
+	Packet p;
+	char src[160], dst[160], flags[48];
+	if (ev->kind != EV_PACKET || packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) < 0) {
+		json_null(o);
+		return;
+	}
+	addr_format(&p.src, p.addrlen, src, sizeof src);
+	addr_format(&p.dst, p.addrlen, dst, sizeof dst);
+	json_begin_object(o);
+	json_key(o, "proto");
+	json_cstring(o, p.proto == IPPROTO_TCP ? "TCP" : p.proto == IPPROTO_UDP ? "UDP" : "other");
+	text_member(o, "src", src, strlen(src));
+	text_member(o, "dst", dst, strlen(dst));
+	if (p.proto == IPPROTO_TCP) {
+		packet_flags(p.flags, flags, sizeof flags);
+		json_key(o, "flags");
+		json_cstring(o, flags);
+	}
+	json_key(o, "payload");
+	json_uint(o, p.wire_payload);
+	json_end_object(o);
+}
+
+/* "LISTEN", for a reader; null where there is no state (new, gone, or
+ * not a socket's event). */
+static void put_state_name(JsonOut *o, const char *key, const Event *ev, int state)
+{
+	SockInfo s = { .state = state, .type = ev->type };
+	json_key(o, key);
+	if (ev->kind == EV_STATE && state >= 0)
+		json_cstring(o, sockdiag_state_name(&s));
+	else
+		json_null(o);
+}
+
+static void put_event(JsonOut *o, const Event *ev, uint64_t base)
+{
+	json_begin_object(o);
+	json_key(o, "type");
+	json_cstring(o, "event");
+	json_key(o, "seq");
+	json_uint(o, ev->seq);
+	json_key(o, "t");
+	json_int(o, (int64_t)(ev->when_ns - base));
+	json_key(o, "kind");
+	json_cstring(o, record_kind_name(ev->kind));
+	json_key(o, "actor");
+	json_int(o, ev->actor);
+	json_key(o, "step");
+	json_int(o, ev->step);
+	json_key(o, "op");
+	json_cstring(o, lesson_op_name((LessonOp)ev->op));
+	json_key(o, "fd");
+	json_int(o, ev->fd);
+	put_args(o, ev->arg);
+	json_key(o, "ret");
+	json_int(o, ev->ret);
+	put_errno(o, ev->err);
+	json_key(o, "ns");
+	json_uint(o, ev->ns);
+	json_key(o, "total");
+	json_uint(o, ev->total);
+	json_key(o, "addr");
+	put_addr(o, &ev->addr, ev->addrlen);
+	json_key(o, "data");
+	json_hex(o, ev->data, ev->len);
+	if (ev->text) {
+		text_member(o, "text", ev->text, strlen(ev->text));
+	} else {
+		json_key(o, "text");
+		json_null(o);
+	}
+	json_key(o, "blocked");
+	json_bool(o, ev->blocked);
+	json_key(o, "status");
+	json_int(o, ev->status);
+	json_key(o, "call_seq");
+	json_uint(o, ev->call_seq);
+	json_key(o, "peer_actor");
+	json_int(o, ev->peer_actor);
+	json_key(o, "peer");
+	put_addr(o, &ev->peer, ev->peerlen);
+	json_key(o, "state");
+	json_int(o, ev->state);
+	json_key(o, "old_state");
+	json_int(o, ev->old_state);
+	put_state_name(o, "state_name", ev, ev->state);
+	put_state_name(o, "old_state_name", ev, ev->old_state);
+	json_key(o, "proto");
+	json_int(o, ev->proto);
+	json_key(o, "socktype");
+	json_int(o, ev->type);
+	json_key(o, "rq");
+	json_uint(o, ev->rq);
+	json_key(o, "wq");
+	json_uint(o, ev->wq);
+	json_key(o, "window");
+	json_uint(o, ev->window);
+	json_key(o, "packet");
+	put_packet(o, ev);
+	json_end_object(o);
+}
+
+/* The call an actor is stopped before: what its ">" line shows. */
+static void put_pending(JsonOut *o, const GateRecord *g)
+{
+	if (g->kind == 0) {
+		json_null(o);
+		return;
+	}
+	json_begin_object(o);
+	json_key(o, "kind");
+	json_cstring(o, record_gate_name(g->kind));
+	json_key(o, "op");
+	json_cstring(o, lesson_op_name((LessonOp)g->op));
+	json_key(o, "step");
+	json_int(o, g->step);
+	json_key(o, "fd");
+	json_int(o, g->fd);
+	put_args(o, g->arg);
+	json_key(o, "ret");
+	json_int(o, g->ret);
+	put_errno(o, g->err);
+	json_key(o, "ns");
+	json_uint(o, g->ns);
+	json_key(o, "total");
+	json_uint(o, g->total);
+	json_key(o, "addr");
+	put_addr(o, &g->addr, g->addrlen);
+	json_key(o, "data");
+	json_hex(o, g->data, g->len <= sizeof g->data ? g->len : 0);
+	json_end_object(o);
+}
+
+static void put_actor(JsonOut *o, Engine *e, int i)
+{
+	const EngineActor *a = engine_actor(e, i);
+	json_begin_object(o);
+	json_key(o, "name");
+	json_cstring(o, a->name);
+	json_key(o, "owner");
+	json_int(o, engine_actor_owner(e, i));
+	json_key(o, "state");
+	json_cstring(o, record_state_name(a->state));
+	json_key(o, "step");
+	json_int(o, a->step);
+	json_key(o, "pid");
+	json_int(o, a->pid);
+	json_key(o, "program");
+	json_int(o, a->program);
+	json_key(o, "call_seq");
+	json_uint(o, a->call_seq);
+	json_key(o, "status");
+	json_int(o, a->status);
+	json_key(o, "next_example");
+	json_int(o, a->next_example);
+	json_key(o, "pending");
+	put_pending(o, &a->pending);
+	json_end_object(o);
+}
+
+static void put_socket(JsonOut *o, const SockInfo *s, int owner)
+{
+	json_begin_object(o);
+	json_key(o, "owner");
+	json_int(o, owner);
+	json_key(o, "family");
+	json_cstring(o, addr_family_name(s->family));
+	json_key(o, "proto");
+	json_int(o, s->proto);
+	json_key(o, "socktype");
+	json_int(o, s->type);
+	json_key(o, "state");
+	json_int(o, s->state);
+	json_key(o, "state_name");
+	json_cstring(o, sockdiag_state_name(s));
+	json_key(o, "local");
+	put_addr(o, &s->local, s->locallen);
+	json_key(o, "peer");
+	put_addr(o, &s->peer, s->peerlen);
+	json_key(o, "rq");
+	json_uint(o, s->rqueue);
+	json_key(o, "wq");
+	json_uint(o, s->wqueue);
+	json_key(o, "inode");
+	json_uint(o, s->inode);
+	json_end_object(o);
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+static void write_line(Record *r)
+{
+	if (r->error[0])
+		return;
+	if (r->o.failed) {
+		snprintf(r->error, sizeof r->error, "%s: out of memory", r->path);
+		return;
+	}
+	if (fwrite(r->o.buf, 1, r->o.len, r->f) != r->o.len || fputc('\n', r->f) == EOF)
+		snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
+}
+
+/* sockstep run: its "lesson" is programs, which have no source text; a
+ * replay makes the lesson again from their names and commands. (The lines
+ * typed to them are in the events: nothing reads the lesson's.) */
+static void put_programs(JsonOut *o, const Lesson *l)
+{
+	if (l->nactors == 0 || !l->actors[0].command) {
+		json_null(o);
+		return;
+	}
+	json_begin_array(o);
+	for (int i = 0; i < l->nactors; i++) {
+		const LessonActor *a = &l->actors[i];
+		json_begin_object(o);
+		json_key(o, "name");
+		json_cstring(o, a->name);
+		text_member(o, "command", a->command ? a->command : "", a->command ? strlen(a->command) : 0);
+		json_end_object(o);
+	}
+	json_end_array(o);
+}
+
+static void write_header(Record *r, Engine *e)
+{
+	const Lesson *l = engine_lesson(e);
+	JsonOut *o = &r->o;
+	/* The file's name only: where it lay on the recording machine is
+	 * nobody's business, and the name is what names the lesson. */
+	const char *base = l->path ? strrchr(l->path, '/') : NULL;
+	base = base ? base + 1 : l->path ? l->path : "";
+	json_out_reset(o);
+	json_begin_object(o);
+	json_key(o, "type");
+	json_cstring(o, "header");
+	json_key(o, "format");
+	json_cstring(o, RECORD_FORMAT);
+	json_key(o, "version");
+	json_int(o, RECORD_VERSION);
+	json_key(o, "sockstep");
+	json_cstring(o, SOCKSTEP_VERSION);
+	json_key(o, "created");
+	json_int(o, (int64_t)time(NULL));
+	json_key(o, "lesson");
+	json_begin_object(o);
+	text_member(o, "name", l->name ? l->name : "", l->name ? strlen(l->name) : 0);
+	text_member(o, "title", l->title ? l->title : "", l->title ? strlen(l->title) : 0);
+	text_member(o, "about", l->about ? l->about : "", l->about ? strlen(l->about) : 0);
+	text_member(o, "file", base, strlen(base));
+	text_member(o, "source", l->source ? l->source : "", l->source ? l->source_len : 0);
+	json_end_object(o);
+	json_key(o, "actors");
+	json_begin_array(o);
+	for (int i = 0; i < engine_actor_count(e); i++)
+		json_cstring(o, engine_actor(e, i)->name);
+	json_end_array(o);
+	json_key(o, "programs");
+	put_programs(o, l);
+	json_key(o, "network");
+	json_cstring(o, engine_network(e));
+	json_key(o, "kernel");
+	json_bool(o, engine_kernel(e) != NULL);
+	json_key(o, "kernel_note");
+	json_cstring(o, engine_kernel_note(e));
+	json_key(o, "free_run");
+	json_bool(o, engine_free_running(e));
+	json_end_object(o);
+	write_line(r);
+}
+
+static void write_events(Record *r, Engine *e)
+{
+	const Timeline *t = engine_timeline(e);
+	for (; r->written < timeline_count(t); r->written++) {
+		json_out_reset(&r->o);
+		put_event(&r->o, timeline_get(t, r->written), r->base_ns);
+		write_line(r);
+	}
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211u;
+	return h;
+}
+
+/* FNV-1a over what the socket pane shows of each socket, field by field:
+ * the padding of a SockInfo, and an address past its length, hold nothing. */
+static uint64_t hash_sockets(const Kernel *k)
+{
+	uint64_t h = 1469598103934665603u;
+	if (!k)
+		return 0;
+	const SockList *l = kernel_sockets(k);
+	for (size_t i = 0; i < l->n; i++) {
+		const SockInfo *s = &l->v[i];
+		int head[] = { kernel_owner(k, i), s->family, s->proto, s->type, s->state };
+		uint32_t tail[] = { s->rqueue, s->wqueue, s->inode };
+		h = fnv(h, head, sizeof head);
+		h = fnv(h, &s->local, s->locallen <= sizeof s->local ? s->locallen : 0);
+		h = fnv(h, &s->peer, s->peerlen <= sizeof s->peer ? s->peerlen : 0);
+		h = fnv(h, tail, sizeof tail);
+	}
+	return h ^ l->n;
+}
+
+static Seen seen_now(Engine *e)
+{
+	Seen s;
+	memset(&s, 0, sizeof s);
+	s.events = timeline_count(engine_timeline(e));
+	s.steps = engine_steps_done(e);
+	s.socks = hash_sockets(engine_kernel(e));
+	for (int i = 0; i < engine_actor_count(e) && i < LESSON_MAX_ACTORS; i++) {
+		const EngineActor *a = engine_actor(e, i);
+		s.a[i].state = a->state;
+		s.a[i].step = a->step;
+		s.a[i].status = a->status;
+		s.a[i].pid = a->pid;
+		s.a[i].call_seq = a->call_seq;
+	}
+	return s;
+}
+
+static void write_snapshot(Record *r, Engine *e, const char *cause, int actor, int next)
+{
+	JsonOut *o = &r->o;
+	const Kernel *k = engine_kernel(e);
+	json_out_reset(o);
+	json_begin_object(o);
+	json_key(o, "type");
+	json_cstring(o, "snapshot");
+	json_key(o, "n");
+	json_int(o, r->snapshots++);
+	json_key(o, "t");
+	json_int(o, (int64_t)(now_ns() - r->base_ns));
+	json_key(o, "cause");
+	json_cstring(o, cause);
+	json_key(o, "actor");
+	json_int(o, actor);
+	json_key(o, "events");
+	json_uint(o, timeline_count(engine_timeline(e)));
+	json_key(o, "steps");
+	json_int(o, engine_steps_done(e));
+	json_key(o, "next");
+	json_int(o, next);
+	json_key(o, "finished");
+	json_bool(o, engine_finished(e));
+	json_key(o, "succeeded");
+	json_bool(o, engine_succeeded(e));
+	json_key(o, "actors");
+	json_begin_array(o);
+	for (int i = 0; i < engine_actor_count(e); i++)
+		put_actor(o, e, i);
+	json_end_array(o);
+	json_key(o, "sockets");
+	if (!k) {
+		json_null(o);
+	} else {
+		const SockList *l = kernel_sockets(k);
+		json_begin_array(o);
+		for (size_t i = 0; i < l->n; i++)
+			put_socket(o, &l->v[i], kernel_owner(k, i));
+		json_end_array(o);
+	}
+	json_end_object(o);
+	write_line(r);
+}
+
+/* Is an actor half way (let go, its result or next stop not in yet)? Such
+ * a moment lasts a millisecond; the screen it makes is not one to keep. */
+static int moving(Engine *e)
+{
+	for (int i = 0; i < engine_actor_count(e); i++) {
+		ActorState s = engine_actor(e, i)->state;
+		if (s == ACTOR_RUNNING || s == ACTOR_STARTING)
+			return 1;
+	}
+	return 0;
+}
+
+static void finish(Record *r)
+{
+	if (!r->error[0] && fflush(r->f) == EOF)
+		snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
+}
+
+void record_sync(Record *r, Engine *e, const char *cause, int actor)
+{
+	if (!r || r->error[0])
+		return;
+	/* A timeline emptied for a run that has not begun (a restart that
+	 * failed) is not this file's run any more. */
+	if (timeline_count(engine_timeline(e)) < r->written)
+		return;
+	int step = strcmp(cause, "step") == 0 || strcmp(cause, "start") == 0;
+	/* The last look before the actors are killed is kept, whatever it is. */
+	if (!step && strcmp(cause, "stop") != 0 && moving(e))
+		return;
+	Seen now = seen_now(e);
+	if (!step && memcmp(&now, &r->seen, sizeof now) == 0)
+		return;
+	/* Who runs next, asked first: asking reads the actors' gates, which
+	 * may add to the timeline what this snapshot then counts. */
+	int next = engine_finished(e) ? -1 : engine_next(e);
+	now = seen_now(e);
+	write_events(r, e);
+	write_snapshot(r, e, cause, actor, next);
+	r->seen = now;
+	finish(r);
+}
+
+int record_begin(Record *r, Engine *e, char *err, size_t errlen)
+{
+	const Timeline *t = engine_timeline(e);
+	/* A restart writes the file again from its start: it holds one run.
+	 * A pipe cannot be rewound; it just goes on. */
+	fflush(r->f);
+	if (lseek(fileno(r->f), 0, SEEK_CUR) >= 0) {
+		if (ftruncate(fileno(r->f), 0) < 0) {
+			snprintf(err, errlen, "%s: %s", r->path, strerror(errno));
+			return -1;
+		}
+		rewind(r->f);
+	}
+	r->error[0] = '\0';
+	r->written = 0;
+	r->snapshots = 0;
+	memset(&r->seen, 0, sizeof r->seen);
+	r->base_ns = timeline_count(t) ? timeline_get(t, 0)->when_ns : now_ns();
+	write_header(r, e);
+	record_sync(r, e, "start", -1);
+	if (r->error[0]) {
+		snprintf(err, errlen, "cannot write the recording %s", r->error);
+		return -1;
+	}
+	return 0;
+}

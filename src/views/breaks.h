@@ -1,0 +1,49 @@
+/* breaks.h - breakpoints: the steps where autoplay and "continue" stop.
+ *
+ * View layer, pure: the controller keeps a Breaks in the screen state, the
+ * flow and the code pane mark what it holds, and the controller asks
+ * breaks_hit before it lets an actor's step run. A breakpoint is a step of
+ * one actor (it stops there each time round a loop), or every step of a
+ * kind (every recv, of every actor: a traced program's calls too). A stop is before the step: the call
+ * is still to come, as a debugger stops before a line runs. */
+#ifndef SOCKSTEP_BREAKS_H
+#define SOCKSTEP_BREAKS_H
+
+#include <stdint.h>
+
+#include "model/engine.h"
+
+enum { BREAKS_MAX = 64 };
+
+typedef struct {
+	struct {
+		int actor, step;
+	} at[BREAKS_MAX];
+	int n;
+	uint64_t ops;      /* bit op (LessonOp): every step of that kind */
+} Breaks;
+
+/* Set the breakpoint on actor's step, or clear it if it is set. Returns 1
+ * when it is now set, 0 when cleared, -1 when there is no room for it. */
+int breaks_toggle_step(Breaks *b, int actor, int step);
+
+/* The same for every step of kind op. */
+int breaks_toggle_op(Breaks *b, int op);
+
+void breaks_clear(Breaks *b);
+
+/* Is there a breakpoint on actor's step, either way? */
+int breaks_on(const Breaks *b, const Lesson *l, int actor, int step);
+
+/* The kind (LessonOp) of the step actor makes next, or -1 when it makes
+ * none now (blocked, running, ended). */
+int breaks_next_op(Engine *e, int actor);
+
+/* Would stepping actor now run a step with a breakpoint on it? (A traced
+ * program's calls can only have breakpoints of a kind: it has no steps.) */
+int breaks_hit(const Breaks *b, Engine *e, int actor);
+
+/* How many breakpoints there are (steps and kinds). */
+int breaks_count(const Breaks *b);
+
+#endif

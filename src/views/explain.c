@@ -1,0 +1,83 @@
+/* explain.c - what a socket call does, in general (see explain.h). */
+#include "views/explain.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "model/lesson.h"
+
+static const char *what(LessonOp op)
+{
+	switch (op) {
+	case OP_SOCKET:
+		return "socket() makes an endpoint and returns a descriptor for it; it has no address yet.";
+	case OP_SOCKETPAIR:
+		return "socketpair() makes two sockets already connected to each other, a private pipe both ways.";
+	case OP_BIND:
+		return "bind() gives the socket its local address: the port clients will ask for.";
+	case OP_LISTEN:
+		return "listen() turns the socket into a listener: the kernel now completes handshakes "
+		       "and queues the connections, up to the backlog.";
+	case OP_ACCEPT:
+		return "accept() takes a connection the kernel has already set up off the listener's queue, "
+		       "as a new socket; it waits while the queue is empty.";
+	case OP_CONNECT:
+		return "connect() asks the kernel to open a connection: for TCP, the SYN, SYN/ACK, ACK handshake.";
+	case OP_SEND: case OP_SENDALL: case OP_WRITE: case OP_SENDMSG:
+		return "The bytes go into the kernel's send buffer; the kernel sends them when it can. "
+		       "Returning is not arriving.";
+	case OP_SENDTO:
+		return "sendto() sends one datagram to the address given: no connection, no guarantee.";
+	case OP_RECV: case OP_READ: case OP_RECVMSG:
+		return "recv() takes what has arrived, up to the size asked: maybe less than was sent, "
+		       "maybe several sends at once. It waits while nothing has.";
+	case OP_RECVFROM:
+		return "recvfrom() takes one datagram and tells who sent it.";
+	case OP_SHUTDOWN:
+		return "shutdown() closes one direction: SHUT_WR sends a FIN, and the peer's recv() returns 0.";
+	case OP_CLOSE:
+		return "close() gives the descriptor back; the last one closed ends the socket (a FIN for TCP).";
+	case OP_SETSOCKOPT:
+		return "setsockopt() changes how the kernel treats this socket.";
+	case OP_GETSOCKOPT:
+		return "getsockopt() asks the kernel a setting of this socket.";
+	case OP_GETSOCKNAME:
+		return "getsockname() asks which local address the socket has.";
+	case OP_GETPEERNAME:
+		return "getpeername() asks which address the socket is connected to.";
+	case OP_POLL: case OP_SELECT: case OP_EPOLL_WAIT:
+		return "The program waits for any of several sockets to be ready, so one process serves many.";
+	default:
+		return "A system call on a socket.";
+	}
+}
+
+/* What the result says, beyond the general rule. */
+static const char *outcome(const Event *call, const Event *ret)
+{
+	LessonOp op = (LessonOp)call->op;
+	if (!ret)
+		return call->blocked ? " It is waiting in the kernel: another actor's step can wake it." : "";
+	if (ret->ret < 0) {
+		switch (ret->err) {
+		case ECONNREFUSED: return " Refused: nothing listens on that port (the kernel answered RST).";
+		case EADDRINUSE: return " That address is taken: another socket is bound to it.";
+		case EPIPE: return " The peer has closed: writing now is an error (and SIGPIPE).";
+		case ECONNRESET: return " The peer reset the connection (RST).";
+		case EAGAIN: return " Nothing was ready and the socket does not wait (non-blocking).";
+		case EINPROGRESS: return " The handshake has begun; the socket does not wait for it.";
+		default: return " It failed: the kernel says why in errno.";
+		}
+	}
+	if (lesson_op_receives(op) && ret->ret == 0)
+		return " It returned 0: the peer closed its side, and no more bytes will come.";
+	if (op == OP_ACCEPT)
+		return " The new socket is the conversation; the listener keeps listening.";
+	return "";
+}
+
+void explain_call(const Event *call, const Event *ret, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s", what((LessonOp)call->op), outcome(call, ret));
+}
