@@ -46,9 +46,13 @@ LIB_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(MODEL_SRC) $(VIEW_SRC)) $(BUILD)/asse
 APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-FUZZ_TARGETS := lesson gate packet
+FUZZ_TARGETS := lesson gate packet record
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
+# Programs sockstep run traces in the tests (tests/programs): plain C, one
+# linked statically, one with threads, and a wrapper that refuses ptrace.
+PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace
+PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE
 
@@ -85,6 +89,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS) $(PCAP_LIBS)
 
+$(BUILD)/programs/%: tests/programs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -pthread -o $@ $<
+
+$(BUILD)/programs/echo_client_static: tests/programs/echo_client.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -static -o $@ $<
+
 # The fuzz corpora replayed with the ordinary compiler (make check)...
 $(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -93,12 +105,13 @@ $(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 # ...and fuzzed for real with libFuzzer (clang): FUZZ_SECONDS per target.
 # The inputs it grows stay in build-fuzz/; a crash lands in
 # tests/fuzz/corpus/NAME, where replay keeps it as a regression test.
-fuzz:
+fuzz: $(BUILD)/assets.c
 	@command -v clang >/dev/null || sh .ci/deps fuzz
 	@mkdir -p build-fuzz
 	@for t in $(FUZZ_TARGETS); do \
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
-			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(PCAP_LIBS) || exit 1; \
+			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(VIEW_SRC) $(BUILD)/assets.c \
+			$(PCAP_LIBS) || exit 1; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p build-fuzz/corpus-$$t; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/corpus/$$t/crash- \
@@ -113,7 +126,7 @@ run:
 	@$(MAKE) --no-print-directory sockstep
 	./sockstep echo
 
-unit: $(UNIT_BIN) $(REPLAY_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(PROG_BIN)
 
 check:
 	@sh .ci/deps check

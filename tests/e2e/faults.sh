@@ -18,7 +18,9 @@ for sig in INT TERM HUP; do
 	fi
 	pids=$(actor_pids "$s")
 	tm send-keys -t "$s" Space Space Space
-	main=$(pgrep -f "^$SOCKSTEP $LESSON" | head -n 1)
+	# This pane's sockstep, not another test run's with the same command line.
+	shpid=$(tm display-message -p -t "$s" '#{pane_pid}')
+	main=$(pgrep -P "$shpid" | head -n 1)
 	kill -"$sig" "$main" 2>/dev/null
 	if wait_file "$TMP/$s.after" && cmp -s "$TMP/$s.before" "$TMP/$s.after" && gone_within 10 $pids; then
 		pass "SIG$sig: terminal modes as before, no actor left (status $(cat "$TMP/$s.status"))"

@@ -653,10 +653,40 @@ static void test_ops(void **state)
 	assert_string_equal(lesson_op_name(OP_COUNT_), "?");
 	for (int op = 0; op < OP_COUNT_; op++) {
 		assert_non_null(lesson_op_name((LessonOp)op));
-		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_SELECT);
+		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_EPOLL_WAIT);
+		assert_int_equal(lesson_op_traced_only((LessonOp)op), op > OP_SELECT && op <= OP_EPOLL_WAIT);
 	}
+	assert_true(lesson_op_sends(OP_WRITE) && lesson_op_sends(OP_SENDMSG) && lesson_op_sends(OP_SENDALL));
+	assert_true(lesson_op_receives(OP_READ) && lesson_op_receives(OP_RECVMSG) && lesson_op_receives(OP_RECVFROM));
+	assert_false(lesson_op_sends(OP_RECV) || lesson_op_receives(OP_SEND) || lesson_op_receives(OP_ACCEPT));
+	/* A traced program's calls are no lesson steps. */
+	char why[256];
+	const char *text = "title: t\nactor a\n  socket AF_INET SOCK_STREAM\n  read 10\n";
+	assert_null(lesson_parse("t.lesson", text, strlen(text), why, sizeof why));
+	assert_string_equal(why, "t.lesson:4:3: unknown step 'read' (did you mean 'send'?)");
 	lesson_free(NULL);
 	assert_int_equal(lesson_actor_index(NULL, "a"), -1);
+}
+
+/* sockstep run's lesson: programs as actors, no steps, input lines. */
+static void test_programs(void **state)
+{
+	(void)state;
+	char *names[] = { "server", "client" };
+	char *commands[] = { "python3 server.py", "./client" };
+	Lesson *l = lesson_programs("your programs", names, commands, 2);
+	assert_non_null(l);
+	assert_int_equal(l->nactors, 2);
+	assert_string_equal(l->actors[1].name, "client");
+	assert_string_equal(l->actors[0].command, "python3 server.py");
+	assert_int_equal(l->actors[0].nsteps, 0);
+	assert_int_equal(l->actors[0].host, -1);
+	assert_int_equal(lesson_add_input(l, 1, "hello"), 0);
+	assert_int_equal(lesson_add_input(l, 1, "q"), 0);
+	assert_int_equal(l->actors[1].ninputs, 2);
+	assert_string_equal(l->actors[1].inputs[1], "q");
+	assert_int_equal(l->actors[0].ninputs, 0);
+	lesson_free(l);
 }
 
 /* ---- errors ---------------------------------------------------------- */
@@ -1328,6 +1358,7 @@ int main(void)
 		cmocka_unit_test(test_line_endings_and_bom),
 		cmocka_unit_test(test_names_from_paths),
 		cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_programs),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_too_many_actors),
 		cmocka_unit_test(test_too_many_steps),
