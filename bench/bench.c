@@ -943,6 +943,38 @@ static void row_free_run(void)
 		unlink(tmp);
 }
 
+/* sockstep run: the same C program (not a lesson) traced with seccomp and
+ * ptrace in a free run, against strace -f on it, the same round trips for
+ * all three, taking turns. strace stops at every system call; sockstep only
+ * at the socket calls, but it reads their bytes and reports every one. */
+static void row_run_free(void)
+{
+	enum { ROUNDS = 4000 };
+	char rs[32], cmd[4200];
+	snprintf(rs, sizeof rs, "%d", ROUNDS);
+	snprintf(cmd, sizeof cmd, "pp=%s %d 65432", pingpong, ROUNDS);
+	char *plain[] = { (char *)pingpong, rs, "65432", NULL };
+	char *traced[] = { "strace", "-f", "-qq", "-o", "/dev/null", (char *)pingpong, rs, "65432", NULL };
+	char *ss[] = { (char *)sockstep, "run", "--plain", "--free-run", "--actor", cmd, NULL };
+	double u[FREE_RUNS], s[FREE_RUNS], t[FREE_RUNS];
+	int ok = 1, k;
+	for (int i = 0; i < FREE_RUNS; i++) {
+		u[i] = timed_run(plain, &k);
+		ok &= k;
+		s[i] = timed_run(ss, &k);
+		ok &= k;
+		t[i] = timed_run(traced, &k);
+		ok &= k;
+	}
+	double um = median(u, FREE_RUNS), sm = median(s, FREE_RUNS), tm = median(t, FREE_RUNS);
+	Row *r = row_add("run free", "below strace -f on the same program");
+	snprintf(r->figure, sizeof r->figure, "sockstep run --free-run");
+	snprintf(r->measured, sizeof r->measured, "%.0f ms (%d round trips)%s", sm, ROUNDS, ok ? "" : " (a run failed!)");
+	snprintf(r->comparison, sizeof r->comparison, "untraced: %.0f ms; strace -f: %.1fx (%.0f ms)", um, tm / um, tm);
+	snprintf(r->ratio, sizeof r->ratio, "%.1fx", sm / um);
+	snprintf(r->met, sizeof r->met, "%s", yes_no(ok && sm < tm));
+}
+
 /* Memory: sockstep --plain moving 1 GiB, beside three runs moving 256 MiB
  * (peak memory hardly depends on the noise, so they may share the
  * machine): VmHWM sampled every 10 ms until each exits. */
@@ -1044,11 +1076,12 @@ int main(int argc, char **argv)
 	rows_tui();
 	fprintf(stderr, "bench: free run...\n");
 	row_free_run();
+	row_run_free();
 	fprintf(stderr, "bench: memory...\n");
 	row_memory();
 
 	/* The order. */
-	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "memory", "idle" };
+	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "memory", "idle" };
 	printf("| figure | measured | comparison | ratio | target | met |\n");
 	printf("|---|---|---|---|---|---|\n");
 	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
