@@ -870,6 +870,19 @@ int engine_restart(Engine *e, char *err, size_t errlen)
 	return engine_start(e, err, errlen);
 }
 
+/* An actor that exited may have left records on its gate that nobody read
+ * yet: the result of its last call, and the record that says it reached its
+ * end. Read them before the gate is closed, or a clean end looks like a
+ * death. The writer is gone, so this never waits. */
+static void drain_gate(Engine *e, int i)
+{
+	Reader rd = { e, i };
+	struct pollfd p = { .fd = e->gate[i], .events = POLLIN };
+	while (e->gate[i] >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		if (gate_recv_each(e->gate[i], take, &rd) <= 0)
+			break;
+}
+
 void engine_reap(Engine *e)
 {
 	if (e->replay)
@@ -877,6 +890,8 @@ void engine_reap(Engine *e)
 	for (int i = 0; i < e->n; i++) {
 		int status;
 		if (e->a[i].pid > 0 && waitpid(e->a[i].pid, &status, WNOHANG) == e->a[i].pid) {
+			if (e->owner[i] == i)
+				drain_gate(e, i);
 			close_gate(e, i);
 			record_exit(e, i, status);
 			tasks_gone(e, i);

@@ -249,6 +249,37 @@ static void test_killed_actor_is_reported(void **state)
 	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
 }
 
+/* Regression: an actor whose last call returned by itself (a sleep, a
+ * timeout) and which then exited was reaped (SIGCHLD) with the call's
+ * result and its end still unread on its gate, and showed as "exited 0
+ * before its end". The reap reads them first. */
+static void test_reap_reads_what_the_actor_left(void **state)
+{
+	(void)state;
+	static const char text[] = "title: t\n\nactor a\n  sleep 1500\n";
+	char err[512];
+	Lesson *l = lesson_parse("t.lesson", text, sizeof text - 1, err, sizeof err);
+	assert_non_null(l);
+	EngineOptions opt = { .settle_ms = 200 };
+	Engine *e = engine_new(l, &opt);
+	assert_non_null(e);
+	assert_int_equal(engine_start(e, err, sizeof err), 0);
+	pid_t pid = engine_actor(e, 0)->pid;
+	assert_int_equal(engine_step(e, 0, NULL), 0);
+	assert_int_equal(engine_actor(e, 0)->state, ACTOR_BLOCKED);
+	/* The sleep returns and the actor exits by itself; wait for that
+	 * without reaping it, so its records are still on the gate. */
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	engine_reap(e);
+	assert_int_equal(engine_actor(e, 0)->state, ACTOR_DONE);
+	assert_non_null(last(e, EV_RETURN, 0));
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+	engine_free(e);
+	lesson_free(l);
+}
+
 int main(void)
 {
 	note_inherited();
@@ -259,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_leaves_nothing_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_actor_is_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_descriptor_is_close_on_exec, setup, teardown),
+		cmocka_unit_test(test_reap_reads_what_the_actor_left),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
