@@ -62,6 +62,21 @@ int gate_pair(int fds[2])
 	return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
 }
 
+/* One message from the gate. A peer that exits with commands it never read
+ * resets the connection: the first recv() after that fails with ECONNRESET,
+ * but the records it sent before exiting are still queued behind the error
+ * (the last batch of a free run, its end), so read on once. */
+static ssize_t gate_read(int fd, void *buf, size_t cap)
+{
+	ssize_t n;
+	int resets = 0;
+	for (;;) {
+		n = recv(fd, buf, cap, 0);
+		if (n >= 0 || (errno != EINTR && (errno != ECONNRESET || resets++)))
+			return n;
+	}
+}
+
 int gate_send(int fd, const GateRecord *r)
 {
 	uint8_t buf[GATE_WIRE_MAX];
@@ -80,10 +95,7 @@ int gate_send(int fd, const GateRecord *r)
 int gate_recv(int fd, GateRecord *r)
 {
 	uint8_t buf[GATE_WIRE_MAX];
-	ssize_t n;
-	do
-		n = recv(fd, buf, sizeof buf, 0);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = gate_read(fd, buf, sizeof buf);
 	if (n <= 0)
 		return (int)n;
 	if (gate_decode(buf, (size_t)n, r) < 0) {
@@ -129,10 +141,7 @@ int gate_recv_each(int fd, void (*fn)(void *ctx, const GateRecord *r), void *ctx
 {
 	static uint8_t buf[GATE_BATCH_MAX + GATE_WIRE_MAX];
 	static GateRecord r;
-	ssize_t n;
-	do
-		n = recv(fd, buf, sizeof buf, 0);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = gate_read(fd, buf, sizeof buf);
 	if (n <= 0)
 		return (int)n;
 	if (buf[0] != GATE_BATCH_MARK) {
