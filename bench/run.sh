@@ -16,7 +16,7 @@ FLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes 
 OUT=build/bench
 mkdir -p "$OUT"
 
-for tool in gdb strace; do
+for tool in gdb strace python3; do
 	command -v "$tool" >/dev/null || {
 		echo "bench: $tool is needed (sudo apt-get install $tool)" >&2
 		exit 1
@@ -30,4 +30,4 @@ $CC $FLAGS -o "$OUT/minimal" bench/minimal.c \
 	$(pkg-config --cflags --libs ncursesw 2>/dev/null || echo -lncursesw)
 
 echo "sockstep $(./sockstep --version | cut -d' ' -f2), $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + local changes'): make bench"
-exec "$OUT/bench" ./sockstep "$OUT/minimal" "$OUT/pingpong" bench/lessons
+exec "$OUT/bench" ./sockstep "$OUT/minimal" "$OUT/pingpong" bench/pingpong.py bench/lessons

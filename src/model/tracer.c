@@ -27,6 +27,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -939,6 +940,25 @@ static void stopped(Tracer *t, Task *k, int status)
 	}
 }
 
+/* What waitpid said of tid: a stop to act on, or an end. */
+static void waited(Tracer *t, pid_t tid, int status)
+{
+	Task *k = task_find(t, tid);
+	if (!k && !(WIFEXITED(status) || WIFSIGNALED(status)))
+		k = task_add(t, tid);
+	if (!k) {
+		if (WIFSTOPPED(status))
+			resume(tid, PTRACE_CONT, 0);
+		return;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		read_output(t, 1);
+		task_gone(t, k, status);
+	} else if (WIFSTOPPED(status)) {
+		stopped(t, k, status);
+	}
+}
+
 static void reap(Tracer *t)
 {
 	struct signalfd_siginfo si;
@@ -949,20 +969,7 @@ static void reap(Tracer *t)
 		pid_t tid = waitpid(-1, &status, WNOHANG | __WALL);
 		if (tid <= 0)
 			return;
-		Task *k = task_find(t, tid);
-		if (!k && !(WIFEXITED(status) || WIFSIGNALED(status)))
-			k = task_add(t, tid);
-		if (!k) {
-			if (WIFSTOPPED(status))
-				resume(tid, PTRACE_CONT, 0);
-			continue;
-		}
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			read_output(t, 1);
-			task_gone(t, k, status);
-		} else if (WIFSTOPPED(status)) {
-			stopped(t, k, status);
-		}
+		waited(t, tid, status);
 	}
 }
 
@@ -1036,6 +1043,77 @@ static _Noreturn void finish(Tracer *t)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAILURE);
 }
 
+/* Stepping: sleep in poll over the program's stops (SIGCHLD), sockstep's
+ * commands and the program's terminal. */
+static void step_loop(Tracer *t)
+{
+	while (t->ntasks > 0) {
+		struct pollfd p[3] = {
+			{ .fd = t->sigfd, .events = POLLIN },
+			{ .fd = t->gate, .events = POLLIN },
+			{ .fd = t->master, .events = POLLIN },
+		};
+		int rc = poll(p, 3, -1);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc <= 0)
+			continue;
+		if (p[1].revents)
+			command(t);
+		t->output_waiting = (p[2].revents & POLLIN) != 0;
+		if (t->output_waiting)
+			read_output(t, 0);
+		if (p[0].revents)
+			reap(t);
+	}
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;   /* only to interrupt waitpid */
+}
+
+/* A free run: the program stops at every socket call and goes on at once,
+ * so what costs is the tracer's own work per stop. It sleeps in waitpid,
+ * one system call a stop as strace does, rather than in poll, signalfd and
+ * waitpid (four). A tick every FLUSH_MS interrupts it to send the batch,
+ * take sockstep's commands and read the terminal, whose buffer a program
+ * printing a lot may fill in between (it then waits for the tick). */
+static void free_loop(Tracer *t)
+{
+	enum { TICK_US = 20000 };
+	struct sigaction sa = { .sa_handler = on_tick };   /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+	struct itimerval tick = { { 0, TICK_US }, { 0, TICK_US } };
+	setitimer(ITIMER_REAL, &tick, NULL);
+	while (t->ntasks > 0) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+		if (tid > 0) {
+			waited(t, tid, status);
+			continue;
+		}
+		if (errno != EINTR)
+			break;
+		struct pollfd p[2] = { { .fd = t->gate, .events = POLLIN }, { .fd = t->master, .events = POLLIN } };
+		if (poll(p, 2, 0) > 0) {
+			if (p[0].revents)
+				command(t);
+			t->output_waiting = (p[1].revents & POLLIN) != 0;
+			if (t->output_waiting)
+				read_output(t, 0);
+		}
+		flush_due(t);
+	}
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
 _Noreturn void tracer_run(const char *command_line, int gate, int free_run)
 {
 	static Tracer t;
@@ -1043,26 +1121,9 @@ _Noreturn void tracer_run(const char *command_line, int gate, int free_run)
 	t.free_run = free_run;
 	t.master = t.slave = t.sigfd = -1;
 	start(&t, command_line);
-	while (t.ntasks > 0) {
-		struct pollfd p[3] = {
-			{ .fd = t.sigfd, .events = POLLIN },
-			{ .fd = t.gate, .events = POLLIN },
-			{ .fd = t.master, .events = POLLIN },
-		};
-		int rc = poll(p, 3, 0);
-		if (rc == 0)
-			rc = poll(p, 3, flush_due(&t));
-		if (rc < 0 && errno != EINTR)
-			break;
-		if (rc == 0)
-			continue;  /* the batch is due: flush_due sends it */
-		if (p[1].revents)
-			command(&t);
-		t.output_waiting = (p[2].revents & POLLIN) != 0;
-		if (t.output_waiting)
-			read_output(&t, 0);
-		if (p[0].revents)
-			reap(&t);
-	}
+	if (free_run)
+		free_loop(&t);
+	else
+		step_loop(&t);
 	finish(&t);
 }
