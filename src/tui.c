@@ -98,6 +98,7 @@ typedef struct {
 	int stopped_at;         /* the step autoplay stopped at for a breakpoint, -1: none;
 	                           going on from there runs that breakpoint's call */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
+	char recorded_as[128];  /* the lesson --record holds, "" before the first */
 	char goto_text[GOTO_DIGITS + 1];
 	/* The menu (MODE_MENU). */
 	CatalogEntry *menu;
@@ -869,7 +870,17 @@ static void lesson_close(Tui *t)
 static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 {
 	t->lesson = l;
-	t->e = engine_new(l, &t->opt->engine);
+	/* --record holds one lesson's run: the first opened (a restart or a
+	 * step back runs it again and writes it anew). Another lesson opened
+	 * from the menu would overwrite it, so it is not recorded. */
+	EngineOptions eo = t->opt->engine;
+	const char *name = l->name ? l->name : "";
+	int unrecorded = eo.record_path && t->recorded_as[0] && strcmp(t->recorded_as, name) != 0;
+	if (unrecorded)
+		eo.record_path = NULL;
+	else if (eo.record_path)
+		snprintf(t->recorded_as, sizeof t->recorded_as, "%s", name[0] ? name : "?");
+	t->e = engine_new(l, &eo);
 	if (!t->e) {
 		snprintf(err, cap, "out of memory");
 		lesson_close(t);
@@ -891,6 +902,8 @@ static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 	find_next(t);
 	code_make(t);
 	say_network(t);
+	if (unrecorded)
+		say(t, 0, "not recorded: %s holds the run of %s", t->opt->engine.record_path, t->recorded_as);
 	t->model_dirty = t->dirty = 1;
 	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
 	return 0;

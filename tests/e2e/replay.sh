@@ -197,3 +197,27 @@ if python3 tests/record-schema.py README.md "$TMP/run.jsonl" | grep -q '^PASS'; 
 else
 	fail "the screen's recording is as the README says" "$(python3 tests/record-schema.py README.md "$TMP/run.jsonl" | head -2 | tr '\n' '|')"
 fi
+
+# Regression: the recording holds the lesson recorded; another lesson
+# opened from the menu afterwards used to overwrite it.
+start other 80 24 "$(wrapped other "$SOCKSTEP --record $TMP/other.jsonl $LESSON")"
+wait_for other "SERVER" || true
+tm send-keys -t other Space
+wait_re other 'step 1' || true
+tm send-keys -t other m
+sleep 0.5
+tm send-keys -t other j Enter
+if wait_for other "not recorded: $TMP/other.jsonl holds the run of echo" 10; then
+	pass "another lesson opened from the menu says it is not recorded"
+else
+	fail "another lesson opened from the menu says it is not recorded" "$(screen other | tail -3 | tr '\n' '|')"
+fi
+tm send-keys -t other Space
+sleep 0.5
+tm send-keys -t other q
+wait_file "$TMP/other.status" || true
+if [ "$(head -1 "$TMP/other.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lesson"]["name"])')" = echo ]; then
+	pass "the recording still holds the lesson recorded"
+else
+	fail "the recording still holds the lesson recorded" "$(head -c 200 "$TMP/other.jsonl")"
+fi
