@@ -11,7 +11,7 @@
 
 /* ---- writing ---------------------------------------------------------- */
 
-static void put(JsonOut *o, const char *s, size_t n)
+void json_raw(JsonOut *o, const char *s, size_t n)
 {
 	if (o->failed)
 		return;
@@ -34,7 +34,7 @@ static void put(JsonOut *o, const char *s, size_t n)
 
 static void puts_(JsonOut *o, const char *s)
 {
-	put(o, s, strlen(s));
+	json_raw(o, s, strlen(s));
 }
 
 void json_out_reset(JsonOut *o)
@@ -62,14 +62,14 @@ static void value_start(JsonOut *o)
 		return;
 	}
 	if (o->depth > 0 && !o->first[o->depth])
-		put(o, ",", 1);
+		json_raw(o, ",", 1);
 	o->first[o->depth] = 0;
 }
 
 static void open_container(JsonOut *o, const char *c)
 {
 	value_start(o);
-	put(o, c, 1);
+	json_raw(o, c, 1);
 	if (o->depth < JSON_DEPTH_MAX)
 		o->first[++o->depth] = 1;
 	else
@@ -78,7 +78,7 @@ static void open_container(JsonOut *o, const char *c)
 
 static void close_container(JsonOut *o, const char *c)
 {
-	put(o, c, 1);
+	json_raw(o, c, 1);
 	if (o->depth > 0)
 		o->depth--;
 }
@@ -106,13 +106,13 @@ void json_end_array(JsonOut *o)
 /* A quoted string, escapes and all; value_start is the caller's. */
 static void put_string(JsonOut *o, const char *s, size_t len)
 {
-	put(o, "\"", 1);
+	json_raw(o, "\"", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		put(o, s + run, i - run);
+		json_raw(o, s + run, i - run);
 		run = i + 1;
 		char esc[8];
 		switch (c) {
@@ -126,15 +126,15 @@ static void put_string(JsonOut *o, const char *s, size_t len)
 			puts_(o, esc);
 		}
 	}
-	put(o, s + run, len - run);
-	put(o, "\"", 1);
+	json_raw(o, s + run, len - run);
+	json_raw(o, "\"", 1);
 }
 
 void json_key(JsonOut *o, const char *key)
 {
 	value_start(o);
 	put_string(o, key, strlen(key));
-	put(o, ":", 1);
+	json_raw(o, ":", 1);
 	o->after_key = 1;
 }
 
@@ -192,17 +192,17 @@ void json_hex(JsonOut *o, const void *p, size_t len)
 	char chunk[128];
 	size_t n = 0;
 	value_start(o);
-	put(o, "\"", 1);
+	json_raw(o, "\"", 1);
 	for (size_t i = 0; i < len; i++) {
 		chunk[n++] = digits[b[i] >> 4];
 		chunk[n++] = digits[b[i] & 15];
 		if (n == sizeof chunk) {
-			put(o, chunk, n);
+			json_raw(o, chunk, n);
 			n = 0;
 		}
 	}
-	put(o, chunk, n);
-	put(o, "\"", 1);
+	json_raw(o, chunk, n);
+	json_raw(o, "\"", 1);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. Overlong

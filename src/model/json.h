@@ -53,6 +53,10 @@ void json_null(JsonOut *o);
 void json_string(JsonOut *o, const char *s, size_t len);
 void json_cstring(JsonOut *o, const char *s);
 
+/* Text appended as it is, no JSON made of it: the buffer serves other
+ * formats' text too (an asciicast frame's escape sequences). */
+void json_raw(JsonOut *o, const char *s, size_t n);
+
 /* Bytes as a string of lowercase hex digits, two per byte. */
 void json_hex(JsonOut *o, const void *p, size_t len);
 

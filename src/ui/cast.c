@@ -144,25 +144,7 @@ static void put_event(Cast *c, const char *kind, const char *data, size_t len)
 
 static void out(Cast *c, const char *s)
 {
-	/* The text is built in a JsonOut only for its growing buffer. */
-	size_t n = strlen(s);
-	JsonOut *o = &c->text;
-	if (o->failed)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 4096;
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		char *grown = realloc(o->buf, cap);
-		if (!grown) {
-			o->failed = 1;
-			return;
-		}
-		o->buf = grown;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n + 1);
-	o->len += n;
+	json_raw(&c->text, s, strlen(s));
 }
 
 /* The screen has a new size: the player's terminal follows (an "r"
