@@ -22,6 +22,9 @@ CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 PCAP_LIBS     := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+JANSSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+# What the model's code links with: libpcap (capture) and jansson (replay).
+MODEL_LIBS    := $(PCAP_LIBS) $(JANSSON_LIBS)
 
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -59,7 +62,7 @@ PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/ech
 all: sockstep
 
 sockstep: $(LIB_OBJ) $(APP_OBJ) build/flavour
-	$(CC) $(LDFLAGS) -o $@ $(LIB_OBJ) $(APP_OBJ) $(CURSES_LIBS) $(PCAP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(LIB_OBJ) $(APP_OBJ) $(CURSES_LIBS) $(MODEL_LIBS)
 
 # Which build ./sockstep is (sanitized or not): rewritten only when it
 # changes, so switching SAN=1 on or off relinks.
@@ -87,7 +90,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS) $(MODEL_LIBS)
 
 $(BUILD)/programs/%: tests/programs/%.c
 	@mkdir -p $(dir $@)
@@ -100,7 +103,7 @@ $(BUILD)/programs/echo_client_static: tests/programs/echo_client.c
 # The fuzz corpora replayed with the ordinary compiler (make check)...
 $(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(MODEL_LIBS)
 
 # ...and fuzzed for real with libFuzzer (clang): FUZZ_SECONDS per target.
 # The inputs it grows stay in build-fuzz/; a crash lands in
@@ -111,7 +114,7 @@ fuzz: $(BUILD)/assets.c
 	@for t in $(FUZZ_TARGETS); do \
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
 			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(VIEW_SRC) $(BUILD)/assets.c \
-			$(PCAP_LIBS) || exit 1; \
+			$(MODEL_LIBS) || exit 1; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p build-fuzz/corpus-$$t; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/corpus/$$t/crash- \

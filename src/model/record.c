@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "model/addr.h"
-#include "model/json.h"
+#include "model/jsonl.h"
 #include "model/kernel.h"
 #include "model/packet.h"
 
@@ -38,7 +38,7 @@ typedef struct {
 struct record {
 	FILE *f;
 	char *path;
-	JsonOut o;
+	JsonlOut o;
 	size_t written;        /* timeline events written so far */
 	int snapshots;
 	uint64_t base_ns;      /* the run's time 0 (the timeline's clock) */
@@ -76,7 +76,7 @@ void record_close(Record *r)
 	if (!r)
 		return;
 	fclose(r->f);
-	json_out_free(&r->o);
+	jsonl_out_free(&r->o);
 	free(r->path);
 	free(r);
 }
@@ -146,276 +146,276 @@ int record_gate_find(const char *name)
 
 /* A text member: a string when it is UTF-8, else its bytes as key_hex (an
  * actor's console can print any bytes it received). */
-static void text_member(JsonOut *o, const char *key, const char *s, size_t len)
+static void text_member(JsonlOut *o, const char *key, const char *s, size_t len)
 {
 	char hexkey[64];
-	if (json_utf8(s, len)) {
-		json_key(o, key);
-		json_string(o, s, len);
+	if (jsonl_utf8(s, len)) {
+		jsonl_key(o, key);
+		jsonl_string(o, s, len);
 		return;
 	}
 	snprintf(hexkey, sizeof hexkey, "%s_hex", key);
-	json_key(o, hexkey);
-	json_hex(o, s, len);
+	jsonl_key(o, hexkey);
+	jsonl_hex(o, s, len);
 }
 
 /* An address: the text the screen shows, and the family, port and bytes
  * that rebuild the sockaddr exactly (replay.c: address_of). */
-static void put_addr(JsonOut *o, const struct sockaddr_storage *ss, uint32_t len)
+static void put_addr(JsonlOut *o, const struct sockaddr_storage *ss, uint32_t len)
 {
 	char text[200];
 	if (len == 0 || len > sizeof *ss) {
-		json_null(o);
+		jsonl_null(o);
 		return;
 	}
 	addr_format(ss, len, text, sizeof text);
-	json_begin_object(o);
+	jsonl_begin_object(o);
 	text_member(o, "text", text, strlen(text));
-	json_key(o, "len");
-	json_uint(o, len);
+	jsonl_key(o, "len");
+	jsonl_uint(o, len);
 	const struct sockaddr_in *in = (const void *)ss;
 	const struct sockaddr_in6 *in6 = (const void *)ss;
 	const struct sockaddr_un *un = (const void *)ss;
 	size_t path_at = offsetof(struct sockaddr_un, sun_path);
-	json_key(o, "family");
+	jsonl_key(o, "family");
 	if (ss->ss_family == AF_INET && len == sizeof *in) {
-		json_cstring(o, "AF_INET");
-		json_key(o, "port");
-		json_uint(o, ntohs(in->sin_port));
-		json_key(o, "bytes");
-		json_hex(o, &in->sin_addr, sizeof in->sin_addr);
+		jsonl_cstring(o, "AF_INET");
+		jsonl_key(o, "port");
+		jsonl_uint(o, ntohs(in->sin_port));
+		jsonl_key(o, "bytes");
+		jsonl_hex(o, &in->sin_addr, sizeof in->sin_addr);
 	} else if (ss->ss_family == AF_INET6 && len == sizeof *in6) {
-		json_cstring(o, "AF_INET6");
-		json_key(o, "port");
-		json_uint(o, ntohs(in6->sin6_port));
-		json_key(o, "bytes");
-		json_hex(o, &in6->sin6_addr, sizeof in6->sin6_addr);
-		json_key(o, "flowinfo");
-		json_uint(o, ntohl(in6->sin6_flowinfo));
-		json_key(o, "scope_id");
-		json_uint(o, in6->sin6_scope_id);
+		jsonl_cstring(o, "AF_INET6");
+		jsonl_key(o, "port");
+		jsonl_uint(o, ntohs(in6->sin6_port));
+		jsonl_key(o, "bytes");
+		jsonl_hex(o, &in6->sin6_addr, sizeof in6->sin6_addr);
+		jsonl_key(o, "flowinfo");
+		jsonl_uint(o, ntohl(in6->sin6_flowinfo));
+		jsonl_key(o, "scope_id");
+		jsonl_uint(o, in6->sin6_scope_id);
 	} else if (ss->ss_family == AF_UNIX && len >= path_at && len <= sizeof *un) {
-		json_cstring(o, "AF_UNIX");
-		json_key(o, "bytes");
-		json_hex(o, un->sun_path, len - path_at);
+		jsonl_cstring(o, "AF_UNIX");
+		jsonl_key(o, "bytes");
+		jsonl_hex(o, un->sun_path, len - path_at);
 	} else {
 		/* Nothing a lesson makes: the whole sockaddr, as it was. */
-		json_uint(o, ss->ss_family);
-		json_key(o, "bytes");
-		json_hex(o, ss, len);
+		jsonl_uint(o, ss->ss_family);
+		jsonl_key(o, "bytes");
+		jsonl_hex(o, ss, len);
 	}
-	json_end_object(o);
+	jsonl_end_object(o);
 }
 
-static void put_errno(JsonOut *o, int err)
+static void put_errno(JsonlOut *o, int err)
 {
 	const char *name = err > 0 ? strerrorname_np(err) : NULL;
-	json_key(o, "errno");
-	json_int(o, err);
-	json_key(o, "errno_name");
-	json_cstring(o, name ? name : "");
+	jsonl_key(o, "errno");
+	jsonl_int(o, err);
+	jsonl_key(o, "errno_name");
+	jsonl_cstring(o, name ? name : "");
 }
 
-static void put_args(JsonOut *o, const int64_t arg[3])
+static void put_args(JsonlOut *o, const int64_t arg[3])
 {
-	json_key(o, "arg");
-	json_begin_array(o);
+	jsonl_key(o, "arg");
+	jsonl_begin_array(o);
 	for (int i = 0; i < 3; i++)
-		json_int(o, arg[i]);
-	json_end_array(o);
+		jsonl_int(o, arg[i]);
+	jsonl_end_array(o);
 }
 
 /* A packet's headers, decoded, for a reader of the file: a replay reads
  * the frame itself ("data"), as the views do. */
-static void put_packet(JsonOut *o, const Event *ev)
+static void put_packet(JsonlOut *o, const Event *ev)
 {
 	Packet p;
 	char src[160], dst[160], flags[48];
 	if (ev->kind != EV_PACKET || packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) < 0) {
-		json_null(o);
+		jsonl_null(o);
 		return;
 	}
 	addr_format(&p.src, p.addrlen, src, sizeof src);
 	addr_format(&p.dst, p.addrlen, dst, sizeof dst);
-	json_begin_object(o);
-	json_key(o, "proto");
-	json_cstring(o, p.proto == IPPROTO_TCP ? "TCP" : p.proto == IPPROTO_UDP ? "UDP" : "other");
+	jsonl_begin_object(o);
+	jsonl_key(o, "proto");
+	jsonl_cstring(o, p.proto == IPPROTO_TCP ? "TCP" : p.proto == IPPROTO_UDP ? "UDP" : "other");
 	text_member(o, "src", src, strlen(src));
 	text_member(o, "dst", dst, strlen(dst));
 	if (p.proto == IPPROTO_TCP) {
 		packet_flags(p.flags, flags, sizeof flags);
-		json_key(o, "flags");
-		json_cstring(o, flags);
+		jsonl_key(o, "flags");
+		jsonl_cstring(o, flags);
 	}
-	json_key(o, "payload");
-	json_uint(o, p.wire_payload);
-	json_end_object(o);
+	jsonl_key(o, "payload");
+	jsonl_uint(o, p.wire_payload);
+	jsonl_end_object(o);
 }
 
 /* "LISTEN", for a reader; null where there is no state (new, gone, or
  * not a socket's event). */
-static void put_state_name(JsonOut *o, const char *key, const Event *ev, int state)
+static void put_state_name(JsonlOut *o, const char *key, const Event *ev, int state)
 {
 	SockInfo s = { .state = state, .type = ev->type };
-	json_key(o, key);
+	jsonl_key(o, key);
 	if (ev->kind == EV_STATE && state >= 0)
-		json_cstring(o, sockdiag_state_name(&s));
+		jsonl_cstring(o, sockdiag_state_name(&s));
 	else
-		json_null(o);
+		jsonl_null(o);
 }
 
-static void put_event(JsonOut *o, const Event *ev, uint64_t base)
+static void put_event(JsonlOut *o, const Event *ev, uint64_t base)
 {
-	json_begin_object(o);
-	json_key(o, "type");
-	json_cstring(o, "event");
-	json_key(o, "seq");
-	json_uint(o, ev->seq);
-	json_key(o, "t");
-	json_int(o, (int64_t)(ev->when_ns - base));
-	json_key(o, "kind");
-	json_cstring(o, record_kind_name(ev->kind));
-	json_key(o, "actor");
-	json_int(o, ev->actor);
-	json_key(o, "step");
-	json_int(o, ev->step);
-	json_key(o, "op");
-	json_cstring(o, lesson_op_name((LessonOp)ev->op));
-	json_key(o, "fd");
-	json_int(o, ev->fd);
+	jsonl_begin_object(o);
+	jsonl_key(o, "type");
+	jsonl_cstring(o, "event");
+	jsonl_key(o, "seq");
+	jsonl_uint(o, ev->seq);
+	jsonl_key(o, "t");
+	jsonl_int(o, (int64_t)(ev->when_ns - base));
+	jsonl_key(o, "kind");
+	jsonl_cstring(o, record_kind_name(ev->kind));
+	jsonl_key(o, "actor");
+	jsonl_int(o, ev->actor);
+	jsonl_key(o, "step");
+	jsonl_int(o, ev->step);
+	jsonl_key(o, "op");
+	jsonl_cstring(o, lesson_op_name((LessonOp)ev->op));
+	jsonl_key(o, "fd");
+	jsonl_int(o, ev->fd);
 	put_args(o, ev->arg);
-	json_key(o, "ret");
-	json_int(o, ev->ret);
+	jsonl_key(o, "ret");
+	jsonl_int(o, ev->ret);
 	put_errno(o, ev->err);
-	json_key(o, "ns");
-	json_uint(o, ev->ns);
-	json_key(o, "total");
-	json_uint(o, ev->total);
-	json_key(o, "addr");
+	jsonl_key(o, "ns");
+	jsonl_uint(o, ev->ns);
+	jsonl_key(o, "total");
+	jsonl_uint(o, ev->total);
+	jsonl_key(o, "addr");
 	put_addr(o, &ev->addr, ev->addrlen);
-	json_key(o, "data");
-	json_hex(o, ev->data, ev->len);
+	jsonl_key(o, "data");
+	jsonl_hex(o, ev->data, ev->len);
 	if (ev->text) {
 		text_member(o, "text", ev->text, strlen(ev->text));
 	} else {
-		json_key(o, "text");
-		json_null(o);
+		jsonl_key(o, "text");
+		jsonl_null(o);
 	}
-	json_key(o, "blocked");
-	json_bool(o, ev->blocked);
-	json_key(o, "status");
-	json_int(o, ev->status);
-	json_key(o, "call_seq");
-	json_uint(o, ev->call_seq);
-	json_key(o, "peer_actor");
-	json_int(o, ev->peer_actor);
-	json_key(o, "peer");
+	jsonl_key(o, "blocked");
+	jsonl_bool(o, ev->blocked);
+	jsonl_key(o, "status");
+	jsonl_int(o, ev->status);
+	jsonl_key(o, "call_seq");
+	jsonl_uint(o, ev->call_seq);
+	jsonl_key(o, "peer_actor");
+	jsonl_int(o, ev->peer_actor);
+	jsonl_key(o, "peer");
 	put_addr(o, &ev->peer, ev->peerlen);
-	json_key(o, "state");
-	json_int(o, ev->state);
-	json_key(o, "old_state");
-	json_int(o, ev->old_state);
+	jsonl_key(o, "state");
+	jsonl_int(o, ev->state);
+	jsonl_key(o, "old_state");
+	jsonl_int(o, ev->old_state);
 	put_state_name(o, "state_name", ev, ev->state);
 	put_state_name(o, "old_state_name", ev, ev->old_state);
-	json_key(o, "proto");
-	json_int(o, ev->proto);
-	json_key(o, "socktype");
-	json_int(o, ev->type);
-	json_key(o, "rq");
-	json_uint(o, ev->rq);
-	json_key(o, "wq");
-	json_uint(o, ev->wq);
-	json_key(o, "window");
-	json_uint(o, ev->window);
-	json_key(o, "packet");
+	jsonl_key(o, "proto");
+	jsonl_int(o, ev->proto);
+	jsonl_key(o, "socktype");
+	jsonl_int(o, ev->type);
+	jsonl_key(o, "rq");
+	jsonl_uint(o, ev->rq);
+	jsonl_key(o, "wq");
+	jsonl_uint(o, ev->wq);
+	jsonl_key(o, "window");
+	jsonl_uint(o, ev->window);
+	jsonl_key(o, "packet");
 	put_packet(o, ev);
-	json_end_object(o);
+	jsonl_end_object(o);
 }
 
 /* The call an actor is stopped before: what its ">" line shows. */
-static void put_pending(JsonOut *o, const GateRecord *g)
+static void put_pending(JsonlOut *o, const GateRecord *g)
 {
 	if (g->kind == 0) {
-		json_null(o);
+		jsonl_null(o);
 		return;
 	}
-	json_begin_object(o);
-	json_key(o, "kind");
-	json_cstring(o, record_gate_name(g->kind));
-	json_key(o, "op");
-	json_cstring(o, lesson_op_name((LessonOp)g->op));
-	json_key(o, "step");
-	json_int(o, g->step);
-	json_key(o, "fd");
-	json_int(o, g->fd);
+	jsonl_begin_object(o);
+	jsonl_key(o, "kind");
+	jsonl_cstring(o, record_gate_name(g->kind));
+	jsonl_key(o, "op");
+	jsonl_cstring(o, lesson_op_name((LessonOp)g->op));
+	jsonl_key(o, "step");
+	jsonl_int(o, g->step);
+	jsonl_key(o, "fd");
+	jsonl_int(o, g->fd);
 	put_args(o, g->arg);
-	json_key(o, "ret");
-	json_int(o, g->ret);
+	jsonl_key(o, "ret");
+	jsonl_int(o, g->ret);
 	put_errno(o, g->err);
-	json_key(o, "ns");
-	json_uint(o, g->ns);
-	json_key(o, "total");
-	json_uint(o, g->total);
-	json_key(o, "addr");
+	jsonl_key(o, "ns");
+	jsonl_uint(o, g->ns);
+	jsonl_key(o, "total");
+	jsonl_uint(o, g->total);
+	jsonl_key(o, "addr");
 	put_addr(o, &g->addr, g->addrlen);
-	json_key(o, "data");
-	json_hex(o, g->data, g->len <= sizeof g->data ? g->len : 0);
-	json_end_object(o);
+	jsonl_key(o, "data");
+	jsonl_hex(o, g->data, g->len <= sizeof g->data ? g->len : 0);
+	jsonl_end_object(o);
 }
 
-static void put_actor(JsonOut *o, Engine *e, int i)
+static void put_actor(JsonlOut *o, Engine *e, int i)
 {
 	const EngineActor *a = engine_actor(e, i);
-	json_begin_object(o);
-	json_key(o, "name");
-	json_cstring(o, a->name);
-	json_key(o, "owner");
-	json_int(o, engine_actor_owner(e, i));
-	json_key(o, "state");
-	json_cstring(o, record_state_name(a->state));
-	json_key(o, "step");
-	json_int(o, a->step);
-	json_key(o, "pid");
-	json_int(o, a->pid);
-	json_key(o, "program");
-	json_int(o, a->program);
-	json_key(o, "call_seq");
-	json_uint(o, a->call_seq);
-	json_key(o, "status");
-	json_int(o, a->status);
-	json_key(o, "next_example");
-	json_int(o, a->next_example);
-	json_key(o, "pending");
+	jsonl_begin_object(o);
+	jsonl_key(o, "name");
+	jsonl_cstring(o, a->name);
+	jsonl_key(o, "owner");
+	jsonl_int(o, engine_actor_owner(e, i));
+	jsonl_key(o, "state");
+	jsonl_cstring(o, record_state_name(a->state));
+	jsonl_key(o, "step");
+	jsonl_int(o, a->step);
+	jsonl_key(o, "pid");
+	jsonl_int(o, a->pid);
+	jsonl_key(o, "program");
+	jsonl_int(o, a->program);
+	jsonl_key(o, "call_seq");
+	jsonl_uint(o, a->call_seq);
+	jsonl_key(o, "status");
+	jsonl_int(o, a->status);
+	jsonl_key(o, "next_example");
+	jsonl_int(o, a->next_example);
+	jsonl_key(o, "pending");
 	put_pending(o, &a->pending);
-	json_end_object(o);
+	jsonl_end_object(o);
 }
 
-static void put_socket(JsonOut *o, const SockInfo *s, int owner)
+static void put_socket(JsonlOut *o, const SockInfo *s, int owner)
 {
-	json_begin_object(o);
-	json_key(o, "owner");
-	json_int(o, owner);
-	json_key(o, "family");
-	json_cstring(o, addr_family_name(s->family));
-	json_key(o, "proto");
-	json_int(o, s->proto);
-	json_key(o, "socktype");
-	json_int(o, s->type);
-	json_key(o, "state");
-	json_int(o, s->state);
-	json_key(o, "state_name");
-	json_cstring(o, sockdiag_state_name(s));
-	json_key(o, "local");
+	jsonl_begin_object(o);
+	jsonl_key(o, "owner");
+	jsonl_int(o, owner);
+	jsonl_key(o, "family");
+	jsonl_cstring(o, addr_family_name(s->family));
+	jsonl_key(o, "proto");
+	jsonl_int(o, s->proto);
+	jsonl_key(o, "socktype");
+	jsonl_int(o, s->type);
+	jsonl_key(o, "state");
+	jsonl_int(o, s->state);
+	jsonl_key(o, "state_name");
+	jsonl_cstring(o, sockdiag_state_name(s));
+	jsonl_key(o, "local");
 	put_addr(o, &s->local, s->locallen);
-	json_key(o, "peer");
+	jsonl_key(o, "peer");
 	put_addr(o, &s->peer, s->peerlen);
-	json_key(o, "rq");
-	json_uint(o, s->rqueue);
-	json_key(o, "wq");
-	json_uint(o, s->wqueue);
-	json_key(o, "inode");
-	json_uint(o, s->inode);
-	json_end_object(o);
+	jsonl_key(o, "rq");
+	jsonl_uint(o, s->rqueue);
+	jsonl_key(o, "wq");
+	jsonl_uint(o, s->wqueue);
+	jsonl_key(o, "inode");
+	jsonl_uint(o, s->inode);
+	jsonl_end_object(o);
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -435,68 +435,68 @@ static void write_line(Record *r)
 /* sockstep run: its "lesson" is programs, which have no source text; a
  * replay makes the lesson again from their names and commands. (The lines
  * typed to them are in the events: nothing reads the lesson's.) */
-static void put_programs(JsonOut *o, const Lesson *l)
+static void put_programs(JsonlOut *o, const Lesson *l)
 {
 	if (l->nactors == 0 || !l->actors[0].command) {
-		json_null(o);
+		jsonl_null(o);
 		return;
 	}
-	json_begin_array(o);
+	jsonl_begin_array(o);
 	for (int i = 0; i < l->nactors; i++) {
 		const LessonActor *a = &l->actors[i];
-		json_begin_object(o);
-		json_key(o, "name");
-		json_cstring(o, a->name);
+		jsonl_begin_object(o);
+		jsonl_key(o, "name");
+		jsonl_cstring(o, a->name);
 		text_member(o, "command", a->command ? a->command : "", a->command ? strlen(a->command) : 0);
-		json_end_object(o);
+		jsonl_end_object(o);
 	}
-	json_end_array(o);
+	jsonl_end_array(o);
 }
 
 static void write_header(Record *r, Engine *e)
 {
 	const Lesson *l = engine_lesson(e);
-	JsonOut *o = &r->o;
+	JsonlOut *o = &r->o;
 	/* The file's name only: where it lay on the recording machine is
 	 * nobody's business, and the name is what names the lesson. */
 	const char *base = l->path ? strrchr(l->path, '/') : NULL;
 	base = base ? base + 1 : l->path ? l->path : "";
-	json_out_reset(o);
-	json_begin_object(o);
-	json_key(o, "type");
-	json_cstring(o, "header");
-	json_key(o, "format");
-	json_cstring(o, RECORD_FORMAT);
-	json_key(o, "version");
-	json_int(o, RECORD_VERSION);
-	json_key(o, "sockstep");
-	json_cstring(o, SOCKSTEP_VERSION);
-	json_key(o, "created");
-	json_int(o, (int64_t)time(NULL));
-	json_key(o, "lesson");
-	json_begin_object(o);
+	jsonl_out_reset(o);
+	jsonl_begin_object(o);
+	jsonl_key(o, "type");
+	jsonl_cstring(o, "header");
+	jsonl_key(o, "format");
+	jsonl_cstring(o, RECORD_FORMAT);
+	jsonl_key(o, "version");
+	jsonl_int(o, RECORD_VERSION);
+	jsonl_key(o, "sockstep");
+	jsonl_cstring(o, SOCKSTEP_VERSION);
+	jsonl_key(o, "created");
+	jsonl_int(o, (int64_t)time(NULL));
+	jsonl_key(o, "lesson");
+	jsonl_begin_object(o);
 	text_member(o, "name", l->name ? l->name : "", l->name ? strlen(l->name) : 0);
 	text_member(o, "title", l->title ? l->title : "", l->title ? strlen(l->title) : 0);
 	text_member(o, "about", l->about ? l->about : "", l->about ? strlen(l->about) : 0);
 	text_member(o, "file", base, strlen(base));
 	text_member(o, "source", l->source ? l->source : "", l->source ? l->source_len : 0);
-	json_end_object(o);
-	json_key(o, "actors");
-	json_begin_array(o);
+	jsonl_end_object(o);
+	jsonl_key(o, "actors");
+	jsonl_begin_array(o);
 	for (int i = 0; i < engine_actor_count(e); i++)
-		json_cstring(o, engine_actor(e, i)->name);
-	json_end_array(o);
-	json_key(o, "programs");
+		jsonl_cstring(o, engine_actor(e, i)->name);
+	jsonl_end_array(o);
+	jsonl_key(o, "programs");
 	put_programs(o, l);
-	json_key(o, "network");
-	json_cstring(o, engine_network(e));
-	json_key(o, "kernel");
-	json_bool(o, engine_kernel(e) != NULL);
-	json_key(o, "kernel_note");
-	json_cstring(o, engine_kernel_note(e));
-	json_key(o, "free_run");
-	json_bool(o, engine_free_running(e));
-	json_end_object(o);
+	jsonl_key(o, "network");
+	jsonl_cstring(o, engine_network(e));
+	jsonl_key(o, "kernel");
+	jsonl_bool(o, engine_kernel(e) != NULL);
+	jsonl_key(o, "kernel_note");
+	jsonl_cstring(o, engine_kernel_note(e));
+	jsonl_key(o, "free_run");
+	jsonl_bool(o, engine_free_running(e));
+	jsonl_end_object(o);
 	write_line(r);
 }
 
@@ -504,7 +504,7 @@ static void write_events(Record *r, Engine *e)
 {
 	const Timeline *t = engine_timeline(e);
 	for (; r->written < timeline_count(t); r->written++) {
-		json_out_reset(&r->o);
+		jsonl_out_reset(&r->o);
 		put_event(&r->o, timeline_get(t, r->written), r->base_ns);
 		write_line(r);
 	}
@@ -558,46 +558,46 @@ static Seen seen_now(Engine *e)
 
 static void write_snapshot(Record *r, Engine *e, const char *cause, int actor, int next)
 {
-	JsonOut *o = &r->o;
+	JsonlOut *o = &r->o;
 	const Kernel *k = engine_kernel(e);
-	json_out_reset(o);
-	json_begin_object(o);
-	json_key(o, "type");
-	json_cstring(o, "snapshot");
-	json_key(o, "n");
-	json_int(o, r->snapshots++);
-	json_key(o, "t");
-	json_int(o, (int64_t)(now_ns() - r->base_ns));
-	json_key(o, "cause");
-	json_cstring(o, cause);
-	json_key(o, "actor");
-	json_int(o, actor);
-	json_key(o, "events");
-	json_uint(o, timeline_count(engine_timeline(e)));
-	json_key(o, "steps");
-	json_int(o, engine_steps_done(e));
-	json_key(o, "next");
-	json_int(o, next);
-	json_key(o, "finished");
-	json_bool(o, engine_finished(e));
-	json_key(o, "succeeded");
-	json_bool(o, engine_succeeded(e));
-	json_key(o, "actors");
-	json_begin_array(o);
+	jsonl_out_reset(o);
+	jsonl_begin_object(o);
+	jsonl_key(o, "type");
+	jsonl_cstring(o, "snapshot");
+	jsonl_key(o, "n");
+	jsonl_int(o, r->snapshots++);
+	jsonl_key(o, "t");
+	jsonl_int(o, (int64_t)(now_ns() - r->base_ns));
+	jsonl_key(o, "cause");
+	jsonl_cstring(o, cause);
+	jsonl_key(o, "actor");
+	jsonl_int(o, actor);
+	jsonl_key(o, "events");
+	jsonl_uint(o, timeline_count(engine_timeline(e)));
+	jsonl_key(o, "steps");
+	jsonl_int(o, engine_steps_done(e));
+	jsonl_key(o, "next");
+	jsonl_int(o, next);
+	jsonl_key(o, "finished");
+	jsonl_bool(o, engine_finished(e));
+	jsonl_key(o, "succeeded");
+	jsonl_bool(o, engine_succeeded(e));
+	jsonl_key(o, "actors");
+	jsonl_begin_array(o);
 	for (int i = 0; i < engine_actor_count(e); i++)
 		put_actor(o, e, i);
-	json_end_array(o);
-	json_key(o, "sockets");
+	jsonl_end_array(o);
+	jsonl_key(o, "sockets");
 	if (!k) {
-		json_null(o);
+		jsonl_null(o);
 	} else {
 		const SockList *l = kernel_sockets(k);
-		json_begin_array(o);
+		jsonl_begin_array(o);
 		for (size_t i = 0; i < l->n; i++)
 			put_socket(o, &l->v[i], kernel_owner(k, i));
-		json_end_array(o);
+		jsonl_end_array(o);
 	}
-	json_end_object(o);
+	jsonl_end_object(o);
 	write_line(r);
 }
 

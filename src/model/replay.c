@@ -1,6 +1,6 @@
 /* replay.c - a recording read back (see replay.h).
  *
- * One line at a time: parsed into a JSON tree (json.h), checked member by
+ * One line at a time: parsed into a JSON tree (jsonl.h), checked member by
  * member, turned into an Event or a moment, and the tree freed. The first
  * line must be the header; the lesson is parsed from the source it carries
  * before anything else, since every later line is checked against it (an
@@ -18,7 +18,7 @@
 #include <sys/un.h>
 
 #include "model/gate.h"
-#include "model/json.h"
+#include "model/jsonl.h"
 #include "model/record.h"
 
 #ifndef SOCKSTEP_VERSION
@@ -81,23 +81,23 @@ static int fail(Replay *r, const char *fmt, ...)
 
 /* ---- members ----------------------------------------------------------- */
 
-static const JsonValue *member(Replay *r, const JsonValue *o, const char *key, JsonType type)
+static const JsonlValue *member(Replay *r, const JsonlValue *o, const char *key, JsonlType type)
 {
-	const JsonValue *v = json_get(o, key);
+	const JsonlValue *v = jsonl_get(o, key);
 	if (!v) {
 		fail(r, "%s: missing \"%s\"", r->what, key);
 		return NULL;
 	}
 	if (v->type != type) {
-		fail(r, "%s: \"%s\" must be %s, not %s", r->what, key, json_type_name(type), json_type_name(v->type));
+		fail(r, "%s: \"%s\" must be %s, not %s", r->what, key, jsonl_type_name(type), jsonl_type_name(v->type));
 		return NULL;
 	}
 	return v;
 }
 
-static int get_int(Replay *r, const JsonValue *o, const char *key, int64_t min, int64_t max, int64_t *out)
+static int get_int(Replay *r, const JsonlValue *o, const char *key, int64_t min, int64_t max, int64_t *out)
 {
-	const JsonValue *v = member(r, o, key, JSON_INT);
+	const JsonlValue *v = member(r, o, key, JSONL_INT);
 	if (!v)
 		return -1;
 	if (v->i < min || v->i > max)
@@ -108,7 +108,7 @@ static int get_int(Replay *r, const JsonValue *o, const char *key, int64_t min, 
 }
 
 /* An int member into an int, from min to max. */
-static int get_small(Replay *r, const JsonValue *o, const char *key, int min, int max, int *out)
+static int get_small(Replay *r, const JsonlValue *o, const char *key, int min, int max, int *out)
 {
 	int64_t v;
 	if (get_int(r, o, key, min, max, &v) < 0)
@@ -117,9 +117,9 @@ static int get_small(Replay *r, const JsonValue *o, const char *key, int min, in
 	return 0;
 }
 
-static int get_bool(Replay *r, const JsonValue *o, const char *key, int *out)
+static int get_bool(Replay *r, const JsonlValue *o, const char *key, int *out)
 {
-	const JsonValue *v = member(r, o, key, JSON_BOOL);
+	const JsonlValue *v = member(r, o, key, JSONL_BOOL);
 	if (!v)
 		return -1;
 	*out = (int)v->i;
@@ -132,7 +132,7 @@ static int hex_digit(char c)
 }
 
 /* Hex text into at most cap bytes. */
-static int unhex(Replay *r, const char *key, const JsonValue *v, uint8_t *buf, size_t cap, size_t *len)
+static int unhex(Replay *r, const char *key, const JsonlValue *v, uint8_t *buf, size_t cap, size_t *len)
 {
 	if (v->len % 2)
 		return fail(r, "%s: \"%s\" must be hex digits, two a byte", r->what, key);
@@ -148,25 +148,25 @@ static int unhex(Replay *r, const char *key, const JsonValue *v, uint8_t *buf, s
 	return 0;
 }
 
-static int get_hex(Replay *r, const JsonValue *o, const char *key, uint8_t *buf, size_t cap, size_t *len)
+static int get_hex(Replay *r, const JsonlValue *o, const char *key, uint8_t *buf, size_t cap, size_t *len)
 {
-	const JsonValue *v = member(r, o, key, JSON_STRING);
+	const JsonlValue *v = member(r, o, key, JSONL_STRING);
 	return v ? unhex(r, key, v, buf, cap, len) : -1;
 }
 
 /* A text member: "key" as a string, or "key_hex" for bytes that are not
  * UTF-8; null is NULL where allowed. The result is malloc'd, NUL-ended, and
  * holds no NUL byte (it is a C string to the views). */
-static int get_text(Replay *r, const JsonValue *o, const char *key, int null_ok, char **out, size_t *outlen)
+static int get_text(Replay *r, const JsonlValue *o, const char *key, int null_ok, char **out, size_t *outlen)
 {
 	char hexkey[64];
-	const JsonValue *v = json_get(o, key);
+	const JsonlValue *v = jsonl_get(o, key);
 	*out = NULL;
 	if (outlen)
 		*outlen = 0;
-	if (v && v->type == JSON_NULL && null_ok)
+	if (v && v->type == JSONL_NULL && null_ok)
 		return 0;
-	if (v && v->type == JSON_STRING) {
+	if (v && v->type == JSONL_STRING) {
 		if (!(*out = strdup(v->s)))
 			return fail(r, "out of memory");
 		if (outlen)
@@ -176,7 +176,7 @@ static int get_text(Replay *r, const JsonValue *o, const char *key, int null_ok,
 	if (v)
 		return fail(r, "%s: \"%s\" must be a string%s", r->what, key, null_ok ? " or null" : "");
 	snprintf(hexkey, sizeof hexkey, "%s_hex", key);
-	if (!(v = member(r, o, hexkey, JSON_STRING)))
+	if (!(v = member(r, o, hexkey, JSONL_STRING)))
 		return -1;
 	uint8_t *buf = malloc(v->len / 2 + 1);
 	size_t n;
@@ -193,24 +193,24 @@ static int get_text(Replay *r, const JsonValue *o, const char *key, int null_ok,
 	return 0;
 }
 
-static int get_args(Replay *r, const JsonValue *o, int64_t arg[3])
+static int get_args(Replay *r, const JsonlValue *o, int64_t arg[3])
 {
-	const JsonValue *v = member(r, o, "arg", JSON_ARRAY);
+	const JsonlValue *v = member(r, o, "arg", JSONL_ARRAY);
 	if (!v)
 		return -1;
 	if (v->len != 3)
 		return fail(r, "%s: \"arg\" must hold 3 numbers", r->what);
 	for (int i = 0; i < 3; i++) {
-		if (v->v[i].type != JSON_INT)
+		if (v->v[i].type != JSONL_INT)
 			return fail(r, "%s: \"arg\" must hold 3 numbers", r->what);
 		arg[i] = v->v[i].i;
 	}
 	return 0;
 }
 
-static int get_word(Replay *r, const JsonValue *o, const char *key, int (*find)(const char *), int *out)
+static int get_word(Replay *r, const JsonlValue *o, const char *key, int (*find)(const char *), int *out)
 {
-	const JsonValue *v = member(r, o, key, JSON_STRING);
+	const JsonlValue *v = member(r, o, key, JSONL_STRING);
 	if (!v)
 		return -1;
 	int i = find(v->s);
@@ -240,23 +240,23 @@ static int family_find(const char *name)
 }
 
 /* An address object (record.c: put_addr) back into a sockaddr, or null. */
-static int get_addr(Replay *r, const JsonValue *o, const char *key, struct sockaddr_storage *ss, uint32_t *len)
+static int get_addr(Replay *r, const JsonlValue *o, const char *key, struct sockaddr_storage *ss, uint32_t *len)
 {
-	const JsonValue *a = json_get(o, key);
+	const JsonlValue *a = jsonl_get(o, key);
 	int64_t n, port = 0, scope = 0, flow = 0;
 	uint8_t bytes[sizeof *ss];
 	size_t nb;
 	memset(ss, 0, sizeof *ss);
 	*len = 0;
-	if (a && a->type == JSON_NULL)
+	if (a && a->type == JSONL_NULL)
 		return 0;
-	if (!(a = member(r, o, key, JSON_OBJECT)))
+	if (!(a = member(r, o, key, JSONL_OBJECT)))
 		return -1;
 	if (get_int(r, a, "len", 1, sizeof *ss, &n) < 0 || get_hex(r, a, "bytes", bytes, sizeof bytes, &nb) < 0)
 		return -1;
-	const JsonValue *fam = json_get(a, "family");
-	int family = fam && fam->type == JSON_STRING ? family_find(fam->s) : -1;
-	if (fam && fam->type == JSON_INT) {
+	const JsonlValue *fam = jsonl_get(a, "family");
+	int family = fam && fam->type == JSONL_STRING ? family_find(fam->s) : -1;
+	if (fam && fam->type == JSONL_INT) {
 		/* Raw: the whole sockaddr as it was. */
 		if (fam->i < 0 || fam->i > 65535 || nb != (size_t)n || nb < sizeof(sa_family_t))
 			return fail(r, "%s: \"%s\": a raw address is its len bytes, family first", r->what, key);
@@ -304,25 +304,25 @@ static int get_addr(Replay *r, const JsonValue *o, const char *key, struct socka
 
 /* ---- the header ---------------------------------------------------------- */
 
-static int check_version(Replay *r, const JsonValue *h)
+static int check_version(Replay *r, const JsonlValue *h)
 {
-	const JsonValue *format = json_get(h, "format");
-	const JsonValue *version = json_get(h, "version");
-	const JsonValue *by = json_get(h, "sockstep");
-	if (!format || format->type != JSON_STRING || strcmp(format->s, RECORD_FORMAT) != 0)
+	const JsonlValue *format = jsonl_get(h, "format");
+	const JsonlValue *version = jsonl_get(h, "version");
+	const JsonlValue *by = jsonl_get(h, "sockstep");
+	if (!format || format->type != JSONL_STRING || strcmp(format->s, RECORD_FORMAT) != 0)
 		return fail(r, "not a sockstep recording (no \"format\": \"%s\")", RECORD_FORMAT);
-	if (!version || version->type != JSON_INT || version->i < 1)
+	if (!version || version->type != JSONL_INT || version->i < 1)
 		return fail(r, "header: \"version\" must be a number from 1");
 	if (version->i > RECORD_VERSION)
 		return fail(r, "a recording of format version %lld%s%s, newer than this sockstep (%s) reads (%d): "
 			    "replay it with a newer sockstep", (long long)version->i,
-			    by && by->type == JSON_STRING ? ", made by sockstep " : "",
-			    by && by->type == JSON_STRING ? by->s : "", SOCKSTEP_VERSION, RECORD_VERSION);
+			    by && by->type == JSONL_STRING ? ", made by sockstep " : "",
+			    by && by->type == JSONL_STRING ? by->s : "", SOCKSTEP_VERSION, RECORD_VERSION);
 	return 0;
 }
 
 /* sockstep run: the lesson is the programs, by name and command. */
-static int read_programs(Replay *r, const JsonValue *l, const JsonValue *p)
+static int read_programs(Replay *r, const JsonlValue *l, const JsonlValue *p)
 {
 	char *title = NULL, *names[LESSON_MAX_ACTORS] = { 0 }, *commands[LESSON_MAX_ACTORS] = { 0 };
 	size_t n = p->len;
@@ -334,7 +334,7 @@ static int read_programs(Replay *r, const JsonValue *l, const JsonValue *p)
 	if (get_text(r, l, "title", 0, &title, NULL) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (p->v[i].type != JSON_OBJECT) {
+		if (p->v[i].type != JSONL_OBJECT) {
 			fail(r, "header: each program must be an object");
 			goto out;
 		}
@@ -353,13 +353,13 @@ out:
 	return rc;
 }
 
-static int read_lesson(Replay *r, const JsonValue *h)
+static int read_lesson(Replay *r, const JsonlValue *h)
 {
 	char *file = NULL, *source = NULL, perr[512];
 	size_t len;
-	const JsonValue *l = member(r, h, "lesson", JSON_OBJECT);
-	const JsonValue *programs = json_get(h, "programs");
-	if (l && programs && programs->type == JSON_ARRAY)
+	const JsonlValue *l = member(r, h, "lesson", JSONL_OBJECT);
+	const JsonlValue *programs = jsonl_get(h, "programs");
+	if (l && programs && programs->type == JSONL_ARRAY)
 		return read_programs(r, l, programs);
 	if (!l || get_text(r, l, "file", 0, &file, NULL) < 0 || get_text(r, l, "source", 0, &source, &len) < 0) {
 		free(file);
@@ -374,15 +374,15 @@ static int read_lesson(Replay *r, const JsonValue *h)
 	return 0;
 }
 
-static int read_actors(Replay *r, const JsonValue *h)
+static int read_actors(Replay *r, const JsonlValue *h)
 {
-	const JsonValue *v = member(r, h, "actors", JSON_ARRAY);
+	const JsonlValue *v = member(r, h, "actors", JSONL_ARRAY);
 	if (!v)
 		return -1;
 	if (v->len != (size_t)r->lesson->nactors)
 		return fail(r, "header: %zu actors, but the lesson has %d", v->len, r->lesson->nactors);
 	for (size_t i = 0; i < v->len; i++) {
-		if (v->v[i].type != JSON_STRING || strcmp(v->v[i].s, r->lesson->actors[i].name) != 0)
+		if (v->v[i].type != JSONL_STRING || strcmp(v->v[i].s, r->lesson->actors[i].name) != 0)
 			return fail(r, "header: actor %zu is not the lesson's \"%s\"", i, r->lesson->actors[i].name);
 		if (!(r->names[i] = strdup(v->v[i].s)))
 			return fail(r, "out of memory");
@@ -390,11 +390,11 @@ static int read_actors(Replay *r, const JsonValue *h)
 	return 0;
 }
 
-static int read_header(Replay *r, const JsonValue *h)
+static int read_header(Replay *r, const JsonlValue *h)
 {
-	const JsonValue *type = json_get(h, "type");
+	const JsonlValue *type = jsonl_get(h, "type");
 	r->what = "header";
-	if (!type || type->type != JSON_STRING || strcmp(type->s, "header") != 0)
+	if (!type || type->type != JSONL_STRING || strcmp(type->s, "header") != 0)
 		return fail(r, "not a sockstep recording (its first line is no header)");
 	if (check_version(r, h) < 0 || read_lesson(r, h) < 0 || read_actors(r, h) < 0)
 		return -1;
@@ -452,7 +452,7 @@ static int push_event(Replay *r, const Event *ev)
 	return 0;
 }
 
-static int event_numbers(Replay *r, const JsonValue *o, Event *ev)
+static int event_numbers(Replay *r, const JsonlValue *o, Event *ev)
 {
 	int64_t v;
 	if (get_int(r, o, "fd", INT32_MIN, INT32_MAX, &v) < 0)
@@ -492,7 +492,7 @@ static int needs_text(int kind)
 	return kind == EV_PRINT || kind == EV_INPUT || kind == EV_NOTE;
 }
 
-static int read_event(Replay *r, const JsonValue *o)
+static int read_event(Replay *r, const JsonlValue *o)
 {
 	Event ev;
 	int64_t v;
@@ -538,17 +538,17 @@ static int read_event(Replay *r, const JsonValue *o)
 
 /* ---- snapshots --------------------------------------------------------------- */
 
-static int read_pending(Replay *r, const JsonValue *o, int actor, GateRecord *g)
+static int read_pending(Replay *r, const JsonlValue *o, int actor, GateRecord *g)
 {
-	const JsonValue *p = json_get(o, "pending");
+	const JsonlValue *p = jsonl_get(o, "pending");
 	int kind = 0, op = 0, step = 0;
 	int64_t v;
 	size_t len;
 	memset(g, 0, offsetof(GateRecord, data));
 	g->len = 0;
-	if (p && p->type == JSON_NULL)
+	if (p && p->type == JSONL_NULL)
 		return 0;
-	if (!(p = member(r, o, "pending", JSON_OBJECT)))
+	if (!(p = member(r, o, "pending", JSONL_OBJECT)))
 		return -1;
 	if (get_word(r, p, "kind", record_gate_find, &kind) < 0 || get_word(r, p, "op", op_find, &op) < 0 ||
 	    get_small(r, p, "step", 0, LESSON_MAX_STEPS, &step) < 0 ||
@@ -579,9 +579,9 @@ static int at_a_step(ActorState s)
 /* Actor i's name: the lesson's for its own actors; a traced program's
  * later processes and threads are named when they first appear, and keep
  * that name. */
-static int actor_name(Replay *r, const JsonValue *o, int i)
+static int actor_name(Replay *r, const JsonlValue *o, int i)
 {
-	const JsonValue *name = member(r, o, "name", JSON_STRING);
+	const JsonlValue *name = member(r, o, "name", JSONL_STRING);
 	if (!name)
 		return -1;
 	if (r->names[i])
@@ -594,7 +594,7 @@ static int actor_name(Replay *r, const JsonValue *o, int i)
 
 /* Whose process actor i runs in: itself for the lesson's actors; for the
  * others, a traced program of the lesson (only programs make more). */
-static int actor_owner(Replay *r, const JsonValue *o, int i, int *owner)
+static int actor_owner(Replay *r, const JsonlValue *o, int i, int *owner)
 {
 	if (get_small(r, o, "owner", 0, LESSON_MAX_ACTORS - 1, owner) < 0)
 		return -1;
@@ -603,13 +603,13 @@ static int actor_owner(Replay *r, const JsonValue *o, int i, int *owner)
 	return ok ? 0 : fail(r, "snapshot: actor %d cannot be actor %d's", i, *owner);
 }
 
-static int read_actor(Replay *r, const JsonValue *o, int i, Moment *m)
+static int read_actor(Replay *r, const JsonlValue *o, int i, Moment *m)
 {
 	int state;
 	int64_t v;
 	EngineActor *a = &m->a[i];
 	r->what = "snapshot";
-	if (o->type != JSON_OBJECT)
+	if (o->type != JSONL_OBJECT)
 		return fail(r, "snapshot: each actor must be an object");
 	if (actor_name(r, o, i) < 0 || actor_owner(r, o, i, &m->owner[i]) < 0)
 		return -1;
@@ -632,13 +632,13 @@ static int read_actor(Replay *r, const JsonValue *o, int i, Moment *m)
 	return 0;
 }
 
-static int read_socket(Replay *r, const JsonValue *o, int na, SockInfo *s, int *owner)
+static int read_socket(Replay *r, const JsonlValue *o, int na, SockInfo *s, int *owner)
 {
 	int64_t v;
 	memset(s, 0, sizeof *s);
-	if (o->type != JSON_OBJECT)
+	if (o->type != JSONL_OBJECT)
 		return fail(r, "snapshot: each socket must be an object");
-	const JsonValue *fam = member(r, o, "family", JSON_STRING);
+	const JsonlValue *fam = member(r, o, "family", JSONL_STRING);
 	if (!fam)
 		return -1;
 	if ((s->family = family_find(fam->s)) < 0)
@@ -661,12 +661,12 @@ static int read_socket(Replay *r, const JsonValue *o, int na, SockInfo *s, int *
 	return 0;
 }
 
-static int read_sockets(Replay *r, const JsonValue *o, Moment *m)
+static int read_sockets(Replay *r, const JsonlValue *o, Moment *m)
 {
-	const JsonValue *v = json_get(o, "sockets");
-	if (v && v->type == JSON_NULL)
+	const JsonlValue *v = jsonl_get(o, "sockets");
+	if (v && v->type == JSONL_NULL)
 		return 0;
-	if (!(v = member(r, o, "sockets", JSON_ARRAY)))
+	if (!(v = member(r, o, "sockets", JSONL_ARRAY)))
 		return -1;
 	if (!v->len)
 		return 0;
@@ -691,7 +691,7 @@ static void moment_free(Moment *m)
 
 /* How many actors a moment has: the lesson's at least, and no fewer than
  * the moment before (a run's actors only grow), nor than its events name. */
-static int moment_actors(Replay *r, const JsonValue *actors, Moment *m)
+static int moment_actors(Replay *r, const JsonlValue *actors, Moment *m)
 {
 	int least = r->nm ? r->m[r->nm - 1].na : r->lesson->nactors;
 	int top = m->events ? r->top[m->events - 1] : -1;
@@ -703,7 +703,7 @@ static int moment_actors(Replay *r, const JsonValue *actors, Moment *m)
 	return 0;
 }
 
-static int read_moment(Replay *r, const JsonValue *o, Moment *m)
+static int read_moment(Replay *r, const JsonlValue *o, Moment *m)
 {
 	int64_t v, n;
 	size_t before = r->nm ? r->m[r->nm - 1].events : 0;
@@ -717,7 +717,7 @@ static int read_moment(Replay *r, const JsonValue *o, Moment *m)
 	m->events = (size_t)v;
 	if (m->events < before)
 		return fail(r, "snapshot: %zu events, fewer than the one before", m->events);
-	const JsonValue *actors = member(r, o, "actors", JSON_ARRAY);
+	const JsonlValue *actors = member(r, o, "actors", JSONL_ARRAY);
 	if (!actors || moment_actors(r, actors, m) < 0)
 		return -1;
 	int na = m->na;
@@ -735,7 +735,7 @@ static int read_moment(Replay *r, const JsonValue *o, Moment *m)
 	return read_sockets(r, o, m);
 }
 
-static int push_moment(Replay *r, const JsonValue *o)
+static int push_moment(Replay *r, const JsonlValue *o)
 {
 	Moment m;
 	memset(&m, 0, sizeof m);
@@ -766,15 +766,15 @@ static int read_line(Replay *r, const char *text, size_t len)
 		return fail(r, "a line of %zu bytes, longer than a recording has", len);
 	if (len == 0)
 		return fail(r, "an empty line");
-	JsonValue *o = json_parse(text, len, jerr, sizeof jerr);
+	JsonlValue *o = jsonl_parse(text, len, jerr, sizeof jerr);
 	if (!o)
 		return fail(r, "%snot JSON (%s)", r->line == 1 ? "not a sockstep recording: " : "", jerr);
 	int rc;
-	const JsonValue *type = json_get(o, "type");
+	const JsonlValue *type = jsonl_get(o, "type");
 	if (r->line == 1)
-		rc = o->type == JSON_OBJECT ? read_header(r, o)
+		rc = o->type == JSONL_OBJECT ? read_header(r, o)
 					    : fail(r, "not a sockstep recording (its first line is no header)");
-	else if (o->type != JSON_OBJECT || !type || type->type != JSON_STRING)
+	else if (o->type != JSONL_OBJECT || !type || type->type != JSONL_STRING)
 		rc = fail(r, "a line must be an object with a \"type\"");
 	else if (strcmp(type->s, "event") == 0)
 		rc = read_event(r, o);
@@ -784,7 +784,7 @@ static int read_line(Replay *r, const char *text, size_t len)
 		rc = fail(r, "a second header: two recordings in one file?");
 	else
 		rc = fail(r, "unknown line type \"%.40s\"", type->s);
-	json_free(o);
+	jsonl_free(o);
 	return rc;
 }
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/json.h"
+#include "model/jsonl.h"
 
 struct cast {
 	FILE *f;
@@ -25,8 +25,8 @@ struct cast {
 	int full;              /* paint every cell with the next frame */
 	char sgr[ROLE_COUNT_][48];
 	double t0;
-	JsonOut text;          /* the escape sequences of the frame being cast */
-	JsonOut line;          /* the event line */
+	JsonlOut text;          /* the escape sequences of the frame being cast */
+	JsonlOut line;          /* the event line */
 	int failed;
 };
 
@@ -104,24 +104,24 @@ void cast_begin(Cast *c, int w, int h, const Theme *theme, int no_color)
 	c->h = h;
 	c->t0 = now_s();
 	make_styles(c, theme, no_color);
-	json_out_reset(&c->line);
-	json_begin_object(&c->line);
-	json_key(&c->line, "version");
-	json_int(&c->line, 2);
-	json_key(&c->line, "width");
-	json_int(&c->line, w);
-	json_key(&c->line, "height");
-	json_int(&c->line, h);
-	json_key(&c->line, "timestamp");
-	json_int(&c->line, (int64_t)time(NULL));
-	json_key(&c->line, "title");
-	json_cstring(&c->line, "sockstep");
-	json_key(&c->line, "env");
-	json_begin_object(&c->line);
-	json_key(&c->line, "TERM");
-	json_cstring(&c->line, term && json_utf8(term, strlen(term)) ? term : "xterm-256color");
-	json_end_object(&c->line);
-	json_end_object(&c->line);
+	jsonl_out_reset(&c->line);
+	jsonl_begin_object(&c->line);
+	jsonl_key(&c->line, "version");
+	jsonl_int(&c->line, 2);
+	jsonl_key(&c->line, "width");
+	jsonl_int(&c->line, w);
+	jsonl_key(&c->line, "height");
+	jsonl_int(&c->line, h);
+	jsonl_key(&c->line, "timestamp");
+	jsonl_int(&c->line, (int64_t)time(NULL));
+	jsonl_key(&c->line, "title");
+	jsonl_cstring(&c->line, "sockstep");
+	jsonl_key(&c->line, "env");
+	jsonl_begin_object(&c->line);
+	jsonl_key(&c->line, "TERM");
+	jsonl_cstring(&c->line, term && jsonl_utf8(term, strlen(term)) ? term : "xterm-256color");
+	jsonl_end_object(&c->line);
+	jsonl_end_object(&c->line);
 	put_line(c);
 }
 
@@ -133,18 +133,18 @@ void cast_repaint(Cast *c)
 /* One event line: [seconds, kind, data]; data is the frame's text. */
 static void put_event(Cast *c, const char *kind, const char *data, size_t len)
 {
-	json_out_reset(&c->line);
-	json_begin_array(&c->line);
-	json_fixed(&c->line, now_s() - c->t0, 6);
-	json_cstring(&c->line, kind);
-	json_string(&c->line, data, len);
-	json_end_array(&c->line);
+	jsonl_out_reset(&c->line);
+	jsonl_begin_array(&c->line);
+	jsonl_fixed(&c->line, now_s() - c->t0, 6);
+	jsonl_cstring(&c->line, kind);
+	jsonl_string(&c->line, data, len);
+	jsonl_end_array(&c->line);
 	put_line(c);
 }
 
 static void out(Cast *c, const char *s)
 {
-	json_raw(&c->text, s, strlen(s));
+	jsonl_raw(&c->text, s, strlen(s));
 }
 
 /* The screen has a new size: the player's terminal follows (an "r"
@@ -181,7 +181,7 @@ void cast_frame(Cast *c, const Frame *f)
 		c->failed = 1;
 		return;
 	}
-	json_out_reset(&c->text);
+	jsonl_out_reset(&c->text);
 	if (c->full)
 		out(c, "\x1b[0m\x1b[H\x1b[2J");
 	int role = -1, cx = -1, cy = -1;
@@ -231,8 +231,8 @@ int cast_close(Cast *c)
 	int failed = c->failed;
 	if (fclose(c->f) == EOF)
 		failed = 1;
-	json_out_free(&c->text);
-	json_out_free(&c->line);
+	jsonl_out_free(&c->text);
+	jsonl_out_free(&c->line);
 	free(c->prev);
 	free(c->path);
 	free(c);
