@@ -94,7 +94,7 @@ typedef struct {
 	int quiz_paused_auto;   /* the open question stopped autoplay */
 	Answered answered[ANSWERED_MAX];
 	int nanswered;
-	int fast;               /* autoplay without delay: running to a breakpoint (f) */
+	int fast;               /* autoplay without delay: running to a breakpoint (c) */
 	int stopped_at;         /* the step autoplay stopped at for a breakpoint, -1: none;
 	                           going on from there runs that breakpoint's call */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
@@ -487,7 +487,7 @@ static void stop_at_break(Tui *t, int a)
 	t->s.autoplay = 0;
 	t->fast = 0;
 	t->stopped_at = engine_steps_done(t->e);
-	say(t, 0, "breakpoint before %s: space runs it, f goes on", what);
+	say(t, 0, "breakpoint before %s: space runs it, c goes on", what);
 }
 
 /* Step actor a (-1: whoever the scheduler picks). By hand, an input step
@@ -695,14 +695,14 @@ static Action toggle_break(Tui *t, int every)
 	if (on < 0)
 		say(t, 1, "no room for more breakpoints: clear one with x");
 	else if (every)
-		say(t, 0, on ? "breakpoint on every %s: a and f stop before each" : "no breakpoint on every %s any more",
+		say(t, 0, on ? "breakpoint on every %s: a and c stop before each" : "no breakpoint on every %s any more",
 		    lesson_op_name((LessonOp)op));
 	else
-		say(t, 0, on ? "breakpoint on %s: a and f stop before it" : "breakpoint on %s cleared", what);
+		say(t, 0, on ? "breakpoint on %s: a and c stop before it" : "breakpoint on %s cleared", what);
 	return ACT_REDRAW;
 }
 
-/* f: run on, without waiting between steps, to the next breakpoint (or
+/* c: continue, without waiting between steps, to the next breakpoint (or
  * question, or the end). */
 static Action run_to_break(Tui *t)
 {
@@ -823,7 +823,7 @@ static void code_make(Tui *t)
 		t->s.code.prog[i] = t->code[i] = codegen_make(t->lesson, i, t->s.code.lang);
 }
 
-/* c: the code pane off, in Python, in C, off again. */
+/* s: the code pane off, in Python, in C, off again. */
 static Action code_key(Tui *t)
 {
 	if (t->e && engine_traced(t->e, 0)) {
@@ -1325,7 +1325,7 @@ static Action on_key(Tui *t, int key)
 		return toggle_break(t, 0);
 	case 'X':
 		return toggle_break(t, 1);
-	case 'f':
+	case 'c':
 		return run_to_break(t);
 	case 'p':
 		t->s.present = !t->s.present;
@@ -1333,7 +1333,7 @@ static Action on_key(Tui *t, int key)
 				       : "the full screen again: p is presenter mode");
 		return ACT_REDRAW;
 	case 'k':
-	case 'c':
+	case 's':
 		/* Presenter mode keeps the flow and the bytes on screen, alone. */
 		if (t->s.present) {
 			say(t, 0, "presenter mode shows the flow and the bytes only: p for the full screen");

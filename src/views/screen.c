@@ -340,7 +340,7 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 		{ "space", "next", 0 }, { "tab", "actor", 1 }, { "enter", "step it", 1 },
 		{ "a", "auto", 0 }, { "+/-", "speed", 2 },
 		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 0 },
-		{ "c", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
+		{ "s", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
 		{ "b", "back", 0 }, { "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "p", "present", 3 },
 		{ "m", "menu", 0 }, { "?", "help", 0 }, { "q", "quit", 0 },
 	};
@@ -367,7 +367,7 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 	const KeyHint quiz[] = {
 		{ digits, "answer", 0 }, { "esc", "not now", 0 },
 		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 1 },
-		{ "c", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
+		{ "s", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
 		{ "?", "help", 0 }, { "q", "quit", 0 },
 	};
 	const KeyHint *k = normal;

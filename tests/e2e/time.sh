@@ -65,7 +65,7 @@ tm send-keys -t $S g 9 Enter
 check "g beyond the furthest step says how far the run has gone" wait_for $S "this run has gone as far as step 6"
 tm send-keys -t $S q
 
-# --- breakpoints: x on a step, X on a kind, f runs to them ----------------------
+# --- breakpoints: x on a step, X on a kind, c continues to them ----------------------
 S=brk
 start $S 80 24 "$SOCKSTEP $LESSON"
 wait_for $S "SERVER" || true
@@ -74,32 +74,32 @@ wait_for $S "listen(3, 1) = 0" || true
 tm send-keys -t $S x
 check "x marks the picked actor's next call" \
 	eval 'wait_for $S "breakpoint on server accept(3)" && wait_re $S "(●|B>) accept\(3\)"'
-tm send-keys -t $S c
+tm send-keys -t $S s
 check "the code pane marks the breakpoint's line" wait_re $S "(●|B>) +conn, addr = s\.accept\(\)"
-tm send-keys -t $S c c
+tm send-keys -t $S s s
 tm send-keys -t $S g 0 Enter
 wait_for $S "step 0/3" 10 || true
-tm send-keys -t $S f
-check "f runs to the breakpoint and stops before the call" \
+tm send-keys -t $S c
+check "c runs to the breakpoint and stops before the call" \
 	eval 'wait_for $S "breakpoint before server accept(3)" 10 && wait_for $S "step 5/5" &&
 		! screen $S | grep -qF "accept(3) = 4"'
 tm send-keys -t $S Tab
 wait_for $S "picked client" || true
 tm send-keys -t $S X
 check "X: a breakpoint on every call of the kind" wait_for $S "breakpoint on every sendall"
-tm send-keys -t $S f
-check "f stops at a question too" wait_for $S "question: predict" 10
+tm send-keys -t $S c
+check "c stops at a question too" wait_for $S "question: predict" 10
 tm send-keys -t $S 1
 wait_for $S "accept(3) = 4" || true
-tm send-keys -t $S f
-check "f stops before the client's sendall" \
+tm send-keys -t $S c
+check "c stops before the client's sendall" \
 	eval 'wait_for $S "breakpoint before client sendall(3" 10 && ! screen $S | grep -qE "sendall\(3, .*\) = 12"'
-tm send-keys -t $S f
-check "f: the server's recv() asks its question first" wait_for $S "question: predict" 10
+tm send-keys -t $S c
+check "c: the server's recv() asks its question first" wait_for $S "question: predict" 10
 tm send-keys -t $S 1
 wait_for $S "recv(4, 1024) = 12" || true
-tm send-keys -t $S f
-check "f again: the server's sendall is the same kind" wait_for $S "breakpoint before server sendall(4" 10
+tm send-keys -t $S c
+check "c again: the server's sendall is the same kind" wait_for $S "breakpoint before server sendall(4" 10
 tm send-keys -t $S a
 check "autoplay goes on from a breakpoint: its call runs" \
 	eval 'wait_for $S "autoplay" && wait_re $S "sendall\(4, .*\) = 12" 5'

@@ -308,23 +308,23 @@ wait_for menu "Second lesson" && wait_for menu "SERVER"
 menu_pids=$(actor_pids menu)
 for k in 1 2 3; do tm send-keys -t menu Space; done
 wait_for menu "listen(3, 1) = 0" || true
-tm send-keys -t menu c
+tm send-keys -t menu s
 if wait_re menu 'SERVER (·|-) Python' && wait_re menu '(▶|>>) +conn, addr = s\.accept\(\)' && ! screen menu | grep -qF "SERVER  pid"; then
-	pass "c shows the code in Python in the flow's place, the next call marked"
+	pass "s shows the code in Python in the flow's place, the next call marked"
 else
-	fail "c shows the code in Python in the flow's place, the next call marked" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
+	fail "s shows the code in Python in the flow's place, the next call marked" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
 fi
-tm send-keys -t menu c
+tm send-keys -t menu s
 if wait_re menu 'SERVER (·|-) C ' && wait_re menu '(▶|>>) .*accept\('; then
-	pass "c again: the same in C"
+	pass "s again: the same in C"
 else
-	fail "c again: the same in C" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
+	fail "s again: the same in C" "$(screen menu | sed -n 2,10p | tr '\n' '|')"
 fi
-tm send-keys -t menu c
+tm send-keys -t menu s
 if wait_for menu "SERVER  pid" && ! screen menu | grep -qE 'SERVER (·|-) C'; then
-	pass "c a third time: the flow is back"
+	pass "s a third time: the flow is back"
 else
-	fail "c a third time: the flow is back" "$(screen menu | sed -n 2,4p | tr '\n' '|')"
+	fail "s a third time: the flow is back" "$(screen menu | sed -n 2,4p | tr '\n' '|')"
 fi
 tm send-keys -t menu m
 if wait_for menu "1 of 2 finished" && all_gone $menu_pids; then
