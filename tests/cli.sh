@@ -3,19 +3,7 @@
 # the promises behind every run: real calls in child processes, no child
 # left behind, private ports, an install that works from anywhere.
 cd "$(dirname "$0")/.." || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() {  # name, then a command that must succeed
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "PASS: $name"
-	else
-		echo "FAIL: $name"
-		head -n 10 "$tmp/out" | sed 's/^/    /'
-	fi
-}
+. tests/lib.sh
 
 status_is() {  # expected status, command...
 	local want=$1

@@ -6,19 +6,7 @@
 # fork, no clone, no unshare, no socket). The screen's side is in
 # tests/e2e/replay.sh, the frames in tests/unit/test_record.c.
 cd "$(dirname "$0")/.." || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() {  # name, then a command that must succeed
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "PASS: $name"
-	else
-		echo "FAIL: $name"
-		head -n 10 "$tmp/out" | sed 's/^/    /'
-	fi
-}
+. tests/lib.sh
 
 # refused NAME FILE TEXT: replay --plain FILE fails with status 2 and TEXT
 # (a fixed string) on stderr.
