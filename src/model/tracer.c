@@ -138,8 +138,11 @@ static void send_text(Tracer *t, GateKind kind, const char *text, size_t n)
 /* The program's output, a line at a time; what is left of a line goes
  * when the program stops (at a call, for input, at its end), so the
  * console and the calls keep their order. */
+static volatile sig_atomic_t output_signalled;  /* SIGIO: the terminal has output */
+
 static void read_output(Tracer *t, int partial)
 {
+	output_signalled = 0;   /* before reading: output after this signals again */
 	for (;;) {
 		ssize_t n = read(t->master, t->out + t->outlen, sizeof t->out - t->outlen);
 		if (n > 0)
@@ -861,7 +864,7 @@ static void at_seccomp(Tracer *t, Task *k)
 	}
 	/* Output before the call goes before it (a free run takes the cost of
 	 * one more read per call only when the terminal has something). */
-	if (!t->free_run || t->output_waiting)
+	if (!t->free_run || t->output_waiting || output_signalled)
 		read_output(t, 1);
 	if (op == OP_INPUT) {
 		at_input(t, k);
@@ -1073,22 +1076,34 @@ static void on_tick(int sig)
 	(void)sig;   /* only to interrupt waitpid */
 }
 
+static void on_output(int sig)
+{
+	(void)sig;
+	output_signalled = 1;
+}
+
 /* A free run: the program stops at every socket call and goes on at once,
  * so what costs is the tracer's own work per stop. It sleeps in waitpid,
  * one system call a stop as strace does, rather than in poll, signalfd and
  * waitpid (four). A tick every FLUSH_MS interrupts it to send the batch,
- * take sockstep's commands and read the terminal, whose buffer a program
- * printing a lot may fill in between (it then waits for the tick). */
+ * take sockstep's commands and read the terminal. The terminal also
+ * signals its output (SIGIO), which interrupts waitpid too: so a program's
+ * output is read before its next call, in order, at no cost per stop. */
 static void free_loop(Tracer *t)
 {
 	enum { TICK_US = 20000 };
 	struct sigaction sa = { .sa_handler = on_tick };   /* no SA_RESTART */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	sigset_t alrm;
-	sigemptyset(&alrm);
-	sigaddset(&alrm, SIGALRM);
-	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+	sa.sa_handler = on_output;
+	sigaction(SIGIO, &sa, NULL);
+	sigset_t wake;
+	sigemptyset(&wake);
+	sigaddset(&wake, SIGALRM);
+	sigaddset(&wake, SIGIO);
+	sigprocmask(SIG_UNBLOCK, &wake, NULL);
+	if (fcntl(t->master, F_SETOWN, getpid()) == 0)
+		fcntl(t->master, F_SETFL, fcntl(t->master, F_GETFL) | O_ASYNC);
 	struct itimerval tick = { { 0, TICK_US }, { 0, TICK_US } };
 	setitimer(ITIMER_REAL, &tick, NULL);
 	while (t->ntasks > 0) {
@@ -1100,6 +1115,8 @@ static void free_loop(Tracer *t)
 		}
 		if (errno != EINTR)
 			break;
+		if (output_signalled)
+			read_output(t, 0);
 		struct pollfd p[2] = { { .fd = t->gate, .events = POLLIN }, { .fd = t->master, .events = POLLIN } };
 		if (poll(p, 2, 0) > 0) {
 			if (p[0].revents)
