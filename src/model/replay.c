@@ -117,6 +117,16 @@ static int get_small(Replay *r, const JsonlValue *o, const char *key, int min, i
 	return 0;
 }
 
+/* An unsigned 32-bit member (queues, a window, an inode). */
+static int get_u32(Replay *r, const JsonlValue *o, const char *key, uint32_t *out)
+{
+	int64_t v;
+	if (get_int(r, o, key, 0, UINT32_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int get_bool(Replay *r, const JsonlValue *o, const char *key, int *out)
 {
 	const JsonlValue *v = member(r, o, key, JSONL_BOOL);
@@ -474,15 +484,9 @@ static int event_numbers(Replay *r, const JsonlValue *o, Event *ev)
 	if (get_small(r, o, "state", -1, INT32_MAX, &ev->state) < 0 ||
 	    get_small(r, o, "old_state", -1, INT32_MAX, &ev->old_state) < 0 ||
 	    get_small(r, o, "proto", 0, 255, &ev->proto) < 0 || get_small(r, o, "socktype", 0, 255, &ev->type) < 0 ||
-	    get_int(r, o, "rq", 0, UINT32_MAX, &v) < 0)
+	    get_u32(r, o, "rq", &ev->rq) < 0 || get_u32(r, o, "wq", &ev->wq) < 0 ||
+	    get_u32(r, o, "window", &ev->window) < 0)
 		return -1;
-	ev->rq = (uint32_t)v;
-	if (get_int(r, o, "wq", 0, UINT32_MAX, &v) < 0)
-		return -1;
-	ev->wq = (uint32_t)v;
-	if (get_int(r, o, "window", 0, UINT32_MAX, &v) < 0)
-		return -1;
-	ev->window = (uint32_t)v;
 	return 0;
 }
 
@@ -634,7 +638,6 @@ static int read_actor(Replay *r, const JsonlValue *o, int i, Moment *m)
 
 static int read_socket(Replay *r, const JsonlValue *o, int na, SockInfo *s, int *owner)
 {
-	int64_t v;
 	memset(s, 0, sizeof *s);
 	if (o->type != JSONL_OBJECT)
 		return fail(r, "snapshot: each socket must be an object");
@@ -647,17 +650,11 @@ static int read_socket(Replay *r, const JsonlValue *o, int na, SockInfo *s, int 
 	if (get_small(r, o, "owner", -1, na - 1, owner) < 0 ||
 	    get_small(r, o, "proto", 0, 255, &s->proto) < 0 || get_small(r, o, "socktype", 0, 255, &s->type) < 0 ||
 	    get_small(r, o, "state", 0, 255, &s->state) < 0 || get_addr(r, o, "local", &s->local, &ll) < 0 ||
-	    get_addr(r, o, "peer", &s->peer, &pl) < 0 || get_int(r, o, "rq", 0, UINT32_MAX, &v) < 0)
+	    get_addr(r, o, "peer", &s->peer, &pl) < 0 || get_u32(r, o, "rq", &s->rqueue) < 0 ||
+	    get_u32(r, o, "wq", &s->wqueue) < 0 || get_u32(r, o, "inode", &s->inode) < 0)
 		return -1;
 	s->locallen = ll;
 	s->peerlen = pl;
-	s->rqueue = (uint32_t)v;
-	if (get_int(r, o, "wq", 0, UINT32_MAX, &v) < 0)
-		return -1;
-	s->wqueue = (uint32_t)v;
-	if (get_int(r, o, "inode", 0, UINT32_MAX, &v) < 0)
-		return -1;
-	s->inode = (uint32_t)v;
 	return 0;
 }
 
