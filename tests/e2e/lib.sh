@@ -82,3 +82,16 @@ wait_file() {
 	done
 	return 1
 }
+
+# need_tui: stop the script with a FAIL unless sockstep is built and tmux is
+# installed (every test here needs both).
+need_tui() {
+	if [ ! -x "$SOCKSTEP" ]; then
+		fail build "$SOCKSTEP not built (run make)"
+		exit 1
+	fi
+	if ! command -v tmux >/dev/null 2>&1; then
+		fail tmux "tmux is not installed"
+		exit 1
+	fi
+}

@@ -14,10 +14,7 @@ cd "$(dirname "$0")/../.." || exit 2
 LESSON=lessons/01-echo.lesson
 export XDG_STATE_HOME="$TMP/state"
 
-if [ ! -x "$SOCKSTEP" ] || ! command -v tmux >/dev/null 2>&1; then
-	fail setup "needs $SOCKSTEP built and tmux"
-	exit 1
-fi
+need_tui
 
 # stable SESSION: wait until the pane stops changing (an arrow travels for
 # a quarter second), then print it.

@@ -13,14 +13,7 @@ cd "$(dirname "$0")/../.." || exit 2
 LESSON=lessons/01-echo.lesson
 export XDG_STATE_HOME="$TMP/state"
 
-if [ ! -x "$SOCKSTEP" ]; then
-	fail build "$SOCKSTEP not built (run make)"
-	exit 1
-fi
-if ! command -v tmux >/dev/null 2>&1; then
-	fail tmux "tmux is not installed"
-	exit 1
-fi
+need_tui
 
 # check NAME COMMAND...: PASS when the command succeeds, else FAIL with the screen.
 check() {

@@ -25,14 +25,7 @@ handshake_arrows() {
 # first, and 1 answers it so that the call runs; anywhere else, 1 does
 # nothing. So "Space 1" is always exactly one call.
 
-if [ ! -x "$SOCKSTEP" ]; then
-	fail build "$SOCKSTEP not built (run make)"
-	exit 1
-fi
-if ! command -v tmux >/dev/null 2>&1; then
-	fail tmux "tmux is not installed"
-	exit 1
-fi
+need_tui
 
 # --- stepping the echo lesson at 80x24, then q ---------------------------
 start main 80 24 "$(wrapped main "$SOCKSTEP $LESSON")"
