@@ -42,6 +42,12 @@ enum { QUICK_MS = 300, ADVANCE_MS = 5000, START_MS = 5000 };
  * then lets the caller's event loop take it whenever it comes. */
 enum { PROGRAM_ADVANCE_MS = 1500 };
 
+/* A program that has slept this long between two calls (a shell in wait4
+ * for the child it started, a sleep()) is taken as settled: waiting the
+ * whole PROGRAM_ADVANCE_MS for it would slow every step of every other
+ * actor. While one may be asleep, gates are polled at IDLE_POLL_MS. */
+enum { IDLE_MS = 30, IDLE_POLL_MS = 10 };
+
 /* Where a step began and where it had settled: which actors were blocked,
  * and how many packets had been seen (engine_goto waits for the same). */
 typedef struct {
@@ -68,6 +74,8 @@ struct engine {
 	int32_t task[LESSON_MAX_ACTORS];   /* the traced task it shows; 0: none yet */
 	char names[LESSON_MAX_ACTORS][48]; /* "server.2" for a program's second task */
 	ActorState seen[LESSON_MAX_ACTORS];/* engine_wait: states when it began */
+	long asleep_since[LESSON_MAX_ACTORS];/* settled(): when it was first seen
+	                                      asleep between calls; 0: not */
 	int seen_n;
 	int n;
 	int private_ns;
@@ -490,6 +498,35 @@ static void read_gate(Engine *e, int i)
 	kernel_look(e);
 }
 
+/* Whether actor i runs between two calls: it will report again soon. */
+static int moving(const Engine *e, int i)
+{
+	return e->a[i].state == ACTOR_RUNNING || e->a[i].state == ACTOR_STARTING;
+}
+
+/* A traced program between two calls that has slept in the kernel for
+ * IDLE_MS (the kernel's word, tracer_asleep) is as good as stopped. */
+static int settled(Engine *e, int i)
+{
+	if (!moving(e, i) || !engine_traced(e, i) || e->task[i] <= 0 || !tracer_asleep(e->task[i])) {
+		e->asleep_since[i] = 0;
+		return !moving(e, i);
+	}
+	long now = now_ms();
+	if (!e->asleep_since[i])
+		e->asleep_since[i] = now;
+	return now - e->asleep_since[i] >= IDLE_MS;
+}
+
+/* How long pump_some may sleep in poll before it looks again. */
+static int poll_ms(const Engine *e, long left)
+{
+	for (int i = 0; i < e->n; i++)
+		if (moving(e, i) && engine_traced(e, i) && e->task[i] > 0)
+			return left < IDLE_POLL_MS ? (int)left : IDLE_POLL_MS;
+	return (int)left;
+}
+
 static int handle(Engine *e, const struct pollfd *pfd, int n);
 
 /* Read gates until done(e, arg) holds or ms pass; only actor only's gate
@@ -513,7 +550,7 @@ static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int
 		}
 		if (n == 0)
 			return done(e, arg);
-		int rc = poll(pfd, (nfds_t)n, (int)left);
+		int rc = poll(pfd, (nfds_t)n, poll_ms(e, left));
 		if (rc < 0 && errno != EINTR)
 			return 0;
 		if (rc > 0)
@@ -534,7 +571,7 @@ static int is_stopped(ActorState s)
 
 static int actor_stopped(Engine *e, int i)
 {
-	return is_stopped(e->a[i].state) || e->a[i].state == ACTOR_BLOCKED;
+	return e->a[i].state == ACTOR_BLOCKED || settled(e, i);
 }
 
 static int actor_returned(Engine *e, int i)
@@ -570,10 +607,10 @@ static int programs_running(Engine *e)
 static int none_running(Engine *e, int unused)
 {
 	(void)unused;
+	int all = 1;
 	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_RUNNING || e->a[i].state == ACTOR_STARTING)
-			return 0;
-	return 1;
+		all &= settled(e, i);  /* each one looked at: its clock starts now */
+	return all;
 }
 
 static int none_moving(Engine *e, int unused)

@@ -1144,3 +1144,20 @@ _Noreturn void tracer_run(const char *command_line, int gate, int free_run)
 		step_loop(&t);
 	finish(&t);
 }
+
+int tracer_asleep(int tid)
+{
+	char path[48], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the name may hold spaces and parentheses. */
+	const char *end = strrchr(buf, ')');
+	return end && end[1] == ' ' && end[2] == 'S';
+}

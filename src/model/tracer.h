@@ -15,4 +15,9 @@
 /* free_run: report calls and results without waiting for a go. */
 _Noreturn void tracer_run(const char *command, int gate, int free_run);
 
+/* Whether traced task tid sleeps in the kernel outside any stop of ours (in
+ * wait4 for a child, in sleep(), on a lock): it will not reach its next
+ * socket call by itself soon. Read in the parent, from /proc/TID/stat. */
+int tracer_asleep(int tid);
+
 #endif
