@@ -2,8 +2,11 @@
 #include "views/explain.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "model/lesson.h"
 
@@ -77,7 +80,31 @@ static const char *outcome(const Event *call, const Event *ret)
 	return "";
 }
 
+/* glibc asks the name service cache daemon before it reads /etc/passwd or
+ * /etc/hosts: a program that looks up a user (a shell with no HOME, id) or
+ * a host makes these calls without a line of its own asking for them. */
+static int is_nscd(const Event *call)
+{
+	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&call->addr;
+	size_t at = offsetof(struct sockaddr_un, sun_path);
+	if ((LessonOp)call->op != OP_CONNECT || call->addrlen <= at || un->sun_family != AF_UNIX)
+		return 0;
+	size_t n = strnlen(un->sun_path, call->addrlen - at);
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (n == strlen(paths[i]) && memcmp(un->sun_path, paths[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 void explain_call(const Event *call, const Event *ret, char *buf, size_t cap)
 {
+	if (is_nscd(call)) {
+		snprintf(buf, cap, "The C library makes this call, not the program's own code: to look up a "
+			 "user or host name it first asks the name service cache daemon (nscd) on a local "
+			 "socket.%s", ret && ret->ret < 0 ? " None runs here, so it reads /etc/passwd or "
+			 "/etc/hosts itself." : "");
+		return;
+	}
 	snprintf(buf, cap, "%s%s", what((LessonOp)call->op), outcome(call, ret));
 }
