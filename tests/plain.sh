@@ -3,6 +3,7 @@
 # chosen by itself where no screen can be drawn, the TUI kept where one can,
 # and --plain --step driven line by line through a pipe and a terminal.
 cd "$(dirname "$0")/.." || exit 2
+. tests/python.sh
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -58,7 +59,7 @@ else
 	fail "sockstep echo | cat prints the plain run, status 0" "status $st" "$tmp/out"
 fi
 
-./sockstep run --server "python3 tests/programs/echo-server.py" --client "python3 tests/programs/echo-client.py" \
+./sockstep run --server "$PY tests/programs/echo-server.py" --client "$PY tests/programs/echo-client.py" \
 	2>"$tmp/err" | cat >"$tmp/out"
 st=${PIPESTATUS[0]}
 if [ "$st" = 0 ] && grep -Eq '^client +send\(3, "Hello, world", 12\) = 12$' "$tmp/out"; then
@@ -254,8 +255,8 @@ enter_until() {
 
 # sockstep run: a line typed when a traced program reads its terminal is the
 # line it reads; an empty one is its next --input line.
-./sockstep run --plain --step --server "python3 tests/programs/chat-server.py" \
-	--client "python3 tests/programs/chat-client.py" --input server=hi <"$tmp/in" >"$tmp/out" 2>"$tmp/err" &
+./sockstep run --plain --step --server "$PY tests/programs/chat-server.py" \
+	--client "$PY tests/programs/chat-client.py" --input server=hi <"$tmp/in" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 pids+=("$pid")
 exec 3>"$tmp/in"

@@ -6,6 +6,7 @@
 # fork, no clone, no unshare, no socket). The screen's side is in
 # tests/e2e/replay.sh, the frames in tests/unit/test_record.c.
 cd "$(dirname "$0")/.." || exit 2
+. tests/python.sh
 . tests/lib.sh
 
 # refused NAME FILE TEXT: replay --plain FILE fails with status 2 and TEXT
@@ -67,8 +68,8 @@ record_programs() {  # NAME, then sockstep run's options
 	fi
 	runs+=("$tmp/$name.jsonl")
 }
-record_programs python-chat --server "python3 tests/programs/chat-server.py" \
-	--client "python3 tests/programs/chat-client.py" --input client=hello --input server='hi there' --input client=q
+record_programs python-chat --server "$PY tests/programs/chat-server.py" \
+	--client "$PY tests/programs/chat-client.py" --input client=hello --input server='hi there' --input client=q
 if [ -x "$P/forking_server" ] && [ -x "$P/threaded_client" ]; then
 	record_programs fork-thread --server "$P/forking_server" --client "$P/threaded_client"
 	check "a traced program's processes and threads are actors of the replay" python3 -c "

@@ -24,7 +24,8 @@ fi
 "${netns[@]}" true 2>/dev/null || netns=()
 # The interpreter itself: a version manager's python3 wrapper can take a
 # second to start, which is more than the programs' timing allows.
-python=$(python3 -c 'import sys; print(sys.executable)') || exit 2
+. tests/python.sh
+python=$PY
 
 # The runner: starts the programs, feeds and times them, compares their
 # console with --plain's. Python, since it needs timeouts and exact bytes.

@@ -5,7 +5,7 @@
 # packets, then a line typed into the chat client's input().
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.sh
-PY=$(command -v python3)
+. tests/python.sh
 
 # step SESSION TEXT [MAX]: press space until TEXT shows, MAX presses at most.
 step_until() {
