@@ -663,7 +663,7 @@ typedef struct {
 	char figure[64], measured[96], comparison[128], ratio[32], target[64], met[96];
 } Row;
 
-static Row rows[8];
+static Row rows[12];
 static int nrows;
 
 static Row *row_add(const char *figure, const char *target)
@@ -991,6 +991,37 @@ static void rows_run_free(void)
 	row_run_free("run free, socket calls only", "bench/pingpong (C)", c, 4000);
 }
 
+/* sockstep run, stepped to its end (--plain steps without waiting for
+ * Enter), on bench/pingpong started directly and then by a shell that waits
+ * for it, taking turns. The waiting shell is a traced process between two
+ * calls for the whole run: after each step the engine waits for it to
+ * settle, and before it read the kernel's word that it sleeps, every step
+ * waited PROGRAM_ADVANCE_MS (1.5 s) for it. */
+static void row_run_stepped(void)
+{
+	enum { ROUNDS = 20 };
+	char direct[4200], shell[4200];
+	snprintf(direct, sizeof direct, "pp=%s %d 65432", pingpong, ROUNDS);
+	snprintf(shell, sizeof shell, "pp=%s %d 65432; true", pingpong, ROUNDS);
+	char *d[] = { (char *)sockstep, "run", "--plain", "--actor", direct, NULL };
+	char *w[] = { (char *)sockstep, "run", "--plain", "--actor", shell, NULL };
+	double dt[FREE_RUNS], wt[FREE_RUNS];
+	int ok = 1, k;
+	for (int i = 0; i < FREE_RUNS; i++) {
+		dt[i] = timed_run(d, &k);
+		ok &= k;
+		wt[i] = timed_run(w, &k);
+		ok &= k;
+	}
+	double dm = median(dt, FREE_RUNS), wm = median(wt, FREE_RUNS);
+	Row *r = row_add("run stepped, a shell waiting", "a waiting parent costs under 2x");
+	snprintf(r->measured, sizeof r->measured, "%.0f ms, sh -c 'bench/pingpong %d; true'%s", wm, ROUNDS,
+		 ok ? "" : " (a run failed!)");
+	snprintf(r->comparison, sizeof r->comparison, "bench/pingpong %d started directly: %.0f ms", ROUNDS, dm);
+	snprintf(r->ratio, sizeof r->ratio, "%.2fx", wm / dm);
+	snprintf(r->met, sizeof r->met, "%s", yes_no(ok && wm < 2 * dm));
+}
+
 /* Memory: sockstep --plain moving 1 GiB, beside three runs moving 256 MiB
  * (peak memory hardly depends on the noise, so they may share the
  * machine): VmHWM sampled every 10 ms until each exits. */
@@ -1095,11 +1126,13 @@ int main(int argc, char **argv)
 	row_free_run();
 	fprintf(stderr, "bench: sockstep run, free...\n");
 	rows_run_free();
+	fprintf(stderr, "bench: sockstep run, stepped...\n");
+	row_run_stepped();
 	fprintf(stderr, "bench: memory...\n");
 	row_memory();
 
 	/* The order. */
-	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "memory", "idle" };
+	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "run stepped", "memory", "idle" };
 	printf("| figure | measured | comparison | ratio | target | met |\n");
 	printf("|---|---|---|---|---|---|\n");
 	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
