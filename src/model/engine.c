@@ -443,6 +443,7 @@ static int slot_for(Engine *e, int i, int32_t task)
 	e->a[j].state = ACTOR_RUNNING;
 	e->owner[j] = i;
 	e->task[j] = task;
+	e->asleep_since[j] = 0;
 	e->gate[j] = -1;
 	char text[160];
 	snprintf(text, sizeof text, "%s has a new process or thread (%d) making socket calls: %s",
@@ -845,6 +846,7 @@ int engine_start(Engine *e, char *err, size_t errlen)
 		e->a[i].state = ACTOR_DEAD;
 		e->owner[i] = i;
 		e->task[i] = 0;
+		e->asleep_since[i] = 0;
 	}
 	for (int i = 0; i < e->n; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
