@@ -1061,6 +1061,14 @@ static Action edit_key(Tui *t, int key)
 		t->edit_len = 0;
 		t->edit[0] = '\0';
 		return ACT_REDRAW;
+	case ' ':
+		/* Space steps, and opened this editor: pressed again on an empty
+		 * line it is a student stepping on, not the line's first letter. */
+		if (t->edit_len > 0)
+			break;
+		say(t, 0, "%s reads a line: type it, Enter sends it, Esc cancels",
+		    engine_actor(t->e, t->s.edit_actor)->name);
+		return ACT_REDRAW;
 	default:
 		break;
 	}

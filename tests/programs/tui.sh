@@ -70,6 +70,9 @@ if step_until chat "input (enter sends)"; then
 else
 	fail "chat: input" "$(screen chat | tail -n 8)"
 fi
+# Space once more, as a student stepping on presses it: not the line's
+# first character (the server would read " hello").
+tm send-keys -t chat Space
 tm send-keys -t chat 'hello' Enter
 if step_until chat "Received from User: HELLO" 20; then
 	pass "chat: the typed line crossed, and the server upper-cased it"
