@@ -366,8 +366,13 @@ JsonlValue *jsonl_parse(const char *text, size_t len, char *err, size_t errlen)
 	 * is an error, not a rounded real. */
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &why);
 	if (!j) {
+		/* jansson's words, less the name of a flag of its API that a
+		 * reader of the message cannot set. */
+		const char *flag = strstr(why.text, " without JSON_ALLOW_NUL");
+		int n = flag ? (int)(flag - why.text) : (int)strlen(why.text);
 		if (err && errlen)
-			snprintf(err, errlen, "col %d: %s", why.column > 0 ? why.column : why.position + 1, why.text);
+			snprintf(err, errlen, "col %d: %.*s%s", why.column > 0 ? why.column : why.position + 1, n,
+				 why.text, flag ? " in a string" : "");
 		return NULL;
 	}
 	Copy c = { .err = err, .errlen = errlen };

@@ -391,6 +391,9 @@ static void test_json(void **state)
 		assert_null(jsonl_parse(bad[i].text, strlen(bad[i].text), err, sizeof err));
 		assert_memory_equal(err, bad[i].err, strlen(bad[i].err));
 	}
+	/* Whole, since a flag of jansson's API once ended it. */
+	assert_null(jsonl_parse("\"\\u0000\"", 8, err, sizeof err));
+	assert_string_equal(err, "col 8: \\u0000 is not allowed in a string");
 	JsonlValue *min = jsonl_parse("-9223372036854775808", 20, err, sizeof err);
 	assert_non_null(min);
 	assert_int_equal(min->i, INT64_MIN);
