@@ -15,13 +15,19 @@
 #include "model/lesson.h"
 #include "views/explain.h"
 
-static Event unix_connect(const char *path)
+static Event connect_call(void)
 {
 	Event ev;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_CALL;
 	ev.op = OP_CONNECT;
 	ev.fd = 3;
+	return ev;
+}
+
+static Event unix_connect(const char *path)
+{
+	Event ev = connect_call();
 	struct sockaddr_un *un = (struct sockaddr_un *)&ev.addr;
 	un->sun_family = AF_UNIX;
 	strcpy(un->sun_path, path);
@@ -43,7 +49,7 @@ static void test_tcp_connect_is_the_handshake(void **state)
 {
 	(void)state;
 	char buf[512];
-	Event ev = unix_connect("");
+	Event ev = connect_call();
 	socklen_t len;
 	assert_int_equal(addr_make(AF_INET, "127.0.0.1", 65432, &ev.addr, &len), 0);
 	ev.addrlen = len;
