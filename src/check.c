@@ -54,7 +54,7 @@ int check_run(Engine *e, FILE *out)
 	int problems = 0;
 	if (!engine_succeeded(e)) {
 		for (int i = 0; i < engine_actor_count(e); i++) {
-			const EngineActor *a = engine_actor(e, i);
+			const RunActor *a = engine_actor(e, i);
 			if (a->state == ACTOR_BLOCKED)
 				fprintf(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
 					l->path, a->name, a->step + 1, l->actors[i].steps[a->step].source);

@@ -397,7 +397,7 @@ static void open_editor(Tui *t, int actor)
 static void cannot_step(Tui *t, int a)
 {
 	char state[128];
-	const EngineActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = engine_actor(t->e, a);
 	flow_actor_state(t->e, a, state, sizeof state);
 	if (ea->state == ACTOR_BLOCKED)
 		say(t, 0, "%s is %s: step another actor to wake it", ea->name, state);
@@ -428,7 +428,7 @@ static Action answer(Tui *t, int choice)
 {
 	ScreenQuiz *q = &t->s.quiz;
 	const LessonQuestion *lq = quiz_question(t->lesson, q->actor, q->step);
-	const EngineActor *ea = engine_actor(t->e, q->actor);
+	const RunActor *ea = engine_actor(t->e, q->actor);
 	if (!lq || choice >= lq->nchoices) {
 		say(t, 0, "there %s only %d choice%s", lq && lq->nchoices == 1 ? "is" : "are", lq ? lq->nchoices : 0,
 		    lq && lq->nchoices == 1 ? "" : "s");
@@ -471,7 +471,7 @@ static int question_first(Tui *t, int a)
 {
 	if (!quiz_due(t->e, a))
 		return 0;
-	const EngineActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = engine_actor(t->e, a);
 	const Answered *an = answered_at(t, a, ea->step);
 	if (!an)
 		return 1;
@@ -506,7 +506,7 @@ static Action step(Tui *t, int a)
 		say(t, 0, "no actor can run yet: waiting for a call to return");
 		return ACT_REDRAW;
 	}
-	const EngineActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = engine_actor(t->e, a);
 	if (ea->state == ACTOR_INPUT) {
 		drop_verdict(t);
 		open_editor(t, a);
@@ -679,7 +679,7 @@ static Action goto_key(Tui *t, int key)
 static Action toggle_break(Tui *t, int every)
 {
 	int a = t->s.selected, op = breaks_next_op(t->e, a);
-	const EngineActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = engine_actor(t->e, a);
 	if (op < 0) {
 		if (ea)
 			cannot_step(t, a);

@@ -66,7 +66,7 @@ struct engine {
 	const Lesson *lesson;
 	EngineOptions opt;
 	Timeline *tl;
-	EngineActor a[LESSON_MAX_ACTORS];
+	RunActor a[LESSON_MAX_ACTORS];
 	int gate[LESSON_MAX_ACTORS];
 	int owner[LESSON_MAX_ACTORS];      /* the actor whose process and gate this one
 	                                      shares: itself, or the program that made
@@ -192,7 +192,7 @@ static void no_calls(Engine *e, int i, int status)
 
 static void record_exit(Engine *e, int i, int status)
 {
-	EngineActor *a = &e->a[i];
+	RunActor *a = &e->a[i];
 	if (engine_traced(e, i) && i == e->owner[i] && e->task[i] == 0 && a->pid > 0)
 		no_calls(e, i, status);
 	/* A traced task's end came as a record already (traced_end). */
@@ -284,7 +284,7 @@ static void free_input(Engine *e, int i, const GateRecord *r)
  * anything else (a signal, a failing status) shows as a death. */
 static void traced_end(Engine *e, int i, const GateRecord *r)
 {
-	EngineActor *a = &e->a[i];
+	RunActor *a = &e->a[i];
 	if (r->task == 0) {
 		/* The program itself exited 0 (its tracer says so before it exits). */
 		if (a->state != ACTOR_DEAD)
@@ -334,7 +334,7 @@ static int exposed(Engine *e, int i, const GateRecord *r)
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
-	EngineActor *a = &e->a[i];
+	RunActor *a = &e->a[i];
 	Event ev = { .actor = i, .step = r->step, .op = r->op, .fd = r->fd };
 	switch (r->kind) {
 	case GATE_CALL:
@@ -798,7 +798,7 @@ static void settle_program(Engine *e, int i)
 		size_t before = timeline_count(e->tl);
 		if (pump(e, 100, actor_ended, i))
 			return;
-		const EngineActor *a = &e->a[i];
+		const RunActor *a = &e->a[i];
 		if (timeline_count(e->tl) == before && a->call_seq && !timeline_return_of(e->tl, a->call_seq))
 			return;
 	}
@@ -1076,7 +1076,7 @@ int engine_next(Engine *e)
  * the last, its input ends (a terminal's end of file). */
 static int give_program_input(Engine *e, int i, const char *line)
 {
-	EngineActor *a = &e->a[i], *o = &e->a[e->owner[i]];
+	RunActor *a = &e->a[i], *o = &e->a[e->owner[i]];
 	const LessonActor *la = &e->lesson->actors[e->owner[i]];
 	a->state = ACTOR_RUNNING;
 	if (!line && o->next_example < la->ninputs)
@@ -1096,7 +1096,7 @@ static int give_input(Engine *e, int i, const char *line)
 {
 	if (engine_traced(e, i))
 		return give_program_input(e, i, line);
-	EngineActor *a = &e->a[i];
+	RunActor *a = &e->a[i];
 	const LessonStep *st = &e->lesson->actors[i].steps[a->step];
 	if (!line) {
 		int k = a->next_example < st->nexamples ? a->next_example : st->nexamples - 1;
@@ -1113,7 +1113,7 @@ static int give_input(Engine *e, int i, const char *line)
  * -1 to ask now. */
 static int let_go(Engine *e, int i, int blocks)
 {
-	EngineActor *a = &e->a[i];
+	RunActor *a = &e->a[i];
 	if (blocks < 0)
 		blocks = probe(e, i);
 	if (a->state != ACTOR_READY)
@@ -1224,7 +1224,7 @@ int engine_actor_count(const Engine *e)
 	return e->n;
 }
 
-const EngineActor *engine_actor(const Engine *e, int i)
+const RunActor *engine_actor(const Engine *e, int i)
 {
 	return i >= 0 && i < e->n ? &e->a[i] : NULL;
 }
@@ -1253,7 +1253,7 @@ int engine_finished(const Engine *e)
  * killed by the signal its "dies" names (SIGPIPE, writing to a closed peer). */
 static int ended_as_written(const Engine *e, int i)
 {
-	const EngineActor *a = &e->a[i];
+	const RunActor *a = &e->a[i];
 	int dies = i < e->lesson->nactors ? e->lesson->actors[i].dies : 0;
 	if (dies)
 		return a->state == ACTOR_DEAD && a->pid == 0 && WIFSIGNALED(a->status) && WTERMSIG(a->status) == dies;

@@ -11,32 +11,9 @@
 #include <poll.h>
 #include <sys/types.h>
 
-#include "model/gate.h"
 #include "model/lesson.h"
+#include "model/moment.h"
 #include "model/timeline.h"
-
-typedef enum {
-	ACTOR_STARTING,   /* forked, has not reached its first stop yet */
-	ACTOR_READY,      /* stopped before a call (pending holds it) */
-	ACTOR_INPUT,      /* stopped at an input step, waiting for a line */
-	ACTOR_RUNNING,    /* let go; the call is expected to return at once */
-	ACTOR_BLOCKED,    /* let go; the call is blocking in the kernel */
-	ACTOR_DONE,       /* ran its last step and exited */
-	ACTOR_DEAD        /* exited or was killed before its end */
-} ActorState;
-
-typedef struct {
-	const char *name;
-	pid_t pid;             /* the process sockstep forked and reaps, or 0 */
-	pid_t program;         /* the process (or thread) making the calls: pid for
-	                          a lesson actor, the traced task for a program */
-	ActorState state;
-	int step;              /* the step it is stopped at, or running; -1 when none */
-	GateRecord pending;    /* READY: the call it will make */
-	uint64_t call_seq;     /* RUNNING/BLOCKED: seq of the EV_CALL */
-	int status;            /* DONE/DEAD: wait status */
-	int next_example;      /* input examples used so far */
-} EngineActor;
 
 typedef struct {
 	int no_netns;          /* run on the host's loopback even where a namespace works */
@@ -107,7 +84,7 @@ int engine_drain(Engine *e, int ms);
 void engine_reap(Engine *e);
 
 int engine_actor_count(const Engine *e);
-const EngineActor *engine_actor(const Engine *e, int i);
+const RunActor *engine_actor(const Engine *e, int i);
 const Lesson *engine_lesson(const Engine *e);
 Timeline *engine_timeline(Engine *e);
 

@@ -365,7 +365,7 @@ static void put_pending(JsonlOut *o, const GateRecord *g)
 
 static void put_actor(JsonlOut *o, Engine *e, int i)
 {
-	const EngineActor *a = engine_actor(e, i);
+	const RunActor *a = engine_actor(e, i);
 	jsonl_begin_object(o);
 	jsonl_key(o, "name");
 	jsonl_cstring(o, a->name);
@@ -546,7 +546,7 @@ static Seen seen_now(Engine *e)
 	s.steps = engine_steps_done(e);
 	s.socks = hash_sockets(engine_kernel(e));
 	for (int i = 0; i < engine_actor_count(e) && i < LESSON_MAX_ACTORS; i++) {
-		const EngineActor *a = engine_actor(e, i);
+		const RunActor *a = engine_actor(e, i);
 		s.a[i].state = a->state;
 		s.a[i].step = a->step;
 		s.a[i].status = a->status;

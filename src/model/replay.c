@@ -39,7 +39,7 @@ typedef struct {
 	int steps, next, actor;
 	int na;                /* actors: the lesson's, and a traced program's
 	                          later processes and threads */
-	EngineActor *a;
+	RunActor *a;
 	int owner[LESSON_MAX_ACTORS];   /* engine_actor_owner of each */
 	SockInfo *socks;
 	int *sock_owner;
@@ -611,7 +611,7 @@ static int read_actor(Replay *r, const JsonlValue *o, int i, Moment *m)
 {
 	int state;
 	int64_t v;
-	EngineActor *a = &m->a[i];
+	RunActor *a = &m->a[i];
 	r->what = "snapshot";
 	if (o->type != JSONL_OBJECT)
 		return fail(r, "snapshot: each actor must be an object");
@@ -954,7 +954,7 @@ int replay_find_step(const Replay *r, int s)
 	return found < 0 ? 0 : found;
 }
 
-int replay_apply(const Replay *r, int n, Timeline *t, EngineActor *a, int *owner, int *na, Kernel *k,
+int replay_apply(const Replay *r, int n, Timeline *t, RunActor *a, int *owner, int *na, Kernel *k,
 		 uint64_t now_ns)
 {
 	const Moment *m = moment(r, n);

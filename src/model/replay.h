@@ -56,7 +56,7 @@ int replay_find_step(const Replay *r, int s);
  * LESSON_MAX_ACTORS) its actors and whose process each runs in, *na how
  * many, and k's table its sockets (k may be NULL). Returns 0, or -1 when
  * out of memory. */
-int replay_apply(const Replay *r, int n, Timeline *t, EngineActor *a, int *owner, int *na, Kernel *k,
+int replay_apply(const Replay *r, int n, Timeline *t, RunActor *a, int *owner, int *na, Kernel *k,
 		 uint64_t now_ns);
 
 #endif

@@ -269,7 +269,7 @@ static void report_stuck(Engine *e)
 	char ctext[1024];
 	const Timeline *t = engine_timeline(e);
 	for (int i = 0; i < engine_actor_count(e); i++) {
-		const EngineActor *a = engine_actor(e, i);
+		const RunActor *a = engine_actor(e, i);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
 		const Event *call = timeline_by_seq(t, a->call_seq);
@@ -385,7 +385,7 @@ static void prompt(const Stepper *s, const char *fmt, ...)
  * program then gets the empty line). */
 static const char *stand_in(Engine *e, int a)
 {
-	const EngineActor *ea = engine_actor(e, a);
+	const RunActor *ea = engine_actor(e, a);
 	const LessonStep *st = engine_lesson_step(e, a);
 	const Lesson *l = engine_lesson(e);
 	if (st && st->op == OP_INPUT) {
@@ -401,7 +401,7 @@ static const char *stand_in(Engine *e, int a)
  * a line does there. */
 static void prompt_next(const Stepper *s, int a)
 {
-	const EngineActor *ea = engine_actor(s->e, a);
+	const RunActor *ea = engine_actor(s->e, a);
 	const LessonStep *st = engine_lesson_step(s->e, a);
 	char what[1024], ask_for[256], example[256];
 	if (ea->state != ACTOR_INPUT) {
@@ -513,7 +513,7 @@ static int step_through(Stepper *s)
 				continue;
 			return 1;
 		}
-		const EngineActor *ea = engine_actor(s->e, a);
+		const RunActor *ea = engine_actor(s->e, a);
 		ask(s->e, a, ea->step, name_width(s->e), s->out);
 		fflush(s->out);
 		prompt_next(s, a);

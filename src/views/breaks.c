@@ -49,7 +49,7 @@ int breaks_on(const Breaks *b, const Lesson *l, int actor, int step)
 
 int breaks_next_op(Engine *e, int actor)
 {
-	const EngineActor *a = engine_actor(e, actor);
+	const RunActor *a = engine_actor(e, actor);
 	if (!a || (a->state != ACTOR_READY && a->state != ACTOR_INPUT))
 		return -1;
 	return a->state == ACTOR_INPUT ? OP_INPUT : (int)a->pending.op;

@@ -25,7 +25,7 @@ const char *codepane_lang_name(CodeLang lang)
 
 int codepane_line(Engine *e, const Code *prog, int actor)
 {
-	const EngineActor *a = engine_actor(e, actor);
+	const RunActor *a = engine_actor(e, actor);
 	if (!prog || !a || a->step < 0 || a->step >= prog->nsteps)
 		return -1;
 	if (a->state == ACTOR_DONE || a->state == ACTOR_DEAD || a->state == ACTOR_STARTING)
@@ -60,7 +60,7 @@ static int indent_of(const char *line)
 
 static void heading(Engine *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int single)
 {
-	const EngineActor *a = engine_actor(e, i);
+	const RunActor *a = engine_actor(e, i);
 	char name[64], text[320];
 	size_t k;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
@@ -101,7 +101,7 @@ static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int 
 		first = prog->nlines - body;
 	if (first < 0)
 		first = 0;
-	const EngineActor *a = engine_actor(e, i);
+	const RunActor *a = engine_actor(e, i);
 	int waiting = a->state == ACTOR_RUNNING || a->state == ACTOR_BLOCKED;
 	int numbers = w >= NUMBERS_W, mw = frame_width(g->mark_next);
 	/* The lines shown lose the indentation they all share: a narrow

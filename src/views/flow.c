@@ -76,7 +76,7 @@ static Role actor_role(int i)
 	return (Role)(ROLE_ACTOR0 + (i >= 0 ? i % 8 : 0));
 }
 
-void flow_pending_event(const EngineActor *a, int actor, Event *ev)
+void flow_pending_event(const RunActor *a, int actor, Event *ev)
 {
 	const GateRecord *r = &a->pending;
 	memset(ev, 0, sizeof *ev);
@@ -101,7 +101,7 @@ static const char *sig_name(int sig)
 
 void flow_actor_state(Engine *e, int i, char *buf, size_t cap)
 {
-	const EngineActor *a = engine_actor(e, i);
+	const RunActor *a = engine_actor(e, i);
 	const Timeline *t = engine_timeline(e);
 	const Event *call = NULL;
 	for (size_t k = timeline_count(t); k-- > 0 && a->state == ACTOR_BLOCKED;) {
@@ -229,7 +229,7 @@ static void place_packet(Flow *fl, const Event *ev, int *next_free, int n, int *
 
 static int abnormal_exit(Engine *e, const Event *ev)
 {
-	const EngineActor *a = engine_actor(e, ev->actor);
+	const RunActor *a = engine_actor(e, ev->actor);
 	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
 }
 
@@ -304,7 +304,7 @@ static int flow_build(Engine *e, Flow *fl)
 	}
 	/* What each actor will do next, below what it did. */
 	for (int a = 0; a < n; a++) {
-		const EngineActor *ea = engine_actor(e, a);
+		const RunActor *ea = engine_actor(e, a);
 		if (ea->state != ACTOR_READY && ea->state != ACTOR_INPUT)
 			continue;
 		Item it = { .kind = ITEM_PENDING, .actor = a, .until = -1 };
@@ -341,7 +341,7 @@ static void call_line(const Event *call, const Event *ret, int cw, const char *t
 
 static const char *lifeless_tail(Engine *e, const Item *it)
 {
-	const EngineActor *a = engine_actor(e, it->actor);
+	const RunActor *a = engine_actor(e, it->actor);
 	if (a->state == ACTOR_BLOCKED && a->call_seq == it->ev->seq)
 		return " ... blocked";
 	if (a->state == ACTOR_DEAD)
@@ -403,7 +403,7 @@ static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, c
 
 static void draw_heading(Engine *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
 {
-	const EngineActor *a = engine_actor(e, i);
+	const RunActor *a = engine_actor(e, i);
 	char name[64], state[96], text[256], pid[32] = "";
 	size_t k;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)

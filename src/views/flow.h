@@ -29,7 +29,7 @@ uint64_t flow_arrow_since(Engine *e, size_t from, int *count);
 
 /* The pending call of a READY actor, as an EV_CALL event for calltext_call
  * (its data points into the actor's record). */
-void flow_pending_event(const EngineActor *a, int actor, Event *ev);
+void flow_pending_event(const RunActor *a, int actor, Event *ev);
 
 /* "blocked in accept", "ready", "killed by SIGKILL" ... for actor i. */
 void flow_actor_state(Engine *e, int i, char *buf, size_t cap);

@@ -11,7 +11,7 @@
 
 void narration_next(Engine *e, int a, char *buf, size_t cap)
 {
-	const EngineActor *ea = engine_actor(e, a);
+	const RunActor *ea = engine_actor(e, a);
 	char call[512];
 	if (!ea) {
 		snprintf(buf, cap, "nothing");
@@ -33,7 +33,7 @@ void narration_stuck(Engine *e, char *buf, size_t cap)
 	size_t o = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < engine_actor_count(e) && o < cap; i++) {
-		const EngineActor *a = engine_actor(e, i);
+		const RunActor *a = engine_actor(e, i);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
 		char call[512] = "a call";
@@ -72,7 +72,7 @@ static const LessonStep *step_of(Engine *e, int actor, int step)
 void narration_step(Engine *e, const Event *ev, char *buf, size_t cap)
 {
 	const LessonStep *st = step_of(e, ev->actor, ev->step);
-	const EngineActor *a = engine_actor(e, ev->actor);
+	const RunActor *a = engine_actor(e, ev->actor);
 	const char *name = a ? a->name : "?";
 	if (st && st->narration) {
 		snprintf(buf, cap, "%s: %s", name, st->narration);
@@ -130,7 +130,7 @@ void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int
 		snprintf(next, sizeof next, "Next: %s", call);
 		/* A question to come is announced; its choices show when it is
 		 * asked, before the call runs (quiz.h). */
-		const EngineActor *a = engine_actor(e, s->next);
+		const RunActor *a = engine_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
 		if (st && st->question && quiz_due(e, s->next) && !s->next_answered)
 			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");

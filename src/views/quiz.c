@@ -25,7 +25,7 @@ const LessonQuestion *quiz_question(const Lesson *l, int actor, int step)
 
 int quiz_due(Engine *e, int actor)
 {
-	const EngineActor *a = engine_actor(e, actor);
+	const RunActor *a = engine_actor(e, actor);
 	if (!a || a->state != ACTOR_READY || !quiz_question(engine_lesson(e), actor, a->step))
 		return 0;
 	/* Asked once: the second time round a loop the student has seen it. */

@@ -259,7 +259,7 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 	char text[1200];
 	Role role = ROLE_DIM;
 	if (s->editing) {
-		const EngineActor *a = engine_actor(e, s->edit_actor);
+		const RunActor *a = engine_actor(e, s->edit_actor);
 		const LessonStep *st = a ? engine_lesson_step(e, s->edit_actor) : NULL;
 		const char *prompt = st ? st->prompt : NULL;
 		/* The prompt as the actor's program prints it, then what is typed. */

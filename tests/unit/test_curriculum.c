@@ -299,7 +299,7 @@ static void test_blocked_then_contradicted(void **state)
 	char row[1024];
 	/* The client's recv, stepped by hand before the server has sent: it
 	 * blocks, and the verdict waits for what really happens. */
-	const EngineActor *client = engine_actor(r->engine, 1);
+	const RunActor *client = engine_actor(r->engine, 1);
 	for (int i = 0; i < 10 && !quiz_due(r->engine, 1); i++)
 		assert_int_equal(engine_step(r->engine, 1, NULL), 1);
 	assert_true(quiz_due(r->engine, 1));
