@@ -8,12 +8,12 @@
 
 enum { STUCK_MS = 10000 };
 
-static int check_question(Engine *e, int actor, int step, FILE *out)
+static int check_question(Run *e, int actor, int step, FILE *out)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	const LessonStep *s = &l->actors[actor].steps[step];
 	const LessonQuestion *q = s->question;
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	const char *answer = q->choices[q->answer];
 	char what[256];
 	if (!lesson_op_is_call(s->op)) {
@@ -40,21 +40,21 @@ static int check_question(Engine *e, int actor, int step, FILE *out)
 	return 1;
 }
 
-int check_run(Engine *e, FILE *out)
+int check_run(Run *e, FILE *out)
 {
 	char err[256];
-	const Lesson *l = engine_lesson(e);
-	if (engine_start(e, err, sizeof err) < 0) {
+	const Lesson *l = run_lesson(e);
+	if (run_start(e, err, sizeof err) < 0) {
 		fprintf(out, "%s: cannot start: %s\n", l->path, err);
 		return 2;
 	}
-	while (engine_step(e, -1, NULL) >= 0 || engine_wait(e, STUCK_MS))
+	while (run_step(e, -1, NULL) >= 0 || run_wait(e, STUCK_MS))
 		;
-	engine_drain(e, 2000);
+	run_drain(e, 2000);
 	int problems = 0;
-	if (!engine_succeeded(e)) {
-		for (int i = 0; i < engine_actor_count(e); i++) {
-			const RunActor *a = engine_actor(e, i);
+	if (!run_succeeded(e)) {
+		for (int i = 0; i < run_actor_count(e); i++) {
+			const RunActor *a = run_actor(e, i);
 			if (a->state == ACTOR_BLOCKED)
 				fprintf(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
 					l->path, a->name, a->step + 1, l->actors[i].steps[a->step].source);
@@ -68,10 +68,10 @@ int check_run(Engine *e, FILE *out)
 		for (int k = 0; k < l->actors[i].nsteps; k++)
 			if (l->actors[i].steps[k].question)
 				problems += check_question(e, i, k, out);
-	engine_stop(e);
+	run_stop(e);
 	if (problems)
 		fprintf(out, "%s: %d problem%s\n", l->path, problems, problems == 1 ? "" : "s");
 	else
-		fprintf(out, "%s: ok, %d steps ran, every answer agrees with the run\n", l->path, engine_steps_done(e));
+		fprintf(out, "%s: ok, %d steps ran, every answer agrees with the run\n", l->path, run_steps_done(e));
 	return problems ? 1 : 0;
 }

@@ -9,10 +9,10 @@
 
 #include <stdio.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 
 /* Returns 0 when the lesson has no problem, 1 when it has some (each one
  * printed to out as "file:line:col: message"), 2 when it could not start. */
-int check_run(Engine *e, FILE *out);
+int check_run(Run *e, FILE *out);
 
 #endif

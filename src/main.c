@@ -10,6 +10,7 @@
 #include "model/catalog.h"
 #include "model/engine.h"
 #include "model/lesson.h"
+#include "model/playback.h"
 #include "model/progress.h"
 #include "tui.h"
 #include "ui/plain.h"
@@ -132,13 +133,13 @@ static int replay(int argc, char **argv, int plain, int force_tui, const PlainOp
 		to->replay = argv[1];
 		return tui_run(to);
 	}
-	Engine *e = engine_replay_open(argv[1], err, sizeof err);
+	Run *e = playback_open(argv[1], err, sizeof err);
 	if (!e) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	int status = plain_run_with(e, po, stdout);
-	engine_free(e);
+	run_free(e);
 	return status;
 }
 
@@ -331,9 +332,9 @@ static int run_programs(Programs *p, const PlainOptions *po, int plain, int misu
 		to->engine = *eo;
 		return tui_run(to);
 	}
-	Engine *e = engine_new(l, eo);
+	Run *e = engine_new(l, eo);
 	int status = e ? plain_run_with(e, po, stdout) : 2;
-	engine_free(e);
+	run_free(e);
 	lesson_free(l);
 	return status;
 }
@@ -505,14 +506,14 @@ int main(int argc, char **argv)
 		lesson_free(l);
 		return status;
 	}
-	Engine *e = engine_new(l, &eo);
+	Run *e = engine_new(l, &eo);
 	if (!e) {
 		fprintf(stderr, "sockstep: out of memory\n");
 		lesson_free(l);
 		return 2;
 	}
 	int status = check ? check_run(e, stdout) : plain_run_with(e, &po, stdout);
-	engine_free(e);
+	run_free(e);
 	lesson_free(l);
 	return status;
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "model/catalog.h"
+#include "model/playback.h"
 #include "model/progress.h"
 #include "model/utf8.h"
 #include "ui/cast.h"
@@ -79,14 +80,16 @@ typedef struct {
 	Frame *frame;
 	Mode mode;
 	/* The lesson (MODE_LESSON): the TUI loads it and owns its engine. */
-	Lesson *lesson;
-	Engine *e;
+	const Lesson *lesson;
+	Lesson *own_lesson;     /* the lesson the TUI loaded and frees; a recording
+	                           carries its own */
+	Run *e;
 	ScreenState s;
 	Code *code[LESSON_MAX_ACTORS];   /* the code pane's programs, while it shows */
 	char next_path[4096];   /* the lesson after this one in the menu, "" none */
 	char next_label[96];    /* "03 chat" */
 	int recorded;           /* this run is in the progress file */
-	int replay;             /* the engine is a replay (it owns the lesson) */
+	const char *no_menu;    /* why m opens no menu here, or NULL */
 	long ended_at;          /* when the run was seen to end (ms), 0 still going */
 	/* Answers whose calls have not returned yet: counted when they do. */
 	ScreenQuiz owed[LESSON_MAX_ACTORS];
@@ -221,7 +224,7 @@ static int take_signals(Tui *t)
 	if (got_chld) {
 		got_chld = 0;
 		if (t->e) {
-			engine_reap(t->e);
+			run_reap(t->e);
 			t->model_dirty = 1;
 		}
 		t->dirty = 1;
@@ -288,10 +291,8 @@ static void settle_answers(Tui *t)
 static void record_finished(Tui *t)
 {
 	char err[512];
-	/* A replay is someone's run shown again, and a student's own programs
-	 * are not a lesson of the course: neither is progress. */
-	if (!t->e || t->replay || t->recorded || !engine_finished(t->e) || !engine_succeeded(t->e) ||
-	    !t->lesson->name || engine_traced(t->e, 0))
+	if (!t->e || !run_counts(t->e) || t->recorded || !run_finished(t->e) || !run_succeeded(t->e) ||
+	    !t->lesson->name)
 		return;
 	settle_answers(t);
 	t->recorded = 1;
@@ -316,15 +317,15 @@ static void refresh_model(Tui *t)
 	record_finished(t);
 	/* Every actor blocked also counts as finished (stuck) for as long as
 	 * it lasts: the end is only the end once it stays. */
-	if (!engine_finished(t->e))
+	if (!run_finished(t->e))
 		t->ended_at = 0;
 	else if (!t->ended_at)
 		t->ended_at = now_ms();
-	t->s.next = engine_finished(t->e) ? -1 : engine_next(t->e);
-	t->s.next_answered = t->s.next >= 0 && answered_at(t, t->s.next, engine_actor(t->e, t->s.next)->step);
+	t->s.next = run_finished(t->e) ? -1 : run_next(t->e);
+	t->s.next_answered = t->s.next >= 0 && answered_at(t, t->s.next, run_actor(t->e, t->s.next)->step);
 	int arrows = 0;
 	uint64_t seq = flow_arrow_since(t->e, t->seen, &arrows);
-	t->seen = timeline_count(engine_timeline(t->e));
+	t->seen = timeline_count(run_timeline(t->e));
 	if (seq && !t->fast) {
 		/* The arrows travel one after another; many of them (a close
 		 * that ends several connections) go faster, so that the whole
@@ -335,13 +336,13 @@ static void refresh_model(Tui *t)
 		t->s.anim_len = arrows * (each < 3 ? 3 : each);
 		t->next_anim = now_ms() + ANIM_MS;
 	}
-	if (t->s.autoplay && engine_finished(t->e)) {
+	if (t->s.autoplay && run_finished(t->e)) {
 		/* The status line now says the lesson is over, not the speed. */
 		t->s.autoplay = t->fast = 0;
 		t->s.status = NULL;
 	}
 	/* Whatever the editor was typing for, it cannot take a line any more. */
-	if (t->s.editing && engine_actor(t->e, t->s.edit_actor)->state != ACTOR_INPUT)
+	if (t->s.editing && run_actor(t->e, t->s.edit_actor)->state != ACTOR_INPUT)
 		t->s.editing = 0;
 }
 
@@ -397,7 +398,7 @@ static void open_editor(Tui *t, int actor)
 static void cannot_step(Tui *t, int a)
 {
 	char state[128];
-	const RunActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = run_actor(t->e, a);
 	flow_actor_state(t->e, a, state, sizeof state);
 	if (ea->state == ACTOR_BLOCKED)
 		say(t, 0, "%s is %s: step another actor to wake it", ea->name, state);
@@ -409,7 +410,7 @@ static void cannot_step(Tui *t, int a)
  * stops for it: the student answers in their own time. */
 static void ask(Tui *t, int a)
 {
-	t->s.quiz = (ScreenQuiz){ .actor = a, .step = engine_actor(t->e, a)->step, .open = 1, .choice = -1 };
+	t->s.quiz = (ScreenQuiz){ .actor = a, .step = run_actor(t->e, a)->step, .open = 1, .choice = -1 };
 	t->quiz_paused_auto = t->s.autoplay;
 	t->s.autoplay = 0;
 	t->s.status = NULL;
@@ -428,7 +429,7 @@ static Action answer(Tui *t, int choice)
 {
 	ScreenQuiz *q = &t->s.quiz;
 	const LessonQuestion *lq = quiz_question(t->lesson, q->actor, q->step);
-	const RunActor *ea = engine_actor(t->e, q->actor);
+	const RunActor *ea = run_actor(t->e, q->actor);
 	if (!lq || choice >= lq->nchoices) {
 		say(t, 0, "there %s only %d choice%s", lq && lq->nchoices == 1 ? "is" : "are", lq ? lq->nchoices : 0,
 		    lq && lq->nchoices == 1 ? "" : "s");
@@ -437,7 +438,7 @@ static Action answer(Tui *t, int choice)
 	q->open = 0;
 	q->choice = choice;
 	remember_answer(t, q);
-	if (ea->state != ACTOR_READY || ea->step != q->step || engine_step(t->e, q->actor, NULL) < 0) {
+	if (ea->state != ACTOR_READY || ea->step != q->step || run_step(t->e, q->actor, NULL) < 0) {
 		q->actor = -1;
 		say(t, 1, "%s cannot run that call any more", ea->name);
 	} else if (t->nowed < LESSON_MAX_ACTORS) {
@@ -471,7 +472,7 @@ static int question_first(Tui *t, int a)
 {
 	if (!quiz_due(t->e, a))
 		return 0;
-	const RunActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = run_actor(t->e, a);
 	const Answered *an = answered_at(t, a, ea->step);
 	if (!an)
 		return 1;
@@ -486,27 +487,49 @@ static void stop_at_break(Tui *t, int a)
 	narration_next(t->e, a, what, sizeof what);
 	t->s.autoplay = 0;
 	t->fast = 0;
-	t->stopped_at = engine_steps_done(t->e);
+	t->stopped_at = run_steps_done(t->e);
 	say(t, 0, "breakpoint before %s: space runs it, c goes on", what);
+}
+
+/* A run the student does not steer (a recording) goes on to its own next
+ * moment: the question first, as in the run, then the moment. */
+static Action forward(Tui *t)
+{
+	int a = run_next(t->e);
+	drop_verdict(t);
+	if (a >= 0 && quiz_due(t->e, a)) {
+		ask(t, a);
+		return ACT_REDRAW;
+	}
+	run_step(t->e, -1, NULL);
+	t->model_dirty = 1;
+	return ACT_REDRAW;
 }
 
 /* Step actor a (-1: whoever the scheduler picks). By hand, an input step
  * opens the line editor instead, and a question is asked first. */
 static Action step(Tui *t, int a)
 {
-	if (engine_finished(t->e)) {
-		const char *over = engine_traced(t->e, 0) ? "your programs ended: r runs them again"
+	const char *end = run_end_text(t->e);
+	if (end) {
+		say(t, 0, "%s", end);
+		return ACT_REDRAW;
+	}
+	if (!run_steered(t->e))
+		return forward(t);
+	if (run_finished(t->e)) {
+		const char *over = run_traced(t->e, 0) ? "your programs ended: r runs them again"
 							  : "the lesson is over: r restarts it, m opens the menu";
-		say(t, 0, "%s", engine_succeeded(t->e) ? over : "the lesson is stuck: r restarts it, m opens the menu");
+		say(t, 0, "%s", run_succeeded(t->e) ? over : "the lesson is stuck: r restarts it, m opens the menu");
 		return ACT_REDRAW;
 	}
 	if (a < 0)
-		a = engine_next(t->e);
+		a = run_next(t->e);
 	if (a < 0) {
 		say(t, 0, "no actor can run yet: waiting for a call to return");
 		return ACT_REDRAW;
 	}
-	const RunActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = run_actor(t->e, a);
 	if (ea->state == ACTOR_INPUT) {
 		drop_verdict(t);
 		open_editor(t, a);
@@ -521,7 +544,7 @@ static Action step(Tui *t, int a)
 		ask(t, a);
 		return ACT_REDRAW;
 	}
-	if (engine_step(t->e, a, NULL) < 0)
+	if (run_step(t->e, a, NULL) < 0)
 		say(t, 1, "could not step %s", ea->name);
 	t->model_dirty = 1;
 	return ACT_REDRAW;
@@ -529,7 +552,7 @@ static Action step(Tui *t, int a)
 
 static void autoplay_step(Tui *t)
 {
-	if (engine_finished(t->e)) {
+	if (run_finished(t->e)) {
 		t->s.autoplay = t->fast = 0;
 		t->dirty = 1;
 		return;
@@ -537,8 +560,8 @@ static void autoplay_step(Tui *t)
 	/* The same rule as "next step"; an input step takes the lesson's
 	 * example; a breakpoint or a question stops autoplay before its
 	 * call runs. */
-	int a = engine_next(t->e);
-	if (a >= 0 && engine_steps_done(t->e) != t->stopped_at && breaks_hit(&t->s.breaks, t->e, a)) {
+	int a = run_next(t->e);
+	if (a >= 0 && run_steps_done(t->e) != t->stopped_at && breaks_hit(&t->s.breaks, t->e, a)) {
 		stop_at_break(t, a);
 		return;
 	}
@@ -549,13 +572,13 @@ static void autoplay_step(Tui *t)
 		ask(t, a);
 		return;
 	}
-	/* A replay's next moment may be no step (a call that returned by
+	/* A recording's next moment may be no step (a call that returned by
 	 * itself), which only its own "next" reaches. */
-	if ((t->replay || a >= 0) && engine_step(t->e, t->replay ? -1 : a, NULL) >= 0) {
+	if ((a >= 0 || !run_steered(t->e)) && run_step(t->e, a, NULL) >= 0) {
 		t->model_dirty = 1;
-	} else if (t->replay) {
+	} else if (run_end_text(t->e)) {
 		t->s.autoplay = 0;   /* a recording of a run left unfinished ends here */
-		say(t, 0, "the end of the recording: b steps back, r goes to the start, q quits");
+		say(t, 0, "%s", run_end_text(t->e));
 	}
 }
 
@@ -583,7 +606,7 @@ static void restart(Tui *t)
 	char err[256];
 	record_finished(t);
 	reset_run(t);
-	if (engine_restart(t->e, err, sizeof err) < 0)
+	if (run_restart(t->e, err, sizeof err) < 0)
 		say(t, 1, "restart failed: %s", err);
 	else
 		say(t, 0, "restarted: space runs the first call");
@@ -600,13 +623,13 @@ static void restart(Tui *t)
 static Action go_to(Tui *t, int n)
 {
 	char err[256];
-	int reached = engine_steps_reached(t->e), at = engine_steps_done(t->e);
+	int reached = run_steps_reached(t->e), at = run_steps_done(t->e);
 	if (n < 0) {
 		say(t, 0, "this is the start: there is no step before it");
 		return ACT_REDRAW;
 	}
-	if (n > reached && !t->replay) {   /* a replay may go on past what it has shown */
-		say(t, 0, "this run has gone as far as step %d", reached);
+	if (n > run_last_step(t->e)) {   /* a recording may go on past what it has shown */
+		say(t, 0, "this run has gone as far as step %d", run_last_step(t->e));
 		return ACT_REDRAW;
 	}
 	if (n == at) {
@@ -621,13 +644,13 @@ static Action go_to(Tui *t, int n)
 	/* Going back starts the actors afresh: say so while it runs. */
 	say(t, 0, "%s step %d ...", n < at ? "going back to" : "going on to", n);
 	render(t);
-	if (engine_goto(t->e, n, err, sizeof err) < 0)
+	if (run_goto(t->e, n, err, sizeof err) < 0)
 		say(t, 1, "could not go to step %d: %s", n, err);
 	else if (n < reached)
 		say(t, 0, "step %d of %d: space goes on from here, g %d jumps to the furthest", n, reached, reached);
 	else
 		say(t, 0, "step %d, the furthest this run has gone", n);
-	t->seen = timeline_count(engine_timeline(t->e));
+	t->seen = timeline_count(run_timeline(t->e));
 	t->s.anim_seq = 0;
 	t->s.byte_scroll = 0;
 	t->ended_at = 0;
@@ -638,7 +661,7 @@ static Action go_to(Tui *t, int n)
 /* g: the step number, typed in the status line. */
 static Action goto_open(Tui *t)
 {
-	snprintf(t->goto_prompt, sizeof t->goto_prompt, "go to step (0-%d): ", engine_steps_reached(t->e));
+	snprintf(t->goto_prompt, sizeof t->goto_prompt, "go to step (0-%d): ", run_steps_reached(t->e));
 	t->goto_text[0] = '\0';
 	t->s.prompt = t->goto_prompt;
 	t->s.prompt_text = t->goto_text;
@@ -679,13 +702,13 @@ static Action goto_key(Tui *t, int key)
 static Action toggle_break(Tui *t, int every)
 {
 	int a = t->s.selected, op = breaks_next_op(t->e, a);
-	const RunActor *ea = engine_actor(t->e, a);
+	const RunActor *ea = run_actor(t->e, a);
 	if (op < 0) {
 		if (ea)
 			cannot_step(t, a);
 		return ACT_REDRAW;
 	}
-	if (!every && !engine_lesson_step(t->e, a)) {
+	if (!every && !run_lesson_step(t->e, a)) {
 		say(t, 0, "%s is a program, not a lesson's steps: X marks every call of a kind", ea->name);
 		return ACT_REDRAW;
 	}
@@ -706,7 +729,7 @@ static Action toggle_break(Tui *t, int every)
  * question, or the end). */
 static Action run_to_break(Tui *t)
 {
-	if (engine_finished(t->e)) {
+	if (run_finished(t->e)) {
 		say(t, 0, "the lesson is over: r restarts it, b goes back");
 		return ACT_REDRAW;
 	}
@@ -736,9 +759,9 @@ static void show_starting(Tui *t)
 static void say_network(Tui *t)
 {
 	char what[512] = "";
-	const char *note = engine_kernel_note(t->e);
-	if (strcmp(engine_network(t->e), "private network namespace") != 0)
-		snprintf(what, sizeof what, "network: %s", engine_network(t->e));
+	const char *note = run_kernel_note(t->e);
+	if (strcmp(run_network(t->e), "private network namespace") != 0)
+		snprintf(what, sizeof what, "network: %s", run_network(t->e));
 	if (*note) {
 		/* capture.c says "no capture: why"; a student reads "packet capture". */
 		const char *why = strncmp(note, "no capture: ", 12) == 0 ? note + 12 : NULL;
@@ -826,7 +849,7 @@ static void code_make(Tui *t)
 /* s: the code pane off, in Python, in C, off again. */
 static Action code_key(Tui *t)
 {
-	if (t->e && engine_traced(t->e, 0)) {
+	if (t->e && run_traced(t->e, 0)) {
 		say(t, 0, "no code pane for your own programs: their source is yours, and the flow shows their calls");
 		return ACT_REDRAW;
 	}
@@ -854,13 +877,13 @@ static void lesson_close(Tui *t)
 {
 	if (t->e) {
 		record_finished(t);
-		engine_free(t->e);   /* stops and reaps every actor first */
+		run_free(t->e);   /* stops and reaps every actor first */
 		t->e = NULL;
 	}
 	code_free(t);
-	if (!t->replay)
-		lesson_free(t->lesson);
-	t->replay = 0;
+	lesson_free(t->own_lesson);
+	t->own_lesson = NULL;
+	t->no_menu = NULL;
 	t->lesson = NULL;
 	t->s.next_lesson = NULL;
 }
@@ -869,7 +892,7 @@ static void lesson_close(Tui *t)
  * Returns 0, or -1 with the reason in err (the lesson is then closed). */
 static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 {
-	t->lesson = l;
+	t->lesson = t->own_lesson = l;
 	/* --record holds one lesson's run: the first opened (a restart or a
 	 * step back runs it again and writes it anew). Another lesson opened
 	 * from the menu would overwrite it, so it is not recorded. */
@@ -895,7 +918,7 @@ static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 	t->s.next = -1;
 	t->s.autoplay = t->opt->autoplay;
 	show_starting(t);
-	if (engine_start(t->e, err, cap) < 0) {
+	if (run_start(t->e, err, cap) < 0) {
 		lesson_close(t);
 		return -1;
 	}
@@ -946,14 +969,14 @@ static Action open_path(Tui *t, const char *path)
 	return ACT_REDRAW;
 }
 
-/* ---- a replay ---------------------------------------------------------------- */
+/* ---- a recording ----------------------------------------------------------- */
 
 /* Show the recorded run e, which the TUI owns from here on. */
-static void replay_start(Tui *t, Engine *e)
+static void open_recording(Tui *t, Run *e)
 {
 	t->e = e;
-	t->lesson = (Lesson *)engine_lesson(e);   /* the engine's: lesson_close leaves it */
-	t->replay = 1;
+	t->lesson = run_lesson(e);   /* the recording's: it goes with the run */
+	t->no_menu = "a replay has no menu: q quits";
 	t->mode = MODE_LESSON;
 	reset_run(t);
 	t->s.help = 0;
@@ -966,68 +989,6 @@ static void replay_start(Tui *t, Engine *e)
 	say(t, 0, "a recorded run, nothing runs: space forward, b back, g a step");
 	t->model_dirty = t->dirty = 1;
 	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
-}
-
-/* After a jump: nothing travels, no question stays open, and the arrows
- * still to come are those after this moment. */
-static Action replay_goto(Tui *t, int step)
-{
-	char err[256];
-	if (engine_goto(t->e, step, err, sizeof err) < 0) {
-		say(t, 0, "%s", err);
-		return ACT_REDRAW;
-	}
-	t->s.anim_seq = 0;
-	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
-	t->nowed = 0;
-	t->seen = timeline_count(engine_timeline(t->e));
-	t->model_dirty = 1;
-	say(t, 0, "step %d of the recorded run: space forward, b back", engine_steps_done(t->e));
-	return ACT_REDRAW;
-}
-
-/* Forward: the question first, as in the run, then the next moment. */
-static Action replay_forward(Tui *t)
-{
-	int count, at = engine_replay_moment(t->e, &count);
-	if (at + 1 >= count) {
-		say(t, 0, "the end of the recording: b steps back, r goes to the start, q quits");
-		return ACT_REDRAW;
-	}
-	int a = engine_next(t->e);
-	drop_verdict(t);
-	if (a >= 0 && quiz_due(t->e, a)) {
-		ask(t, a);
-		return ACT_REDRAW;
-	}
-	engine_step(t->e, -1, NULL);
-	t->model_dirty = 1;
-	return ACT_REDRAW;
-}
-
-/* A replay's own keys; the others (b and g among them, panes, code,
- * help, autoplay, quit) work as in a run. Returns 1 when the key was one
- * of them. */
-static int replay_key(Tui *t, int key, Action *act)
-{
-	*act = ACT_REDRAW;
-	switch (key) {
-	case ' ':
-	case 'n':
-	case '\r':
-	case '\n':
-	case UI_KEY_ENTER:
-		*act = replay_forward(t);
-		return 1;
-	case 'r':
-		*act = replay_goto(t, 0);
-		return 1;
-	case 'm':
-		say(t, 0, "a replay has no menu: q quits");
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -1045,8 +1006,8 @@ static Action edit_key(Tui *t, int key)
 	case UI_KEY_ENTER: {
 		int a = t->s.edit_actor;
 		t->s.editing = 0;
-		if (engine_actor(t->e, a)->state != ACTOR_INPUT || engine_step(t->e, a, t->edit) < 0)
-			say(t, 1, "%s no longer waits for input", engine_actor(t->e, a)->name);
+		if (run_actor(t->e, a)->state != ACTOR_INPUT || run_step(t->e, a, t->edit) < 0)
+			say(t, 1, "%s no longer waits for input", run_actor(t->e, a)->name);
 		t->model_dirty = 1;
 		return ACT_REDRAW;
 	}
@@ -1067,7 +1028,7 @@ static Action edit_key(Tui *t, int key)
 		if (t->edit_len > 0)
 			break;
 		say(t, 0, "%s reads a line: type it, Enter sends it, Esc cancels",
-		    engine_actor(t->e, t->s.edit_actor)->name);
+		    run_actor(t->e, t->s.edit_actor)->name);
 		return ACT_REDRAW;
 	default:
 		break;
@@ -1133,10 +1094,10 @@ static Action scroll_bytes(Tui *t, int by)
 
 static Action pick(Tui *t, int by)
 {
-	int n = engine_actor_count(t->e);
+	int n = run_actor_count(t->e);
 	t->s.selected = ((t->s.selected + by) % n + n) % n;
-	say(t, 0, "picked %s: enter steps only %s", engine_actor(t->e, t->s.selected)->name,
-	    engine_actor(t->e, t->s.selected)->name);
+	say(t, 0, "picked %s: enter steps only %s", run_actor(t->e, t->s.selected)->name,
+	    run_actor(t->e, t->s.selected)->name);
 	return ACT_REDRAW;
 }
 
@@ -1284,13 +1245,11 @@ static Action on_key(Tui *t, int key)
 	Action act;
 	if (t->s.quiz.open && quiz_key(t, key, &act))
 		return act;
-	if (t->replay && replay_key(t, key, &act))
-		return act;
 	switch (key) {
 	case ' ':
 	case 'n':
 		/* Once a lesson is over, "next" is the next lesson. */
-		if (engine_finished(t->e) && engine_succeeded(t->e) && t->next_path[0]) {
+		if (run_finished(t->e) && run_succeeded(t->e) && t->next_path[0]) {
 			if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
 				return open_path(t, t->next_path);
 			say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
@@ -1310,11 +1269,11 @@ static Action on_key(Tui *t, int key)
 	case UI_KEY_LEFT:
 		return pick(t, -1);
 	case 'a':
-		t->s.autoplay = !t->s.autoplay && !engine_finished(t->e);
+		t->s.autoplay = !t->s.autoplay && !run_finished(t->e);
 		t->fast = 0;
 		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
 		if (!t->s.autoplay)
-			say(t, 0, engine_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
+			say(t, 0, run_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
 		return ACT_REDRAW;
 	case '+':
 	case '=':
@@ -1326,7 +1285,7 @@ static Action on_key(Tui *t, int key)
 		restart(t);
 		return ACT_REDRAW;
 	case 'b':
-		return go_to(t, engine_steps_done(t->e) - 1);
+		return go_to(t, run_steps_done(t->e) - 1);
 	case 'g':
 		return goto_open(t);
 	case 'x':
@@ -1349,7 +1308,10 @@ static Action on_key(Tui *t, int key)
 		}
 		return key == 'k' ? next_pane(t, w, h) : code_key(t);
 	case 'm':
-		menu_open(t);
+		if (t->no_menu)
+			say(t, 0, "%s", t->no_menu);
+		else
+			menu_open(t);
 		return ACT_REDRAW;
 	case 27:
 		say(t, 0, "m goes back to the menu (this run stops), q quits");
@@ -1448,10 +1410,10 @@ static void loop(Tui *t)
 			refresh_model(t);
 		if (t->dirty)
 			render(t);
-		struct pollfd pfd[2 + ENGINE_POLLFDS_MAX];
+		struct pollfd pfd[2 + RUN_POLLFDS_MAX];
 		pfd[0] = (struct pollfd){ .fd = t->ui->fd(), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = wake[0], .events = POLLIN };
-		int n = 2 + (t->e ? engine_pollfds(t->e, pfd + 2, ENGINE_POLLFDS_MAX) : 0);
+		int n = 2 + (t->e ? run_pollfds(t->e, pfd + 2, RUN_POLLFDS_MAX) : 0);
 		int rc = poll(pfd, (nfds_t)n, timeout_ms(t));
 		if (rc < 0 && errno != EINTR) {
 			t->exit_status = 1;
@@ -1461,7 +1423,7 @@ static void loop(Tui *t)
 			drain_wake();
 		for (int k = 2; rc > 0 && k < n; k++) {
 			if (pfd[k].revents) {
-				engine_handle(t->e, pfd + 2, n - 2);
+				run_handle(t->e, pfd + 2, n - 2);
 				t->model_dirty = 1;
 				break;
 			}
@@ -1479,14 +1441,14 @@ static void loop(Tui *t)
 
 /* Take over the terminal and open the first screen: the replay or the
  * lesson given (already opened), or the menu. */
-static int begin(Tui *t, Lesson *first, Engine *replay, const Theme *theme)
+static int begin(Tui *t, Lesson *first, Run *replay, const Theme *theme)
 {
 	char err[512];
 	UiOptions uo = { .theme = theme, .no_color = t->opt->no_color };
 	if (t->ui->start(&uo, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		lesson_free(first);
-		engine_free(replay);
+		run_free(replay);
 		return -1;
 	}
 	live_ui = t->ui;
@@ -1494,7 +1456,7 @@ static int begin(Tui *t, Lesson *first, Engine *replay, const Theme *theme)
 	if (!registered)
 		registered = atexit(restore_at_exit) == 0;
 	if (replay) {
-		replay_start(t, replay);
+		open_recording(t, replay);
 		return 0;
 	}
 	if (!first) {
@@ -1529,8 +1491,8 @@ int tui_run(const TuiOptions *opt)
 		return 2;
 	}
 	/* So is a broken recording, the reader's or the one who made it. */
-	Engine *replay = NULL;
-	if (opt->replay && !(replay = engine_replay_open(opt->replay, err, sizeof err))) {
+	Run *replay = NULL;
+	if (opt->replay && !(replay = playback_open(opt->replay, err, sizeof err))) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
@@ -1538,7 +1500,7 @@ int tui_run(const TuiOptions *opt)
 	if (why) {
 		fprintf(stderr, "sockstep: %s; use --plain (--plain --step steps with Enter)\n", why);
 		lesson_free(first);
-		engine_free(replay);
+		run_free(replay);
 		return 1;
 	}
 	const char *text = theme_text(opt->theme);
@@ -1546,7 +1508,7 @@ int tui_run(const TuiOptions *opt)
 		fprintf(stderr, "sockstep: theme '%s': %s\n", opt->theme ? opt->theme : "?",
 			text ? err : "no such theme");
 		lesson_free(first);
-		engine_free(replay);
+		run_free(replay);
 		return 1;
 	}
 	/* The cast's file is made before the terminal is taken over, so a
@@ -1555,7 +1517,7 @@ int tui_run(const TuiOptions *opt)
 	if (opt->cast && !(ui = cast_tee(&ui_curses, opt->cast, err, sizeof err))) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		lesson_free(first);
-		engine_free(replay);
+		run_free(replay);
 		return 2;
 	}
 	/* The locale says whether the terminal takes UTF-8 (box lines, arrows). */
@@ -1570,7 +1532,7 @@ int tui_run(const TuiOptions *opt)
 		fputs("sockstep: out of memory or descriptors\n", stderr);
 		frame_free(t.frame);
 		lesson_free(first);
-		engine_free(replay);
+		run_free(replay);
 		return 1;
 	}
 	int status = 1;

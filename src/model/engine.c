@@ -27,7 +27,7 @@
 #include "model/kernel.h"
 #include "model/netns.h"
 #include "model/record.h"
-#include "model/replay.h"
+#include "model/runops.h"
 #include "model/sched.h"
 #include "model/sockdiag.h"
 #include "model/tracer.h"
@@ -62,30 +62,22 @@ typedef struct {
 	PastMark mark;
 } PastStep;
 
+typedef struct engine Engine;
+
 struct engine {
-	const Lesson *lesson;
+	Run run;               /* first: what the views read (runops.h) */
 	EngineOptions opt;
-	Timeline *tl;
-	RunActor a[LESSON_MAX_ACTORS];
 	int gate[LESSON_MAX_ACTORS];
-	int owner[LESSON_MAX_ACTORS];      /* the actor whose process and gate this one
-	                                      shares: itself, or the program that made
-	                                      this process or thread */
 	int32_t task[LESSON_MAX_ACTORS];   /* the traced task it shows; 0: none yet */
 	char names[LESSON_MAX_ACTORS][48]; /* "server.2" for a program's second task */
 	ActorState seen[LESSON_MAX_ACTORS];/* engine_wait: states when it began */
 	long asleep_since[LESSON_MAX_ACTORS];/* settled(): when it was first seen
 	                                      asleep between calls; 0: not */
 	int seen_n;
-	int n;
 	int private_ns;
 	int full_noted;                    /* said that no more columns fit */
 	char fail[600];                    /* a tracer that could not run its program */
-	int steps_done;
-	Kernel *kernel;
 	int other_host;        /* host b's namespace in a two-host lesson, or -1 */
-	char network[160];
-	char kernel_note[256];
 	/* engine_goto: every step run so far, and further ones run before
 	 * going back (the end of this file). */
 	PastStep *past;
@@ -93,9 +85,6 @@ struct engine {
 	int restepping;        /* engine_goto is running the steps again */
 	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
 	Record *rec;           /* --record: the run written down, or NULL */
-	Replay *replay;        /* a replay: a recorded run shown again, nothing run */
-	int moment;            /* a replay's moment on screen */
-	int replay_reached;    /* the furthest step a replay has shown, as a run's furthest */
 };
 
 static void past_clear(Engine *e, int from);
@@ -103,6 +92,9 @@ static void past_forget(Engine *e);
 static PastMark past_mark(Engine *e);
 static void past_settle(Engine *e, PastMark *m);
 static void past_record(Engine *e, int actor, const char *line, const PastMark *m);
+static void engine_stop(Run *r);
+static int engine_pollfds(const Run *r, struct pollfd *pfd, int max);
+static const RunOps engine_ops;
 
 static long now_ms(void)
 {
@@ -111,44 +103,45 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-Engine *engine_new(const Lesson *lesson, const EngineOptions *opt)
+Run *engine_new(const Lesson *lesson, const EngineOptions *opt)
 {
 	Engine *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
-	e->lesson = lesson;
+	e->run.ops = &engine_ops;
+	e->run.lesson = lesson;
 	if (opt)
 		e->opt = *opt;
-	e->tl = timeline_new();
-	e->n = lesson->nactors < LESSON_MAX_ACTORS ? lesson->nactors : LESSON_MAX_ACTORS;
+	e->run.free_run = e->opt.free_run;
+	e->run.steered = 1;
+	e->run.counts = 1;
+	e->run.tl = timeline_new();
+	e->run.n = lesson->nactors < LESSON_MAX_ACTORS ? lesson->nactors : LESSON_MAX_ACTORS;
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++) {
 		e->gate[i] = -1;
-		e->owner[i] = i;
-		e->a[i].step = -1;
-		e->a[i].state = ACTOR_DEAD;
+		e->run.owner[i] = i;
+		e->run.a[i].step = -1;
+		e->run.a[i].state = ACTOR_DEAD;
 	}
 	/* Named before they start: a run that cannot start is still shown. */
-	for (int i = 0; i < e->n; i++)
-		e->a[i].name = lesson->actors[i].name;
+	for (int i = 0; i < e->run.n; i++)
+		e->run.a[i].name = lesson->actors[i].name;
 	e->other_host = -1;
-	if (!e->tl) {
+	if (!e->run.tl) {
 		free(e);
 		return NULL;
 	}
-	return e;
+	return &e->run;
 }
 
-void engine_free(Engine *e)
+/* Run's destroy: the processes are gone already (run_free stops first). */
+static void engine_free(Run *r)
 {
-	if (!e)
-		return;
-	engine_stop(e);
+	Engine *e = (Engine *)r;
 	past_clear(e, 0);
 	free(e->past);
 	record_close(e->rec);
-	replay_free(e->replay);
-	kernel_close(e->kernel);   /* a replay's; a run's went with engine_stop */
-	timeline_free(e->tl);
+	timeline_free(e->run.tl);
 	free(e);
 }
 
@@ -156,24 +149,19 @@ void engine_free(Engine *e)
 static void recorded(Engine *e, const char *cause, int actor)
 {
 	if (e->rec)
-		record_sync(e->rec, e, cause, actor);
+		record_sync(e->rec, &e->run, cause, actor);
 }
 
 static void note(Engine *e, int actor, const char *text)
 {
 	Event ev = { .kind = EV_NOTE, .actor = actor, .step = -1, .text = (char *)text };
-	timeline_add(e->tl, &ev);
-}
-
-int engine_traced(const Engine *e, int i)
-{
-	return i >= 0 && i < e->n && e->lesson->actors[e->owner[i]].command != NULL;
+	timeline_add(e->run.tl, &ev);
 }
 
 /* The gate actor i's records come on (shared by a program's tasks). */
 static int gate_of(const Engine *e, int i)
 {
-	return e->gate[e->owner[i]];
+	return e->gate[e->run.owner[i]];
 }
 
 /* A program that ended without one socket call: say what that means, for
@@ -183,20 +171,20 @@ static void no_calls(Engine *e, int i, int status)
 	char text[256];
 	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126))
 		snprintf(text, sizeof text, "%s's command could not run (exit status %d: %s); its console says why",
-			 e->a[i].name, WEXITSTATUS(status), WEXITSTATUS(status) == 127 ? "not found" : "not executable");
+			 e->run.a[i].name, WEXITSTATUS(status), WEXITSTATUS(status) == 127 ? "not found" : "not executable");
 	else
 		snprintf(text, sizeof text, "%s ended without making a single socket call: is it the program "
-			 "you meant?", e->a[i].name);
+			 "you meant?", e->run.a[i].name);
 	note(e, i, text);
 }
 
 static void record_exit(Engine *e, int i, int status)
 {
-	RunActor *a = &e->a[i];
-	if (engine_traced(e, i) && i == e->owner[i] && e->task[i] == 0 && a->pid > 0)
+	RunActor *a = &e->run.a[i];
+	if (run_traced(&e->run, i) && i == e->run.owner[i] && e->task[i] == 0 && a->pid > 0)
 		no_calls(e, i, status);
 	/* A traced task's end came as a record already (traced_end). */
-	int told = engine_traced(e, i) && e->task[i] != 0 && a->program == 0;
+	int told = run_traced(&e->run, i) && e->task[i] != 0 && a->program == 0;
 	a->pid = 0;
 	a->program = 0;
 	if (told)
@@ -205,7 +193,7 @@ static void record_exit(Engine *e, int i, int status)
 	if (a->state != ACTOR_DONE)
 		a->state = ACTOR_DEAD;
 	Event ev = { .kind = EV_EXIT, .actor = i, .step = a->step, .status = status };
-	timeline_add(e->tl, &ev);
+	timeline_add(e->run.tl, &ev);
 }
 
 static void close_gate(Engine *e, int i)
@@ -219,16 +207,16 @@ static void close_gate(Engine *e, int i)
  * (PTRACE_O_EXITKILL); those that had not ended were killed. */
 static void tasks_gone(Engine *e, int i)
 {
-	for (int j = 0; j < e->n; j++) {
-		if (j == i || e->owner[j] != i || e->a[j].program == 0)
+	for (int j = 0; j < e->run.n; j++) {
+		if (j == i || e->run.owner[j] != i || e->run.a[j].program == 0)
 			continue;
-		e->a[j].program = 0;
-		if (e->a[j].state == ACTOR_DONE || e->a[j].state == ACTOR_DEAD)
+		e->run.a[j].program = 0;
+		if (e->run.a[j].state == ACTOR_DONE || e->run.a[j].state == ACTOR_DEAD)
 			continue;
-		e->a[j].state = ACTOR_DEAD;
-		e->a[j].status = SIGKILL;
-		Event ev = { .kind = EV_EXIT, .actor = j, .step = e->a[j].step, .status = SIGKILL };
-		timeline_add(e->tl, &ev);
+		e->run.a[j].state = ACTOR_DEAD;
+		e->run.a[j].status = SIGKILL;
+		Event ev = { .kind = EV_EXIT, .actor = j, .step = e->run.a[j].step, .status = SIGKILL };
+		timeline_add(e->run.tl, &ev);
 	}
 }
 
@@ -237,10 +225,10 @@ static void actor_gone(Engine *e, int i)
 {
 	close_gate(e, i);
 	int status = 0;
-	if (e->a[i].pid > 0) {
+	if (e->run.a[i].pid > 0) {
 		pid_t r;
 		do
-			r = waitpid(e->a[i].pid, &status, 0);
+			r = waitpid(e->run.a[i].pid, &status, 0);
 		while (r < 0 && errno == EINTR);
 		record_exit(e, i, status);
 	}
@@ -262,10 +250,10 @@ static Event event_of(EventKind kind, int actor, const GateRecord *r)
 static void free_call(Engine *e, int i, const GateRecord *r)
 {
 	Event ev = event_of(EV_CALL, i, r);
-	const Event *stored = timeline_add(e->tl, &ev);
-	e->a[i].call_seq = stored ? stored->seq : 0;
-	e->a[i].state = ACTOR_RUNNING;
-	e->steps_done++;
+	const Event *stored = timeline_add(e->run.tl, &ev);
+	e->run.a[i].call_seq = stored ? stored->seq : 0;
+	e->run.a[i].state = ACTOR_RUNNING;
+	e->run.steps_done++;
 }
 
 /* Free run: the actor took the lesson's example line itself. */
@@ -275,16 +263,16 @@ static void free_input(Engine *e, int i, const GateRecord *r)
 	memcpy(line, r->data, r->len);
 	line[r->len] = '\0';
 	Event ev = { .kind = EV_INPUT, .actor = i, .step = r->step, .text = line };
-	timeline_add(e->tl, &ev);
-	e->a[i].state = ACTOR_RUNNING;
-	e->steps_done++;
+	timeline_add(e->run.tl, &ev);
+	e->run.a[i].state = ACTOR_RUNNING;
+	e->run.steps_done++;
 }
 
 /* A traced process or thread that ended: exit 0 is the end it should have;
  * anything else (a signal, a failing status) shows as a death. */
 static void traced_end(Engine *e, int i, const GateRecord *r)
 {
-	RunActor *a = &e->a[i];
+	RunActor *a = &e->run.a[i];
 	if (r->task == 0) {
 		/* The program itself exited 0 (its tracer says so before it exits). */
 		if (a->state != ACTOR_DEAD)
@@ -297,7 +285,7 @@ static void traced_end(Engine *e, int i, const GateRecord *r)
 	a->status = status;
 	a->program = 0;
 	Event ev = { .kind = EV_EXIT, .actor = i, .step = a->step, .status = status };
-	timeline_add(e->tl, &ev);
+	timeline_add(e->run.tl, &ev);
 }
 
 static int is_loopback(const struct sockaddr_storage *ss)
@@ -322,23 +310,23 @@ static int exposed(Engine *e, int i, const GateRecord *r)
 	char addr[160], text[sizeof e->fail];
 	addr_format(&r->addr, r->addrlen, addr, sizeof addr);
 	if (snprintf(text, sizeof text, "%s binds %s, beyond loopback, on the host's network: stopped; "
-		     "--allow-external permits it", e->a[i].name, addr) >= (int)sizeof text)
+		     "--allow-external permits it", e->run.a[i].name, addr) >= (int)sizeof text)
 		text[sizeof text - 1] = '\0';
 	note(e, i, text);
 	memcpy(e->fail, text, sizeof text);
-	if (e->a[e->owner[i]].pid > 0)
-		kill(e->a[e->owner[i]].pid, SIGKILL);
+	if (e->run.a[e->run.owner[i]].pid > 0)
+		kill(e->run.a[e->run.owner[i]].pid, SIGKILL);
 	return 1;
 }
 
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
-	RunActor *a = &e->a[i];
+	RunActor *a = &e->run.a[i];
 	Event ev = { .actor = i, .step = r->step, .op = r->op, .fd = r->fd };
 	switch (r->kind) {
 	case GATE_CALL:
-		if (engine_traced(e, i) && exposed(e, i, r))
+		if (run_traced(&e->run, i) && exposed(e, i, r))
 			break;
 		a->step = r->step;
 		a->pending = *r;
@@ -359,7 +347,7 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	case GATE_RESULT:
 		ev = event_of(EV_RETURN, i, r);
 		ev.call_seq = a->call_seq;
-		timeline_add(e->tl, &ev);
+		timeline_add(e->run.tl, &ev);
 		a->state = ACTOR_RUNNING;  /* until its next stop arrives */
 		break;
 	case GATE_PRINT: {
@@ -368,11 +356,11 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		text[r->len] = '\0';
 		ev.kind = EV_PRINT;
 		ev.text = text;
-		timeline_add(e->tl, &ev);
+		timeline_add(e->run.tl, &ev);
 		break;
 	}
 	case GATE_DONE:
-		if (engine_traced(e, i)) {
+		if (run_traced(&e->run, i)) {
 			traced_end(e, i, r);
 			break;
 		}
@@ -399,13 +387,13 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 static void kernel_look(Engine *e)
 {
 	pid_t pids[LESSON_MAX_ACTORS];
-	if (!e->kernel)
+	if (!e->run.kernel)
 		return;
 	/* An actor still starting holds copies of sockstep's own descriptors
 	 * until it has closed them; its sockets count once it has stopped. */
-	for (int i = 0; i < e->n; i++)
-		pids[i] = e->a[i].state == ACTOR_STARTING ? 0 : e->a[i].program;
-	kernel_update(e->kernel, e->tl, pids, e->n);
+	for (int i = 0; i < e->run.n; i++)
+		pids[i] = e->run.a[i].state == ACTOR_STARTING ? 0 : e->run.a[i].program;
+	kernel_update(e->run.kernel, e->run.tl, pids, e->run.n);
 }
 
 /* Read one record of actor i; EOF or garbage ends the actor. */
@@ -423,31 +411,31 @@ static int slot_for(Engine *e, int i, int32_t task)
 		return i;
 	if (e->task[i] == 0) {
 		e->task[i] = task;
-		e->a[i].program = task;
+		e->run.a[i].program = task;
 		return i;
 	}
 	int siblings = 1;
-	for (int j = 0; j < e->n; j++) {
-		if (e->owner[j] == i && e->task[j] == task)
+	for (int j = 0; j < e->run.n; j++) {
+		if (e->run.owner[j] == i && e->task[j] == task)
 			return j;
-		siblings += e->owner[j] == i && j != i;
+		siblings += e->run.owner[j] == i && j != i;
 	}
-	if (e->n == LESSON_MAX_ACTORS)
+	if (e->run.n == LESSON_MAX_ACTORS)
 		return -1;
-	int j = e->n++;
-	memset(&e->a[j], 0, sizeof e->a[j]);
-	snprintf(e->names[j], sizeof e->names[j], "%s.%d", e->a[i].name, siblings + 1);
-	e->a[j].name = e->names[j];
-	e->a[j].program = task;
-	e->a[j].step = -1;
-	e->a[j].state = ACTOR_RUNNING;
-	e->owner[j] = i;
+	int j = e->run.n++;
+	memset(&e->run.a[j], 0, sizeof e->run.a[j]);
+	snprintf(e->names[j], sizeof e->names[j], "%s.%d", e->run.a[i].name, siblings + 1);
+	e->run.a[j].name = e->names[j];
+	e->run.a[j].program = task;
+	e->run.a[j].step = -1;
+	e->run.a[j].state = ACTOR_RUNNING;
+	e->run.owner[j] = i;
 	e->task[j] = task;
 	e->asleep_since[j] = 0;
 	e->gate[j] = -1;
 	char text[160];
 	snprintf(text, sizeof text, "%s has a new process or thread (%d) making socket calls: %s",
-		 e->a[i].name, (int)task, e->a[j].name);
+		 e->run.a[i].name, (int)task, e->run.a[j].name);
 	note(e, j, text);
 	return j;
 }
@@ -490,8 +478,8 @@ static void read_gate(Engine *e, int i)
 	kernel_look(e);
 	if (rc < 0 && errno == EPROTO) {
 		note(e, i, "sent a malformed record; stopped");
-		if (e->a[i].pid > 0)
-			kill(e->a[i].pid, SIGKILL);
+		if (e->run.a[i].pid > 0)
+			kill(e->run.a[i].pid, SIGKILL);
 	}
 	actor_gone(e, i);
 	/* Reaped, it holds no socket any more: the table says so now, not
@@ -502,14 +490,14 @@ static void read_gate(Engine *e, int i)
 /* Whether actor i runs between two calls: it will report again soon. */
 static int moving(const Engine *e, int i)
 {
-	return e->a[i].state == ACTOR_RUNNING || e->a[i].state == ACTOR_STARTING;
+	return e->run.a[i].state == ACTOR_RUNNING || e->run.a[i].state == ACTOR_STARTING;
 }
 
 /* A traced program between two calls that has slept in the kernel for
  * IDLE_MS (the kernel's word, tracer_asleep) is as good as stopped. */
 static int settled(Engine *e, int i)
 {
-	if (!moving(e, i) || !engine_traced(e, i) || e->task[i] <= 0 || !tracer_asleep(e->task[i])) {
+	if (!moving(e, i) || !run_traced(&e->run, i) || e->task[i] <= 0 || !tracer_asleep(e->task[i])) {
 		e->asleep_since[i] = 0;
 		return !moving(e, i);
 	}
@@ -522,8 +510,8 @@ static int settled(Engine *e, int i)
 /* How long pump_some may sleep in poll before it looks again. */
 static int poll_ms(const Engine *e, long left)
 {
-	for (int i = 0; i < e->n; i++)
-		if (moving(e, i) && engine_traced(e, i) && e->task[i] > 0)
+	for (int i = 0; i < e->run.n; i++)
+		if (moving(e, i) && run_traced(&e->run, i) && e->task[i] > 0)
 			return left < IDLE_POLL_MS ? (int)left : IDLE_POLL_MS;
 	return (int)left;
 }
@@ -541,13 +529,13 @@ static int pump_some(Engine *e, int ms, int (*done)(Engine *, int), int arg, int
 		long left = end - now_ms();
 		if (left <= 0)
 			return 0;
-		struct pollfd pfd[ENGINE_POLLFDS_MAX];
+		struct pollfd pfd[RUN_POLLFDS_MAX];
 		int n;
 		if (only >= 0 && gate_of(e, only) >= 0) {
 			pfd[0] = (struct pollfd){ .fd = gate_of(e, only), .events = POLLIN };
 			n = 1;
 		} else {
-			n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
+			n = engine_pollfds(&e->run, pfd, RUN_POLLFDS_MAX);
 		}
 		if (n == 0)
 			return done(e, arg);
@@ -572,12 +560,12 @@ static int is_stopped(ActorState s)
 
 static int actor_stopped(Engine *e, int i)
 {
-	return e->a[i].state == ACTOR_BLOCKED || settled(e, i);
+	return e->run.a[i].state == ACTOR_BLOCKED || settled(e, i);
 }
 
 static int actor_returned(Engine *e, int i)
 {
-	return e->a[i].state != ACTOR_RUNNING || timeline_return_of(e->tl, e->a[i].call_seq);
+	return e->run.a[i].state != ACTOR_RUNNING || timeline_return_of(e->run.tl, e->run.a[i].call_seq);
 }
 
 static int all_started(Engine *e, int unused)
@@ -585,8 +573,8 @@ static int all_started(Engine *e, int unused)
 	(void)unused;
 	if (e->fail[0])
 		return 1;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_STARTING)
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].state == ACTOR_STARTING)
 			return 0;
 	return 1;
 }
@@ -596,12 +584,12 @@ static int all_started(Engine *e, int unused)
  * actors must have started. Returns 1 when only programs were late. */
 static int programs_running(Engine *e)
 {
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_STARTING && !engine_traced(e, i))
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].state == ACTOR_STARTING && !run_traced(&e->run, i))
 			return 0;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_STARTING)
-			e->a[i].state = ACTOR_RUNNING;
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].state == ACTOR_STARTING)
+			e->run.a[i].state = ACTOR_RUNNING;
 	return 1;
 }
 
@@ -609,7 +597,7 @@ static int none_running(Engine *e, int unused)
 {
 	(void)unused;
 	int all = 1;
-	for (int i = 0; i < e->n; i++)
+	for (int i = 0; i < e->run.n; i++)
 		all &= settled(e, i);  /* each one looked at: its clock starts now */
 	return all;
 }
@@ -617,8 +605,8 @@ static int none_running(Engine *e, int unused)
 static int none_moving(Engine *e, int unused)
 {
 	(void)unused;
-	for (int i = 0; i < e->n; i++)
-		if (!is_stopped(e->a[i].state))
+	for (int i = 0; i < e->run.n; i++)
+		if (!is_stopped(e->run.a[i].state))
 			return 0;
 	return 1;
 }
@@ -637,8 +625,8 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 	/* Out of the terminal's process group: Ctrl-C is for sockstep to handle. */
 	setpgid(0, 0);
 	/* An actor on the second host lives in that host's namespace. */
-	if (e->lesson->actors[i].host == 1 &&
-	    (netns_join(e->other_host) < 0 || netns_hostname(e->lesson->hosts[1].name) < 0))
+	if (e->run.lesson->actors[i].host == 1 &&
+	    (netns_join(e->other_host) < 0 || netns_hostname(e->run.lesson->hosts[1].name) < 0))
 		_exit(116);
 	if (dup2(gate, ACTOR_GATE_FD) < 0)
 		_exit(114);
@@ -651,16 +639,16 @@ static _Noreturn void child(Engine *e, int i, int gate, const sigset_t *mask)
 	close_range(3, ACTOR_GATE_FD - 1, 0);
 	close_range(ACTOR_GATE_FD + 1, ~0U, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (e->lesson->actors[i].command)
-		tracer_run(e->lesson->actors[i].command, ACTOR_GATE_FD, e->opt.free_run);
-	actor_run(e->lesson, i, ACTOR_GATE_FD, e->opt.free_run);
+	if (e->run.lesson->actors[i].command)
+		tracer_run(e->run.lesson->actors[i].command, ACTOR_GATE_FD, e->opt.free_run);
+	actor_run(e->run.lesson, i, ACTOR_GATE_FD, e->opt.free_run);
 }
 
 static int spawn(Engine *e, int i, char *err, size_t errlen)
 {
 	int fds[2];
 	if (gate_pair(fds) < 0) {
-		snprintf(err, errlen, "cannot make a channel for %s: %s", e->a[i].name, strerror(errno));
+		snprintf(err, errlen, "cannot make a channel for %s: %s", e->run.a[i].name, strerror(errno));
 		return -1;
 	}
 	sigset_t all, old;
@@ -676,13 +664,13 @@ static int spawn(Engine *e, int i, char *err, size_t errlen)
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
-		snprintf(err, errlen, "cannot start %s: %s", e->a[i].name, strerror(saved));
+		snprintf(err, errlen, "cannot start %s: %s", e->run.a[i].name, strerror(saved));
 		return -1;
 	}
 	e->gate[i] = fds[0];
-	e->a[i].pid = pid;
-	e->a[i].program = e->lesson->actors[i].command ? 0 : pid;
-	e->a[i].state = ACTOR_STARTING;
+	e->run.a[i].pid = pid;
+	e->run.a[i].program = e->run.lesson->actors[i].command ? 0 : pid;
+	e->run.a[i].state = ACTOR_STARTING;
 	return 0;
 }
 
@@ -726,7 +714,7 @@ static int loopback_only(int family, const char *host)
  * network, so it runs only when the user said so. */
 static int check_exposure(const Engine *e, int private_ns, char *err, size_t errlen)
 {
-	const Lesson *l = e->lesson;
+	const Lesson *l = e->run.lesson;
 	if (private_ns || e->opt.allow_external)
 		return 0;
 	for (int i = 0; i < l->nactors; i++) {
@@ -739,7 +727,7 @@ static int check_exposure(const Engine *e, int private_ns, char *err, size_t err
 				continue;
 			snprintf(err, errlen, "%s:%d:%d: binds %s, beyond loopback, and this run is on the host's "
 				 "network (%s): refused; --allow-external permits it", l->path, s->line, s->col,
-				 s->host, e->network);
+				 s->host, e->run.network);
 			return -1;
 		}
 	}
@@ -750,13 +738,13 @@ static int check_exposure(const Engine *e, int private_ns, char *err, size_t err
  * veth pair. That takes namespaces: on the host's loopback it cannot run. */
 static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
 {
-	const Lesson *l = e->lesson;
+	const Lesson *l = e->run.lesson;
 	char why[200];
 	if (l->nhosts < 2)
 		return 0;
 	if (!private_ns) {
 		snprintf(err, errlen, "this lesson joins two hosts by a virtual Ethernet link, which needs "
-			 "network namespaces: %s", e->network);
+			 "network namespaces: %s", e->run.network);
 		return -1;
 	}
 	if (netns_link(l->hosts[0].addr, l->hosts[1].addr, l->hosts[0].prefix, &e->other_host,
@@ -764,7 +752,7 @@ static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot join the lesson's two hosts: %s", why);
 		return -1;
 	}
-	snprintf(e->network, sizeof e->network, "private namespaces: host %s %s/%d and host %s %s/%d on eth0",
+	snprintf(e->run.network, sizeof e->run.network, "private namespaces: host %s %s/%d and host %s %s/%d on eth0",
 		 l->hosts[0].name, l->hosts[0].addr, l->hosts[0].prefix,
 		 l->hosts[1].name, l->hosts[1].addr, l->hosts[1].prefix);
 	return 0;
@@ -774,10 +762,10 @@ static int start_hosts(Engine *e, int private_ns, char *err, size_t errlen)
  * its terminal from the start, then the end of its input. */
 static void type_ahead(Engine *e, int i)
 {
-	const LessonActor *la = &e->lesson->actors[i];
+	const LessonActor *la = &e->run.lesson->actors[i];
 	for (int k = 0; k < la->ninputs; k++) {
 		Event ev = { .kind = EV_INPUT, .actor = i, .step = -1, .text = la->inputs[k] };
-		timeline_add(e->tl, &ev);
+		timeline_add(e->run.tl, &ev);
 		gate_send_line(e->gate[i], la->inputs[k], strlen(la->inputs[k]));
 	}
 	gate_command(e->gate[i], GATE_CMD_EOF);
@@ -785,7 +773,7 @@ static void type_ahead(Engine *e, int i)
 
 static int actor_ended(Engine *e, int i)
 {
-	return e->a[i].state == ACTOR_DONE || e->a[i].state == ACTOR_DEAD;
+	return e->run.a[i].state == ACTOR_DONE || e->run.a[i].state == ACTOR_DEAD;
 }
 
 /* A free run starts programs in turn, as a user does: each once the one
@@ -795,118 +783,116 @@ static void settle_program(Engine *e, int i)
 {
 	long end = now_ms() + START_MS;
 	while (now_ms() < end) {
-		size_t before = timeline_count(e->tl);
+		size_t before = timeline_count(e->run.tl);
 		if (pump(e, 100, actor_ended, i))
 			return;
-		const RunActor *a = &e->a[i];
-		if (timeline_count(e->tl) == before && a->call_seq && !timeline_return_of(e->tl, a->call_seq))
+		const RunActor *a = &e->run.a[i];
+		if (timeline_count(e->run.tl) == before && a->call_seq && !timeline_return_of(e->run.tl, a->call_seq))
 			return;
 	}
 }
 
-static int replay_move(Engine *e, int n, char *err, size_t errlen);
 static int record_start(Engine *e, char *err, size_t errlen);
 
-int engine_start(Engine *e, char *err, size_t errlen)
+static int engine_start(Run *r, char *err, size_t errlen)
 {
+	Engine *e = (Engine *)r;
 	char why[128];
 	int private_ns = 0;
-	if (e->replay)
-		return replay_move(e, 0, err, errlen);
 	if (e->opt.no_netns) {
-		snprintf(e->network, sizeof e->network, "host loopback (--no-netns)");
+		snprintf(e->run.network, sizeof e->run.network, "host loopback (--no-netns)");
 	} else if (netns_enter(why, sizeof why) == 0) {
-		snprintf(e->network, sizeof e->network, "private network namespace");
+		snprintf(e->run.network, sizeof e->run.network, "private network namespace");
 		private_ns = 1;
-		const Lesson *l = e->lesson;
+		const Lesson *l = e->run.lesson;
 		netns_hostname(l->nhosts ? l->hosts[0].name : "sockstep");
 	} else {
-		snprintf(e->network, sizeof e->network, "host loopback: %s", why);
+		snprintf(e->run.network, sizeof e->run.network, "host loopback: %s", why);
 	}
 	if (check_exposure(e, private_ns, err, errlen) < 0 || start_hosts(e, private_ns, err, errlen) < 0)
 		return -1;
 	e->private_ns = private_ns;
-	e->steps_done = 0;
+	e->run.steps_done = 0;
 	e->full_noted = 0;
 	e->fail[0] = '\0';
-	e->kernel_note[0] = '\0';
+	e->run.kernel_note[0] = '\0';
 	if (!e->opt.no_kernel && !e->opt.free_run) {
-		e->kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", socket_kinds(e->lesson),
+		e->run.kernel = kernel_open(private_ns, e->other_host >= 0 ? "eth0" : "lo", socket_kinds(e->run.lesson),
 					e->opt.pcap_path,
-					e->kernel_note, sizeof e->kernel_note);
-		if (e->kernel && e->other_host >= 0)
-			kernel_add_namespace(e->kernel, netns_diag_socket(e->other_host));
+					e->run.kernel_note, sizeof e->run.kernel_note);
+		if (e->run.kernel && e->other_host >= 0)
+			kernel_add_namespace(e->run.kernel, netns_diag_socket(e->other_host));
 	}
 	/* A program's extra processes and threads of the last run go. */
-	e->n = e->lesson->nactors < LESSON_MAX_ACTORS ? e->lesson->nactors : LESSON_MAX_ACTORS;
-	for (int i = 0; i < e->n; i++) {
-		memset(&e->a[i], 0, sizeof e->a[i]);
-		e->a[i].name = e->lesson->actors[i].name;
-		e->a[i].step = -1;
-		e->a[i].state = ACTOR_DEAD;
-		e->owner[i] = i;
+	e->run.n = e->run.lesson->nactors < LESSON_MAX_ACTORS ? e->run.lesson->nactors : LESSON_MAX_ACTORS;
+	for (int i = 0; i < e->run.n; i++) {
+		memset(&e->run.a[i], 0, sizeof e->run.a[i]);
+		e->run.a[i].name = e->run.lesson->actors[i].name;
+		e->run.a[i].step = -1;
+		e->run.a[i].state = ACTOR_DEAD;
+		e->run.owner[i] = i;
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
 	}
-	for (int i = 0; i < e->n; i++) {
+	for (int i = 0; i < e->run.n; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
-			engine_stop(e);
+			engine_stop(&e->run);
 			return -1;
 		}
-		if (e->opt.free_run && engine_traced(e, i)) {
+		if (e->opt.free_run && run_traced(&e->run, i)) {
 			type_ahead(e, i);
-			if (i + 1 < e->n)
+			if (i + 1 < e->run.n)
 				settle_program(e, i);
 		}
 	}
 	int started = e->opt.free_run || pump(e, START_MS, all_started, 0);
 	if (e->fail[0]) {
 		snprintf(err, errlen, "%s", e->fail);
-		engine_stop(e);
+		engine_stop(&e->run);
 		return -1;
 	}
 	if (!started && !programs_running(e)) {
 		snprintf(err, errlen, "the actors did not start within %d s", START_MS / 1000);
-		engine_stop(e);
+		engine_stop(&e->run);
 		return -1;
 	}
 	return record_start(e, err, errlen);
 }
 
-void engine_stop(Engine *e)
+static void engine_stop(Run *r)
 {
-	if (e->replay)
-		return;   /* its pids are the recorded run's: no process of ours */
+	Engine *e = (Engine *)r;
 	recorded(e, "stop", -1);
-	for (int i = 0; i < e->n; i++) {
-		e->a[i].program = 0;
-		if (e->a[i].pid > 0) {
-			kill(e->a[i].pid, SIGKILL);
+	for (int i = 0; i < e->run.n; i++) {
+		e->run.a[i].program = 0;
+		if (e->run.a[i].pid > 0) {
+			kill(e->run.a[i].pid, SIGKILL);
 			int status;
-			pid_t r;
+			pid_t got;
 			do
-				r = waitpid(e->a[i].pid, &status, 0);
-			while (r < 0 && errno == EINTR);
-			e->a[i].pid = 0;
-			if (e->a[i].state != ACTOR_DONE)
-				e->a[i].state = ACTOR_DEAD;
+				got = waitpid(e->run.a[i].pid, &status, 0);
+			while (got < 0 && errno == EINTR);
+			e->run.a[i].pid = 0;
+			if (e->run.a[i].state != ACTOR_DONE)
+				e->run.a[i].state = ACTOR_DEAD;
 		}
-		if (e->owner[i] == i)
+		if (e->run.owner[i] == i)
 			close_gate(e, i);
 	}
-	kernel_close(e->kernel);
-	e->kernel = NULL;
+	kernel_close(e->run.kernel);
+	e->run.kernel = NULL;
 	if (e->other_host >= 0)
 		close(e->other_host);
 	e->other_host = -1;
 }
 
-int engine_restart(Engine *e, char *err, size_t errlen)
+static int engine_restart(Run *r, char *err, size_t errlen)
 {
+	Engine *e = (Engine *)r;
 	past_forget(e);
-	engine_stop(e);
-	timeline_clear(e->tl);
-	return engine_start(e, err, errlen);
+	engine_stop(&e->run);
+	timeline_clear(e->run.tl);
+	return engine_start(&e->run, err, errlen);
 }
 
 /* An actor that exited may have left records on its gate that nobody read
@@ -922,14 +908,13 @@ static void drain_gate(Engine *e, int i)
 			break;
 }
 
-void engine_reap(Engine *e)
+static void engine_reap(Run *r)
 {
-	if (e->replay)
-		return;
-	for (int i = 0; i < e->n; i++) {
+	Engine *e = (Engine *)r;
+	for (int i = 0; i < e->run.n; i++) {
 		int status;
-		if (e->a[i].pid > 0 && waitpid(e->a[i].pid, &status, WNOHANG) == e->a[i].pid) {
-			if (e->owner[i] == i)
+		if (e->run.a[i].pid > 0 && waitpid(e->run.a[i].pid, &status, WNOHANG) == e->run.a[i].pid) {
+			if (e->run.owner[i] == i)
 				drain_gate(e, i);
 			close_gate(e, i);
 			record_exit(e, i, status);
@@ -944,8 +929,8 @@ void engine_reap(Engine *e)
  * held by sockstep would change what close() does. */
 static int probe(Engine *e, int i)
 {
-	int o = e->owner[i];
-	if (e->a[i].state != ACTOR_READY || gate_command_task(e->gate[o], GATE_CMD_PROBE, e->task[i]) < 0)
+	int o = e->run.owner[i];
+	if (e->run.a[i].state != ACTOR_READY || gate_command_task(e->gate[o], GATE_CMD_PROBE, e->task[i]) < 0)
 		return 0;
 	struct pollfd p = { .fd = e->gate[o], .events = POLLIN };
 	long end = now_ms() + QUICK_MS;
@@ -969,8 +954,8 @@ static int probe(Engine *e, int i)
 static int all_exited(Engine *e, int unused)
 {
 	(void)unused;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].pid > 0 && e->a[i].state == ACTOR_DONE)
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].pid > 0 && e->run.a[i].state == ACTOR_DONE)
 			return 0;
 	return 1;
 }
@@ -978,10 +963,10 @@ static int all_exited(Engine *e, int unused)
 /* Has an actor that was blocked (bit i of mask) moved on? */
 static int one_woke(Engine *e, int mask)
 {
-	if (e->n > e->seen_n)
+	if (e->run.n > e->seen_n)
 		return 1;  /* a program's new process or thread made a call */
-	for (int i = 0; i < e->n; i++)
-		if ((mask & (1 << i)) && e->a[i].state != e->seen[i])
+	for (int i = 0; i < e->run.n; i++)
+		if ((mask & (1 << i)) && e->run.a[i].state != e->seen[i])
 			return 1;
 	return 0;
 }
@@ -989,23 +974,22 @@ static int one_woke(Engine *e, int mask)
 /* How long a step waits for the actors to reach their next stops. */
 static int advance_ms(const Engine *e)
 {
-	return engine_traced(e, 0) ? PROGRAM_ADVANCE_MS : ADVANCE_MS;
+	return run_traced(&e->run, 0) ? PROGRAM_ADVANCE_MS : ADVANCE_MS;
 }
 
-int engine_wait(Engine *e, int ms)
+static int engine_wait(Run *r, int ms)
 {
+	Engine *e = (Engine *)r;
 	int mask = 0;
-	if (e->replay)
-		return 0;   /* what returned by itself is a moment of its own */
-	for (int i = 0; i < e->n; i++) {
-		ActorState st = e->a[i].state;
+	for (int i = 0; i < e->run.n; i++) {
+		ActorState st = e->run.a[i].state;
 		/* A program between two calls is on its way to the next. */
-		int moving = engine_traced(e, i) && (st == ACTOR_RUNNING || st == ACTOR_STARTING);
+		int moving = run_traced(&e->run, i) && (st == ACTOR_RUNNING || st == ACTOR_STARTING);
 		if (st == ACTOR_BLOCKED || moving)
 			mask |= 1 << i;
 		e->seen[i] = st;
 	}
-	e->seen_n = e->n;
+	e->seen_n = e->run.n;
 	if (!mask || !pump(e, ms, one_woke, mask))
 		return 0;
 	pump(e, advance_ms(e), none_running, 0);
@@ -1017,31 +1001,29 @@ int engine_wait(Engine *e, int ms)
 static int all_ended(Engine *e, int unused)
 {
 	(void)unused;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].pid > 0 || (e->a[i].state != ACTOR_DONE && e->a[i].state != ACTOR_DEAD))
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].pid > 0 || (e->run.a[i].state != ACTOR_DONE && e->run.a[i].state != ACTOR_DEAD))
 			return 0;
 	return 1;
 }
 
-int engine_run_free(Engine *e, int stuck_ms)
+static int engine_run_free(Run *r, int stuck_ms)
 {
-	if (e->replay)
-		return replay_move(e, replay_moments(e->replay) - 1, NULL, 0) == 0 && engine_succeeded(e);
+	Engine *e = (Engine *)r;
 	for (;;) {
-		size_t before = timeline_count(e->tl);
+		size_t before = timeline_count(e->run.tl);
 		if (pump(e, stuck_ms, all_ended, 0)) {
 			recorded(e, "free-run", -1);
 			return 1;
 		}
-		if (timeline_count(e->tl) == before)
+		if (timeline_count(e->run.tl) == before)
 			return 0;  /* nothing happened for stuck_ms: blocked for good */
 	}
 }
 
-int engine_drain(Engine *e, int ms)
+static int engine_drain(Run *r, int ms)
 {
-	if (e->replay)
-		return 1;
+	Engine *e = (Engine *)r;
 	int done = pump(e, ms, all_exited, 0);
 	recorded(e, "drain", -1);
 	return done;
@@ -1054,21 +1036,20 @@ static int pick(Engine *e, int *blocks)
 {
 	SchedActor s[LESSON_MAX_ACTORS];
 	int found = 0;
-	for (int i = 0; i < e->n; i++) {
-		s[i].runnable = e->a[i].state == ACTOR_READY || e->a[i].state == ACTOR_INPUT;
+	for (int i = 0; i < e->run.n; i++) {
+		s[i].runnable = e->run.a[i].state == ACTOR_READY || e->run.a[i].state == ACTOR_INPUT;
 		s[i].would_block = s[i].runnable && (found || probe(e, i));
 		found |= s[i].runnable && !s[i].would_block;
 	}
-	int i = sched_pick(s, e->n);
+	int i = sched_pick(s, e->run.n);
 	*blocks = i >= 0 && s[i].would_block;
 	return i;
 }
 
-int engine_next(Engine *e)
+static int engine_next(Run *r)
 {
+	Engine *e = (Engine *)r;
 	int blocks;
-	if (e->replay)
-		return replay_next(e->replay, e->moment);
 	return pick(e, &blocks);
 }
 
@@ -1076,8 +1057,8 @@ int engine_next(Engine *e)
  * the last, its input ends (a terminal's end of file). */
 static int give_program_input(Engine *e, int i, const char *line)
 {
-	RunActor *a = &e->a[i], *o = &e->a[e->owner[i]];
-	const LessonActor *la = &e->lesson->actors[e->owner[i]];
+	RunActor *a = &e->run.a[i], *o = &e->run.a[e->run.owner[i]];
+	const LessonActor *la = &e->run.lesson->actors[e->run.owner[i]];
 	a->state = ACTOR_RUNNING;
 	if (!line && o->next_example < la->ninputs)
 		line = la->inputs[o->next_example++];
@@ -1088,23 +1069,23 @@ static int give_program_input(Engine *e, int i, const char *line)
 		return gate_command(gate_of(e, i), GATE_CMD_EOF);
 	}
 	Event ev = { .kind = EV_INPUT, .actor = i, .step = a->step, .text = (char *)line };
-	timeline_add(e->tl, &ev);
+	timeline_add(e->run.tl, &ev);
 	return gate_send_line(gate_of(e, i), line, strlen(line));
 }
 
 static int give_input(Engine *e, int i, const char *line)
 {
-	if (engine_traced(e, i))
+	if (run_traced(&e->run, i))
 		return give_program_input(e, i, line);
-	RunActor *a = &e->a[i];
-	const LessonStep *st = &e->lesson->actors[i].steps[a->step];
+	RunActor *a = &e->run.a[i];
+	const LessonStep *st = &e->run.lesson->actors[i].steps[a->step];
 	if (!line) {
 		int k = a->next_example < st->nexamples ? a->next_example : st->nexamples - 1;
 		line = k >= 0 ? st->examples[k] : "";
 		a->next_example++;
 	}
 	Event ev = { .kind = EV_INPUT, .actor = i, .step = a->step, .text = (char *)line };
-	timeline_add(e->tl, &ev);
+	timeline_add(e->run.tl, &ev);
 	a->state = ACTOR_RUNNING;
 	return gate_send_line(e->gate[i], line, strlen(line));
 }
@@ -1113,16 +1094,16 @@ static int give_input(Engine *e, int i, const char *line)
  * -1 to ask now. */
 static int let_go(Engine *e, int i, int blocks)
 {
-	RunActor *a = &e->a[i];
+	RunActor *a = &e->run.a[i];
 	if (blocks < 0)
 		blocks = probe(e, i);
 	if (a->state != ACTOR_READY)
 		return -1;
 	Event ev = event_of(EV_CALL, i, &a->pending);
 	ev.blocked = blocks;
-	if (e->kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
-		kernel_expect(e->kernel, i, &a->pending.addr);
-	const Event *stored = timeline_add(e->tl, &ev);
+	if (e->run.kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
+		kernel_expect(e->run.kernel, i, &a->pending.addr);
+	const Event *stored = timeline_add(e->run.tl, &ev);
 	a->call_seq = stored ? stored->seq : 0;
 	a->state = blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;
 	if (gate_command_task(gate_of(e, i), GATE_CMD_GO, e->task[i]) < 0)
@@ -1135,24 +1116,21 @@ static int let_go(Engine *e, int i, int blocks)
 	 * the kernel happened to run first, so every run reads the same. */
 	if (!pump_some(e, QUICK_MS, actor_returned, i, i)) {
 		a->state = ACTOR_BLOCKED;
-		timeline_set_blocked(e->tl, a->call_seq);
+		timeline_set_blocked(e->run.tl, a->call_seq);
 	}
 	return 0;
 }
 
-static int replay_step(Engine *e);
-
-int engine_step(Engine *e, int actor, const char *line)
+static int engine_step(Run *r, int actor, const char *line)
 {
+	Engine *e = (Engine *)r;
 	PastMark mark = past_mark(e);
 	int blocks = -1;
-	if (e->replay)
-		return replay_step(e);
 	if (actor < 0)
 		actor = pick(e, &blocks);
-	if (actor < 0 || actor >= e->n)
+	if (actor < 0 || actor >= e->run.n)
 		return -1;
-	ActorState s = e->a[actor].state;
+	ActorState s = e->run.a[actor].state;
 	if (s == ACTOR_INPUT) {
 		if (give_input(e, actor, line) < 0)
 			return -1;
@@ -1162,7 +1140,7 @@ int engine_step(Engine *e, int actor, const char *line)
 	} else {
 		return -1;
 	}
-	e->steps_done++;
+	e->run.steps_done++;
 	/* Let the stepped actor reach its next stop, and give any actor the
 	 * step may have woken a moment to report, so the next decision (and a
 	 * --plain transcript) does not depend on who the kernel ran first. */
@@ -1175,17 +1153,18 @@ int engine_step(Engine *e, int actor, const char *line)
 	return actor;
 }
 
-int engine_pollfds(const Engine *e, struct pollfd *pfd, int max)
+static int engine_pollfds(const Run *r, struct pollfd *pfd, int max)
 {
+	const Engine *e = (const Engine *)r;
 	int n = 0;
-	if (e->kernel && kernel_fd(e->kernel) >= 0 && n < max) {
-		pfd[n].fd = kernel_fd(e->kernel);
+	if (e->run.kernel && kernel_fd(e->run.kernel) >= 0 && n < max) {
+		pfd[n].fd = kernel_fd(e->run.kernel);
 		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
 		n++;
 	}
-	for (int i = 0; i < e->n && n < max; i++) {
-		if (e->gate[i] < 0 || e->owner[i] != i)
+	for (int i = 0; i < e->run.n && n < max; i++) {
+		if (e->gate[i] < 0 || e->run.owner[i] != i)
 			continue;
 		pfd[n].fd = e->gate[i];
 		pfd[n].events = POLLIN;
@@ -1199,107 +1178,25 @@ int engine_pollfds(const Engine *e, struct pollfd *pfd, int max)
  * gates through this, and a moment is only over when the wait is. */
 static int handle(Engine *e, const struct pollfd *pfd, int n)
 {
-	size_t before = timeline_count(e->tl);
+	size_t before = timeline_count(e->run.tl);
 	for (int k = 0; k < n; k++) {
 		if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		if (e->kernel && pfd[k].fd == kernel_fd(e->kernel))
+		if (e->run.kernel && pfd[k].fd == kernel_fd(e->run.kernel))
 			kernel_look(e);
-		for (int i = 0; i < e->n; i++)
-			if (e->gate[i] == pfd[k].fd && e->owner[i] == i)
+		for (int i = 0; i < e->run.n; i++)
+			if (e->gate[i] == pfd[k].fd && e->run.owner[i] == i)
 				read_gate(e, i);
 	}
-	return (int)(timeline_count(e->tl) - before);
+	return (int)(timeline_count(e->run.tl) - before);
 }
 
-int engine_handle(Engine *e, const struct pollfd *pfd, int n)
+static int engine_handle(Run *r, const struct pollfd *pfd, int n)
 {
+	Engine *e = (Engine *)r;
 	int added = handle(e, pfd, n);
 	recorded(e, "handle", -1);
 	return added;
-}
-
-int engine_actor_count(const Engine *e)
-{
-	return e->n;
-}
-
-const RunActor *engine_actor(const Engine *e, int i)
-{
-	return i >= 0 && i < e->n ? &e->a[i] : NULL;
-}
-
-const Lesson *engine_lesson(const Engine *e)
-{
-	return e->lesson;
-}
-
-Timeline *engine_timeline(Engine *e)
-{
-	return e->tl;
-}
-
-int engine_finished(const Engine *e)
-{
-	for (int i = 0; i < e->n; i++) {
-		ActorState s = e->a[i].state;
-		if (s == ACTOR_READY || s == ACTOR_INPUT || s == ACTOR_RUNNING || s == ACTOR_STARTING)
-			return 0;
-	}
-	return 1;
-}
-
-/* An actor ended as the lesson says: it ran its last step, or it was
- * killed by the signal its "dies" names (SIGPIPE, writing to a closed peer). */
-static int ended_as_written(const Engine *e, int i)
-{
-	const RunActor *a = &e->a[i];
-	int dies = i < e->lesson->nactors ? e->lesson->actors[i].dies : 0;
-	if (dies)
-		return a->state == ACTOR_DEAD && a->pid == 0 && WIFSIGNALED(a->status) && WTERMSIG(a->status) == dies;
-	return a->state == ACTOR_DONE;
-}
-
-int engine_succeeded(const Engine *e)
-{
-	for (int i = 0; i < e->n; i++)
-		if (!ended_as_written(e, i))
-			return 0;
-	return 1;
-}
-
-const char *engine_network(const Engine *e)
-{
-	return e->network;
-}
-
-const char *engine_kernel_note(const Engine *e)
-{
-	return e->kernel_note;
-}
-
-const struct kernel *engine_kernel(const Engine *e)
-{
-	return e->kernel;
-}
-
-const LessonStep *engine_lesson_step(const Engine *e, int i)
-{
-	if (i < 0 || i >= e->n || i >= e->lesson->nactors)
-		return NULL;
-	const LessonActor *la = &e->lesson->actors[i];
-	int k = e->a[i].step;
-	return k >= 0 && k < la->nsteps ? &la->steps[k] : NULL;
-}
-
-int engine_steps_done(const Engine *e)
-{
-	return e->steps_done;
-}
-
-int engine_free_running(const Engine *e)
-{
-	return e->opt.free_run;
 }
 
 /* ---- going back: engine_goto ----------------------------------------------
@@ -1322,8 +1219,8 @@ enum { GOTO_WAIT_MS = 10000, CATCH_UP_MS = 300 };
 static unsigned blocked_mask(const Engine *e)
 {
 	unsigned mask = 0;
-	for (int i = 0; i < e->n; i++)
-		if (e->a[i].state == ACTOR_BLOCKED)
+	for (int i = 0; i < e->run.n; i++)
+		if (e->run.a[i].state == ACTOR_BLOCKED)
 			mask |= 1u << i;
 	return mask;
 }
@@ -1347,9 +1244,9 @@ static void past_forget(Engine *e)
 /* Packets seen so far in this run; counted on from where it last looked. */
 static size_t packets_seen(Engine *e)
 {
-	size_t n = timeline_count(e->tl);
+	size_t n = timeline_count(e->run.tl);
 	for (; e->packets_upto < n; e->packets_upto++)
-		e->packets += timeline_get(e->tl, e->packets_upto)->kind == EV_PACKET;
+		e->packets += timeline_get(e->run.tl, e->packets_upto)->kind == EV_PACKET;
 	return e->packets;
 }
 
@@ -1371,7 +1268,7 @@ static int settled_as_before(Engine *e, int i)
  * than the delay). */
 static void past_settle(Engine *e, PastMark *m)
 {
-	int i = e->steps_done - 1;
+	int i = e->run.steps_done - 1;
 	if (e->restepping && i >= 0 && i < e->npast)
 		pump(e, e->opt.settle_ms, settled_as_before, i);
 	else
@@ -1385,7 +1282,7 @@ static void past_settle(Engine *e, PastMark *m)
  * student can jump forward again; another step forgets them. */
 static void past_record(Engine *e, int actor, const char *line, const PastMark *m)
 {
-	int i = e->steps_done - 1;
+	int i = e->run.steps_done - 1;
 	if (i < 0 || i > e->npast)
 		return;
 	if (i < e->npast) {
@@ -1412,7 +1309,7 @@ static void past_record(Engine *e, int actor, const char *line, const PastMark *
  * call: until then, stepping it again waits for it to be there. */
 static int runnable(const Engine *e, int i)
 {
-	return i < e->n && (e->a[i].state == ACTOR_READY || e->a[i].state == ACTOR_INPUT);
+	return i < e->run.n && (e->run.a[i].state == ACTOR_READY || e->run.a[i].state == ACTOR_INPUT);
 }
 
 static int ready_as_before(Engine *e, int i)
@@ -1445,114 +1342,34 @@ static int record_start(Engine *e, char *err, size_t errlen)
 	if (!e->opt.record_path)
 		return 0;
 	if ((!e->rec && !(e->rec = record_open(e->opt.record_path, err, errlen))) ||
-	    record_begin(e->rec, e, err, errlen) < 0) {
-		engine_stop(e);
+	    record_begin(e->rec, &e->run, err, errlen) < 0) {
+		engine_stop(&e->run);
 		return -1;
 	}
 	return 0;
 }
 
-/* Show moment n of the replay: its timeline, actors, sockets and count. */
-static int replay_move(Engine *e, int n, char *err, size_t errlen)
+static int engine_goto(Run *r, int n, char *err, size_t errlen)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	if (replay_apply(e->replay, n, e->tl, e->a, e->owner, &e->n, e->kernel, now) < 0) {
-		if (err)
-			snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	e->moment = n;
-	e->steps_done = replay_steps(e->replay, n);
-	if (e->steps_done > e->replay_reached)
-		e->replay_reached = e->steps_done;
-	return 0;
-}
-
-/* A replay's "next step" is its next moment. */
-static int replay_step(Engine *e)
-{
-	if (e->moment + 1 >= replay_moments(e->replay) || replay_move(e, e->moment + 1, NULL, 0) < 0)
-		return -1;
-	int actor = replay_actor(e->replay, e->moment);
-	return actor >= 0 ? actor : 0;
-}
-
-Engine *engine_replay_open(const char *path, char *err, size_t errlen)
-{
-	Replay *r = replay_load(path, err, errlen);
-	if (!r)
-		return NULL;
-	EngineOptions opt = { .free_run = replay_free_run(r) };
-	Engine *e = engine_new(replay_lesson(r), &opt);
-	if (!e) {
-		snprintf(err, errlen, "out of memory");
-		replay_free(r);
-		return NULL;
-	}
-	e->replay = r;
-	snprintf(e->network, sizeof e->network, "%s", replay_network(r));
-	snprintf(e->kernel_note, sizeof e->kernel_note, "%s", replay_kernel_note(r));
-	if (replay_had_kernel(r) && !(e->kernel = kernel_restored())) {
-		snprintf(err, errlen, "out of memory");
-		engine_free(e);
-		return NULL;
-	}
-	if (replay_move(e, 0, err, errlen) < 0) {
-		engine_free(e);
-		return NULL;
-	}
-	return e;
-}
-
-int engine_actor_owner(const Engine *e, int i)
-{
-	return i >= 0 && i < e->n ? e->owner[i] : -1;
-}
-
-int engine_replaying(const Engine *e)
-{
-	return e->replay != NULL;
-}
-
-int engine_replay_moment(const Engine *e, int *count)
-{
-	if (count)
-		*count = e->replay ? replay_moments(e->replay) : 0;
-	return e->replay ? e->moment : -1;
-}
-
-int engine_goto(Engine *e, int n, char *err, size_t errlen)
-{
-	/* A replay runs nothing: it shows the moment recorded. */
-	if (e->replay) {
-		int m = replay_find_step(e->replay, n);
-		if (m < 0) {
-			snprintf(err, errlen, "no step %d: the recording has steps 0 to %d", n,
-				 replay_steps(e->replay, replay_moments(e->replay) - 1));
-			return -1;
-		}
-		return replay_move(e, m, err, errlen);
-	}
+	Engine *e = (Engine *)r;
 	if (n < 0 || n > e->npast) {
 		snprintf(err, errlen, "no step %d: this run has gone as far as step %d", n, e->npast);
 		return -1;
 	}
-	if (n < e->steps_done) {
-		engine_stop(e);
-		timeline_clear(e->tl);
+	if (n < e->run.steps_done) {
+		engine_stop(&e->run);
+		timeline_clear(e->run.tl);
 		e->packets = e->packets_upto = 0;
-		if (engine_start(e, err, errlen) < 0)
+		if (engine_start(&e->run, err, errlen) < 0)
 			return -1;
 	}
 	int rc = 0;
 	e->restepping = 1;
-	while (rc == 0 && e->steps_done < n && e->steps_done < e->npast) {
-		int i = e->steps_done, actor = e->past[i].actor;
-		if (!catch_up(e, i) || engine_step(e, actor, e->past[i].line) != actor) {
+	while (rc == 0 && e->run.steps_done < n && e->run.steps_done < e->npast) {
+		int i = e->run.steps_done, actor = e->past[i].actor;
+		if (!catch_up(e, i) || engine_step(&e->run, actor, e->past[i].line) != actor) {
 			snprintf(err, errlen, "step %d: %s did not run again as it did before", i + 1,
-				 actor < e->n ? e->a[actor].name : "an actor");
+				 actor < e->run.n ? e->run.a[actor].name : "an actor");
 			rc = -1;
 		}
 	}
@@ -1563,11 +1380,39 @@ int engine_goto(Engine *e, int n, char *err, size_t errlen)
 	return rc;
 }
 
-int engine_steps_reached(const Engine *e)
+static int engine_steps_reached(const Run *r)
 {
-	/* A replay's bar shows how far it has been shown, as a run's shows how
-	 * far it has run: the same screens, step by step. */
-	if (e->replay)
-		return e->replay_reached;
-	return e->npast > e->steps_done ? e->npast : e->steps_done;
+	const Engine *e = (const Engine *)r;
+	return e->npast > e->run.steps_done ? e->npast : e->run.steps_done;
 }
+
+/* The live run: the actors forked here and stepped for real. */
+static int engine_last_step(const Run *r)
+{
+	return engine_steps_reached(r);
+}
+
+static const char *engine_end_text(const Run *r)
+{
+	(void)r;
+	return NULL;   /* the lesson's own end: the controller says it */
+}
+
+static const RunOps engine_ops = {
+	.start = engine_start,
+	.restart = engine_restart,
+	.stop = engine_stop,
+	.step = engine_step,
+	.next = engine_next,
+	.go_to = engine_goto,
+	.wait = engine_wait,
+	.free_run = engine_run_free,
+	.drain = engine_drain,
+	.reap = engine_reap,
+	.pollfds = engine_pollfds,
+	.handle = engine_handle,
+	.reached = engine_steps_reached,
+	.last_step = engine_last_step,
+	.end_text = engine_end_text,
+	.destroy = engine_free,
+};

@@ -363,14 +363,14 @@ static void put_pending(JsonlOut *o, const GateRecord *g)
 	jsonl_end_object(o);
 }
 
-static void put_actor(JsonlOut *o, Engine *e, int i)
+static void put_actor(JsonlOut *o, Run *e, int i)
 {
-	const RunActor *a = engine_actor(e, i);
+	const RunActor *a = run_actor(e, i);
 	jsonl_begin_object(o);
 	jsonl_key(o, "name");
 	jsonl_cstring(o, a->name);
 	jsonl_key(o, "owner");
-	jsonl_int(o, engine_actor_owner(e, i));
+	jsonl_int(o, run_actor_owner(e, i));
 	jsonl_key(o, "state");
 	jsonl_cstring(o, record_state_name(a->state));
 	jsonl_key(o, "step");
@@ -453,9 +453,9 @@ static void put_programs(JsonlOut *o, const Lesson *l)
 	jsonl_end_array(o);
 }
 
-static void write_header(Record *r, Engine *e)
+static void write_header(Record *r, Run *e)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	JsonlOut *o = &r->o;
 	/* The file's name only: where it lay on the recording machine is
 	 * nobody's business, and the name is what names the lesson. */
@@ -483,26 +483,26 @@ static void write_header(Record *r, Engine *e)
 	jsonl_end_object(o);
 	jsonl_key(o, "actors");
 	jsonl_begin_array(o);
-	for (int i = 0; i < engine_actor_count(e); i++)
-		jsonl_cstring(o, engine_actor(e, i)->name);
+	for (int i = 0; i < run_actor_count(e); i++)
+		jsonl_cstring(o, run_actor(e, i)->name);
 	jsonl_end_array(o);
 	jsonl_key(o, "programs");
 	put_programs(o, l);
 	jsonl_key(o, "network");
-	jsonl_cstring(o, engine_network(e));
+	jsonl_cstring(o, run_network(e));
 	jsonl_key(o, "kernel");
-	jsonl_bool(o, engine_kernel(e) != NULL);
+	jsonl_bool(o, run_kernel(e) != NULL);
 	jsonl_key(o, "kernel_note");
-	jsonl_cstring(o, engine_kernel_note(e));
+	jsonl_cstring(o, run_kernel_note(e));
 	jsonl_key(o, "free_run");
-	jsonl_bool(o, engine_free_running(e));
+	jsonl_bool(o, run_free_running(e));
 	jsonl_end_object(o);
 	write_line(r);
 }
 
-static void write_events(Record *r, Engine *e)
+static void write_events(Record *r, Run *e)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	for (; r->written < timeline_count(t); r->written++) {
 		jsonl_out_reset(&r->o);
 		put_event(&r->o, timeline_get(t, r->written), r->base_ns);
@@ -538,15 +538,15 @@ static uint64_t hash_sockets(const Kernel *k)
 	return h ^ l->n;
 }
 
-static Seen seen_now(Engine *e)
+static Seen seen_now(Run *e)
 {
 	Seen s;
 	memset(&s, 0, sizeof s);
-	s.events = timeline_count(engine_timeline(e));
-	s.steps = engine_steps_done(e);
-	s.socks = hash_sockets(engine_kernel(e));
-	for (int i = 0; i < engine_actor_count(e) && i < LESSON_MAX_ACTORS; i++) {
-		const RunActor *a = engine_actor(e, i);
+	s.events = timeline_count(run_timeline(e));
+	s.steps = run_steps_done(e);
+	s.socks = hash_sockets(run_kernel(e));
+	for (int i = 0; i < run_actor_count(e) && i < LESSON_MAX_ACTORS; i++) {
+		const RunActor *a = run_actor(e, i);
 		s.a[i].state = a->state;
 		s.a[i].step = a->step;
 		s.a[i].status = a->status;
@@ -556,10 +556,10 @@ static Seen seen_now(Engine *e)
 	return s;
 }
 
-static void write_snapshot(Record *r, Engine *e, const char *cause, int actor, int next)
+static void write_snapshot(Record *r, Run *e, const char *cause, int actor, int next)
 {
 	JsonlOut *o = &r->o;
-	const Kernel *k = engine_kernel(e);
+	const Kernel *k = run_kernel(e);
 	jsonl_out_reset(o);
 	jsonl_begin_object(o);
 	jsonl_key(o, "type");
@@ -573,18 +573,18 @@ static void write_snapshot(Record *r, Engine *e, const char *cause, int actor, i
 	jsonl_key(o, "actor");
 	jsonl_int(o, actor);
 	jsonl_key(o, "events");
-	jsonl_uint(o, timeline_count(engine_timeline(e)));
+	jsonl_uint(o, timeline_count(run_timeline(e)));
 	jsonl_key(o, "steps");
-	jsonl_int(o, engine_steps_done(e));
+	jsonl_int(o, run_steps_done(e));
 	jsonl_key(o, "next");
 	jsonl_int(o, next);
 	jsonl_key(o, "finished");
-	jsonl_bool(o, engine_finished(e));
+	jsonl_bool(o, run_finished(e));
 	jsonl_key(o, "succeeded");
-	jsonl_bool(o, engine_succeeded(e));
+	jsonl_bool(o, run_succeeded(e));
 	jsonl_key(o, "actors");
 	jsonl_begin_array(o);
-	for (int i = 0; i < engine_actor_count(e); i++)
+	for (int i = 0; i < run_actor_count(e); i++)
 		put_actor(o, e, i);
 	jsonl_end_array(o);
 	jsonl_key(o, "sockets");
@@ -603,10 +603,10 @@ static void write_snapshot(Record *r, Engine *e, const char *cause, int actor, i
 
 /* Is an actor half way (let go, its result or next stop not in yet)? Such
  * a moment lasts a millisecond; the screen it makes is not one to keep. */
-static int moving(Engine *e)
+static int moving(Run *e)
 {
-	for (int i = 0; i < engine_actor_count(e); i++) {
-		ActorState s = engine_actor(e, i)->state;
+	for (int i = 0; i < run_actor_count(e); i++) {
+		ActorState s = run_actor(e, i)->state;
 		if (s == ACTOR_RUNNING || s == ACTOR_STARTING)
 			return 1;
 	}
@@ -619,13 +619,13 @@ static void finish(Record *r)
 		snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
 }
 
-void record_sync(Record *r, Engine *e, const char *cause, int actor)
+void record_sync(Record *r, Run *e, const char *cause, int actor)
 {
 	if (!r || r->error[0])
 		return;
 	/* A timeline emptied for a run that has not begun (a restart that
 	 * failed) is not this file's run any more. */
-	if (timeline_count(engine_timeline(e)) < r->written)
+	if (timeline_count(run_timeline(e)) < r->written)
 		return;
 	int step = strcmp(cause, "step") == 0 || strcmp(cause, "start") == 0;
 	/* The last look before the actors are killed is kept, whatever it is. */
@@ -636,7 +636,7 @@ void record_sync(Record *r, Engine *e, const char *cause, int actor)
 		return;
 	/* Who runs next, asked first: asking reads the actors' gates, which
 	 * may add to the timeline what this snapshot then counts. */
-	int next = engine_finished(e) ? -1 : engine_next(e);
+	int next = run_finished(e) ? -1 : run_next(e);
 	now = seen_now(e);
 	write_events(r, e);
 	write_snapshot(r, e, cause, actor, next);
@@ -644,9 +644,9 @@ void record_sync(Record *r, Engine *e, const char *cause, int actor)
 	finish(r);
 }
 
-int record_begin(Record *r, Engine *e, char *err, size_t errlen)
+int record_begin(Record *r, Run *e, char *err, size_t errlen)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	/* A restart writes the file again from its start: it holds one run.
 	 * A pipe cannot be rewound; it just goes on. */
 	fflush(r->f);

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 
 /* The format version this sockstep writes, and the newest it reads. */
 enum { RECORD_VERSION = 1 };
@@ -30,7 +30,7 @@ void record_close(Record *r);
 /* A run of e has started: the file starts again with the header, then the
  * events so far and the first snapshot. Returns 0, or -1 with the reason
  * in err (the file cannot be written). */
-int record_begin(Record *r, Engine *e, char *err, size_t errlen);
+int record_begin(Record *r, Run *e, char *err, size_t errlen);
 
 /* Write the events added since the last call, then a snapshot, when the
  * engine moved: always after a step (actor: the one stepped), and after
@@ -38,7 +38,7 @@ int record_begin(Record *r, Engine *e, char *err, size_t errlen);
  * "stop") that changed what is on screen once no actor is half way
  * between a result and its next stop. A write error is kept for
  * record_error and ends the recording. */
-void record_sync(Record *r, Engine *e, const char *cause, int actor);
+void record_sync(Record *r, Run *e, const char *cause, int actor);
 
 /* Why the recording stopped being written, or NULL while it is fine. */
 const char *record_error(const Record *r);

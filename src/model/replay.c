@@ -40,7 +40,7 @@ typedef struct {
 	int na;                /* actors: the lesson's, and a traced program's
 	                          later processes and threads */
 	RunActor *a;
-	int owner[LESSON_MAX_ACTORS];   /* engine_actor_owner of each */
+	int owner[LESSON_MAX_ACTORS];   /* run_actor_owner of each */
 	SockInfo *socks;
 	int *sock_owner;
 	size_t nsocks;

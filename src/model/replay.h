@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "model/kernel.h"
 #include "model/lesson.h"
 #include "model/timeline.h"

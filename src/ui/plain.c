@@ -53,14 +53,14 @@ static void say(FILE *out, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int name_width(Engine *e)
+static int name_width(const Run *e)
 {
 	int w = 0;
-	for (int i = 0; i < engine_actor_count(e); i++) {
+	for (int i = 0; i < run_actor_count(e); i++) {
 		/* A program's later processes and threads are NAME.2 ...: room
 		 * for them from the start keeps the columns still. */
-		int first = i < engine_lesson(e)->nactors;
-		int n = (int)strlen(engine_actor(e, i)->name) + (engine_traced(e, i) && first ? 2 : 0);
+		int first = i < run_lesson(e)->nactors;
+		int n = (int)strlen(run_actor(e, i)->name) + (run_traced(e, i) && first ? 2 : 0);
 		w = n > w ? n : w;
 	}
 	return w;
@@ -80,15 +80,15 @@ static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE 
 		say(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
 }
 
-static void print_return(Engine *e, const Event *ev, int w, FILE *out)
+static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 {
-	const Event *call = timeline_by_seq(engine_timeline(e), ev->call_seq);
+	const Event *call = timeline_by_seq(run_timeline(e), ev->call_seq);
 	char ctext[1024], rtext[256];
 	if (!call)
 		return;
 	calltext_call(call, MAXSTR, ctext, sizeof ctext);
 	calltext_result(ev, 1, rtext, sizeof rtext);
-	say(out, "%-*s  %s = %s\n", w, engine_actor(e, ev->actor)->name, ctext, rtext);
+	say(out, "%-*s  %s = %s\n", w, run_actor(e, ev->actor)->name, ctext, rtext);
 	int op = ev->op;
 	/* getaddrinfo's answer as the kernel will take it: the raw socket
 	 * addresses, where the port reads in network byte order. */
@@ -102,22 +102,22 @@ static void print_return(Engine *e, const Event *ev, int w, FILE *out)
 		hex(ev->data, ev->len, ev->total, w, out);
 }
 
-static void print_exit(Engine *e, const Event *ev, int w, FILE *out)
+static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 {
-	const char *name = engine_actor(e, ev->actor)->name;
+	const char *name = run_actor(e, ev->actor)->name;
 	if (WIFSIGNALED(ev->status))
 		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
-	else if (WEXITSTATUS(ev->status) != 0 || engine_actor(e, ev->actor)->state != ACTOR_DONE)
+	else if (WEXITSTATUS(ev->status) != 0 || run_actor(e, ev->actor)->state != ACTOR_DONE)
 		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
 
-static const char *who(Engine *e, int actor)
+static const char *who(const Run *e, int actor)
 {
-	return actor >= 0 ? engine_actor(e, actor)->name : "kernel";
+	return actor >= 0 ? run_actor(e, actor)->name : "kernel";
 }
 
 /* Packets and states, indented under the calls that caused them. */
-static void print_kernel(Engine *e, const Event *ev, int w, FILE *out)
+static void print_kernel(const Run *e, const Event *ev, int w, FILE *out)
 {
 	char text[512];
 	if (ev->kind == EV_PACKET) {
@@ -129,10 +129,10 @@ static void print_kernel(Engine *e, const Event *ev, int w, FILE *out)
 	}
 }
 
-static void release(Engine *e, int w, FILE *out)
+static void release(const Run *e, int w, FILE *out)
 {
 	for (size_t k = 0; k < printer.nheld; k++)
-		print_kernel(e, timeline_get(engine_timeline(e), printer.held[k]), w, out);
+		print_kernel(e, timeline_get(run_timeline(e), printer.held[k]), w, out);
 	printer.nheld = 0;
 	printer.open_call = 0;
 }
@@ -150,12 +150,12 @@ static int said_before(int actor, int step, int what)
 
 /* Which words ev's are, for "once": a lesson step's own; for a traced
  * program, which has no steps, the kind of call (or its input). -1: none. */
-static int words_of(Engine *e, const Event *ev)
+static int words_of(const Run *e, const Event *ev)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	if (ev->actor < 0)
 		return -1;
-	if (engine_traced(e, ev->actor))
+	if (run_traced(e, ev->actor))
 		return ev->kind == EV_INPUT ? OP_COUNT_ : ev->kind == EV_CALL ? ev->op : -1;
 	if (ev->actor >= l->nactors || ev->step < 0 || ev->step >= l->actors[ev->actor].nsteps)
 		return -1;
@@ -167,7 +167,7 @@ static int words_of(Engine *e, const Event *ev)
 
 /* The narration pane's words for the step of ev, the first time it runs;
  * for a traced program, the first time it makes each kind of call. */
-static void narrate(Engine *e, const Event *ev, int w, FILE *out)
+static void narrate(const Run *e, const Event *ev, int w, FILE *out)
 {
 	int words = printer.narrate ? words_of(e, ev) : -1;
 	if (words < 0 || said_before(ev->actor, words, TOLD))
@@ -179,9 +179,9 @@ static void narrate(Engine *e, const Event *ev, int w, FILE *out)
 
 /* A question before the call it asks about, the first time: the choices
  * numbered, the answer left to the run (the call's line, just after). */
-static void ask(Engine *e, int actor, int step, int w, FILE *out)
+static void ask(const Run *e, int actor, int step, int w, FILE *out)
 {
-	const LessonQuestion *q = quiz_question(engine_lesson(e), actor, step);
+	const LessonQuestion *q = quiz_question(run_lesson(e), actor, step);
 	if (!printer.narrate || !q || said_before(actor, step, ASKED))
 		return;
 	say(out, "%*s  ? %s", w, "", q->text ? q->text : "");
@@ -190,7 +190,7 @@ static void ask(Engine *e, int actor, int step, int w, FILE *out)
 	say(out, "\n");
 }
 
-static void print_call(Engine *e, const Event *ev, int w, FILE *out)
+static void print_call(const Run *e, const Event *ev, int w, FILE *out)
 {
 	char ctext[1024];
 	if (!ev->blocked) {
@@ -199,15 +199,15 @@ static void print_call(Engine *e, const Event *ev, int w, FILE *out)
 	}
 	ask(e, ev->actor, ev->step, w, out);
 	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
-	say(out, "%-*s  %s ... blocks\n", w, engine_actor(e, ev->actor)->name, ctext);
+	say(out, "%-*s  %s ... blocks\n", w, run_actor(e, ev->actor)->name, ctext);
 	narrate(e, ev, w, out);
 }
 
 /* A return, and what belongs under it: its kernel lines, and the words of
  * its step unless they came with the "... blocks" line. */
-static void print_end_of_call(Engine *e, const Event *ev, int w, FILE *out)
+static void print_end_of_call(const Run *e, const Event *ev, int w, FILE *out)
 {
-	const Event *call = timeline_by_seq(engine_timeline(e), ev->call_seq);
+	const Event *call = timeline_by_seq(run_timeline(e), ev->call_seq);
 	if (call)
 		ask(e, call->actor, call->step, w, out);
 	print_return(e, ev, w, out);
@@ -217,9 +217,9 @@ static void print_end_of_call(Engine *e, const Event *ev, int w, FILE *out)
 		narrate(e, call, w, out);
 }
 
-size_t plain_print(Engine *e, size_t from, FILE *out)
+size_t plain_print(const Run *e, size_t from, FILE *out)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	int w = name_width(e);
 	char ctext[1024];
 	for (; from < timeline_count(t); from++) {
@@ -228,7 +228,7 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 			printer.held[printer.nheld++] = from;
 			continue;
 		}
-		const char *name = ev->actor >= 0 ? engine_actor(e, ev->actor)->name : "sockstep";
+		const char *name = ev->actor >= 0 ? run_actor(e, ev->actor)->name : "sockstep";
 		switch (ev->kind) {
 		case EV_CALL:
 			print_call(e, ev, w, out);
@@ -264,12 +264,12 @@ size_t plain_print(Engine *e, size_t from, FILE *out)
 }
 
 /* Which actors are stuck, and in what, for the closing message. */
-static void report_stuck(Engine *e)
+static void report_stuck(Run *e)
 {
 	char ctext[1024];
-	const Timeline *t = engine_timeline(e);
-	for (int i = 0; i < engine_actor_count(e); i++) {
-		const RunActor *a = engine_actor(e, i);
+	const Timeline *t = run_timeline(e);
+	for (int i = 0; i < run_actor_count(e); i++) {
+		const RunActor *a = run_actor(e, i);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
 		const Event *call = timeline_by_seq(t, a->call_seq);
@@ -283,10 +283,10 @@ static void report_stuck(Engine *e)
 /* The lesson run to its end by the scheduler. Step while anything can
  * move; when nothing can, give a blocked call time to return by itself (a
  * SYN retransmitted after a full queue). */
-static size_t run_through(Engine *e, size_t shown, FILE *out)
+static size_t run_through(Run *e, size_t shown, FILE *out)
 {
 	for (;;) {
-		if (engine_step(e, -1, NULL) < 0 && !engine_wait(e, STUCK_MS))
+		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS))
 			return shown;
 		shown = plain_print(e, shown, out);
 	}
@@ -343,7 +343,7 @@ static void line_fill(LineIn *in)
 }
 
 typedef struct {
-	Engine *e;
+	Run *e;
 	FILE *out;       /* the transcript, as --plain prints it */
 	FILE *prompt;    /* "next: ...", apart from the transcript */
 	int tty;         /* lines come from a terminal: the prompt waits on its line */
@@ -383,16 +383,16 @@ static void prompt(const Stepper *s, const char *fmt, ...)
 /* The line an empty answer stands for: a lesson's next example, or a
  * traced program's next --input line; NULL when there is none (the
  * program then gets the empty line). */
-static const char *stand_in(Engine *e, int a)
+static const char *stand_in(Run *e, int a)
 {
-	const RunActor *ea = engine_actor(e, a);
-	const LessonStep *st = engine_lesson_step(e, a);
-	const Lesson *l = engine_lesson(e);
+	const RunActor *ea = run_actor(e, a);
+	const LessonStep *st = run_lesson_step(e, a);
+	const Lesson *l = run_lesson(e);
 	if (st && st->op == OP_INPUT) {
 		int k = ea->next_example < st->nexamples ? ea->next_example : st->nexamples - 1;
 		return k >= 0 ? st->examples[k] : "";
 	}
-	if (engine_traced(e, a) && a < l->nactors && ea->next_example < l->actors[a].ninputs)
+	if (run_traced(e, a) && a < l->nactors && ea->next_example < l->actors[a].ninputs)
 		return l->actors[a].inputs[ea->next_example];
 	return NULL;
 }
@@ -401,8 +401,8 @@ static const char *stand_in(Engine *e, int a)
  * a line does there. */
 static void prompt_next(const Stepper *s, int a)
 {
-	const RunActor *ea = engine_actor(s->e, a);
-	const LessonStep *st = engine_lesson_step(s->e, a);
+	const RunActor *ea = run_actor(s->e, a);
+	const LessonStep *st = run_lesson_step(s->e, a);
 	char what[1024], ask_for[256], example[256];
 	if (ea->state != ACTOR_INPUT) {
 		narration_next(s->e, a, what, sizeof what);
@@ -422,18 +422,18 @@ static void prompt_next(const Stepper *s, int a)
 	       ea->name, ask_for, example);
 }
 
-static int any_blocked(Engine *e)
+static int any_blocked(Run *e)
 {
-	for (int i = 0; i < engine_actor_count(e); i++)
-		if (engine_actor(e, i)->state == ACTOR_BLOCKED)
+	for (int i = 0; i < run_actor_count(e); i++)
+		if (run_actor(e, i)->state == ACTOR_BLOCKED)
 			return 1;
 	return 0;
 }
 
-static int settled(Engine *e)
+static int settled(Run *e)
 {
-	for (int i = 0; i < engine_actor_count(e); i++) {
-		ActorState st = engine_actor(e, i)->state;
+	for (int i = 0; i < run_actor_count(e); i++) {
+		ActorState st = run_actor(e, i)->state;
 		if (st == ACTOR_RUNNING || st == ACTOR_STARTING)
 			return 0;
 	}
@@ -447,10 +447,10 @@ static int settled(Engine *e)
 static int heard(Stepper *s, const struct pollfd *pfd, int n, int a, int *stale)
 {
 	unsigned long writes = printer.writes;
-	engine_handle(s->e, pfd, n);
+	run_handle(s->e, pfd, n);
 	s->shown = plain_print(s->e, s->shown, s->out);
 	*stale |= printer.writes != writes;
-	if (!settled(s->e) || (!*stale && engine_next(s->e) == a))
+	if (!settled(s->e) || (!*stale && run_next(s->e) == a))
 		return 0;
 	end_prompt_line();
 	return 1;
@@ -474,9 +474,9 @@ static int await_line(Stepper *s, int a, char *line, size_t cap)
 		int r = line_take(&s->in, line, cap);
 		if (r >= 0)
 			return r;
-		struct pollfd pfd[1 + ENGINE_POLLFDS_MAX];
+		struct pollfd pfd[1 + RUN_POLLFDS_MAX];
 		pfd[0] = (struct pollfd){ .fd = s->in.fd, .events = POLLIN };
-		int n = engine_pollfds(s->e, pfd + 1, ENGINE_POLLFDS_MAX);
+		int n = run_pollfds(s->e, pfd + 1, RUN_POLLFDS_MAX);
 		if (poll(pfd, (nfds_t)n + 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -504,16 +504,16 @@ static int step_through(Stepper *s)
 	char line[LINE_CAP];
 	for (;;) {
 		s->shown = plain_print(s->e, s->shown, s->out);
-		int a = engine_next(s->e);
+		int a = run_next(s->e);
 		if (a < 0) {
 			/* Nothing to step: a silence of seconds is explained. */
 			if (any_blocked(s->e))
 				fputs("waiting: every actor that has a call to make is blocked in one\n", s->prompt);
-			if (engine_wait(s->e, STUCK_MS))
+			if (run_wait(s->e, STUCK_MS))
 				continue;
 			return 1;
 		}
-		const RunActor *ea = engine_actor(s->e, a);
+		const RunActor *ea = run_actor(s->e, a);
 		ask(s->e, a, ea->step, name_width(s->e), s->out);
 		fflush(s->out);
 		prompt_next(s, a);
@@ -527,43 +527,43 @@ static int step_through(Stepper *s)
 		if (r == 0 || (!input && is_quit(line)))
 			return 0;
 		const char *give = input && (line[0] || !stand_in(s->e, a)) ? line : NULL;
-		if (engine_step(s->e, a, give) < 0)
+		if (run_step(s->e, a, give) < 0)
 			fprintf(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
 	}
 }
 
-int plain_run(Engine *e, FILE *out)
+int plain_run(Run *e, FILE *out)
 {
 	PlainOptions opt = { .in = -1 };
 	return plain_run_with(e, &opt, out);
 }
 
-int plain_run_with(Engine *e, const PlainOptions *opt, FILE *out)
+int plain_run_with(Run *e, const PlainOptions *opt, FILE *out)
 {
 	char err[700];
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	memset(&printer, 0, sizeof printer);
 	printer.narrate = opt->narrate;
 	fprintf(out, "# %s\n", l->title);
-	if (engine_start(e, err, sizeof err) < 0) {
+	if (run_start(e, err, sizeof err) < 0) {
 		plain_print(e, 0, out);  /* what the actors said, a program's output among it */
 		fflush(out);
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-	fprintf(out, "# network: %s\n", engine_network(e));
-	if (*engine_kernel_note(e))
-		fprintf(out, "# kernel view: %s\n", engine_kernel_note(e));
+	fprintf(out, "# network: %s\n", run_network(e));
+	if (*run_kernel_note(e))
+		fprintf(out, "# kernel view: %s\n", run_kernel_note(e));
 	if (opt->narrate && l->about)
 		fprintf(out, "# %s\n", l->about);
 	size_t shown = plain_print(e, 0, out);
-	if (engine_free_running(e)) {
-		engine_run_free(e, STUCK_MS);
+	if (run_free_running(e)) {
+		run_free_run(e, STUCK_MS);
 		plain_print(e, shown, out);
-		int done = engine_succeeded(e);
+		int done = run_succeeded(e);
 		if (!done)
 			fprintf(stderr, "sockstep: the free run did not reach its end\n");
-		engine_stop(e);
+		run_stop(e);
 		return done ? 0 : 1;
 	}
 	FILE *prompt = opt->prompt ? opt->prompt : stderr;
@@ -573,21 +573,21 @@ int plain_run_with(Engine *e, const PlainOptions *opt, FILE *out)
 		int ended = step_through(&s);
 		shown = s.shown;
 		if (!ended) {
-			engine_stop(e);
+			run_stop(e);
 			fputs("quit: every actor is stopped\n", prompt);
 			return 0;
 		}
 	} else {
 		shown = run_through(e, shown, out);
 	}
-	engine_drain(e, 2000);
+	run_drain(e, 2000);
 	plain_print(e, shown, out);
-	int ok = engine_succeeded(e);
+	int ok = run_succeeded(e);
 	if (!ok)
 		report_stuck(e);
 	else if (opt->step)
 		fputs("the lesson is over: every actor ran to its end\n", prompt);
-	engine_stop(e);
+	run_stop(e);
 	return ok ? 0 : 1;
 }
 

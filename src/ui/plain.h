@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 
 typedef struct {
 	int narrate;    /* print the narration the screen shows, under each step */
@@ -22,19 +22,19 @@ typedef struct {
 
 /* Print events from index `from` of the engine's timeline; returns the index
  * after the last one printed. */
-size_t plain_print(Engine *e, size_t from, FILE *out);
+size_t plain_print(const Run *e, size_t from, FILE *out);
 
 /* Start the engine, run the lesson to its end with the scheduler and print
  * everything. Returns the exit status: 0 when every actor ran its steps to
  * the end, 1 when the lesson got stuck or an actor died, 2 when it could not
  * start. */
-int plain_run(Engine *e, FILE *out);
+int plain_run(Run *e, FILE *out);
 
 /* plain_run with options. With opt->step, each step waits for a line: an
  * empty one (or any but "q") runs the call the prompt names; at an input
  * step the line is what the actor gets. "q" at a call, or the end of the
  * input, stops every actor and returns 0. */
-int plain_run_with(Engine *e, const PlainOptions *opt, FILE *out);
+int plain_run_with(Run *e, const PlainOptions *opt, FILE *out);
 
 /* Why no screen can be drawn on standard output, so that a lesson is best
  * run plain: "standard output is not a terminal", "TERM=dumb, ..."; NULL

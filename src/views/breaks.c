@@ -47,15 +47,15 @@ int breaks_on(const Breaks *b, const Lesson *l, int actor, int step)
 	return find(b, actor, step) >= 0 || (op < 64 && ((b->ops >> op) & 1));
 }
 
-int breaks_next_op(Engine *e, int actor)
+int breaks_next_op(const Run *e, int actor)
 {
-	const RunActor *a = engine_actor(e, actor);
+	const RunActor *a = run_actor(e, actor);
 	if (!a || (a->state != ACTOR_READY && a->state != ACTOR_INPUT))
 		return -1;
 	return a->state == ACTOR_INPUT ? OP_INPUT : (int)a->pending.op;
 }
 
-int breaks_hit(const Breaks *b, Engine *e, int actor)
+int breaks_hit(const Breaks *b, const Run *e, int actor)
 {
 	int op = breaks_next_op(e, actor);
 	if (op < 0)
@@ -63,7 +63,7 @@ int breaks_hit(const Breaks *b, Engine *e, int actor)
 	if (op < 64 && ((b->ops >> op) & 1))
 		return 1;
 	/* A traced program has calls but no steps to mark. */
-	return engine_lesson_step(e, actor) && find(b, actor, engine_actor(e, actor)->step) >= 0;
+	return run_lesson_step(e, actor) && find(b, actor, run_actor(e, actor)->step) >= 0;
 }
 
 int breaks_count(const Breaks *b)

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 
 enum { BREAKS_MAX = 64 };
 
@@ -37,11 +37,11 @@ int breaks_on(const Breaks *b, const Lesson *l, int actor, int step);
 
 /* The kind (LessonOp) of the step actor makes next, or -1 when it makes
  * none now (blocked, running, ended). */
-int breaks_next_op(Engine *e, int actor);
+int breaks_next_op(const Run *e, int actor);
 
 /* Would stepping actor now run a step with a breakpoint on it? (A traced
  * program's calls can only have breakpoints of a kind: it has no steps.) */
-int breaks_hit(const Breaks *b, Engine *e, int actor);
+int breaks_hit(const Breaks *b, const Run *e, int actor);
 
 /* How many breakpoints there are (steps and kinds). */
 int breaks_count(const Breaks *b);

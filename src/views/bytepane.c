@@ -65,13 +65,13 @@ static void carried_add(Carried *c, const Event *pkt)
 	c->n++;
 }
 
-static void header(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link, const Carried *c)
+static void header(Walk *wk, const Run *e, const Event *call, const Event *ret, Link link, const Carried *c)
 {
 	if (visible(wk)) {
 		char text[512], ctext[48];
 		int me = ret->actor, peer = link.kind == LINK_RECV ? link.from : link.to;
-		const char *mine = engine_actor(e, me)->name;
-		const char *theirs = peer >= 0 ? engine_actor(e, peer)->name : "?";
+		const char *mine = run_actor(e, me)->name;
+		const char *theirs = peer >= 0 ? run_actor(e, peer)->name : "?";
 		int sent = link.kind != LINK_RECV;
 		/* Only the call's name and descriptor: the bytes are right below. */
 		snprintf(ctext, sizeof ctext, "%s(%d)", lesson_op_name((LessonOp)call->op), call->fd);
@@ -117,7 +117,7 @@ static void hex(Walk *wk, const uint8_t *p, size_t len, uint64_t total)
 }
 
 /* One send or recv that moved bytes (or a recv that saw the end). */
-static void message(Walk *wk, const Engine *e, const Event *call, const Event *ret, Link link, const Carried *c)
+static void message(Walk *wk, const Run *e, const Event *call, const Event *ret, Link link, const Carried *c)
 {
 	int sent = lesson_op_sends((LessonOp)call->op);
 	int got = lesson_op_receives((LessonOp)call->op);
@@ -131,14 +131,14 @@ static void message(Walk *wk, const Engine *e, const Event *call, const Event *r
 		hex(wk, ret->data, ret->len, ret->total);
 }
 
-static void walk(Engine *e, Walk *wk)
+static void walk(const Run *e, Walk *wk)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	const Event *call[LESSON_MAX_ACTORS] = { 0 };
 	Link sent_to[LESSON_MAX_ACTORS];
 	Carried carried[LESSON_MAX_ACTORS];
 	Links lk;
-	int n = engine_actor_count(e);
+	int n = run_actor_count(e);
 	links_init(&lk, n);
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
@@ -159,7 +159,7 @@ static void walk(Engine *e, Walk *wk)
 	}
 }
 
-int bytepane_lines(Engine *e, int *messages)
+int bytepane_lines(const Run *e, int *messages)
 {
 	Walk wk = { 0 };
 	walk(e, &wk);
@@ -168,7 +168,7 @@ int bytepane_lines(Engine *e, int *messages)
 	return wk.line;
 }
 
-void bytepane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void bytepane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	int total = bytepane_lines(e, NULL);
 	if (total == 0) {

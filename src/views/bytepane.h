@@ -7,14 +7,14 @@
 #ifndef SOCKSTEP_BYTEPANE_H
 #define SOCKSTEP_BYTEPANE_H
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
 /* Lines the whole pane holds, and the messages in it (may be NULL). */
-int bytepane_lines(Engine *e, int *messages);
+int bytepane_lines(const Run *e, int *messages);
 
 /* Draw into (x, y, w, h), scrolled back s->byte_scroll lines from the newest. */
-void bytepane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void bytepane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -23,9 +23,9 @@ const char *codepane_lang_name(CodeLang lang)
 	return lang == CODE_C ? "C" : "Python";
 }
 
-int codepane_line(Engine *e, const Code *prog, int actor)
+int codepane_line(const Run *e, const Code *prog, int actor)
 {
-	const RunActor *a = engine_actor(e, actor);
+	const RunActor *a = run_actor(e, actor);
 	if (!prog || !a || a->step < 0 || a->step >= prog->nsteps)
 		return -1;
 	if (a->state == ACTOR_DONE || a->state == ACTOR_DEAD || a->state == ACTOR_STARTING)
@@ -58,9 +58,9 @@ static int indent_of(const char *line)
 	return *line ? n : -1;
 }
 
-static void heading(Engine *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int single)
+static void heading(const Run *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int single)
 {
-	const RunActor *a = engine_actor(e, i);
+	const RunActor *a = run_actor(e, i);
 	char name[64], text[320];
 	size_t k;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
@@ -78,15 +78,15 @@ static void heading(Engine *e, const ScreenState *s, Frame *f, int i, int x, int
 }
 
 /* Is line ln the line of a step of actor i that has a breakpoint? */
-static int break_line(Engine *e, const ScreenState *s, const Code *prog, int i, int ln)
+static int break_line(const Run *e, const ScreenState *s, const Code *prog, int i, int ln)
 {
 	for (int k = 0; k < prog->nsteps; k++)
-		if (prog->step_line[k] == ln && breaks_on(&s->breaks, engine_lesson(e), i, k))
+		if (prog->step_line[k] == ln && breaks_on(&s->breaks, run_lesson(e), i, k))
 			return 1;
 	return 0;
 }
 
-static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int h, int single)
+static void column(const Run *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int h, int single)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	const Code *prog = s->code.prog[i];
@@ -101,7 +101,7 @@ static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int 
 		first = prog->nlines - body;
 	if (first < 0)
 		first = 0;
-	const RunActor *a = engine_actor(e, i);
+	const RunActor *a = run_actor(e, i);
 	int waiting = a->state == ACTOR_RUNNING || a->state == ACTOR_BLOCKED;
 	int numbers = w >= NUMBERS_W, mw = frame_width(g->mark_next);
 	/* The lines shown lose the indentation they all share: a narrow
@@ -140,9 +140,9 @@ static void column(Engine *e, const ScreenState *s, Frame *f, int i, int x, int 
 	}
 }
 
-void codepane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void codepane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
-	int n = engine_actor_count(e);
+	int n = run_actor_count(e);
 	if (n < 1 || h < 1)
 		return;
 	int cw = (w - 1 - GAP * (n - 1)) / n;

@@ -7,7 +7,7 @@
 #ifndef SOCKSTEP_CODEPANE_H
 #define SOCKSTEP_CODEPANE_H
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
@@ -16,11 +16,11 @@ const char *codepane_lang_name(CodeLang lang);
 
 /* The line (an index in prog->lines) of actor's current step, or -1 when
  * it has none (the actor is done, or the step has no line of its own). */
-int codepane_line(Engine *e, const Code *prog, int actor);
+int codepane_line(const Run *e, const Code *prog, int actor);
 
 /* Headings in the first row of the box (x, y, w, h), the programs below:
  * one column per actor, or only the picked actor's when columns would be
  * too narrow to read. */
-void codepane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void codepane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -99,10 +99,10 @@ static const char *sig_name(int sig)
 	return name ? name : "?";
 }
 
-void flow_actor_state(Engine *e, int i, char *buf, size_t cap)
+void flow_actor_state(const Run *e, int i, char *buf, size_t cap)
 {
-	const RunActor *a = engine_actor(e, i);
-	const Timeline *t = engine_timeline(e);
+	const RunActor *a = run_actor(e, i);
+	const Timeline *t = run_timeline(e);
 	const Event *call = NULL;
 	for (size_t k = timeline_count(t); k-- > 0 && a->state == ACTOR_BLOCKED;) {
 		const Event *ev = timeline_get(t, k);
@@ -227,9 +227,9 @@ static void place_packet(Flow *fl, const Event *ev, int *next_free, int n, int *
 				     .link = link };
 }
 
-static int abnormal_exit(Engine *e, const Event *ev)
+static int abnormal_exit(const Run *e, const Event *ev)
 {
-	const RunActor *a = engine_actor(e, ev->actor);
+	const RunActor *a = run_actor(e, ev->actor);
 	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
 }
 
@@ -250,16 +250,16 @@ static int on_ip(const Flow *fl, int a, int fd)
 	return f == AF_INET || f == AF_INET6;
 }
 
-static int flow_build(Engine *e, Flow *fl)
+static int flow_build(const Run *e, Flow *fl)
 {
-	const Timeline *t = engine_timeline(e);
-	int n = engine_actor_count(e);
+	const Timeline *t = run_timeline(e);
+	int n = run_actor_count(e);
 	int next_free[LESSON_MAX_ACTORS] = { 0 }, open[LESSON_MAX_ACTORS], last = 0;
 	Links lk;
 	links_init(&lk, n);
 	memset(fl, 0, sizeof *fl);
 	fl->current = -1;
-	fl->capture = engine_kernel(e) && !strstr(engine_kernel_note(e), "capture");
+	fl->capture = run_kernel(e) && !strstr(run_kernel_note(e), "capture");
 	fl->items = calloc(timeline_count(t) + (size_t)n + 1, sizeof *fl->items);
 	if (!fl->items)
 		return -1;
@@ -304,7 +304,7 @@ static int flow_build(Engine *e, Flow *fl)
 	}
 	/* What each actor will do next, below what it did. */
 	for (int a = 0; a < n; a++) {
-		const RunActor *ea = engine_actor(e, a);
+		const RunActor *ea = run_actor(e, a);
 		if (ea->state != ACTOR_READY && ea->state != ACTOR_INPUT)
 			continue;
 		Item it = { .kind = ITEM_PENDING, .actor = a, .until = -1 };
@@ -339,9 +339,9 @@ static void call_line(const Event *call, const Event *ret, int cw, const char *t
 	}
 }
 
-static const char *lifeless_tail(Engine *e, const Item *it)
+static const char *lifeless_tail(const Run *e, const Item *it)
 {
-	const RunActor *a = engine_actor(e, it->actor);
+	const RunActor *a = run_actor(e, it->actor);
 	if (a->state == ACTOR_BLOCKED && a->call_seq == it->ev->seq)
 		return " ... blocked";
 	if (a->state == ACTOR_DEAD)
@@ -350,13 +350,13 @@ static const char *lifeless_tail(Engine *e, const Item *it)
 }
 
 /* Does this item draw the next call of an actor that has a breakpoint on it? */
-static int pending_break(Engine *e, const ScreenState *s, const Item *it)
+static int pending_break(const Run *e, const ScreenState *s, const Item *it)
 {
 	return it->kind == ITEM_PENDING && breaks_hit(&s->breaks, e, it->actor);
 }
 
 /* The marker and text of one item, and its role. */
-static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, char *buf, size_t cap)
+static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw, char *buf, size_t cap)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
@@ -367,7 +367,7 @@ static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, c
 		if (!it->ret) {
 			call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), text, sizeof text);
 			snprintf(buf, cap, "%s%s", g->mark_run, text);
-			return engine_actor(e, it->actor)->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
+			return run_actor(e, it->actor)->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
 		}
 		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
 		snprintf(buf, cap, "%s%s", it->ret->ret < 0 ? g->mark_fail : g->mark_ok, text);
@@ -381,7 +381,7 @@ static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, c
 			call_line(it->ev, NULL, cw - mw, "", text, sizeof text);
 			snprintf(buf, cap, "%s%s", next, text);
 		} else {
-			const LessonStep *st = engine_lesson_step(e, it->actor);
+			const LessonStep *st = run_lesson_step(e, it->actor);
 			snprintf(buf, cap, "%sinput%s%s%s", next, st && st->prompt ? " \"" : " (type a line)",
 				 st && st->prompt ? st->prompt : "", st && st->prompt ? "\"" : "");
 		}
@@ -401,9 +401,9 @@ static Role item_text(Engine *e, const ScreenState *s, const Item *it, int cw, c
 	return ROLE_NORMAL;
 }
 
-static void draw_heading(Engine *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
+static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
 {
-	const RunActor *a = engine_actor(e, i);
+	const RunActor *a = run_actor(e, i);
 	char name[64], state[96], text[256], pid[32] = "";
 	size_t k;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
@@ -581,12 +581,12 @@ static void draw_arrows(const ScreenState *s, Frame *f, const Columns *c, const 
 	}
 }
 
-void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	Flow fl;
 	Columns c;
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
-	int n = engine_actor_count(e);
+	int n = run_actor_count(e);
 	columns(n, x, w, &c);
 	for (int i = 0; i < n; i++)
 		draw_heading(e, s, f, &c, i, y);
@@ -621,11 +621,11 @@ void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, i
 	free(fl.items);
 }
 
-void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	Columns c;
-	const Timeline *t = engine_timeline(e);
-	int n = engine_actor_count(e);
+	const Timeline *t = run_timeline(e);
+	int n = run_actor_count(e);
 	columns(n, x, w, &c);
 	for (int a = 0; a < n; a++) {
 		/* The last h lines of this actor, oldest first. */
@@ -645,9 +645,9 @@ void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w
 	}
 }
 
-uint64_t flow_arrow_since(Engine *e, size_t from, int *count)
+uint64_t flow_arrow_since(const Run *e, size_t from, int *count)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	Flow fl;
 	uint64_t seq = 0;
 	*count = 0;

@@ -11,27 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
 /* Headings in the first row of the box (x, y, w, h), the calls below. */
-void flow_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* Each actor's last console lines (EV_PRINT), under its column. */
-void flow_console(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* The seq of the first event at timeline index >= from that draws an
  * arrow (a packet; or a connect, send or close whose packets were not
  * seen), or 0; count gets how many such arrows there are. The controller
  * animates them, one after another, from that seq on. */
-uint64_t flow_arrow_since(Engine *e, size_t from, int *count);
+uint64_t flow_arrow_since(const Run *e, size_t from, int *count);
 
 /* The pending call of a READY actor, as an EV_CALL event for calltext_call
  * (its data points into the actor's record). */
 void flow_pending_event(const RunActor *a, int actor, Event *ev);
 
 /* "blocked in accept", "ready", "killed by SIGKILL" ... for actor i. */
-void flow_actor_state(Engine *e, int i, char *buf, size_t cap);
+void flow_actor_state(const Run *e, int i, char *buf, size_t cap);
 
 #endif

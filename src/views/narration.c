@@ -9,9 +9,9 @@
 #include "views/flow.h"
 #include "views/quiz.h"
 
-void narration_next(Engine *e, int a, char *buf, size_t cap)
+void narration_next(const Run *e, int a, char *buf, size_t cap)
 {
-	const RunActor *ea = engine_actor(e, a);
+	const RunActor *ea = run_actor(e, a);
 	char call[512];
 	if (!ea) {
 		snprintf(buf, cap, "nothing");
@@ -27,13 +27,13 @@ void narration_next(Engine *e, int a, char *buf, size_t cap)
 	snprintf(buf, cap, "%s %s", ea->name, call);
 }
 
-void narration_stuck(Engine *e, char *buf, size_t cap)
+void narration_stuck(const Run *e, char *buf, size_t cap)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	size_t o = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < engine_actor_count(e) && o < cap; i++) {
-		const RunActor *a = engine_actor(e, i);
+	for (int i = 0; i < run_actor_count(e) && o < cap; i++) {
+		const RunActor *a = run_actor(e, i);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
 		char call[512] = "a call";
@@ -50,9 +50,9 @@ void narration_stuck(Engine *e, char *buf, size_t cap)
 }
 
 /* The newest call or input: the step that "just ran". */
-static const Event *last_step(Engine *e)
+static const Event *last_step(const Run *e)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	for (size_t k = timeline_count(t); k-- > 0;) {
 		const Event *ev = timeline_get(t, k);
 		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && ev->actor >= 0)
@@ -61,18 +61,18 @@ static const Event *last_step(Engine *e)
 	return NULL;
 }
 
-static const LessonStep *step_of(Engine *e, int actor, int step)
+static const LessonStep *step_of(const Run *e, int actor, int step)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	if (actor < 0 || actor >= l->nactors || step < 0 || step >= l->actors[actor].nsteps)
 		return NULL;
 	return &l->actors[actor].steps[step];
 }
 
-void narration_step(Engine *e, const Event *ev, char *buf, size_t cap)
+void narration_step(const Run *e, const Event *ev, char *buf, size_t cap)
 {
 	const LessonStep *st = step_of(e, ev->actor, ev->step);
-	const RunActor *a = engine_actor(e, ev->actor);
+	const RunActor *a = run_actor(e, ev->actor);
 	const char *name = a ? a->name : "?";
 	if (st && st->narration) {
 		snprintf(buf, cap, "%s: %s", name, st->narration);
@@ -82,7 +82,7 @@ void narration_step(Engine *e, const Event *ev, char *buf, size_t cap)
 	} else if (!st && ev->kind == EV_CALL) {
 		/* A traced program's call: what it does, in general. */
 		char text[1024];
-		explain_call(ev, timeline_return_of(engine_timeline(e), ev->seq), text, sizeof text);
+		explain_call(ev, timeline_return_of(run_timeline(e), ev->seq), text, sizeof text);
 		snprintf(buf, cap, "%s: %s", name, text);
 	} else {
 		snprintf(buf, cap, "%s ran: %s", name, st && st->source ? st->source : "a step");
@@ -90,9 +90,9 @@ void narration_step(Engine *e, const Event *ev, char *buf, size_t cap)
 }
 
 /* What happened: the lesson's narration for the step that ran last. */
-static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
+static void what_happened(const Run *e, const Event *ev, char *buf, size_t cap)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	if (!ev) {
 		snprintf(buf, cap, "%s  Press space to run the first call, or ? for help.",
 			 l->about ? l->about : "");
@@ -101,7 +101,7 @@ static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
 	narration_step(e, ev, buf, cap);
 	/* A lesson step's words say what it does, not whether it worked this
 	 * time (a traced call's explanation says how it returned). */
-	const Event *ret = ev->kind == EV_CALL ? timeline_return_of(engine_timeline(e), ev->seq) : NULL;
+	const Event *ret = ev->kind == EV_CALL ? timeline_return_of(run_timeline(e), ev->seq) : NULL;
 	if (ret && ret->ret < 0 && step_of(e, ev->actor, ev->step)) {
 		char r[256];
 		size_t n = strlen(buf);
@@ -110,16 +110,16 @@ static void what_happened(Engine *e, const Event *ev, char *buf, size_t cap)
 	}
 }
 
-void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	char text[4096], next[1024], q[1024] = "";
 	Role next_role = ROLE_KEY;
 	what_happened(e, last_step(e), text, sizeof text);
-	if (engine_finished(e) && engine_succeeded(e)) {
-		snprintf(next, sizeof next, "%s", engine_traced(e, 0) ? "Your programs ran to their end."
+	if (run_finished(e) && run_succeeded(e)) {
+		snprintf(next, sizeof next, "%s", run_traced(e, 0) ? "Your programs ran to their end."
 			 : "The lesson is over: every actor ran to its end.");
 		next_role = ROLE_OK;
-	} else if (engine_finished(e)) {
+	} else if (run_finished(e)) {
 		char why[800];
 		narration_stuck(e, why, sizeof why);
 		snprintf(next, sizeof next, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
@@ -130,7 +130,7 @@ void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int
 		snprintf(next, sizeof next, "Next: %s", call);
 		/* A question to come is announced; its choices show when it is
 		 * asked, before the call runs (quiz.h). */
-		const RunActor *a = engine_actor(e, s->next);
+		const RunActor *a = run_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
 		if (st && st->question && quiz_due(e, s->next) && !s->next_answered)
 			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");

@@ -8,24 +8,24 @@
 
 #include <stddef.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
-void narration_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* "server accept(3)", or "client input": what stepping actor a would run. */
-void narration_next(Engine *e, int a, char *buf, size_t cap);
+void narration_next(const Run *e, int a, char *buf, size_t cap);
 
 /* What the pane says of a step (ev: its EV_CALL or EV_INPUT) once it has
  * run: "server: " and the lesson's narration, or, for a step without one,
  * "server ran: " and the step as the lesson writes it; for a traced
  * program's call, what the call does (explain.h). Also what --plain
  * --narrate prints. */
-void narration_step(Engine *e, const Event *ev, char *buf, size_t cap);
+void narration_step(const Run *e, const Event *ev, char *buf, size_t cap);
 
 /* "server is blocked in recv(4, 1024)" for every blocked actor, joined
  * with "; " -- why a finished lesson got stuck. Empty when none is. */
-void narration_stuck(Engine *e, char *buf, size_t cap);
+void narration_stuck(const Run *e, char *buf, size_t cap);
 
 #endif

@@ -14,9 +14,9 @@ typedef struct {
 	int marked;          /* seen during or after the last step */
 } Line;
 
-int packetpane_count(Engine *e)
+int packetpane_count(const Run *e)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	int n = 0;
 	for (size_t k = 0; k < timeline_count(t); k++)
 		n += timeline_get(t, k)->kind == EV_PACKET;
@@ -34,11 +34,11 @@ static const Event *running(const Event *const *open, int n)
 }
 
 /* The newest h packets into lines (oldest first); returns how many. */
-static int collect(Engine *e, Line *lines, int h)
+static int collect(const Run *e, Line *lines, int h)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	const Event *open[LESSON_MAX_ACTORS] = { 0 };
-	int n = engine_actor_count(e), got = 0, total = 0;
+	int n = run_actor_count(e), got = 0, total = 0;
 	Line ring[MAX_LINES];
 	if (h > MAX_LINES)
 		h = MAX_LINES;
@@ -63,9 +63,9 @@ static int collect(Engine *e, Line *lines, int h)
 	return got;
 }
 
-static const char *who(Engine *e, int actor)
+static const char *who(const Run *e, int actor)
 {
-	return actor >= 0 && actor < engine_actor_count(e) ? engine_actor(e, actor)->name : "kernel";
+	return actor >= 0 && actor < run_actor_count(e) ? run_actor(e, actor)->name : "kernel";
 }
 
 static Role role_of(int actor)
@@ -73,18 +73,18 @@ static Role role_of(int actor)
 	return actor >= 0 ? (Role)(ROLE_ACTOR0 + actor % 8) : ROLE_NORMAL;
 }
 
-static int name_width(Engine *e)
+static int name_width(const Run *e)
 {
 	int w = 6;   /* "kernel" */
-	for (int i = 0; i < engine_actor_count(e); i++) {
-		int n = frame_width(engine_actor(e, i)->name);
+	for (int i = 0; i < run_actor_count(e); i++) {
+		int n = frame_width(run_actor(e, i)->name);
 		w = n > w ? n : w;
 	}
 	return w < 10 ? w : 10;
 }
 
 /* "client connect()": the call a packet was seen in. */
-static void context(Engine *e, const Line *l, char *buf, size_t cap)
+static void context(const Run *e, const Line *l, char *buf, size_t cap)
 {
 	buf[0] = '\0';
 	if (l->call)
@@ -92,7 +92,7 @@ static void context(Engine *e, const Line *l, char *buf, size_t cap)
 }
 
 /* Columns a line takes before its context. */
-static int line_width(Engine *e, const Line *l)
+static int line_width(const Run *e, const Line *l)
 {
 	char text[512];
 	kerneltext_packet(l->pkt, text, sizeof text);
@@ -100,7 +100,7 @@ static int line_width(Engine *e, const Line *l)
 }
 
 /* ctx_x: where the contexts start, or -1 when they are not shown. */
-static void draw_line(Engine *e, const ScreenState *s, Frame *f, const Line *l, int x, int y, int w, int ctx_x)
+static void draw_line(const Run *e, const ScreenState *s, Frame *f, const Line *l, int x, int y, int w, int ctx_x)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	char text[512], ctx[96];
@@ -124,16 +124,16 @@ static void draw_line(Engine *e, const ScreenState *s, Frame *f, const Line *l, 
 		frame_put(f, x + ctx_x, y, ctx, ROLE_DIM, end - x - ctx_x);
 }
 
-void packetpane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void packetpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	Line lines[MAX_LINES];
 	int n = collect(e, lines, h);
 	if (n == 0) {
-		const char *note = engine_kernel_note(e);
+		const char *note = run_kernel_note(e);
 		char text[400];
 		if (strncmp(note, "no capture: ", 12) == 0)
 			note += 12;   /* the sentence below says it already */
-		if (!engine_kernel(e) || strstr(engine_kernel_note(e), "capture"))
+		if (!run_kernel(e) || strstr(run_kernel_note(e), "capture"))
 			snprintf(text, sizeof text, "No packet capture in this run%s%s. The calls still run for real.",
 				 *note ? ": " : "", note);
 		else

@@ -11,14 +11,14 @@
 #ifndef SOCKSTEP_PACKETPANE_H
 #define SOCKSTEP_PACKETPANE_H
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
 /* Packets seen so far. */
-int packetpane_count(Engine *e);
+int packetpane_count(const Run *e);
 
 /* The newest h packets into (x, y, w, h). */
-void packetpane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void packetpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -23,13 +23,13 @@ const LessonQuestion *quiz_question(const Lesson *l, int actor, int step)
 	return lesson_op_is_call(st->op) ? st->question : NULL;
 }
 
-int quiz_due(Engine *e, int actor)
+int quiz_due(const Run *e, int actor)
 {
-	const RunActor *a = engine_actor(e, actor);
-	if (!a || a->state != ACTOR_READY || !quiz_question(engine_lesson(e), actor, a->step))
+	const RunActor *a = run_actor(e, actor);
+	if (!a || a->state != ACTOR_READY || !quiz_question(run_lesson(e), actor, a->step))
 		return 0;
 	/* Asked once: the second time round a loop the student has seen it. */
-	return question_first_call(engine_timeline(e), actor, a->step) == NULL;
+	return question_first_call(run_timeline(e), actor, a->step) == NULL;
 }
 
 /* question_check's words, with the call named: "recv() returned 12". */
@@ -45,13 +45,13 @@ static void word_outcome(const char *actor, const char *op, const char *what, ch
 		snprintf(buf, cap, "%s() %s", op, what);
 }
 
-void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o)
+void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o)
 {
 	memset(o, 0, sizeof *o);
 	o->lesson = o->student = QUESTION_UNCHECKABLE;
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	const Event *call = lq && q->choice >= 0 ? question_first_call(t, q->actor, q->step) : NULL;
 	if (!call)
 		return;
@@ -67,7 +67,7 @@ void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o)
 	char what[256];
 	o->lesson = question_check(lq->choices[lq->answer], t, call, ret, status, what, sizeof what);
 	o->student = question_check(lq->choices[q->choice], t, call, ret, status, what, sizeof what);
-	word_outcome(engine_actor(e, q->actor)->name, lesson_op_name(l->actors[q->actor].steps[q->step].op),
+	word_outcome(run_actor(e, q->actor)->name, lesson_op_name(l->actors[q->actor].steps[q->step].op),
 		     what, o->what, sizeof o->what);
 	o->counts = o->lesson != QUESTION_DISAGREES;
 	/* Two choices can both be true ("does not block" and "5"): the run,
@@ -82,19 +82,19 @@ static void question_line(const LessonQuestion *lq, char *buf, size_t cap)
 }
 
 /* "Next: server recv(4, 1024). What will happen? Press 1-3." */
-static void prompt_head(Engine *e, const ScreenQuiz *q, char *buf, size_t cap)
+static void prompt_head(const Run *e, const ScreenQuiz *q, char *buf, size_t cap)
 {
 	char next[600];
-	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	const LessonQuestion *lq = quiz_question(run_lesson(e), q->actor, q->step);
 	int n = lq ? (lq->nchoices < 9 ? lq->nchoices : 9) : 1;
 	narration_next(e, q->actor, next, sizeof next);
 	snprintf(buf, cap, "Next: %s. It has not run yet: predict, press %s%d.", next, n > 1 ? "1-" : "", n);
 }
 
-int quiz_prompt_rows(Engine *e, const ScreenQuiz *q, int w)
+int quiz_prompt_rows(const Run *e, const ScreenQuiz *q, int w)
 {
 	char line[1200];
-	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	const LessonQuestion *lq = quiz_question(run_lesson(e), q->actor, q->step);
 	if (!q->open || !lq)
 		return 0;
 	prompt_head(e, q, line, sizeof line);
@@ -106,11 +106,11 @@ int quiz_prompt_rows(Engine *e, const ScreenQuiz *q, int w)
 	return rows;
 }
 
-void quiz_draw_prompt(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	char line[1200];
 	const ScreenQuiz *q = &s->quiz;
-	const LessonQuestion *lq = quiz_question(engine_lesson(e), q->actor, q->step);
+	const LessonQuestion *lq = quiz_question(run_lesson(e), q->actor, q->step);
 	if (!q->open || !lq)
 		return;
 	int row = 0;
@@ -127,11 +127,11 @@ void quiz_draw_prompt(Engine *e, const ScreenState *s, Frame *f, int x, int y, i
 }
 
 /* The verdict in words, and the role it is drawn in. */
-static Role verdict_text(Engine *e, const ScreenState *s, char *buf, size_t cap)
+static Role verdict_text(const Run *e, const ScreenState *s, char *buf, size_t cap)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	const ScreenQuiz *q = &s->quiz;
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
 	const char *said = lq->choices[q->choice], *answer = lq->choices[lq->answer];
 	const char *op = lesson_op_name(l->actors[q->actor].steps[q->step].op);
@@ -160,10 +160,10 @@ static Role verdict_text(Engine *e, const ScreenState *s, char *buf, size_t cap)
 	return o.right ? ROLE_OK : ROLE_ERROR;
 }
 
-int quiz_draw_verdict(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+int quiz_draw_verdict(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	const ScreenQuiz *q = &s->quiz;
-	if (q->open || q->choice < 0 || !quiz_question(engine_lesson(e), q->actor, q->step) || h <= 0)
+	if (q->open || q->choice < 0 || !quiz_question(run_lesson(e), q->actor, q->step) || h <= 0)
 		return 0;
 	char text[1600];
 	Role role = verdict_text(e, s, text, sizeof text);

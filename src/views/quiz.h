@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "model/question.h"
 #include "views/frame.h"
 #include "views/screen.h"
@@ -35,19 +35,19 @@ const LessonQuestion *quiz_question(const Lesson *l, int actor, int step);
 
 /* Would stepping actor now run a step with a question for the first time
  * (so the question is to be asked before)? */
-int quiz_due(Engine *e, int actor);
+int quiz_due(const Run *e, int actor);
 
 /* The verdict on q (answered: q->choice >= 0), from the timeline. */
-void quiz_outcome(Engine *e, const ScreenQuiz *q, QuizOutcome *o);
+void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o);
 
 /* Rows the open prompt needs at width w, the band's rule not included. */
-int quiz_prompt_rows(Engine *e, const ScreenQuiz *q, int w);
+int quiz_prompt_rows(const Run *e, const ScreenQuiz *q, int w);
 
 /* The open prompt: what runs next, the question, its choices numbered. */
-void quiz_draw_prompt(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* The verdict of the answered question in at most h rows from y; returns
  * the rows used (0 when no answered question is showing). */
-int quiz_draw_verdict(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+int quiz_draw_verdict(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -221,10 +221,10 @@ static void rule(Frame *f, const ScreenGlyphs *g, int x, int w, int y, const cha
 /* "step 5/12 ████░░░░░░": the step the run stands at, of the furthest it
  * has reached (b and g move between them), and the same as a bar, in two
  * shapes so that it reads without colour. */
-static void timeline_text(Engine *e, const ScreenState *s, int w, char *buf, size_t cap)
+static void timeline_text(const Run *e, const ScreenState *s, int w, char *buf, size_t cap)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
-	int k = engine_steps_done(e), n = engine_steps_reached(e);
+	int k = run_steps_done(e), n = run_steps_reached(e);
 	int o = n > 0 ? snprintf(buf, cap, "step %d/%d", k, n) : snprintf(buf, cap, "step %d", k);
 	if (n <= 0 || o < 0 || (size_t)o >= cap)
 		return;
@@ -234,9 +234,9 @@ static void timeline_text(Engine *e, const ScreenState *s, int w, char *buf, siz
 		o += snprintf(buf + o, cap - (size_t)o, "%s", i < done ? g->bar_done : g->bar_ahead);
 }
 
-static void title_bar(Engine *e, const ScreenState *s, Frame *f)
+static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 {
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	char left[512], right[256], when[160];
 	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
@@ -247,20 +247,20 @@ static void title_bar(Engine *e, const ScreenState *s, Frame *f)
 		snprintf(score, sizeof score, "score %d/%d %s ", s->score, s->asked, g->dot);
 	timeline_text(e, s, f->w, when, sizeof when);
 	snprintf(right, sizeof right, "%s%s%s%s ", s->autoplay ? "autoplay " : "",
-		 engine_finished(e) ? "finished " : "", score, when);
+		 run_finished(e) ? "finished " : "", score, when);
 	int rw = frame_width(right);
 	frame_put_fit(f, 0, 0, left, ROLE_TITLE, f->w - rw - 1, g->ell);
 	frame_put(f, f->w - rw, 0, right, ROLE_TITLE, rw);
 }
 
-static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
+static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	char text[1200];
 	Role role = ROLE_DIM;
 	if (s->editing) {
-		const RunActor *a = engine_actor(e, s->edit_actor);
-		const LessonStep *st = a ? engine_lesson_step(e, s->edit_actor) : NULL;
+		const RunActor *a = run_actor(e, s->edit_actor);
+		const LessonStep *st = a ? run_lesson_step(e, s->edit_actor) : NULL;
 		const char *prompt = st ? st->prompt : NULL;
 		/* The prompt as the actor's program prints it, then what is typed. */
 		snprintf(text, sizeof text, "%s input (enter sends): ", a ? a->name : "?");
@@ -293,18 +293,18 @@ static void status_line(Engine *e, const ScreenState *s, Frame *f, int y)
 		snprintf(text, sizeof text, "%s", s->status);
 		role = s->status_error ? ROLE_ERROR : ROLE_NOTICE;
 	} else if (s->quiz.open) {
-		const LessonQuestion *q = quiz_question(engine_lesson(e), s->quiz.actor, s->quiz.step);
+		const LessonQuestion *q = quiz_question(run_lesson(e), s->quiz.actor, s->quiz.step);
 		int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 1;
 		snprintf(text, sizeof text, "your prediction: press %s%d %s esc: not now (the call waits)",
 			 n > 1 ? "1-" : "", n, g->dot);
 		role = ROLE_NOTICE;
-	} else if (engine_finished(e) && engine_succeeded(e)) {
+	} else if (run_finished(e) && run_succeeded(e)) {
 		char next[160] = "";
 		if (s->next_lesson)
 			snprintf(next, sizeof next, "n next lesson (%s), ", s->next_lesson);
 		snprintf(text, sizeof text, "lesson finished: %sm menu, r restart, q quit", next);
 		role = ROLE_OK;
-	} else if (engine_finished(e)) {
+	} else if (run_finished(e)) {
 		char why[800];
 		narration_stuck(e, why, sizeof why);
 		snprintf(text, sizeof text, "lesson finished, stuck: %s. r restart, m menu, q quit",
@@ -330,7 +330,7 @@ typedef struct {
 	int drop;   /* 0: always shown; higher: dropped first when the bar is too narrow */
 } KeyHint;
 
-static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
+static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
 {
 	/* k names the pane it shows next; a terminal that shows them all has
 	 * nothing for it to do. At 80 columns the picking keys give way: the
@@ -347,7 +347,7 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 	if (screen_all_panes(f->w, f->h))
 		normal[5].drop = 9;
 	/* Once the lesson is over, n leads on to the next one. */
-	if (engine_finished(e) && engine_succeeded(e) && s->next_lesson) {
+	if (run_finished(e) && run_succeeded(e) && s->next_lesson) {
 		normal[0] = (KeyHint){ "n", "next lesson", 0 };
 		normal[1].drop = normal[2].drop = normal[3].drop = normal[4].drop = 9;
 	}
@@ -361,7 +361,7 @@ static void key_bar(Engine *e, const ScreenState *s, Frame *f, int y)
 		{ "0-9", "step number", 0 }, { "enter", "go", 0 }, { "esc", "cancel", 0 },
 	};
 	char digits[8] = "1";
-	const LessonQuestion *q = quiz_question(engine_lesson(e), s->quiz.actor, s->quiz.step);
+	const LessonQuestion *q = quiz_question(run_lesson(e), s->quiz.actor, s->quiz.step);
 	if (q && q->nchoices > 1)
 		snprintf(digits, sizeof digits, "1-%d", q->nchoices < 9 ? q->nchoices : 9);
 	const KeyHint quiz[] = {
@@ -446,7 +446,7 @@ static void small_notice(Frame *f)
 }
 
 /* The title and the hint on a pane's rule. */
-static void pane_rule(Engine *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
+static void pane_rule(const Run *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
 {
 	char title[96], right[128] = "", hint[48] = "";
 	if (single)
@@ -476,7 +476,7 @@ static void pane_rule(Engine *e, const ScreenState *s, Frame *f, const PaneBox *
 	rule(f, screen_glyphs(s->unicode), p->x, p->w, p->rule, title, right);
 }
 
-static void draw_pane(Engine *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
+static void draw_pane(const Run *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
 {
 	pane_rule(e, s, f, p, single);
 	if (p->what == SCREEN_PANE_BYTES)
@@ -502,7 +502,7 @@ static void separator(const ScreenState *s, Frame *f, const Layout *L)
 
 /* The narration's band: the open question's prompt, or the verdict of the
  * one just answered above the lesson's words. */
-static void narration_band(Engine *e, const ScreenState *s, Frame *f, const Layout *L)
+static void narration_band(const Run *e, const ScreenState *s, Frame *f, const Layout *L)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	if (s->quiz.open) {
@@ -516,7 +516,7 @@ static void narration_band(Engine *e, const ScreenState *s, Frame *f, const Layo
 	narration_draw(e, s, f, 0, L->narr_y + v, f->w, L->narr_h - v);
 }
 
-void screen_render(Engine *e, const ScreenState *s, Frame *f)
+void screen_render(const Run *e, const ScreenState *s, Frame *f)
 {
 	frame_clear(f);
 	if (too_small(f->w, f->h)) {
@@ -566,7 +566,7 @@ static int byte_rows(int w, int h)
 	return p ? p->h : 1;
 }
 
-int screen_byte_scroll_max(Engine *e, int w, int h)
+int screen_byte_scroll_max(const Run *e, int w, int h)
 {
 	if (too_small(w, h))
 		return 0;
@@ -580,7 +580,7 @@ int screen_byte_page(int w, int h)
 	return rows > 2 ? rows - 1 : 1;
 }
 
-uint64_t screen_due(Engine *e, uint64_t now_ns)
+uint64_t screen_due(const Run *e, uint64_t now_ns)
 {
 	return sockpane_due(e, now_ns);
 }

@@ -6,15 +6,15 @@
  * strip, byte pane, narration, status line and key bar -- or, in presenter
  * mode, the flow and the bytes large and the narration last; or the help
  * overlay, or a plain notice when the terminal is too small. It never
- * changes the model: the Engine pointer is not const only because the
- * engine's accessors are not. Used by tui.c, and by the unit tests, which
- * render real runs without a terminal. */
+ * changes the model: it reads the run through a const pointer (run.h).
+ * Used by tui.c, and by the unit tests, which render real runs without a
+ * terminal. */
 #ifndef SOCKSTEP_SCREEN_H
 #define SOCKSTEP_SCREEN_H
 
 #include <stdint.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/breaks.h"
 #include "views/codegen.h"
 #include "views/frame.h"
@@ -46,7 +46,7 @@ typedef struct {
 typedef struct {
 	int unicode;          /* the terminal takes UTF-8: box lines, arrowheads */
 	int selected;         /* actor picked with tab / arrows, -1 none */
-	int next;             /* actor "next step" would run (engine_next), -1 none */
+	int next;             /* actor "next step" would run (run_next), -1 none */
 	int next_answered;    /* its step's question was answered earlier in this run
 	                         (before going back): it is not asked again */
 	int autoplay;         /* autoplay is on */
@@ -95,10 +95,10 @@ const ScreenGlyphs *screen_glyphs(int unicode);
 void screen_state_init(ScreenState *s);
 
 /* Draw everything into f (its size is the terminal's). */
-void screen_render(Engine *e, const ScreenState *s, Frame *f);
+void screen_render(const Run *e, const ScreenState *s, Frame *f);
 
 /* The largest byte_scroll / help_scroll that still shows something, at w x h. */
-int screen_byte_scroll_max(Engine *e, int w, int h);
+int screen_byte_scroll_max(const Run *e, int w, int h);
 int screen_help_scroll_max(int w, int h);
 
 /* Lines the byte pane scrolls by on PgUp/PgDn at w x h. */
@@ -113,6 +113,6 @@ const char *screen_pane_name(ScreenPane p);
 /* The monotonic time (ns) at which something on screen changes by itself
  * (a highlighted socket row goes back to normal, a closed one disappears),
  * or 0 when nothing will: the controller redraws then, and only then. */
-uint64_t screen_due(Engine *e, uint64_t now_ns);
+uint64_t screen_due(const Run *e, uint64_t now_ns);
 
 #endif

@@ -124,10 +124,10 @@ static void sort_rows(Rows *rs)
 
 /* The rows at now_ns: the kernel's table, the sockets that went away
  * lately, and what changed. Returns -1 when there is no table at all. */
-static int build(Engine *e, uint64_t now_ns, Rows *rs)
+static int build(const Run *e, uint64_t now_ns, Rows *rs)
 {
-	const struct kernel *k = engine_kernel(e);
-	const Timeline *t = engine_timeline(e);
+	const struct kernel *k = run_kernel(e);
+	const Timeline *t = run_timeline(e);
 	rs->n = 0;
 	if (!k)
 		return -1;
@@ -154,18 +154,18 @@ static int build(Engine *e, uint64_t now_ns, Rows *rs)
 	return 0;
 }
 
-int sockpane_count(Engine *e, uint64_t now_ns)
+int sockpane_count(const Run *e, uint64_t now_ns)
 {
 	static Rows rs;   /* large; views run on one thread */
 	build(e, now_ns, &rs);
 	return rs.n;
 }
 
-uint64_t sockpane_due(Engine *e, uint64_t now_ns)
+uint64_t sockpane_due(const Run *e, uint64_t now_ns)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	uint64_t due = 0;
-	if (!engine_kernel(e))
+	if (!run_kernel(e))
 		return 0;
 	for (size_t i = timeline_count(t); i-- > 0;) {
 		const Event *ev = timeline_get(t, i);
@@ -182,11 +182,11 @@ typedef struct {
 	int owner, proto, addr, state;
 } Widths;
 
-static Widths widths(Engine *e, const Rows *rs, int w)
+static Widths widths(const Run *e, const Rows *rs, int w)
 {
 	Widths c = { 6, 6, 9, 12 };
-	for (int i = 0; i < engine_actor_count(e); i++) {
-		int n = frame_width(engine_actor(e, i)->name);
+	for (int i = 0; i < run_actor_count(e); i++) {
+		int n = frame_width(run_actor(e, i)->name);
 		c.owner = n > c.owner ? (n < OWNER_W_MAX ? n : OWNER_W_MAX) : c.owner;
 	}
 	int longest = 9;
@@ -216,11 +216,11 @@ static void draw_header(Frame *f, const Widths *c, int x, int y, int w)
 	frame_put(f, x, y, text, ROLE_BORDER, w);
 }
 
-static void draw_row(Engine *e, const ScreenState *s, Frame *f, const Widths *c, const Row *r, int x, int y, int w)
+static void draw_row(const Run *e, const ScreenState *s, Frame *f, const Widths *c, const Row *r, int x, int y, int w)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
 	const char *proto = r->proto == IPPROTO_TCP ? "tcp" : r->proto == IPPROTO_UDP ? "udp" : "unix";
-	const char *owner = r->owner >= 0 && r->owner < engine_actor_count(e) ? engine_actor(e, r->owner)->name : "kernel";
+	const char *owner = r->owner >= 0 && r->owner < run_actor_count(e) ? run_actor(e, r->owner)->name : "kernel";
 	const char *state = r->state < 0 ? "gone" : kerneltext_state_name(r->state, r->type);
 	char queues[48];
 	if (r->state == SOCK_LISTEN && r->type == SOCK_STREAM)
@@ -264,13 +264,13 @@ static void choose(const Rows *rs, int h, int *show)
 		}
 }
 
-int sockpane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+int sockpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	static Rows rs;
 	int show[MAX_ROWS] = { 0 };
 	if (build(e, s->now_ns, &rs) < 0) {
 		char text[400];
-		const char *note = engine_kernel_note(e);
+		const char *note = run_kernel_note(e);
 		snprintf(text, sizeof text, "No socket table in this run%s%s.", *note ? ": " : "", note);
 		frame_wrap(f, x + 1, y, w - 2, h, text, ROLE_DIM);
 		return 0;

@@ -7,7 +7,7 @@
  *   * server  tcp   127.0.0.1:65432  *                LISTEN      queue 1/1
  *   * client  tcp   127.0.0.1:41234  127.0.0.1:65432  ESTABLISHED      0      0
  *
- * The rows are the kernel's table as last read (engine_kernel); "kernel"
+ * The rows are the kernel's table as last read (run_kernel); "kernel"
  * owns a socket no process holds (TIME_WAIT, a connection waiting in an
  * accept queue). What changed comes from the timeline's EV_STATE events: a
  * socket the last step changed is marked "*" until the next step; for
@@ -20,20 +20,20 @@
 
 #include <stdint.h>
 
-#include "model/engine.h"
+#include "model/run.h"
 #include "views/frame.h"
 #include "views/screen.h"
 
 enum { SOCKPANE_FLASH_MS = 1500 };
 
 /* Sockets the pane lists at now_ns (gone ones still fading included). */
-int sockpane_count(Engine *e, uint64_t now_ns);
+int sockpane_count(const Run *e, uint64_t now_ns);
 
 /* A header row, then the sockets, in (x, y, w, h). When they do not all
  * fit, the ones the last step changed are kept. Returns how many are shown. */
-int sockpane_draw(Engine *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
+int sockpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* When the next highlight or fading row ends (ns), or 0: none is showing. */
-uint64_t sockpane_due(Engine *e, uint64_t now_ns);
+uint64_t sockpane_due(const Run *e, uint64_t now_ns);
 
 #endif

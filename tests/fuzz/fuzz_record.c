@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/engine.h"
+#include "model/playback.h"
 #include "model/replay.h"
 #include "views/codegen.h"
 #include "views/frame.h"
@@ -20,14 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MOMENTS_SHOWN = 40 };
 
-static void draw(Engine *e, int w, int h, int code)
+static void draw(Run *e, int w, int h, int code)
 {
 	ScreenState s;
 	Code *prog[LESSON_MAX_ACTORS] = { 0 };
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	screen_state_init(&s);
 	s.unicode = code;
-	s.next = engine_finished(e) ? -1 : engine_next(e);
+	s.next = run_finished(e) ? -1 : run_next(e);
 	s.code.on = code;
 	for (int i = 0; code && i < l->nactors; i++)
 		s.code.prog[i] = prog[i] = codegen_make(l, i, CODE_C);
@@ -46,7 +47,7 @@ static void draw(Engine *e, int w, int h, int code)
 }
 
 /* The engine reads a file: the bytes go to one in memory. */
-static Engine *open_bytes(const uint8_t *data, size_t size, char *err, size_t errlen)
+static Run *open_bytes(const uint8_t *data, size_t size, char *err, size_t errlen)
 {
 	char path[64];
 	int fd = memfd_create("fuzz-record", MFD_CLOEXEC);
@@ -55,7 +56,7 @@ static Engine *open_bytes(const uint8_t *data, size_t size, char *err, size_t er
 	if (size && write(fd, data, size) != (ssize_t)size)
 		abort();
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	Engine *e = engine_replay_open(path, err, errlen);
+	Run *e = playback_open(path, err, errlen);
 	close(fd);
 	return e;
 }
@@ -68,20 +69,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r && strncmp(err, "fuzz.jsonl:", 11) != 0)
 		abort();  /* a refusal without a place is a bug */
 	replay_free(r);
-	Engine *e = open_bytes(data, size, err, sizeof err);
+	Run *e = open_bytes(data, size, err, sizeof err);
 	if (!e)
 		return 0;
 	for (int m = 0; m < MOMENTS_SHOWN; m++) {
 		draw(e, 80, 24, 0);
 		draw(e, 160, 48, m == 0);
-		if (engine_step(e, -1, NULL) < 0)
+		if (run_step(e, -1, NULL) < 0)
 			break;
 	}
 	char gerr[256];
-	if (engine_goto(e, engine_steps_done(e) / 2, gerr, sizeof gerr) == 0)
+	if (run_goto(e, run_steps_done(e) / 2, gerr, sizeof gerr) == 0)
 		draw(e, 80, 24, 0);
-	engine_goto(e, 0, gerr, sizeof gerr);
+	run_goto(e, 0, gerr, sizeof gerr);
 	draw(e, 80, 24, 0);
-	engine_free(e);
+	run_free(e);
 	return 0;
 }

@@ -7,7 +7,7 @@
  * file's own for real, so that other lessons changing never moves these
  * checks: one question the run agrees with, one whose call blocks before
  * it returns, and one whose answer the run contradicts (a lesson bug the
- * screen must show, not hide). Run from the repository root. */
+ * screen must show, not hide). Fixture from the repository root. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,9 +52,9 @@ static const char predict_lesson[] =
 
 typedef struct {
 	Lesson *lesson;
-	Engine *engine;
+	Run *engine;
 	ScreenState s;
-} Run;
+} Fixture;
 
 static char state_dir[] = "/tmp/sockstep-test-XXXXXX";
 
@@ -178,7 +178,7 @@ static void test_menu_marks(void **state)
 static int run_setup(void **state)
 {
 	char err[512];
-	Run *r = calloc(1, sizeof *r);
+	Fixture *r = calloc(1, sizeof *r);
 	if (!r)
 		return -1;
 	r->lesson = lesson_parse("predict.lesson", predict_lesson, strlen(predict_lesson), err, sizeof err);
@@ -188,7 +188,7 @@ static int run_setup(void **state)
 	}
 	EngineOptions eo = { .settle_ms = 50 };
 	r->engine = engine_new(r->lesson, &eo);
-	if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
+	if (!r->engine || run_start(r->engine, err, sizeof err) < 0) {
 		print_error("engine: %s\n", err);
 		return -1;
 	}
@@ -199,54 +199,54 @@ static int run_setup(void **state)
 
 static int run_teardown(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		codegen_free((Code *)r->s.code.prog[i]);
-	engine_free(r->engine);
+	run_free(r->engine);
 	lesson_free(r->lesson);
 	free(r);
 	return 0;
 }
 
-static Frame *render(Run *r, int w, int h)
+static Frame *render(Fixture *r, int w, int h)
 {
 	Frame *f = frame_new(w, h);
 	assert_non_null(f);
-	r->s.next = engine_finished(r->engine) ? -1 : engine_next(r->engine);
+	r->s.next = run_finished(r->engine) ? -1 : run_next(r->engine);
 	screen_render(r->engine, &r->s, f);
 	return f;
 }
 
 /* Step with the scheduler until the actor it picks next has a question
  * due; returns that actor. */
-static int step_to_question(Run *r)
+static int step_to_question(Fixture *r)
 {
 	for (int i = 0; i < 40; i++) {
-		int a = engine_next(r->engine);
+		int a = run_next(r->engine);
 		assert_true(a >= 0);
 		if (quiz_due(r->engine, a))
 			return a;
-		assert_true(engine_step(r->engine, a, NULL) >= 0);
+		assert_true(run_step(r->engine, a, NULL) >= 0);
 	}
 	fail_msg("no question came");
 	return -1;
 }
 
-/* Run actor's call until it has returned (or the wait gives up). */
-static void wait_returned(Run *r, int actor)
+/* Fixture actor's call until it has returned (or the wait gives up). */
+static void wait_returned(Fixture *r, int actor)
 {
-	for (int i = 0; i < 50 && engine_actor(r->engine, actor)->state != ACTOR_READY &&
-			engine_actor(r->engine, actor)->state != ACTOR_DONE; i++)
-		engine_wait(r->engine, 20);
+	for (int i = 0; i < 50 && run_actor(r->engine, actor)->state != ACTOR_READY &&
+			run_actor(r->engine, actor)->state != ACTOR_DONE; i++)
+		run_wait(r->engine, 20);
 }
 
 static void test_prompt_then_verdict(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	int a = step_to_question(r);
 	assert_int_equal(a, 0);   /* the server's recv, with hello waiting */
-	r->s.quiz = (ScreenQuiz){ .actor = a, .step = engine_actor(r->engine, a)->step, .open = 1, .choice = -1 };
+	r->s.quiz = (ScreenQuiz){ .actor = a, .step = run_actor(r->engine, a)->step, .open = 1, .choice = -1 };
 	Frame *f = render(r, 80, 24);
 	/* The prompt: what runs next, the question, the choices numbered, and
 	 * the call has not run. */
@@ -267,7 +267,7 @@ static void test_prompt_then_verdict(void **state)
 	/* The student says 0; the call runs for real and returns 5. */
 	r->s.quiz.open = 0;
 	r->s.quiz.choice = 1;
-	assert_int_equal(engine_step(r->engine, a, NULL), a);
+	assert_int_equal(run_step(r->engine, a, NULL), a);
 	wait_returned(r, a);
 	QuizOutcome o;
 	quiz_outcome(r->engine, &r->s.quiz, &o);
@@ -295,16 +295,16 @@ static void test_prompt_then_verdict(void **state)
 
 static void test_blocked_then_contradicted(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	/* The client's recv, stepped by hand before the server has sent: it
 	 * blocks, and the verdict waits for what really happens. */
-	const RunActor *client = engine_actor(r->engine, 1);
+	const RunActor *client = run_actor(r->engine, 1);
 	for (int i = 0; i < 10 && !quiz_due(r->engine, 1); i++)
-		assert_int_equal(engine_step(r->engine, 1, NULL), 1);
+		assert_int_equal(run_step(r->engine, 1, NULL), 1);
 	assert_true(quiz_due(r->engine, 1));
 	r->s.quiz = (ScreenQuiz){ .actor = 1, .step = client->step, .open = 0, .choice = 0 };
-	assert_int_equal(engine_step(r->engine, 1, NULL), 1);
+	assert_int_equal(run_step(r->engine, 1, NULL), 1);
 	assert_int_equal(client->state, ACTOR_BLOCKED);
 	QuizOutcome o;
 	quiz_outcome(r->engine, &r->s.quiz, &o);
@@ -315,7 +315,7 @@ static void test_blocked_then_contradicted(void **state)
 
 	/* The server sends "hi": the recv returns 2, and the lesson's 7 is
 	 * shown for what it is. */
-	assert_int_equal(engine_step(r->engine, 0, NULL), 0);
+	assert_int_equal(run_step(r->engine, 0, NULL), 0);
 	wait_returned(r, 1);
 	quiz_outcome(r->engine, &r->s.quiz, &o);
 	assert_true(o.known);
@@ -336,13 +336,13 @@ static void test_blocked_then_contradicted(void **state)
 
 static void test_code_pane(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	/* A fresh run: the server stops before socket(), then steps to accept(). */
 	char err[256];
-	assert_int_equal(engine_restart(r->engine, err, sizeof err), 0);
+	assert_int_equal(run_restart(r->engine, err, sizeof err), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(engine_step(r->engine, 0, NULL), 0);
+		assert_int_equal(run_step(r->engine, 0, NULL), 0);
 	r->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	r->s.code.on = 1;
 	r->s.code.lang = CODE_PYTHON;
@@ -369,7 +369,7 @@ static void test_code_pane(void **state)
 	frame_free(f);
 
 	/* The server steps into accept(), which blocks: its mark follows. */
-	assert_int_equal(engine_step(r->engine, 0, NULL), 0);
+	assert_int_equal(run_step(r->engine, 0, NULL), 0);
 	f = render(r, 80, 24);
 	y = find_row(f, ".. ", row, sizeof row);
 	assert_true(y > 1);

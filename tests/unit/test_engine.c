@@ -24,7 +24,7 @@ enum { SERVER = 0, CLIENT = 1 };
 
 typedef struct {
 	Lesson *lesson;
-	Engine *engine;
+	Run *engine;
 } Fixture;
 
 static int setup(void **state)
@@ -38,7 +38,7 @@ static int setup(void **state)
 	}
 	EngineOptions opt = { .settle_ms = 200 };
 	f.engine = engine_new(f.lesson, &opt);
-	if (!f.engine || engine_start(f.engine, err, sizeof err) < 0)
+	if (!f.engine || run_start(f.engine, err, sizeof err) < 0)
 		return -1;
 	*state = &f;
 	return 0;
@@ -47,15 +47,15 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	Fixture *f = *state;
-	engine_free(f->engine);
+	run_free(f->engine);
 	lesson_free(f->lesson);
 	return 0;
 }
 
 /* The last event of a kind from an actor, or NULL. */
-static const Event *last(Engine *e, EventKind kind, int actor)
+static const Event *last(Run *e, EventKind kind, int actor)
 {
-	Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	for (size_t i = timeline_count(t); i-- > 0;) {
 		const Event *ev = timeline_get(t, i);
 		if (ev->kind == kind && ev->actor == actor)
@@ -67,39 +67,39 @@ static const Event *last(Engine *e, EventKind kind, int actor)
 static void test_accept_blocks_until_connect(void **state)
 {
 	Fixture *f = *state;
-	Engine *e = f->engine;
+	Run *e = f->engine;
 	/* socket, bind, listen, accept: all on the server, by hand. */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(engine_step(e, SERVER, NULL), SERVER);
-	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_BLOCKED);
+		assert_int_equal(run_step(e, SERVER, NULL), SERVER);
+	assert_int_equal(run_actor(e, SERVER)->state, ACTOR_BLOCKED);
 	assert_int_equal(last(e, EV_CALL, SERVER)->op, OP_ACCEPT);
 	assert_true(last(e, EV_CALL, SERVER)->blocked);
 	/* The client's socket() does not release it... */
-	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
-	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_BLOCKED);
+	assert_int_equal(run_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(run_actor(e, SERVER)->state, ACTOR_BLOCKED);
 	/* ...its connect() does: accept returns a new descriptor. */
-	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(run_step(e, CLIENT, NULL), CLIENT);
 	const Event *ret = last(e, EV_RETURN, SERVER);
 	assert_non_null(ret);
 	assert_int_equal(ret->op, OP_ACCEPT);
 	assert_true(ret->ret > 3);
-	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_READY);
-	assert_int_equal(engine_actor(e, SERVER)->pending.op, OP_RECV);
+	assert_int_equal(run_actor(e, SERVER)->state, ACTOR_READY);
+	assert_int_equal(run_actor(e, SERVER)->pending.op, OP_RECV);
 }
 
 static void test_scheduler_runs_to_the_end(void **state)
 {
 	Fixture *f = *state;
-	Engine *e = f->engine;
+	Run *e = f->engine;
 	int steps = 0;
-	while (!engine_finished(e) && steps < 100) {
-		assert_true(engine_step(e, -1, NULL) >= 0);
+	while (!run_finished(e) && steps < 100) {
+		assert_true(run_step(e, -1, NULL) >= 0);
 		steps++;
 	}
-	engine_drain(e, 2000);
-	assert_true(engine_succeeded(e));
+	run_drain(e, 2000);
+	assert_true(run_succeeded(e));
 	/* The server received the client's 12 bytes, for real. */
-	Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	int seen = 0;
 	for (size_t i = 0; i < timeline_count(t); i++) {
 		const Event *ev = timeline_get(t, i);
@@ -109,18 +109,18 @@ static void test_scheduler_runs_to_the_end(void **state)
 		}
 	}
 	assert_true(seen);
-	assert_int_equal(engine_steps_done(e), steps);
+	assert_int_equal(run_steps_done(e), steps);
 }
 
 static void test_stepping_one_actor_leaves_the_other(void **state)
 {
 	Fixture *f = *state;
-	Engine *e = f->engine;
-	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
-	assert_int_equal(engine_actor(e, SERVER)->state, ACTOR_READY);
-	assert_int_equal(engine_actor(e, SERVER)->pending.op, OP_SOCKET);
+	Run *e = f->engine;
+	assert_int_equal(run_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(run_actor(e, SERVER)->state, ACTOR_READY);
+	assert_int_equal(run_actor(e, SERVER)->pending.op, OP_SOCKET);
 	/* The client's connect fails: nobody listens yet. A real ECONNREFUSED. */
-	assert_int_equal(engine_step(e, CLIENT, NULL), CLIENT);
+	assert_int_equal(run_step(e, CLIENT, NULL), CLIENT);
 	const Event *ret = last(e, EV_RETURN, CLIENT);
 	assert_int_equal(ret->op, OP_CONNECT);
 	assert_int_equal(ret->ret, -1);
@@ -170,7 +170,7 @@ static long rss_kib(void)
 static void test_restart_leaves_nothing_behind(void **state)
 {
 	Fixture *f = *state;
-	Engine *e = f->engine;
+	Run *e = f->engine;
 	char err[256];
 	int fds = count_fds();
 	long rss = 0;
@@ -178,8 +178,8 @@ static void test_restart_leaves_nothing_behind(void **state)
 	for (int i = 0; i < 300; i++) {
 		if (i == 30)
 			rss = rss_kib();  /* after the allocator has warmed up */
-		engine_step(e, -1, NULL);
-		assert_int_equal(engine_restart(e, err, sizeof err), 0);
+		run_step(e, -1, NULL);
+		assert_int_equal(run_restart(e, err, sizeof err), 0);
 	}
 	assert_int_equal(count_fds(), fds);
 #ifndef __SANITIZE_ADDRESS__
@@ -191,7 +191,7 @@ static void test_restart_leaves_nothing_behind(void **state)
 	(void)rss;
 #endif
 	assert_int_equal(count_children(), 2);
-	engine_stop(e);
+	run_stop(e);
 	assert_int_equal(count_children(), 0);
 }
 
@@ -230,18 +230,18 @@ static void test_every_descriptor_is_close_on_exec(void **state)
 static void test_killed_actor_is_reported(void **state)
 {
 	Fixture *f = *state;
-	Engine *e = f->engine;
-	pid_t pid = engine_actor(e, CLIENT)->pid;
+	Run *e = f->engine;
+	pid_t pid = run_actor(e, CLIENT)->pid;
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	/* The gate reads EOF: the engine collects the child and says how it died. */
-	engine_drain(e, 10);
-	for (int i = 0; i < 50 && engine_actor(e, CLIENT)->state != ACTOR_DEAD; i++) {
+	run_drain(e, 10);
+	for (int i = 0; i < 50 && run_actor(e, CLIENT)->state != ACTOR_DEAD; i++) {
 		struct pollfd p[8];
-		int n = engine_pollfds(e, p, 8);
+		int n = run_pollfds(e, p, 8);
 		if (poll(p, (nfds_t)n, 100) > 0)
-			engine_handle(e, p, n);
+			run_handle(e, p, n);
 	}
-	assert_int_equal(engine_actor(e, CLIENT)->state, ACTOR_DEAD);
+	assert_int_equal(run_actor(e, CLIENT)->state, ACTOR_DEAD);
 	const Event *ev = last(e, EV_EXIT, CLIENT);
 	assert_non_null(ev);
 	assert_true(WIFSIGNALED(ev->status));
@@ -261,22 +261,22 @@ static void test_reap_reads_what_the_actor_left(void **state)
 	Lesson *l = lesson_parse("t.lesson", text, sizeof text - 1, err, sizeof err);
 	assert_non_null(l);
 	EngineOptions opt = { .settle_ms = 200 };
-	Engine *e = engine_new(l, &opt);
+	Run *e = engine_new(l, &opt);
 	assert_non_null(e);
-	assert_int_equal(engine_start(e, err, sizeof err), 0);
-	pid_t pid = engine_actor(e, 0)->pid;
-	assert_int_equal(engine_step(e, 0, NULL), 0);
-	assert_int_equal(engine_actor(e, 0)->state, ACTOR_BLOCKED);
+	assert_int_equal(run_start(e, err, sizeof err), 0);
+	pid_t pid = run_actor(e, 0)->pid;
+	assert_int_equal(run_step(e, 0, NULL), 0);
+	assert_int_equal(run_actor(e, 0)->state, ACTOR_BLOCKED);
 	/* The sleep returns and the actor exits by itself; wait for that
 	 * without reaping it, so its records are still on the gate. */
 	siginfo_t si;
 	memset(&si, 0, sizeof si);
 	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
-	engine_reap(e);
-	assert_int_equal(engine_actor(e, 0)->state, ACTOR_DONE);
+	run_reap(e);
+	assert_int_equal(run_actor(e, 0)->state, ACTOR_DONE);
 	assert_non_null(last(e, EV_RETURN, 0));
 	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
-	engine_free(e);
+	run_free(e);
 	lesson_free(l);
 }
 

@@ -27,7 +27,7 @@
  * view, KERNEL_STEPS. SOCKSTEP_GOTO_ALL=1 checks every k, both ways. Also
  * the history itself: a different step forgets the steps after it, the
  * same one keeps them, engine_restart forgets them all, and a line the
- * student typed is typed again. Run from the
+ * student typed is typed again. Fixture from the
  * repository root; lesson names as arguments check only those lessons
  * ("history": only the history's own tests). */
 #include <setjmp.h>
@@ -169,12 +169,12 @@ static char *step_only(char *text)
 	return text;
 }
 
-static char *screen_text(Engine *e, int kernel)
+static char *screen_text(Run *e, int kernel)
 {
 	ScreenState s;
 	screen_state_init(&s);
 	s.unicode = 1;
-	s.next = engine_finished(e) ? -1 : engine_next(e);
+	s.next = run_finished(e) ? -1 : run_next(e);
 	Frame *f = frame_new(W, H);
 	assert_non_null(f);
 	screen_render(e, &s, f);
@@ -190,17 +190,17 @@ static char *screen_text(Engine *e, int kernel)
  * capture a moment after its call is then in before the next step. */
 static long now_ms(void);
 
-static void idle(Engine *e, int ms)
+static void idle(Run *e, int ms)
 {
 	long end = now_ms() + ms;
 	for (;;) {
 		long left = end - now_ms();
 		if (left <= 0)
 			return;
-		struct pollfd pfd[ENGINE_POLLFDS_MAX];
-		int n = engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX);
+		struct pollfd pfd[RUN_POLLFDS_MAX];
+		int n = run_pollfds(e, pfd, RUN_POLLFDS_MAX);
 		if (poll(pfd, (nfds_t)n, (int)left) > 0)
-			engine_handle(e, pfd, n);
+			run_handle(e, pfd, n);
 	}
 }
 
@@ -257,20 +257,20 @@ static long now_ms(void)
 
 typedef struct {
 	const LessonCase *c;
-	Engine *e;
+	Run *e;
 	char *forward[MAX_STEPS + 1];
 	int n;                 /* steps of the run */
 	int waited;            /* it went on by itself after its last step */
 	int bad, checked;
 	long first_ms;         /* how long the first going back took */
-} Run;
+} Fixture;
 
 /* Go to step k and compare. */
-static void check_at(Run *r, int k)
+static void check_at(Fixture *r, int k)
 {
 	char err[512];
 	long t0 = now_ms();
-	int rc = engine_goto(r->e, k, err, sizeof err);
+	int rc = run_goto(r->e, k, err, sizeof err);
 	if (!r->checked++)
 		r->first_ms = now_ms() - t0;
 	if (rc < 0) {
@@ -278,10 +278,10 @@ static void check_at(Run *r, int k)
 		r->bad++;
 		return;
 	}
-	assert_int_equal(engine_steps_done(r->e), k);
+	assert_int_equal(run_steps_done(r->e), k);
 	/* At the furthest step the forward run went on waiting for blocked
 	 * calls to return by themselves (a sleep ending); so does this one. */
-	while (k == engine_steps_reached(r->e) && engine_wait(r->e, STUCK_MS))
+	while (k == run_steps_reached(r->e) && run_wait(r->e, STUCK_MS))
 		;
 	if (r->c->kernel)
 		idle(r->e, IDLE_MS);
@@ -295,23 +295,23 @@ static void check_at(Run *r, int k)
 }
 
 /* Step the lesson to its end, the screen of every step kept. */
-static void forward(Run *r)
+static void forward(Fixture *r)
 {
 	for (;;) {
 		if (r->c->kernel)
 			idle(r->e, IDLE_MS);
 		free(r->forward[r->n]);
 		r->forward[r->n] = screen_text(r->e, r->c->kernel);
-		if (engine_step(r->e, -1, NULL) >= 0) {
+		if (run_step(r->e, -1, NULL) >= 0) {
 			assert_true(++r->n <= MAX_STEPS);
 			r->waited = 0;
 			continue;
 		}
-		if (!engine_wait(r->e, STUCK_MS))
+		if (!run_wait(r->e, STUCK_MS))
 			break;
 		r->waited = 1;
 	}
-	assert_int_equal(engine_steps_reached(r->e), r->n);
+	assert_int_equal(run_steps_reached(r->e), r->n);
 }
 
 /* One try at a lesson: forward, then back to the chosen steps, then
@@ -322,12 +322,12 @@ static int try_lesson(const LessonCase *c)
 	Lesson *l = lesson_load(c->path, err, sizeof err);
 	assert_non_null(l);
 	EngineOptions eo = { .settle_ms = 50, .no_kernel = !c->kernel };
-	Run *r = calloc(1, sizeof *r);
+	Fixture *r = calloc(1, sizeof *r);
 	assert_non_null(r);
 	r->c = c;
 	r->e = engine_new(l, &eo);
 	assert_non_null(r->e);
-	assert_int_equal(engine_start(r->e, err, sizeof err), 0);
+	assert_int_equal(run_start(r->e, err, sizeof err), 0);
 	forward(r);
 	int count = c->kernel ? KERNEL_STEPS : ALL_STEPS;
 	for (int k = r->n - 1; k >= 0; k--) {
@@ -338,7 +338,7 @@ static int try_lesson(const LessonCase *c)
 		 * going back: fewer steps of it, spread the same way. */
 		if (r->checked == 1 && r->first_ms > SLOW_MS && count > SLOW_STEPS)
 			count = SLOW_STEPS;
-		assert_int_equal(engine_steps_reached(r->e), r->n);
+		assert_int_equal(run_steps_reached(r->e), r->n);
 	}
 	/* And forward again, over every step, to the end. Where the run went
 	 * on by itself after its last step (a sleep ending), it did so in real
@@ -347,17 +347,17 @@ static int try_lesson(const LessonCase *c)
 	if (!r->waited) {
 		check_at(r, r->n);
 	} else {
-		assert_int_equal(engine_goto(r->e, r->n, err, sizeof err), 0);
-		while (engine_wait(r->e, STUCK_MS))
+		assert_int_equal(run_goto(r->e, r->n, err, sizeof err), 0);
+		while (run_wait(r->e, STUCK_MS))
 			;
-		assert_true(engine_finished(r->e));
+		assert_true(run_finished(r->e));
 	}
 	print_message("%s%s: %d steps, went to %d of them (the first took %ld ms): %d differ\n", c->name,
 		      c->kernel ? " (kernel view)" : "", r->n, r->checked, r->first_ms, r->bad);
 	int bad = r->bad;
 	for (int k = 0; k <= r->n; k++)
 		free(r->forward[k]);
-	engine_free(r->e);
+	run_free(r->e);
 	free(r);
 	lesson_free(l);
 	return bad;
@@ -385,41 +385,41 @@ static void test_history(void **state)
 	Lesson *l = lesson_load("lessons/01-echo.lesson", err, sizeof err);
 	assert_non_null(l);
 	EngineOptions eo = { .settle_ms = 50 };
-	Engine *e = engine_new(l, &eo);
+	Run *e = engine_new(l, &eo);
 	assert_non_null(e);
-	assert_int_equal(engine_start(e, err, sizeof err), 0);
+	assert_int_equal(run_start(e, err, sizeof err), 0);
 	for (int i = 0; i < 6; i++)
-		assert_true(engine_step(e, -1, NULL) >= 0);
-	assert_int_equal(engine_steps_reached(e), 6);
-	assert_int_equal(engine_goto(e, 7, err, sizeof err), -1);
+		assert_true(run_step(e, -1, NULL) >= 0);
+	assert_int_equal(run_steps_reached(e), 6);
+	assert_int_equal(run_goto(e, 7, err, sizeof err), -1);
 	assert_non_null(strstr(err, "as far as step 6"));
-	assert_int_equal(engine_goto(e, 2, err, sizeof err), 0);
-	assert_int_equal(engine_steps_done(e), 2);
-	assert_int_equal(engine_steps_reached(e), 6);
+	assert_int_equal(run_goto(e, 2, err, sizeof err), 0);
+	assert_int_equal(run_steps_done(e), 2);
+	assert_int_equal(run_steps_reached(e), 6);
 	/* The server's listen again, as before: the steps ahead stay. */
-	assert_int_equal(engine_step(e, 0, NULL), 0);
-	assert_int_equal(engine_steps_reached(e), 6);
-	assert_int_equal(engine_goto(e, 6, err, sizeof err), 0);
-	assert_int_equal(engine_steps_done(e), 6);
+	assert_int_equal(run_step(e, 0, NULL), 0);
+	assert_int_equal(run_steps_reached(e), 6);
+	assert_int_equal(run_goto(e, 6, err, sizeof err), 0);
+	assert_int_equal(run_steps_done(e), 6);
 	/* Back to 3, then the server's accept by hand where the scheduler
 	 * ran the client's socket: a different run from here on. */
-	assert_int_equal(engine_goto(e, 3, err, sizeof err), 0);
-	assert_int_equal(engine_step(e, 0, NULL), 0);
-	assert_int_equal(engine_actor(e, 0)->state, ACTOR_BLOCKED);
-	assert_int_equal(engine_steps_reached(e), 4);
-	assert_int_equal(engine_goto(e, 2, err, sizeof err), 0);
-	assert_int_equal(engine_goto(e, 4, err, sizeof err), 0);
-	assert_int_equal(engine_actor(e, 0)->state, ACTOR_BLOCKED);
-	assert_int_equal(engine_restart(e, err, sizeof err), 0);
-	assert_int_equal(engine_steps_reached(e), 0);
-	engine_free(e);
+	assert_int_equal(run_goto(e, 3, err, sizeof err), 0);
+	assert_int_equal(run_step(e, 0, NULL), 0);
+	assert_int_equal(run_actor(e, 0)->state, ACTOR_BLOCKED);
+	assert_int_equal(run_steps_reached(e), 4);
+	assert_int_equal(run_goto(e, 2, err, sizeof err), 0);
+	assert_int_equal(run_goto(e, 4, err, sizeof err), 0);
+	assert_int_equal(run_actor(e, 0)->state, ACTOR_BLOCKED);
+	assert_int_equal(run_restart(e, err, sizeof err), 0);
+	assert_int_equal(run_steps_reached(e), 0);
+	run_free(e);
 	lesson_free(l);
 }
 
 /* The text of the last EV_INPUT, or NULL. */
-static const char *last_input(Engine *e)
+static const char *last_input(Run *e)
 {
-	const Timeline *t = engine_timeline(e);
+	const Timeline *t = run_timeline(e);
 	for (size_t k = timeline_count(t); k-- > 0;)
 		if (timeline_get(t, k)->kind == EV_INPUT)
 			return timeline_get(t, k)->text;
@@ -435,33 +435,33 @@ static void test_typed_lines(void **state)
 	Lesson *l = lesson_load("lessons/03-chat.lesson", err, sizeof err);
 	assert_non_null(l);
 	EngineOptions eo = { .settle_ms = 50, .no_kernel = 1 };
-	Engine *e = engine_new(l, &eo);
+	Run *e = engine_new(l, &eo);
 	assert_non_null(e);
-	assert_int_equal(engine_start(e, err, sizeof err), 0);
+	assert_int_equal(run_start(e, err, sizeof err), 0);
 	int typed = -1, example = -1;
 	for (int i = 0; i < 40 && example < 0; i++) {
-		int a = engine_next(e);
+		int a = run_next(e);
 		assert_true(a >= 0);
-		int input = engine_actor(e, a)->state == ACTOR_INPUT;
-		assert_int_equal(engine_step(e, a, input && typed < 0 ? "typed by hand" : NULL), a);
+		int input = run_actor(e, a)->state == ACTOR_INPUT;
+		assert_int_equal(run_step(e, a, input && typed < 0 ? "typed by hand" : NULL), a);
 		if (input && typed < 0)
-			typed = engine_steps_done(e);
+			typed = run_steps_done(e);
 		else if (input)
-			example = engine_steps_done(e);
+			example = run_steps_done(e);
 	}
 	assert_true(typed > 0 && example > typed);
 	assert_string_equal(last_input(e), "hello");   /* the first example: the line before was typed */
-	assert_int_equal(engine_goto(e, typed, err, sizeof err), 0);
+	assert_int_equal(run_goto(e, typed, err, sizeof err), 0);
 	assert_string_equal(last_input(e), "typed by hand");
-	assert_int_equal(engine_goto(e, example, err, sizeof err), 0);
+	assert_int_equal(run_goto(e, example, err, sizeof err), 0);
 	assert_string_equal(last_input(e), "hello");
 	/* A different line from there forgets the steps after it. */
-	assert_int_equal(engine_goto(e, typed - 1, err, sizeof err), 0);
-	int a = engine_next(e);
-	assert_int_equal(engine_actor(e, a)->state, ACTOR_INPUT);
-	assert_int_equal(engine_step(e, a, "another line"), a);
-	assert_int_equal(engine_steps_reached(e), typed);
-	engine_free(e);
+	assert_int_equal(run_goto(e, typed - 1, err, sizeof err), 0);
+	int a = run_next(e);
+	assert_int_equal(run_actor(e, a)->state, ACTOR_INPUT);
+	assert_int_equal(run_step(e, a, "another line"), a);
+	assert_int_equal(run_steps_reached(e), typed);
+	run_free(e);
 	lesson_free(l);
 }
 

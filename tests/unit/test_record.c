@@ -8,7 +8,7 @@
  * stepping back to each step. Lessons, and traced programs (sockstep run)
  * whose processes and threads become actors as the run goes. Also the reader's refusals (each with its
  * file:line), the JSON writer and reader on their own, and that a replay
- * runs no process. Run from the repository root (as `make check` does). */
+ * runs no process. Fixture from the repository root (as `make check` does). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "model/engine.h"
+#include "model/playback.h"
 #include "model/jsonl.h"
 #include "model/lesson.h"
 #include "model/record.h"
@@ -50,21 +51,21 @@ static char *cells_of(const Frame *f)
 }
 
 /* The three views of the engine's present moment, as cells_of text. */
-static void render_views(Engine *e, char *out[VIEWS])
+static void render_views(Run *e, char *out[VIEWS])
 {
 	static const struct { int w, h, unicode, pane, code; } v[VIEWS] = {
 		{ 80, 24, 0, SCREEN_PANE_BYTES, 0 },
 		{ 80, 24, 1, SCREEN_PANE_SOCKETS, 0 },
 		{ 160, 48, 1, SCREEN_PANE_BYTES, 1 },
 	};
-	const Lesson *l = engine_lesson(e);
+	const Lesson *l = run_lesson(e);
 	for (int k = 0; k < VIEWS; k++) {
 		ScreenState s;
 		Code *code[LESSON_MAX_ACTORS] = { 0 };
 		screen_state_init(&s);
 		s.unicode = v[k].unicode;
 		s.pane = (ScreenPane)v[k].pane;
-		s.next = engine_finished(e) ? -1 : engine_next(e);
+		s.next = run_finished(e) ? -1 : run_next(e);
 		if (v[k].code) {
 			s.code.on = 1;
 			s.code.lang = CODE_PYTHON;
@@ -100,9 +101,9 @@ typedef struct {
 	char *view[MAX_MOMENTS][VIEWS];   /* the run's screens, by moment; NULL: none seen */
 	int steps[MAX_MOMENTS];           /* steps done at each moment */
 	int n;                            /* moments recorded */
-} Run;
+} Fixture;
 
-static void run_free(Run *r)
+static void fixture_free(Fixture *r)
 {
 	for (int m = 0; m < MAX_MOMENTS; m++)
 		for (int k = 0; k < VIEWS; k++)
@@ -110,7 +111,7 @@ static void run_free(Run *r)
 }
 
 /* The run has just written its latest moment: keep its screens. */
-static void keep(Run *r, Engine *e, const char *path)
+static void keep(Fixture *r, Run *e, const char *path)
 {
 	int n = snapshots_in(path);
 	assert_true(n >= 1 && n <= MAX_MOMENTS);
@@ -118,34 +119,34 @@ static void keep(Run *r, Engine *e, const char *path)
 	for (int k = 0; k < VIEWS; k++)
 		free(r->view[m][k]);
 	render_views(e, r->view[m]);
-	r->steps[m] = engine_steps_done(e);
+	r->steps[m] = run_steps_done(e);
 }
 
-/* Run lesson l with the scheduler to its end, as --plain does, keeping
+/* Fixture lesson l with the scheduler to its end, as --plain does, keeping
  * the screens of every moment the recording at path takes down. */
-static void record_run(Lesson *l, int no_kernel, const char *path, Run *r)
+static void record_run(Lesson *l, int no_kernel, const char *path, Fixture *r)
 {
 	char err[512];
 	EngineOptions eo = { .settle_ms = 50, .no_kernel = no_kernel, .record_path = path };
-	Engine *e = engine_new(l, &eo);
+	Run *e = engine_new(l, &eo);
 	assert_non_null(e);
-	if (engine_start(e, err, sizeof err) < 0)
+	if (run_start(e, err, sizeof err) < 0)
 		fail_msg("engine: %s", err);
 	keep(r, e, path);
 	for (int i = 0; i < 200; i++) {
-		if (engine_step(e, -1, NULL) < 0 && !engine_wait(e, STUCK_MS))
+		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS))
 			break;
 		keep(r, e, path);
 	}
-	engine_drain(e, 2000);
+	run_drain(e, 2000);
 	keep(r, e, path);
-	assert_true(engine_succeeded(e));
-	engine_free(e);   /* its last moment, if any, has no screen of the run's */
+	assert_true(run_succeeded(e));
+	run_free(e);   /* its last moment, if any, has no screen of the run's */
 	lesson_free(l);
 	r->n = snapshots_in(path);
 }
 
-static void same_views(const Run *r, int m, Engine *e, const char *how)
+static void same_views(const Fixture *r, int m, Run *e, const char *how)
 {
 	char *now[VIEWS];
 	render_views(e, now);
@@ -167,8 +168,8 @@ static void same_views(const Run *r, int m, Engine *e, const char *how)
 	}
 }
 
-/* The moment engine_goto(step) shows: the last one with that many steps. */
-static int moment_of_step(const Run *r, int step)
+/* The moment run_goto(step) shows: the last one with that many steps. */
+static int moment_of_step(const Fixture *r, int step)
 {
 	int m = -1;
 	for (int i = 0; i < r->n; i++)
@@ -185,49 +186,48 @@ static int replay_and_compare(Lesson *l, int no_kernel)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-	Run *r = calloc(1, sizeof *r);
+	Fixture *r = calloc(1, sizeof *r);
 	assert_non_null(r);
 	record_run(l, no_kernel, path, r);
 
-	Engine *e = engine_replay_open(path, err, sizeof err);
+	Run *e = playback_open(path, err, sizeof err);
 	if (!e)
 		fail_msg("replay: %s", err);
-	assert_true(engine_replaying(e));
-	int count, compared = 0;
-	assert_int_equal(engine_replay_moment(e, &count), 0);
-	assert_int_equal(count, r->n);
+	assert_false(run_steered(e));   /* a recording's steps are its own */
+	int compared = 0;
+	assert_int_equal(run_steps_done(e), r->steps[0]);
 	same_views(r, 0, e, "forward");
-	for (int m = 1; m < count; m++) {
-		assert_true(engine_step(e, -1, NULL) >= 0);
-		assert_int_equal(engine_replay_moment(e, NULL), m);
+	/* One step a moment, and the end after the last one recorded. */
+	for (int m = 1; m < r->n; m++) {
+		assert_true(run_step(e, -1, NULL) >= 0);
+		assert_int_equal(run_steps_done(e), r->steps[m]);
 		same_views(r, m, e, "forward");
 		compared += r->view[m][0] != NULL;
 	}
-	assert_int_equal(engine_step(e, -1, NULL), -1);   /* the end */
+	assert_int_equal(run_step(e, -1, NULL), -1);   /* the end */
 	assert_true(compared >= 5);
-	assert_true(engine_succeeded(e));
-	int actors = engine_actor_count(e);
+	assert_true(run_succeeded(e));
+	int actors = run_actor_count(e);
 
 	/* Back, one step at a time, to the start; then forward again. */
-	for (int step = engine_steps_done(e); step >= 0; step--) {
+	for (int step = run_steps_done(e); step >= 0; step--) {
 		int m = moment_of_step(r, step);
 		assert_true(m >= 0);
-		assert_int_equal(engine_goto(e, step, err, sizeof err), 0);
-		assert_int_equal(engine_replay_moment(e, NULL), m);
-		assert_int_equal(engine_steps_done(e), step);
+		assert_int_equal(run_goto(e, step, err, sizeof err), 0);
+		assert_int_equal(run_steps_done(e), step);
 		same_views(r, m, e, "back");
 	}
-	assert_int_equal(engine_goto(e, 100000, err, sizeof err), -1);
+	assert_int_equal(run_goto(e, 100000, err, sizeof err), -1);
 	assert_non_null(strstr(err, "no step 100000"));
-	assert_true(engine_step(e, -1, NULL) >= 0);
+	assert_true(run_step(e, -1, NULL) >= 0);
 	same_views(r, 1, e, "forward after back");
 	/* A restart is the first moment, and a replay has nothing to stop. */
-	assert_int_equal(engine_restart(e, err, sizeof err), 0);
+	assert_int_equal(run_restart(e, err, sizeof err), 0);
 	same_views(r, 0, e, "restart");
-	struct pollfd pfd[ENGINE_POLLFDS_MAX];
-	assert_int_equal(engine_pollfds(e, pfd, ENGINE_POLLFDS_MAX), 0);
-	engine_free(e);
-	run_free(r);
+	struct pollfd pfd[RUN_POLLFDS_MAX];
+	assert_int_equal(run_pollfds(e, pfd, RUN_POLLFDS_MAX), 0);
+	run_free(e);
+	fixture_free(r);
 	free(r);
 	unlink(path);
 	return actors;

@@ -6,7 +6,7 @@
  * kernel's view: the socket pane, the packet pane and packets as arrows in
  * the flow, from the real capture and socket table (skipped, saying so,
  * where the kernel view reports no capture); and the fallback to call
- * arrows in a run without the kernel view. Run from the repository root
+ * arrows in a run without the kernel view. Fixture from the repository root
  * (as `make check` does). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,14 +29,14 @@ static const char *echo_path = "lessons/01-echo.lesson";
 
 typedef struct {
 	Lesson *lesson;
-	Engine *engine;
+	Run *engine;
 	ScreenState s;
-} Run;
+} Fixture;
 
-static int run_start(void **state, int no_kernel)
+static int fixture_start(void **state, int no_kernel)
 {
 	char err[512];
-	Run *r = calloc(1, sizeof *r);
+	Fixture *r = calloc(1, sizeof *r);
 	if (!r)
 		return -1;
 	r->lesson = lesson_load(echo_path, err, sizeof err);
@@ -47,7 +47,7 @@ static int run_start(void **state, int no_kernel)
 	}
 	EngineOptions eo = { .settle_ms = 50, .no_kernel = no_kernel };
 	r->engine = engine_new(r->lesson, &eo);
-	if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
+	if (!r->engine || run_start(r->engine, err, sizeof err) < 0) {
 		print_error("engine: %s\n", err);
 		return -1;
 	}
@@ -58,18 +58,18 @@ static int run_start(void **state, int no_kernel)
 
 static int run_setup(void **state)
 {
-	return run_start(state, 0);
+	return fixture_start(state, 0);
 }
 
 static int run_setup_no_kernel(void **state)
 {
-	return run_start(state, 1);
+	return fixture_start(state, 1);
 }
 
 static int run_teardown(void **state)
 {
-	Run *r = *state;
-	engine_free(r->engine);
+	Fixture *r = *state;
+	run_free(r->engine);
 	lesson_free(r->lesson);
 	free(r);
 	return 0;
@@ -77,12 +77,12 @@ static int run_teardown(void **state)
 
 /* Render at w x h (ASCII glyphs unless unicode), with next filled in as the
  * controller would. Returns the frame; the caller frees it. */
-static Frame *render(Run *r, int w, int h, int unicode)
+static Frame *render(Fixture *r, int w, int h, int unicode)
 {
 	Frame *f = frame_new(w, h);
 	assert_non_null(f);
 	r->s.unicode = unicode;
-	r->s.next = engine_finished(r->engine) ? -1 : engine_next(r->engine);
+	r->s.next = run_finished(r->engine) ? -1 : run_next(r->engine);
 	screen_render(r->engine, &r->s, f);
 	return f;
 }
@@ -106,23 +106,23 @@ static int column_of(const char *row, const char *needle)
 	return p ? (int)(p - row) : -1;
 }
 
-static void step_sched(Run *r, int n)
+static void step_sched(Fixture *r, int n)
 {
 	for (int i = 0; i < n; i++)
-		assert_true(engine_step(r->engine, -1, NULL) >= 0);
+		assert_true(run_step(r->engine, -1, NULL) >= 0);
 }
 
 /* Step with the scheduler until actor's call of op has returned. */
-static void step_until_returned(Run *r, int actor, LessonOp op)
+static void step_until_returned(Fixture *r, int actor, LessonOp op)
 {
 	for (int i = 0; i < 40; i++) {
-		const Timeline *t = engine_timeline(r->engine);
+		const Timeline *t = run_timeline(r->engine);
 		for (size_t k = 0; k < timeline_count(t); k++) {
 			const Event *ev = timeline_get(t, k);
 			if (ev->kind == EV_RETURN && ev->actor == actor && ev->op == (int)op)
 				return;
 		}
-		assert_true(engine_step(r->engine, -1, NULL) >= 0);
+		assert_true(run_step(r->engine, -1, NULL) >= 0);
 	}
 	fail_msg("the call never returned");
 }
@@ -168,7 +168,7 @@ static void test_themes(void **state)
 
 static void test_too_small(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	Frame *f = render(r, 40, 10, 0);
 	char *text = frame_text(f);
 	assert_non_null(strstr(text, "terminal too small: 40x10;"));
@@ -180,7 +180,7 @@ static void test_too_small(void **state)
 
 static void test_accept_blocks(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	step_sched(r, 3);   /* server: socket, bind, listen */
 	Frame *f = render(r, 80, 24, 0);
@@ -193,8 +193,8 @@ static void test_accept_blocks(void **state)
 
 	/* The scheduler would run the client now (accept would block); step
 	 * the server by hand, as a student picking it would. */
-	assert_int_equal(engine_step(r->engine, 0, NULL), 0);
-	assert_int_equal(engine_actor(r->engine, 0)->state, ACTOR_BLOCKED);
+	assert_int_equal(run_step(r->engine, 0, NULL), 0);
+	assert_int_equal(run_actor(r->engine, 0)->state, ACTOR_BLOCKED);
 	f = render(r, 80, 24, 0);
 	assert_true(find_row(f, "SERVER", row, sizeof row) >= 0);
 	assert_non_null(strstr(row, "blocked in accept"));
@@ -216,14 +216,14 @@ static void test_accept_blocks(void **state)
 
 static void test_bytes_after_sendall(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	step_until_returned(r, 1, OP_SENDALL);
 	Frame *f = render(r, 80, 24, 0);
 	assert_true(find_row(f, "client -> server  12 B  sendall(3)", row, sizeof row) >= 0);
 	assert_true(find_row(f, "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64", row, sizeof row) >= 0);
 	assert_non_null(strstr(row, "Hello, world"));
-	if (strstr(engine_kernel_note(r->engine), "capture")) {
+	if (strstr(run_kernel_note(r->engine), "capture")) {
 		assert_true(find_row(f, "12 B-", row, sizeof row) >= 0);   /* the call's data arrow */
 	} else {
 		/* The segment that carried the bytes is the arrow, and the byte
@@ -245,12 +245,12 @@ static void test_bytes_after_sendall(void **state)
 
 static void test_runs_to_the_end(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
-	for (int i = 0; i < 40 && !engine_finished(r->engine); i++)
-		engine_step(r->engine, -1, NULL);
-	engine_drain(r->engine, 2000);
-	assert_true(engine_succeeded(r->engine));
+	for (int i = 0; i < 40 && !run_finished(r->engine); i++)
+		run_step(r->engine, -1, NULL);
+	run_drain(r->engine, 2000);
+	assert_true(run_succeeded(r->engine));
 	Frame *f = render(r, 80, 24, 0);
 	assert_true(find_row(f, "lesson finished: m menu, r restart, q quit", row, sizeof row) >= 0);
 	frame_free(f);
@@ -276,9 +276,9 @@ static void test_runs_to_the_end(void **state)
 /* ---- the kernel's view ------------------------------------------------ */
 
 /* The packet tests need a capture; the kernel view says when there is none. */
-static void need_capture(Run *r)
+static void need_capture(Fixture *r)
 {
-	const char *note = engine_kernel_note(r->engine);
+	const char *note = run_kernel_note(r->engine);
 	if (*note) {
 		print_message("kernel view incomplete here (%s): skipped\n", note);
 		skip();
@@ -307,14 +307,14 @@ static int arrow_row(const Frame *f, const char *label, int leftward, char *row,
 
 static void test_handshake_in_panes(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	need_capture(r);
 	/* server: socket, bind, listen; client: socket, connect. accept() would
 	 * block, so the scheduler lets the client connect first: the kernel
 	 * finishes the handshake and queues the connection. */
 	step_sched(r, 5);
-	assert_int_equal(engine_actor(r->engine, 0)->step, 3);   /* the server sits before accept() */
+	assert_int_equal(run_actor(r->engine, 0)->step, 3);   /* the server sits before accept() */
 	r->s.pane = SCREEN_PANE_SOCKETS;
 	Frame *f = render(r, 80, 24, 0);
 	assert_true(find_row(f, "sockets (3)", row, sizeof row) >= 0);
@@ -375,10 +375,10 @@ static Role role_at(const Frame *f, int y, const char *row, const char *needle)
 
 static void test_changes_highlighted(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	need_capture(r);
-	const Timeline *t = engine_timeline(r->engine);
+	const Timeline *t = run_timeline(r->engine);
 	uint64_t last = timeline_get(t, timeline_count(t) - 1)->when_ns;
 	r->s.pane = SCREEN_PANE_SOCKETS;
 	/* Just after the change: the listener's row is highlighted, and the
@@ -405,13 +405,13 @@ static void test_changes_highlighted(void **state)
 
 static void test_close_time_wait(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	need_capture(r);
-	for (int i = 0; i < 40 && !engine_finished(r->engine); i++)
-		engine_step(r->engine, -1, NULL);
-	engine_drain(r->engine, 2000);
-	assert_true(engine_succeeded(r->engine));
+	for (int i = 0; i < 40 && !run_finished(r->engine); i++)
+		run_step(r->engine, -1, NULL);
+	run_drain(r->engine, 2000);
+	assert_true(run_succeeded(r->engine));
 	r->s.pane = SCREEN_PANE_SOCKETS;
 	Frame *f = render(r, 80, 24, 0);
 	/* The client closed first: its end waits in TIME_WAIT, which no
@@ -421,7 +421,7 @@ static void test_close_time_wait(void **state)
 	assert_int_equal(find_row(f, "LISTEN", row, sizeof row), -1);
 	frame_free(f);
 	/* Right after the listener closed, its row fades out as "gone". */
-	const Timeline *t = engine_timeline(r->engine);
+	const Timeline *t = run_timeline(r->engine);
 	const Event *gone = NULL;
 	for (size_t k = 0; k < timeline_count(t); k++)
 		if (timeline_get(t, k)->kind == EV_STATE && timeline_get(t, k)->state < 0)
@@ -447,7 +447,7 @@ static void test_close_time_wait(void **state)
  * say plainly what is missing. */
 static void test_no_kernel_view(void **state)
 {
-	Run *r = *state;
+	Fixture *r = *state;
 	char row[1024];
 	step_sched(r, 5);
 	Frame *f = render(r, 80, 24, 0);

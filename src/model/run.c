@@ -1,0 +1,205 @@
+/* run.c - a run read and driven through its table (see run.h, runops.h).
+ *
+ * What both implementations share is computed here once, from the state
+ * they keep: an actor's bounds, whether it is a traced program, whether the
+ * run is finished or ended as the lesson says. Everything that differs
+ * goes through the table. */
+#include "model/runops.h"
+
+#include <assert.h>
+#include <sys/wait.h>
+
+void run_free(Run *r)
+{
+	if (!r)
+		return;
+	r->ops->stop(r);
+	r->ops->destroy(r);
+}
+
+int run_start(Run *r, char *err, size_t errlen)
+{
+	return r->ops->start(r, err, errlen);
+}
+
+int run_restart(Run *r, char *err, size_t errlen)
+{
+	return r->ops->restart(r, err, errlen);
+}
+
+void run_stop(Run *r)
+{
+	r->ops->stop(r);
+}
+
+int run_step(Run *r, int actor, const char *line)
+{
+	int stepped = r->ops->step(r, actor, line);
+	assert(stepped < r->n);
+	return stepped;
+}
+
+int run_next(Run *r)
+{
+	int next = r->ops->next(r);
+	assert(next >= -1 && next < r->n);
+	return next;
+}
+
+int run_goto(Run *r, int n, char *err, size_t errlen)
+{
+	return r->ops->go_to(r, n, err, errlen);
+}
+
+int run_wait(Run *r, int ms)
+{
+	return r->ops->wait(r, ms);
+}
+
+int run_free_run(Run *r, int stuck_ms)
+{
+	return r->ops->free_run(r, stuck_ms);
+}
+
+int run_drain(Run *r, int ms)
+{
+	return r->ops->drain(r, ms);
+}
+
+void run_reap(Run *r)
+{
+	r->ops->reap(r);
+}
+
+int run_pollfds(const Run *r, struct pollfd *pfd, int max)
+{
+	return r->ops->pollfds(r, pfd, max);
+}
+
+int run_handle(Run *r, const struct pollfd *pfd, int n)
+{
+	return r->ops->handle(r, pfd, n);
+}
+
+int run_actor_count(const Run *r)
+{
+	return r->n;
+}
+
+const RunActor *run_actor(const Run *r, int i)
+{
+	return i >= 0 && i < r->n ? &r->a[i] : NULL;
+}
+
+int run_actor_owner(const Run *r, int i)
+{
+	return i >= 0 && i < r->n ? r->owner[i] : -1;
+}
+
+int run_traced(const Run *r, int i)
+{
+	if (i < 0 || i >= r->n)
+		return 0;
+	/* Only the lesson's own actors own processes: a later task is a
+	 * program's, and its owner is that program's first actor. */
+	assert(r->owner[i] >= 0 && r->owner[i] < r->lesson->nactors);
+	return r->lesson->actors[r->owner[i]].command != NULL;
+}
+
+const Lesson *run_lesson(const Run *r)
+{
+	return r->lesson;
+}
+
+const Timeline *run_timeline(const Run *r)
+{
+	return r->tl;
+}
+
+const struct kernel *run_kernel(const Run *r)
+{
+	return r->kernel;
+}
+
+const LessonStep *run_lesson_step(const Run *r, int i)
+{
+	if (i < 0 || i >= r->n || i >= r->lesson->nactors)
+		return NULL;
+	const LessonActor *la = &r->lesson->actors[i];
+	int k = r->a[i].step;
+	return k >= 0 && k < la->nsteps ? &la->steps[k] : NULL;
+}
+
+int run_steps_done(const Run *r)
+{
+	return r->steps_done;
+}
+
+int run_steps_reached(const Run *r)
+{
+	return r->ops->reached(r);
+}
+
+int run_last_step(const Run *r)
+{
+	return r->ops->last_step(r);
+}
+
+int run_finished(const Run *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		ActorState s = r->a[i].state;
+		if (s == ACTOR_READY || s == ACTOR_INPUT || s == ACTOR_RUNNING || s == ACTOR_STARTING)
+			return 0;
+	}
+	return 1;
+}
+
+/* An actor ended as the lesson says: it ran its last step, or it was
+ * killed by the signal its "dies" names (SIGPIPE, writing to a closed peer). */
+static int ended_as_written(const Run *r, int i)
+{
+	const RunActor *a = &r->a[i];
+	int dies = i < r->lesson->nactors ? r->lesson->actors[i].dies : 0;
+	if (dies)
+		return a->state == ACTOR_DEAD && a->pid == 0 && WIFSIGNALED(a->status) && WTERMSIG(a->status) == dies;
+	return a->state == ACTOR_DONE;
+}
+
+int run_succeeded(const Run *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (!ended_as_written(r, i))
+			return 0;
+	return 1;
+}
+
+const char *run_network(const Run *r)
+{
+	return r->network;
+}
+
+const char *run_kernel_note(const Run *r)
+{
+	return r->kernel_note;
+}
+
+int run_free_running(const Run *r)
+{
+	return r->free_run;
+}
+
+int run_steered(const Run *r)
+{
+	return r->steered;
+}
+
+int run_counts(const Run *r)
+{
+	return r->counts && !run_traced(r, 0);
+}
+
+const char *run_end_text(const Run *r)
+{
+	return r->ops->end_text(r);
+}
