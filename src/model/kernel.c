@@ -1,6 +1,7 @@
 /* kernel.c - packets and socket states as timeline events (see kernel.h). */
 #include "model/kernel.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -388,6 +389,9 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 			owner = actor_at(k, &s->local);
 		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
 			continue;
+		/* An owner is one of the actors read, or none: a view indexes the
+		 * run's actors with it. */
+		assert(owner >= -1 && owner < n);
 		learn(k, s, owner);
 		k->now.v[keep] = *s;
 		k->owner[keep++] = owner;

@@ -4,9 +4,12 @@
  * that the engine's buffers can be reused at once. */
 #include "model/timeline.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "model/lesson.h"
 
 struct timeline {
 	Event *ev;
@@ -63,6 +66,11 @@ void timeline_free(Timeline *t)
 
 const Event *timeline_add(Timeline *t, const Event *ev)
 {
+	/* Every view indexes the run's actors with an event's actor: one out
+	 * of range is a bug where the event was made, not later where it is
+	 * drawn. (A traced program's step counts its calls: only -1 is below.) */
+	assert(ev->actor >= -1 && ev->actor < LESSON_MAX_ACTORS);
+	assert(ev->step >= -1);
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		Event *grown = realloc(t->ev, cap * sizeof *grown);
