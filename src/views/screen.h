@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
+#include "model/breaks.h"
 #include "model/engine.h"
-#include "views/breaks.h"
 #include "views/codegen.h"
 #include "views/frame.h"
 

@@ -1,11 +1,13 @@
 /* breaks.h - breakpoints: the steps where autoplay and "continue" stop.
  *
- * View layer, pure: the controller keeps a Breaks in the screen state, the
- * flow and the code pane mark what it holds, and the controller asks
- * breaks_hit before it lets an actor's step run. A breakpoint is a step of
+ * Model layer, pure: a Breaks is the run's state, not a way of drawing it.
+ * The controller keeps one in the screen state and changes it; the flow
+ * and the code pane only read it to mark what it holds; the controller
+ * asks it before it lets an actor's step run. A breakpoint is a step of
  * one actor (it stops there each time round a loop), or every step of a
- * kind (every recv, of every actor: a traced program's calls too). A stop is before the step: the call
- * is still to come, as a debugger stops before a line runs. */
+ * kind (every recv, of every actor: a traced program's calls too). A stop
+ * is before the step: the call is still to come, as a debugger stops
+ * before a line runs. */
 #ifndef SOCKSTEP_BREAKS_H
 #define SOCKSTEP_BREAKS_H
 

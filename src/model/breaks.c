@@ -1,5 +1,5 @@
 /* breaks.c - breakpoints on steps and on kinds of step (see breaks.h). */
-#include "views/breaks.h"
+#include "model/breaks.h"
 
 #include <string.h>
 
