@@ -95,8 +95,6 @@ typedef struct {
 	Answered answered[ANSWERED_MAX];
 	int nanswered;
 	int fast;               /* autoplay without delay: running to a breakpoint (c) */
-	int stopped_at;         /* the step autoplay stopped at for a breakpoint, -1: none;
-	                           going on from there runs that breakpoint's call */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
 	char recorded_as[128];  /* the lesson --record holds, "" before the first */
 	char goto_text[GOTO_DIGITS + 1];
@@ -486,7 +484,6 @@ static void stop_at_break(Tui *t, int a)
 	narration_next(t->e, a, what, sizeof what);
 	t->s.autoplay = 0;
 	t->fast = 0;
-	t->stopped_at = engine_steps_done(t->e);
 	say(t, 0, "breakpoint before %s: space runs it, c goes on", what);
 }
 
@@ -538,7 +535,7 @@ static void autoplay_step(Tui *t)
 	 * example; a breakpoint or a question stops autoplay before its
 	 * call runs. */
 	int a = engine_next(t->e);
-	if (a >= 0 && engine_steps_done(t->e) != t->stopped_at && breaks_hit(&t->s.breaks, t->e, a)) {
+	if (a >= 0 && breaks_stop(&t->s.breaks, t->e, a)) {
 		stop_at_break(t, a);
 		return;
 	}
@@ -570,7 +567,7 @@ static void reset_run(Tui *t)
 	t->nowed = 0;
 	t->nanswered = 0;
 	t->fast = 0;
-	t->stopped_at = -1;
+	breaks_unstop(&t->s.breaks);
 	t->s.prompt = NULL;
 	t->quiz_paused_auto = 0;
 	t->recorded = 0;
@@ -617,7 +614,7 @@ static Action go_to(Tui *t, int n)
 	t->s.editing = 0;
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	t->quiz_paused_auto = 0;
-	t->stopped_at = -1;
+	breaks_unstop(&t->s.breaks);
 	/* Going back starts the actors afresh: say so while it runs. */
 	say(t, 0, "%s step %d ...", n < at ? "going back to" : "going on to", n);
 	render(t);

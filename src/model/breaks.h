@@ -23,6 +23,9 @@ typedef struct {
 	} at[BREAKS_MAX];
 	int n;
 	uint64_t ops;      /* bit op (LessonOp): every step of that kind */
+	int stopped_at;    /* the steps done when autoplay last stopped for a
+	                      breakpoint, -1: it has not; going on from there
+	                      runs that breakpoint's call */
 } Breaks;
 
 /* Set the breakpoint on actor's step, or clear it if it is set. Returns 1
@@ -32,6 +35,7 @@ int breaks_toggle_step(Breaks *b, int actor, int step);
 /* The same for every step of kind op. */
 int breaks_toggle_op(Breaks *b, int op);
 
+/* No breakpoint, and no stop. */
 void breaks_clear(Breaks *b);
 
 /* Is there a breakpoint on actor's step, either way? */
@@ -47,5 +51,21 @@ int breaks_hit(const Breaks *b, Engine *e, int actor);
 
 /* How many breakpoints there are (steps and kinds). */
 int breaks_count(const Breaks *b);
+
+/* Is there a breakpoint on the step about to run: actor's step (-1 for a
+ * traced program's call, which is no step) of kind op (LessonOp)? */
+int breaks_before(const Breaks *b, int actor, int step, int op);
+
+/* Autoplay (or continue) is about to run that step, done steps into the
+ * run: must it stop first? It stops once at each place: asked again there,
+ * the student having said to go on, it lets the step run. */
+int breaks_stop_at(Breaks *b, int done, int actor, int step, int op);
+
+/* The same for the step actor makes next in e. */
+int breaks_stop(Breaks *b, Engine *e, int actor);
+
+/* Forget where autoplay stopped (a fresh run, a jump to another step): the
+ * breakpoints stay. */
+void breaks_unstop(Breaks *b);
 
 #endif
