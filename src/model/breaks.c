@@ -13,6 +13,8 @@ static int find(const Breaks *b, int actor, int step)
 
 int breaks_toggle_step(Breaks *b, int actor, int step)
 {
+	if (actor < 0 || step < 0)
+		return -1;
 	int i = find(b, actor, step);
 	if (i >= 0) {
 		b->at[i] = b->at[--b->n];

@@ -29,7 +29,8 @@ typedef struct {
 } Breaks;
 
 /* Set the breakpoint on actor's step, or clear it if it is set. Returns 1
- * when it is now set, 0 when cleared, -1 when there is no room for it. */
+ * when it is now set, 0 when cleared, -1 when there is no room for it or
+ * no such step (a negative actor or step). */
 int breaks_toggle_step(Breaks *b, int actor, int step);
 
 /* The same for every step of kind op. */
