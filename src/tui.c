@@ -5,7 +5,8 @@
  * starts its engine; leaving it (m, n for the next one, q) stops every actor
  * and records it in the progress file if it was finished. A question on a
  * step is asked before that step's call first runs, and the verdict is
- * counted once the call has really returned (views/quiz.h). Going back (b,
+ * counted once the call has really returned (model/answers.h keeps the
+ * answers and the score, views/quiz.h shows them). Going back (b,
  * g) asks the engine to run the lesson again to an earlier step
  * (engine_goto); the predictions made stay made. Breakpoints (x, X) stop
  * autoplay and f before a step runs. Presenter mode (p, --present) turns
@@ -20,6 +21,7 @@
  * also restored from atexit, once, whichever way sockstep leaves. */
 #include "tui.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -33,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/answers.h"
 #include "model/catalog.h"
 #include "model/playback.h"
 #include "model/progress.h"
@@ -60,14 +63,7 @@ enum { END_PAUSE_MS = 1000 };
 static const int autoplay_ms[] = { 3000, 2000, 1200, 700, 400, 150 };
 enum { SPEEDS = (int)(sizeof autoplay_ms / sizeof autoplay_ms[0]) };
 
-/* A prediction the student made in this run. Going back over its step and
- * on again, the question is not asked again: the student has answered it,
- * and the score has it already. */
-typedef struct {
-	int actor, step, choice;
-} Answered;
-
-enum { ANSWERED_MAX = 64, GOTO_DIGITS = 6 };
+enum { GOTO_DIGITS = 6 };
 
 /* What a key handler did, for the loop to act on (htop style). */
 typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT } Action;
@@ -91,15 +87,12 @@ typedef struct {
 	int recorded;           /* this run is in the progress file */
 	const char *no_menu;    /* why m opens no menu here, or NULL */
 	long ended_at;          /* when the run was seen to end (ms), 0 still going */
-	/* Answers whose calls have not returned yet: counted when they do. */
-	ScreenQuiz owed[LESSON_MAX_ACTORS];
-	int nowed;
+	/* The predictions made in this run and their score: going back over
+	 * a step and on again, its question is not asked again, and the
+	 * score has it already. */
+	Answers answers;
 	int quiz_paused_auto;   /* the open question stopped autoplay */
-	Answered answered[ANSWERED_MAX];
-	int nanswered;
 	int fast;               /* autoplay without delay: running to a breakpoint (c) */
-	int stopped_at;         /* the step autoplay stopped at for a breakpoint, -1: none;
-	                           going on from there runs that breakpoint's call */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
 	char recorded_as[128];  /* the lesson --record holds, "" before the first */
 	char goto_text[GOTO_DIGITS + 1];
@@ -269,21 +262,13 @@ static void unsay(Tui *t)
 /* ---- questions and progress ----------------------------------------------- */
 
 /* Count the answers whose calls have come back (or whose actor died in
- * them): the run decides, so a verdict waits for it. An answer the lesson's own answer contradicts does not count. */
+ * them): the run decides, so a verdict waits for it. An answer the lesson's
+ * own answer contradicts does not count. The screen shows the model's score. */
 static void settle_answers(Tui *t)
 {
-	int k = 0;
-	for (int i = 0; i < t->nowed; i++) {
-		QuizOutcome o;
-		quiz_outcome(t->e, &t->owed[i], &o);
-		if (!o.known) {
-			t->owed[k++] = t->owed[i];
-			continue;
-		}
-		t->s.asked += o.counts;
-		t->s.score += o.right;
-	}
-	t->nowed = k;
+	answers_settle(&t->answers, t->lesson, run_timeline(t->e));
+	t->s.score = t->answers.score;
+	t->s.asked = t->answers.asked;
 }
 
 /* A lesson every actor ran to its end goes into the progress file, once
@@ -300,14 +285,6 @@ static void record_finished(Tui *t)
 		say(t, 1, "could not save your progress: %s", err);
 }
 
-static const Answered *answered_at(const Tui *t, int actor, int step)
-{
-	for (int i = 0; i < t->nanswered; i++)
-		if (t->answered[i].actor == actor && t->answered[i].step == step)
-			return &t->answered[i];
-	return NULL;
-}
-
 /* The engine changed: who runs next, and is there an arrow to animate? */
 static void refresh_model(Tui *t)
 {
@@ -322,7 +299,7 @@ static void refresh_model(Tui *t)
 	else if (!t->ended_at)
 		t->ended_at = now_ms();
 	t->s.next = run_finished(t->e) ? -1 : run_next(t->e);
-	t->s.next_answered = t->s.next >= 0 && answered_at(t, t->s.next, run_actor(t->e, t->s.next)->step);
+	t->s.next_answered = t->s.next >= 0 && answers_at(&t->answers, t->s.next, run_actor(t->e, t->s.next)->step);
 	int arrows = 0;
 	uint64_t seq = flow_arrow_since(t->e, t->seen, &arrows);
 	t->seen = timeline_count(run_timeline(t->e));
@@ -417,32 +394,28 @@ static void ask(Tui *t, int a)
 	t->dirty = 1;
 }
 
-static void remember_answer(Tui *t, const ScreenQuiz *q)
-{
-	if (answered_at(t, q->actor, q->step) || t->nanswered == ANSWERED_MAX)
-		return;
-	t->answered[t->nanswered++] = (Answered){ q->actor, q->step, q->choice };
-}
-
-/* The student's prediction: record it, then let the call run for real. */
+/* The student's prediction: record it in the model, then let the call run
+ * for real. A step answered before (a replay asks again after going back)
+ * shows the new pick's verdict, but the model keeps the first answer: the
+ * score counts a question once. */
 static Action answer(Tui *t, int choice)
 {
 	ScreenQuiz *q = &t->s.quiz;
 	const LessonQuestion *lq = quiz_question(t->lesson, q->actor, q->step);
 	const RunActor *ea = run_actor(t->e, q->actor);
-	if (!lq || choice >= lq->nchoices) {
+	int given = answers_give(&t->answers, t->lesson, q->actor, q->step, choice);
+	if (given == ANSWERS_NO_CHOICE) {
 		say(t, 0, "there %s only %d choice%s", lq && lq->nchoices == 1 ? "is" : "are", lq ? lq->nchoices : 0,
 		    lq && lq->nchoices == 1 ? "" : "s");
 		return ACT_REDRAW;
 	}
 	q->open = 0;
 	q->choice = choice;
-	remember_answer(t, q);
 	if (ea->state != ACTOR_READY || ea->step != q->step || run_step(t->e, q->actor, NULL) < 0) {
+		if (given == ANSWERS_GIVEN)
+			answers_void(&t->answers, q->actor, q->step);
 		q->actor = -1;
 		say(t, 1, "%s cannot run that call any more", ea->name);
-	} else if (t->nowed < LESSON_MAX_ACTORS) {
-		t->owed[t->nowed++] = *q;
 	}
 	if (t->quiz_paused_auto)
 		say(t, 0, "autoplay stopped for the question: a starts it again");
@@ -456,11 +429,8 @@ static Action answer(Tui *t, int choice)
 static void drop_verdict(Tui *t)
 {
 	ScreenQuiz *q = &t->s.quiz;
-	if (q->open || q->actor < 0)
+	if (q->open || q->actor < 0 || answers_pending(&t->answers, q->actor, q->step))
 		return;
-	for (int i = 0; i < t->nowed; i++)
-		if (t->owed[i].actor == q->actor && t->owed[i].step == q->step)
-			return;
 	q->actor = -1;
 	q->choice = -1;
 }
@@ -473,9 +443,10 @@ static int question_first(Tui *t, int a)
 	if (!quiz_due(t->e, a))
 		return 0;
 	const RunActor *ea = run_actor(t->e, a);
-	const Answered *an = answered_at(t, a, ea->step);
-	if (!an)
+	if (answers_owed(&t->answers, t->lesson, run_timeline(t->e), a, ea->step))
 		return 1;
+	const Answer *an = answers_at(&t->answers, a, ea->step);
+	assert(an);   /* due and not owed: answered */
 	t->s.quiz = (ScreenQuiz){ .actor = a, .step = ea->step, .choice = an->choice };
 	return 0;
 }
@@ -487,7 +458,6 @@ static void stop_at_break(Tui *t, int a)
 	narration_next(t->e, a, what, sizeof what);
 	t->s.autoplay = 0;
 	t->fast = 0;
-	t->stopped_at = run_steps_done(t->e);
 	say(t, 0, "breakpoint before %s: space runs it, c goes on", what);
 }
 
@@ -497,7 +467,7 @@ static Action forward(Tui *t)
 {
 	int a = run_next(t->e);
 	drop_verdict(t);
-	if (a >= 0 && quiz_due(t->e, a)) {
+	if (a >= 0 && question_first(t, a)) {
 		ask(t, a);
 		return ACT_REDRAW;
 	}
@@ -561,7 +531,7 @@ static void autoplay_step(Tui *t)
 	 * example; a breakpoint or a question stops autoplay before its
 	 * call runs. */
 	int a = run_next(t->e);
-	if (a >= 0 && run_steps_done(t->e) != t->stopped_at && breaks_hit(&t->s.breaks, t->e, a)) {
+	if (a >= 0 && breaks_stop(&t->s.breaks, t->e, a)) {
 		stop_at_break(t, a);
 		return;
 	}
@@ -589,11 +559,10 @@ static void reset_run(Tui *t)
 	t->s.byte_scroll = 0;
 	t->s.anim_seq = 0;
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+	answers_reset(&t->answers);
 	t->s.score = t->s.asked = 0;
-	t->nowed = 0;
-	t->nanswered = 0;
 	t->fast = 0;
-	t->stopped_at = -1;
+	breaks_unstop(&t->s.breaks);
 	t->s.prompt = NULL;
 	t->quiz_paused_auto = 0;
 	t->recorded = 0;
@@ -640,7 +609,7 @@ static Action go_to(Tui *t, int n)
 	t->s.editing = 0;
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	t->quiz_paused_auto = 0;
-	t->stopped_at = -1;
+	breaks_unstop(&t->s.breaks);
 	/* Going back starts the actors afresh: say so while it runs. */
 	say(t, 0, "%s step %d ...", n < at ? "going back to" : "going on to", n);
 	render(t);

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "views/breaks.h"
+#include "model/breaks.h"
 #include "views/flow.h"
 
 /* Narrower columns than this cut too much code to read: one actor then. */

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "model/breaks.h"
 #include "model/packet.h"
-#include "views/breaks.h"
 #include "views/calltext.h"
 #include "views/kerneltext.h"
 #include "views/links.h"

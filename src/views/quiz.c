@@ -1,13 +1,14 @@
 /* quiz.c - a question's prompt and its verdict (see quiz.h).
  *
  * View layer. Everything is worked out again from the timeline on every
- * frame, as the other views do: the first EV_CALL of the question's step,
- * its EV_RETURN, and the actor's exit if it died in the call. */
+ * frame, as the other views do; which step asks and what the run says of a
+ * pick are the model's rules (answers.h), put in words here. */
 #include "views/quiz.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "model/answers.h"
 #include "views/narration.h"
 
 /* A choice's text starts here, its number three columns before. */
@@ -15,21 +16,13 @@ enum { CHOICE_X = 6 };
 
 const LessonQuestion *quiz_question(const Lesson *l, int actor, int step)
 {
-	if (actor < 0 || actor >= l->nactors || step < 0 || step >= l->actors[actor].nsteps)
-		return NULL;
-	const LessonStep *st = &l->actors[actor].steps[step];
-	/* --check reports a question on a step that is not a call; the TUI
-	 * cannot check it against anything, so it does not ask. */
-	return lesson_op_is_call(st->op) ? st->question : NULL;
+	return answers_question(l, actor, step);
 }
 
 int quiz_due(const Run *e, int actor)
 {
 	const RunActor *a = run_actor(e, actor);
-	if (!a || a->state != ACTOR_READY || !quiz_question(run_lesson(e), actor, a->step))
-		return 0;
-	/* Asked once: the second time round a loop the student has seen it. */
-	return question_first_call(run_timeline(e), actor, a->step) == NULL;
+	return a && a->state == ACTOR_READY && answers_due(run_lesson(e), run_timeline(e), actor, a->step);
 }
 
 /* question_check's words, with the call named: "recv() returned 12". */
@@ -47,32 +40,19 @@ static void word_outcome(const char *actor, const char *op, const char *what, ch
 
 void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o)
 {
-	memset(o, 0, sizeof *o);
-	o->lesson = o->student = QUESTION_UNCHECKABLE;
+	AnswersVerdict v;
 	const Lesson *l = run_lesson(e);
-	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
-	const Timeline *t = run_timeline(e);
-	const Event *call = lq && q->choice >= 0 ? question_first_call(t, q->actor, q->step) : NULL;
-	if (!call)
-		return;
-	const Event *ret = timeline_return_of(t, call->seq);
-	int status = question_exit_status(t, call, ret);
-	/* Only the run settles it. Not "the engine is finished": that is also
-	 * true for a moment while every actor blocks in a call that the kernel
-	 * is still completing (two big transfers), and a lesson that really
-	 * ends stuck is broken anyway. */
-	o->known = ret || status >= 0;
+	answers_verdict(l, run_timeline(e), q->actor, q->step, q->choice, &v);
+	memset(o, 0, sizeof *o);
+	o->known = v.known;
+	o->lesson = v.lesson;
+	o->student = v.student;
+	o->counts = v.counts;
+	o->right = v.right;
 	if (!o->known)
 		return;
-	char what[256];
-	o->lesson = question_check(lq->choices[lq->answer], t, call, ret, status, what, sizeof what);
-	o->student = question_check(lq->choices[q->choice], t, call, ret, status, what, sizeof what);
 	word_outcome(run_actor(e, q->actor)->name, lesson_op_name(l->actors[q->actor].steps[q->step].op),
-		     what, o->what, sizeof o->what);
-	o->counts = o->lesson != QUESTION_DISAGREES;
-	/* Two choices can both be true ("does not block" and "5"): the run,
-	 * not the lesson's bracket, has the last word. */
-	o->right = o->counts && (q->choice == lq->answer || o->student == QUESTION_AGREES);
+		     v.what, o->what, sizeof o->what);
 }
 
 /* "? Which socket does accept() return?" */

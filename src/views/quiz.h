@@ -6,8 +6,9 @@
  * student picks a choice, the call runs for real, and the verdict compares
  * the pick with the lesson's answer and both with the run (question.h): a
  * lesson whose answer contradicts the run is shown as the lesson's bug, not
- * hidden. Nothing here changes the model; the controller keeps the
- * ScreenQuiz and the score, and asks quiz_outcome when to count it. */
+ * hidden. Nothing here changes the model: the controller keeps the
+ * ScreenQuiz, and the answers and the score in the model (answers.h),
+ * which decides what counts. */
 #ifndef SOCKSTEP_QUIZ_H
 #define SOCKSTEP_QUIZ_H
 
@@ -30,14 +31,15 @@ typedef struct {
 } QuizOutcome;
 
 /* The question on actor's step, or NULL (none, or the step is not a call:
- * no run can answer it). */
+ * no run can answer it): answers_question, for the views. */
 const LessonQuestion *quiz_question(const Lesson *l, int actor, int step);
 
 /* Would stepping actor now run a step with a question for the first time
  * (so the question is to be asked before)? */
 int quiz_due(const Run *e, int actor);
 
-/* The verdict on q (answered: q->choice >= 0), from the timeline. */
+/* The verdict on q (answered: q->choice >= 0), from the timeline: the
+ * model's (answers_verdict), with the call named in o->what. */
 void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o);
 
 /* Rows the open prompt needs at width w, the band's rule not included. */

@@ -68,6 +68,7 @@ void screen_state_init(ScreenState *s)
 	s->speed = 3;
 	s->speeds = 6;
 	s->quiz.actor = s->quiz.step = s->quiz.choice = -1;
+	breaks_clear(&s->breaks);
 }
 
 static int too_small(int w, int h)

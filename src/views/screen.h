@@ -1,6 +1,6 @@
 /* screen.h - the whole TUI screen, laid out into a Frame.
  *
- * View layer. screen_render reads the engine (actors, timeline, lesson) and
+ * View layer. screen_render reads the run (actors, timeline, lesson) and
  * the controller's UI state, and draws title bar (with the step the run
  * stands at among the steps it reached, as a bar), flow diagram, console
  * strip, byte pane, narration, status line and key bar -- or, in presenter
@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
+#include "model/breaks.h"
 #include "model/run.h"
-#include "views/breaks.h"
 #include "views/codegen.h"
 #include "views/frame.h"
 

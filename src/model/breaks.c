@@ -1,5 +1,5 @@
 /* breaks.c - breakpoints on steps and on kinds of step (see breaks.h). */
-#include "views/breaks.h"
+#include "model/breaks.h"
 
 #include <string.h>
 
@@ -13,6 +13,8 @@ static int find(const Breaks *b, int actor, int step)
 
 int breaks_toggle_step(Breaks *b, int actor, int step)
 {
+	if (actor < 0 || step < 0)
+		return -1;
 	int i = find(b, actor, step);
 	if (i >= 0) {
 		b->at[i] = b->at[--b->n];
@@ -37,14 +39,21 @@ int breaks_toggle_op(Breaks *b, int op)
 void breaks_clear(Breaks *b)
 {
 	memset(b, 0, sizeof *b);
+	b->stopped_at = -1;
+}
+
+int breaks_before(const Breaks *b, int actor, int step, int op)
+{
+	if (op >= 0 && op < 64 && ((b->ops >> op) & 1))
+		return 1;
+	return step >= 0 && find(b, actor, step) >= 0;
 }
 
 int breaks_on(const Breaks *b, const Lesson *l, int actor, int step)
 {
 	if (actor < 0 || actor >= l->nactors || step < 0 || step >= l->actors[actor].nsteps)
 		return 0;
-	int op = (int)l->actors[actor].steps[step].op;
-	return find(b, actor, step) >= 0 || (op < 64 && ((b->ops >> op) & 1));
+	return breaks_before(b, actor, step, (int)l->actors[actor].steps[step].op);
 }
 
 int breaks_next_op(const Run *e, int actor)
@@ -55,15 +64,36 @@ int breaks_next_op(const Run *e, int actor)
 	return a->state == ACTOR_INPUT ? OP_INPUT : (int)a->pending.op;
 }
 
+/* The step actor makes next, for breaks_before: -1 for a traced
+ * program's call, which has no step to mark. */
+static int next_step(const Run *e, int actor)
+{
+	return run_lesson_step(e, actor) ? run_actor(e, actor)->step : -1;
+}
+
 int breaks_hit(const Breaks *b, const Run *e, int actor)
 {
 	int op = breaks_next_op(e, actor);
-	if (op < 0)
+	return op >= 0 && breaks_before(b, actor, next_step(e, actor), op);
+}
+
+int breaks_stop_at(Breaks *b, int done, int actor, int step, int op)
+{
+	if (done == b->stopped_at || !breaks_before(b, actor, step, op))
 		return 0;
-	if (op < 64 && ((b->ops >> op) & 1))
-		return 1;
-	/* A traced program has calls but no steps to mark. */
-	return run_lesson_step(e, actor) && find(b, actor, run_actor(e, actor)->step) >= 0;
+	b->stopped_at = done;
+	return 1;
+}
+
+int breaks_stop(Breaks *b, const Run *e, int actor)
+{
+	int op = breaks_next_op(e, actor);
+	return op >= 0 && breaks_stop_at(b, run_steps_done(e), actor, next_step(e, actor), op);
+}
+
+void breaks_unstop(Breaks *b)
+{
+	b->stopped_at = -1;
 }
 
 int breaks_count(const Breaks *b)
