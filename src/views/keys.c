@@ -76,7 +76,7 @@ static const KeysEntry table[] = {
 	  .help = "back to the lesson menu (this run's processes stop)" },
 	{ KEYS_LESSON, KEYS_LEAVE_HINT, { 27 }, .help = "says how to leave: m for the menu, q to quit" },
 	{ KEYS_LESSON, KEYS_HELP_OPEN, { '?' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER | KEYS_BAR_QUIZ,
-	  .label = "help", .help = "this help" },
+	  .label = "help", .help = "the help: these keys, and how to read the screen" },
 	{ KEYS_LESSON, KEYS_QUIT, { 'q', 'Q' }, .named = 1, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER | KEYS_BAR_QUIZ,
 	  .label = "quit", .help = "quit: the terminal is restored, and no process is left" },
 
@@ -269,7 +269,7 @@ static size_t help_entry(const KeysEntry *e, int keyw, int width, char *out, siz
 	o = put(out, cap, o, "  ", 2);
 	o = put(out, cap, o, keys, strlen(keys));
 	int col = 2 + (int)strlen(keys);
-	if (col >= indent) {   /* a long key column: the help on the next line */
+	if (col > indent - 2) {   /* no room for two blanks: the help on the next line */
 		o = put(out, cap, o, "\n", 1);
 		col = 0;
 	}
