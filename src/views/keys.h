@@ -10,8 +10,7 @@
  * neither may see the controller (tui.h). So the table names commands by
  * KeysCmd, and the controller (tui.c) maps each command to its handler in
  * a table of its own, indexed by the same enum: a binding is made here,
- * an action there, and a command without a handler is caught by tui.c's
- * static assertion on that table's size.
+ * an action there (that table's size is asserted to be KEYS_CMDS).
  *
  * The key codes, which the backends (ui.h) return and the table binds,
  * are defined here too, one layer below the backends, for the table to

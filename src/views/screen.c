@@ -404,7 +404,11 @@ static void help_overlay(const ScreenState *s, Frame *f)
 		frame_put(f, x0 + w - 1, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
 	}
 	frame_put(f, x0 + 2, y0, " sockstep help ", ROLE_BORDER, w - 4);
-	frame_put(f, x0 + 2, y0 + h - 1, " ? or esc closes, up/down scroll ", ROLE_BORDER, w - 4);
+	char close[32], scroll[32], foot[96];
+	keys_names(keys_find(KEYS_HELP, 27), 2, " or ", close, sizeof close);
+	keys_names(keys_find(KEYS_HELP, UI_KEY_UP), 2, "/", scroll, sizeof scroll);
+	snprintf(foot, sizeof foot, " %s closes, %s scroll ", close, scroll);
+	frame_put(f, x0 + 2, y0 + h - 1, foot, ROLE_BORDER, w - 4);
 	int skip = s->help_scroll, row = 0;
 	for (const char *p = text; *p && row < h - 2;) {
 		size_t n = strcspn(p, "\n");
