@@ -15,10 +15,26 @@
 #include "tui.h"
 #include "ui/plain.h"
 #include "views/codegen.h"
+#include "views/keys.h"
 
 #ifndef SOCKSTEP_VERSION
 #define SOCKSTEP_VERSION "0"
 #endif
+
+/* --help's keys: their help in the options' column (21), lines of 79. */
+enum { USAGE_KEYW = 19, USAGE_W = 79 };
+
+/* The keys, from the key table (views/keys.h): what the screen's help says. */
+static void keys_usage(FILE *out)
+{
+	size_t n = keys_help_all(1, USAGE_KEYW, USAGE_W, NULL, 0);
+	char *text = malloc(n + 1);
+	if (!text)
+		return;
+	keys_help_all(1, USAGE_KEYW, USAGE_W, text, n + 1);
+	fputs(text, out);
+	free(text);
+}
 
 static void usage(FILE *out)
 {
@@ -69,11 +85,10 @@ static void usage(FILE *out)
 	      "replay shows a recorded run, every view, stepping forward (space) and back (b),\n"
 	      "and runs nothing: no process, no network namespace, no capture.\n"
 	      "\n"
-	      "Keys: space/n next step, tab/arrows pick an actor, enter step it, a autoplay,\n"
-	      "+/- speed, 1-9 answer a question, b back a step, g go to a step, x/X breakpoint,\n"
-	      "f run to a breakpoint, p presenter mode, c code, r restart, m menu, ? help, q quit.\n"
-	      "Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n",
+	      "Keys on the screen (its help, the ? key, lists them too):\n",
 	      out);
+	keys_usage(out);
+	fputs("Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n", out);
 }
 
 static int reset_progress(void)

@@ -8,15 +8,17 @@
  * counted once the call has really returned (model/answers.h keeps the
  * answers and the score, views/quiz.h shows them). Going back (b,
  * g) asks the engine to run the lesson again to an earlier step
- * (engine_goto); the predictions made stay made. Breakpoints (x, X) stop
- * autoplay and f before a step runs. Presenter mode (p, --present) turns
+ * (run_goto); the predictions made stay made. Breakpoints (x, X) stop
+ * autoplay and c before a step runs. Presenter mode (p, --present) turns
  * the clicker's keys into next and back.
  * One poll() waits on the terminal, the actors' gates and
  * a self-pipe that the signal handlers write to; it has a timeout only while
  * an arrow is moving, a socket row is highlighted or autoplay is on, so an
  * idle sockstep uses no CPU.
  * Keys become engine actions here and nowhere else; the views only read the
- * engine, and the backend only draws. Signal handlers set flags and wake
+ * engine, and the backend only draws. Which key runs which command is the
+ * key table's (views/keys.h), which also makes the key bar and the help;
+ * here each command has its handler, of one form. Signal handlers set flags and wake
  * the loop (fatal ones restore the terminal and re-raise); the terminal is
  * also restored from atexit, once, whichever way sockstep leaves. */
 #include "tui.h"
@@ -46,6 +48,7 @@
 #include "views/codegen.h"
 #include "views/flow.h"
 #include "views/frame.h"
+#include "views/keys.h"
 #include "views/narration.h"
 #include "views/picker.h"
 #include "views/quiz.h"
@@ -65,8 +68,10 @@ enum { SPEEDS = (int)(sizeof autoplay_ms / sizeof autoplay_ms[0]) };
 
 enum { GOTO_DIGITS = 6 };
 
-/* What a key handler did, for the loop to act on (htop style). */
-typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT } Action;
+/* What a key handler did, for the loop to act on (htop style). Ignored:
+ * the key is not this mode's (or not now), and the next mode's table
+ * gets it (on_key). */
+typedef enum { ACT_NONE, ACT_REDRAW, ACT_QUIT, ACT_IGNORED } Action;
 
 typedef enum { MODE_MENU, MODE_LESSON } Mode;
 
@@ -85,7 +90,6 @@ typedef struct {
 	char next_path[4096];   /* the lesson after this one in the menu, "" none */
 	char next_label[96];    /* "03 chat" */
 	int recorded;           /* this run is in the progress file */
-	const char *no_menu;    /* why m opens no menu here, or NULL */
 	long ended_at;          /* when the run was seen to end (ms), 0 still going */
 	/* The predictions made in this run and their score: going back over
 	 * a step and on again, its question is not asked again, and the
@@ -465,6 +469,11 @@ static void stop_at_break(Tui *t, int a)
  * moment: the question first, as in the run, then the moment. */
 static Action forward(Tui *t)
 {
+	const char *end = run_end_text(t->e);
+	if (end) {
+		say(t, 0, "%s", end);
+		return ACT_REDRAW;
+	}
 	int a = run_next(t->e);
 	drop_verdict(t);
 	if (a >= 0 && question_first(t, a)) {
@@ -480,13 +489,6 @@ static Action forward(Tui *t)
  * opens the line editor instead, and a question is asked first. */
 static Action step(Tui *t, int a)
 {
-	const char *end = run_end_text(t->e);
-	if (end) {
-		say(t, 0, "%s", end);
-		return ACT_REDRAW;
-	}
-	if (!run_steered(t->e))
-		return forward(t);
 	if (run_finished(t->e)) {
 		const char *over = run_traced(t->e, 0) ? "your programs ended: r runs them again"
 							  : "the lesson is over: r restarts it, m opens the menu";
@@ -634,34 +636,6 @@ static Action goto_open(Tui *t)
 	t->goto_text[0] = '\0';
 	t->s.prompt = t->goto_prompt;
 	t->s.prompt_text = t->goto_text;
-	return ACT_REDRAW;
-}
-
-static Action goto_key(Tui *t, int key)
-{
-	size_t n = strlen(t->goto_text);
-	switch (key) {
-	case 27:
-		t->s.prompt = NULL;
-		return ACT_REDRAW;
-	case '\r':
-	case '\n':
-	case UI_KEY_ENTER:
-		t->s.prompt = NULL;
-		return n ? go_to(t, atoi(t->goto_text)) : ACT_REDRAW;
-	case UI_KEY_BACKSPACE:
-	case 127:
-	case 8:
-		if (n)
-			t->goto_text[n - 1] = '\0';
-		return ACT_REDRAW;
-	default:
-		break;
-	}
-	if (key < '0' || key > '9' || n >= GOTO_DIGITS)
-		return ACT_NONE;
-	t->goto_text[n] = (char)key;
-	t->goto_text[n + 1] = '\0';
 	return ACT_REDRAW;
 }
 
@@ -852,7 +826,6 @@ static void lesson_close(Tui *t)
 	code_free(t);
 	lesson_free(t->own_lesson);
 	t->own_lesson = NULL;
-	t->no_menu = NULL;
 	t->lesson = NULL;
 	t->s.next_lesson = NULL;
 }
@@ -945,7 +918,6 @@ static void open_recording(Tui *t, Run *e)
 {
 	t->e = e;
 	t->lesson = run_lesson(e);   /* the recording's: it goes with the run */
-	t->no_menu = "a replay has no menu: q quits";
 	t->mode = MODE_LESSON;
 	reset_run(t);
 	t->s.help = 0;
@@ -962,88 +934,9 @@ static void open_recording(Tui *t, Run *e)
 
 /* ---- keys ------------------------------------------------------------------ */
 
-
-static Action edit_key(Tui *t, int key)
-{
-	switch (key) {
-	case 27:
-		t->s.editing = 0;
-		say(t, 0, "input cancelled");
-		return ACT_REDRAW;
-	case '\r':
-	case '\n':
-	case UI_KEY_ENTER: {
-		int a = t->s.edit_actor;
-		t->s.editing = 0;
-		if (run_actor(t->e, a)->state != ACTOR_INPUT || run_step(t->e, a, t->edit) < 0)
-			say(t, 1, "%s no longer waits for input", run_actor(t->e, a)->name);
-		t->model_dirty = 1;
-		return ACT_REDRAW;
-	}
-	case UI_KEY_BACKSPACE:
-	case 127:
-	case 8:
-		while (t->edit_len > 0 && (t->edit[--t->edit_len] & 0xc0) == 0x80)
-			;
-		t->edit[t->edit_len] = '\0';
-		return ACT_REDRAW;
-	case 21:   /* Ctrl-U: erase the line, as in a shell */
-		t->edit_len = 0;
-		t->edit[0] = '\0';
-		return ACT_REDRAW;
-	case ' ':
-		/* Space steps, and opened this editor: pressed again on an empty
-		 * line it is a student stepping on, not the line's first letter. */
-		if (t->edit_len > 0)
-			break;
-		say(t, 0, "%s reads a line: type it, Enter sends it, Esc cancels",
-		    run_actor(t->e, t->s.edit_actor)->name);
-		return ACT_REDRAW;
-	default:
-		break;
-	}
-	if (key < 0x20 || key == 127 || key >= 0x110000 || (key >= 0x80 && key < 0xa0))
-		return ACT_NONE;
-	char buf[4];
-	size_t n = utf8_encode((unsigned)key, buf);
-	if (t->edit_len + n >= sizeof t->edit)
-		return ACT_NONE;
-	memcpy(t->edit + t->edit_len, buf, n);
-	t->edit_len += n;
-	t->edit[t->edit_len] = '\0';
-	return ACT_REDRAW;
-}
-
-static Action help_key(Tui *t, int key)
-{
-	switch (key) {
-	case '?':
-	case 27:
-	case 'h':
-	case ' ':
-	case '\r':
-		t->s.help = 0;
-		return ACT_REDRAW;
-	case 'q':
-	case 'Q':
-		return ACT_QUIT;
-	case UI_KEY_UP:
-		t->s.help_scroll -= t->s.help_scroll > 0;
-		return ACT_REDRAW;
-	case UI_KEY_DOWN:
-	case 'j':
-		t->s.help_scroll++;
-		return ACT_REDRAW;
-	case UI_KEY_PGUP:
-		t->s.help_scroll = 0;
-		return ACT_REDRAW;
-	case UI_KEY_PGDN:
-		t->s.help_scroll += 10;
-		return ACT_REDRAW;
-	default:
-		return ACT_NONE;
-	}
-}
+/* Which keys do what is the key table's (views/keys.h); here is what each
+ * command does. Every handler has one form, and may return ACT_IGNORED to
+ * leave the key to the next mode's table. */
 
 static Action scroll_bytes(Tui *t, int by)
 {
@@ -1090,223 +983,509 @@ static Action next_pane(Tui *t, int w, int h)
 	return ACT_REDRAW;
 }
 
-/* In presenter mode the keys a presentation clicker sends step: Page Down
- * and right go on (as space), Page Up and left go back (as b). Outside
- * it they keep scrolling the bytes and picking an actor. */
-static int presenter_key(int key)
+/* Anywhere. */
+
+static Action do_interrupt(Tui *t, int key)
 {
+	(void)key;   /* Ctrl-C: raw mode delivers it as a key */
+	t->exit_status = 130;
+	return ACT_QUIT;
+}
+
+static Action do_repaint(Tui *t, int key)
+{
+	(void)key;
+	t->ui->redraw();
+	return ACT_REDRAW;
+}
+
+/* The backend has already taken the new size (it queues this key itself
+ * when it does): asking it to resize again would queue another. */
+static Action do_resized(Tui *t, int key)
+{
+	(void)t, (void)key;
+	return ACT_REDRAW;
+}
+
+static Action do_quit(Tui *t, int key)
+{
+	(void)t, (void)key;
+	return ACT_QUIT;
+}
+
+/* A lesson. */
+
+static Action do_step(Tui *t, int key)
+{
+	/* Once a lesson is over, "next" is the next lesson. */
+	if (run_finished(t->e) && run_succeeded(t->e) && t->next_path[0]) {
+		if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
+			return open_path(t, t->next_path);
+		say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
+		    t->next_label);
+		t->ended_at = now_ms();   /* a key held down never gets through */
+		return ACT_REDRAW;
+	}
+	return step(t, -1);
+}
+
+static Action do_step_picked(Tui *t, int key)
+{
+	(void)key;
+	return step(t, t->s.selected);
+}
+
+static Action do_pick(Tui *t, int key)
+{
+	return pick(t, key == '\t' || key == UI_KEY_RIGHT ? 1 : -1);
+}
+
+static Action do_autoplay(Tui *t, int key)
+{
+	(void)key;
+	t->s.autoplay = !t->s.autoplay && !run_finished(t->e);
+	t->fast = 0;
+	t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
+	if (!t->s.autoplay)
+		say(t, 0, run_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
+	return ACT_REDRAW;
+}
+
+static Action do_speed(Tui *t, int key)
+{
+	return speed(t, key == '+' || key == '=' ? 1 : -1);
+}
+
+/* Presenter mode keeps the flow and the bytes on screen, alone: k and s
+ * say so. Returns 1 when it did. */
+static int presenter_hides(Tui *t)
+{
+	if (t->s.present)
+		say(t, 0, "presenter mode shows the flow and the bytes only: p for the full screen");
+	return t->s.present;
+}
+
+static Action do_pane(Tui *t, int key)
+{
+	int w, h;
+	(void)key;
+	t->ui->size(&w, &h);
+	return presenter_hides(t) ? ACT_REDRAW : next_pane(t, w, h);
+}
+
+static Action do_code(Tui *t, int key)
+{
+	(void)key;
+	return presenter_hides(t) ? ACT_REDRAW : code_key(t);
+}
+
+static Action do_back(Tui *t, int key)
+{
+	(void)key;
+	return go_to(t, run_steps_done(t->e) - 1);
+}
+
+static Action do_goto_open(Tui *t, int key)
+{
+	(void)key;
+	return goto_open(t);
+}
+
+static Action do_break(Tui *t, int key)
+{
+	return toggle_break(t, key == 'X');
+}
+
+static Action do_continue(Tui *t, int key)
+{
+	(void)key;
+	return run_to_break(t);
+}
+
+static Action do_restart(Tui *t, int key)
+{
+	(void)key;
+	restart(t);
+	return ACT_REDRAW;
+}
+
+static Action do_scroll(Tui *t, int key)
+{
+	int w, h;
+	t->ui->size(&w, &h);
 	switch (key) {
-	case UI_KEY_PGDN:
-	case UI_KEY_RIGHT:
-		return ' ';
-	case UI_KEY_PGUP:
-	case UI_KEY_LEFT:
-		return 'b';
-	default:
-		return key;
+	case UI_KEY_PGUP: return scroll_bytes(t, screen_byte_page(w, h));
+	case UI_KEY_PGDN: return scroll_bytes(t, -screen_byte_page(w, h));
+	case UI_KEY_UP: return scroll_bytes(t, 1);
+	case UI_KEY_DOWN: return scroll_bytes(t, -1);
+	case UI_KEY_HOME: return scroll_bytes(t, 1 << 20);
+	case UI_KEY_END: return scroll_bytes(t, -(1 << 20));
+	default: return ACT_IGNORED;
 	}
 }
 
-/* The menu's keys: move, open, quit. */
-static Action menu_key(Tui *t, int key)
+static Action do_present(Tui *t, int key)
 {
-	int w, h, last = t->nmenu - 1;
-	t->ui->size(&w, &h);
-	unsay(t);
-	switch (key) {
-	case UI_KEY_UP:
-	case 'k':
-		t->menu_sel -= t->menu_sel > 0;
-		return ACT_REDRAW;
-	case UI_KEY_DOWN:
-	case 'j':
-		t->menu_sel += t->menu_sel < last;
-		return ACT_REDRAW;
-	case UI_KEY_PGUP:
-		t->menu_sel -= picker_page(w, h);
-		break;
-	case UI_KEY_PGDN:
-		t->menu_sel += picker_page(w, h);
-		break;
-	case UI_KEY_HOME:
-		t->menu_sel = 0;
-		break;
-	case UI_KEY_END:
-		t->menu_sel = last;
-		break;
-	case '\r':
-	case '\n':
-	case ' ':
-	case UI_KEY_ENTER:
-	case UI_KEY_RIGHT:
-		if (t->nmenu <= 0) {
-			say(t, 1, "there is no lesson to open");
-			return ACT_REDRAW;
-		}
-		return open_path(t, t->menu[t->menu_sel].path);
-	case 'q':
-	case 'Q':
-		return ACT_QUIT;
-	default:
-		return ACT_REDRAW;
-	}
-	if (t->menu_sel > last)
-		t->menu_sel = last;
+	(void)key;
+	t->s.present = !t->s.present;
+	say(t, 0, t->s.present ? "presenter mode: PgDn or right steps, PgUp or left goes back, p leaves"
+			       : "the full screen again: p is presenter mode");
+	return ACT_REDRAW;
+}
+
+static Action do_menu(Tui *t, int key)
+{
+	(void)key;
+	menu_open(t);
+	return ACT_REDRAW;
+}
+
+static Action do_leave_hint(Tui *t, int key)
+{
+	(void)key;
+	say(t, 0, "m goes back to the menu (this run stops), q quits");
+	return ACT_REDRAW;
+}
+
+static Action do_help(Tui *t, int key)
+{
+	(void)key;
+	t->s.help = 1;
+	t->s.help_scroll = 0;
+	return ACT_REDRAW;
+}
+
+/* An open question: its keys come first, the others (panes, code, help,
+ * restart, menu, quit) work as ever. */
+
+static Action do_answer(Tui *t, int key)
+{
+	return answer(t, key - '1');
+}
+
+static Action do_quiz_later(Tui *t, int key)
+{
+	(void)key;
+	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
+	say(t, 0, "not now: the call has not run; space asks again");
+	return ACT_REDRAW;
+}
+
+static Action do_quiz_first(Tui *t, int key)
+{
+	(void)key;
+	const LessonQuestion *q = quiz_question(t->lesson, t->s.quiz.actor, t->s.quiz.step);
+	int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 0;
+	say(t, 0, "first your prediction: press %s%d (esc: not now)", n > 1 ? "1-" : "", n);
+	return ACT_REDRAW;
+}
+
+static Action lesson_keys(Tui *t, int key);
+
+/* Presenter mode: the keys a presentation clicker sends are space and b.
+ * Outside it they keep scrolling the bytes and picking an actor. */
+static Action do_present_next(Tui *t, int key)
+{
+	(void)key;
+	return lesson_keys(t, ' ');
+}
+
+static Action do_present_back(Tui *t, int key)
+{
+	(void)key;
+	return lesson_keys(t, 'b');
+}
+
+/* A replay's own keys; the others (b and g among them, panes, code,
+ * help, autoplay, quit) work as in a run. */
+
+static Action do_replay_next(Tui *t, int key)
+{
+	(void)key;
+	return forward(t);
+}
+
+static Action do_replay_start(Tui *t, int key)
+{
+	(void)key;
+	restart(t);
+	return ACT_REDRAW;
+}
+
+static Action do_replay_menu(Tui *t, int key)
+{
+	(void)key;
+	say(t, 0, "a replay has no menu: q quits");
+	return ACT_REDRAW;
+}
+
+/* The menu: move, open, quit. */
+
+static Action menu_clamp(Tui *t)
+{
+	if (t->menu_sel > t->nmenu - 1)
+		t->menu_sel = t->nmenu - 1;
 	if (t->menu_sel < 0)
 		t->menu_sel = 0;
 	return ACT_REDRAW;
 }
 
-/* The keys of an open question. Returns 1 when the key was the question's;
- * the others (panes, code, help, restart, menu, quit) work as ever. */
-static int quiz_key(Tui *t, int key, Action *act)
+static Action do_menu_move(Tui *t, int key)
 {
-	const LessonQuestion *q = quiz_question(t->lesson, t->s.quiz.actor, t->s.quiz.step);
-	int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 0;
-	*act = ACT_REDRAW;
-	if (key >= '1' && key <= '9') {
-		*act = answer(t, key - '1');
-		return 1;
-	}
-	switch (key) {
-	case 27:
-		t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
-		say(t, 0, "not now: the call has not run; space asks again");
-		return 1;
-	case ' ':
-	case 'n':
-	case '\r':
-	case '\n':
-	case UI_KEY_ENTER:
-	case 'a':
-		say(t, 0, "first your prediction: press %s%d (esc: not now)", n > 1 ? "1-" : "", n);
-		return 1;
-	default:
-		return 0;
-	}
+	if (key == UI_KEY_UP || key == 'k')
+		t->menu_sel -= t->menu_sel > 0;
+	else
+		t->menu_sel += t->menu_sel < t->nmenu - 1;
+	return ACT_REDRAW;
 }
 
-static Action on_key(Tui *t, int key)
+static Action do_menu_page(Tui *t, int key)
 {
 	int w, h;
 	t->ui->size(&w, &h);
-	if (key == 3)   /* Ctrl-C: raw mode delivers it as a key */
-		return (t->exit_status = 130), ACT_QUIT;
-	/* The backend has already taken the new size (it queues this key
-	 * itself when it does): asking it to resize again would queue another. */
-	if (key == UI_KEY_RESIZE)
-		return ACT_REDRAW;
-	if (key == 12) {   /* Ctrl-L */
-		t->ui->redraw();
+	t->menu_sel += key == UI_KEY_PGUP ? -picker_page(w, h) : picker_page(w, h);
+	return menu_clamp(t);
+}
+
+static Action do_menu_ends(Tui *t, int key)
+{
+	t->menu_sel = key == UI_KEY_HOME ? 0 : t->nmenu - 1;
+	return menu_clamp(t);
+}
+
+static Action do_menu_pick(Tui *t, int key)
+{
+	(void)key;
+	if (t->nmenu <= 0) {
+		say(t, 1, "there is no lesson to open");
 		return ACT_REDRAW;
 	}
-	if (t->mode == MODE_MENU)
-		return menu_key(t, key);
+	return open_path(t, t->menu[t->menu_sel].path);
+}
+
+/* The line editor, for an actor that reads a line. */
+
+static Action do_edit_cancel(Tui *t, int key)
+{
+	(void)key;
+	t->s.editing = 0;
+	say(t, 0, "input cancelled");
+	return ACT_REDRAW;
+}
+
+static Action do_edit_send(Tui *t, int key)
+{
+	(void)key;
+	int a = t->s.edit_actor;
+	t->s.editing = 0;
+	if (run_actor(t->e, a)->state != ACTOR_INPUT || run_step(t->e, a, t->edit) < 0)
+		say(t, 1, "%s no longer waits for input", run_actor(t->e, a)->name);
+	t->model_dirty = 1;
+	return ACT_REDRAW;
+}
+
+static Action do_edit_delete(Tui *t, int key)
+{
+	(void)key;
+	while (t->edit_len > 0 && (t->edit[--t->edit_len] & 0xc0) == 0x80)
+		;
+	t->edit[t->edit_len] = '\0';
+	return ACT_REDRAW;
+}
+
+static Action do_edit_erase(Tui *t, int key)
+{
+	(void)key;   /* Ctrl-U: erase the line, as in a shell */
+	t->edit_len = 0;
+	t->edit[0] = '\0';
+	return ACT_REDRAW;
+}
+
+static Action do_edit_type(Tui *t, int key)
+{
+	if (key < 0x20 || key == 127 || key >= 0x110000 || (key >= 0x80 && key < 0xa0))
+		return ACT_NONE;
+	char buf[4];
+	size_t n = utf8_encode((unsigned)key, buf);
+	if (t->edit_len + n >= sizeof t->edit)
+		return ACT_NONE;
+	memcpy(t->edit + t->edit_len, buf, n);
+	t->edit_len += n;
+	t->edit[t->edit_len] = '\0';
+	return ACT_REDRAW;
+}
+
+/* Space steps, and opened this editor: pressed again on an empty line it
+ * is a student stepping on, not the line's first letter. */
+static Action do_edit_space(Tui *t, int key)
+{
+	if (t->edit_len > 0)
+		return do_edit_type(t, key);
+	say(t, 0, "%s reads a line: type it, Enter sends it, Esc cancels", run_actor(t->e, t->s.edit_actor)->name);
+	return ACT_REDRAW;
+}
+
+/* g's step number, typed in the status line. */
+
+static Action do_goto_cancel(Tui *t, int key)
+{
+	(void)key;
+	t->s.prompt = NULL;
+	return ACT_REDRAW;
+}
+
+static Action do_goto_go(Tui *t, int key)
+{
+	(void)key;
+	t->s.prompt = NULL;
+	return t->goto_text[0] ? go_to(t, atoi(t->goto_text)) : ACT_REDRAW;
+}
+
+static Action do_goto_delete(Tui *t, int key)
+{
+	(void)key;
+	size_t n = strlen(t->goto_text);
+	if (n)
+		t->goto_text[n - 1] = '\0';
+	return ACT_REDRAW;
+}
+
+static Action do_goto_digit(Tui *t, int key)
+{
+	size_t n = strlen(t->goto_text);
+	if (n >= GOTO_DIGITS)
+		return ACT_NONE;
+	t->goto_text[n] = (char)key;
+	t->goto_text[n + 1] = '\0';
+	return ACT_REDRAW;
+}
+
+/* The help overlay. */
+
+static Action do_help_close(Tui *t, int key)
+{
+	(void)key;
+	t->s.help = 0;
+	return ACT_REDRAW;
+}
+
+static Action do_help_scroll(Tui *t, int key)
+{
+	if (key == UI_KEY_UP)
+		t->s.help_scroll -= t->s.help_scroll > 0;
+	else
+		t->s.help_scroll++;
+	return ACT_REDRAW;
+}
+
+static Action do_help_page(Tui *t, int key)
+{
+	t->s.help_scroll = key == UI_KEY_PGUP ? 0 : t->s.help_scroll + 10;
+	return ACT_REDRAW;
+}
+
+typedef Action (*KeyHandler)(Tui *t, int key);
+
+/* What each command of the key table does. */
+static const KeyHandler handlers[] = {
+	[KEYS_INTERRUPT] = do_interrupt,
+	[KEYS_REPAINT] = do_repaint,
+	[KEYS_RESIZED] = do_resized,
+	[KEYS_STEP] = do_step,
+	[KEYS_STEP_PICKED] = do_step_picked,
+	[KEYS_PICK] = do_pick,
+	[KEYS_AUTOPLAY] = do_autoplay,
+	[KEYS_SPEED] = do_speed,
+	[KEYS_PANE] = do_pane,
+	[KEYS_CODE] = do_code,
+	[KEYS_BACK] = do_back,
+	[KEYS_GOTO_OPEN] = do_goto_open,
+	[KEYS_BREAK] = do_break,
+	[KEYS_BREAK_EVERY] = do_break,
+	[KEYS_CONTINUE] = do_continue,
+	[KEYS_RESTART] = do_restart,
+	[KEYS_SCROLL] = do_scroll,
+	[KEYS_PRESENT_TOGGLE] = do_present,
+	[KEYS_MENU_OPEN] = do_menu,
+	[KEYS_LEAVE_HINT] = do_leave_hint,
+	[KEYS_HELP_OPEN] = do_help,
+	[KEYS_QUIT] = do_quit,
+	[KEYS_ANSWER] = do_answer,
+	[KEYS_QUIZ_LATER] = do_quiz_later,
+	[KEYS_QUIZ_FIRST] = do_quiz_first,
+	[KEYS_PRESENT_NEXT] = do_present_next,
+	[KEYS_PRESENT_BACK] = do_present_back,
+	[KEYS_REPLAY_NEXT] = do_replay_next,
+	[KEYS_REPLAY_START] = do_replay_start,
+	[KEYS_REPLAY_MENU] = do_replay_menu,
+	[KEYS_MENU_MOVE] = do_menu_move,
+	[KEYS_MENU_PAGE] = do_menu_page,
+	[KEYS_MENU_ENDS] = do_menu_ends,
+	[KEYS_MENU_PICK] = do_menu_pick,
+	[KEYS_EDIT_CANCEL] = do_edit_cancel,
+	[KEYS_EDIT_SEND] = do_edit_send,
+	[KEYS_EDIT_DELETE] = do_edit_delete,
+	[KEYS_EDIT_ERASE] = do_edit_erase,
+	[KEYS_EDIT_SPACE] = do_edit_space,
+	[KEYS_EDIT_TYPE] = do_edit_type,
+	[KEYS_GOTO_CANCEL] = do_goto_cancel,
+	[KEYS_GOTO_GO] = do_goto_go,
+	[KEYS_GOTO_DELETE] = do_goto_delete,
+	[KEYS_GOTO_DIGIT] = do_goto_digit,
+	[KEYS_HELP_CLOSE] = do_help_close,
+	[KEYS_HELP_SCROLL] = do_help_scroll,
+	[KEYS_HELP_PAGE] = do_help_page,
+};
+_Static_assert(sizeof handlers / sizeof handlers[0] == KEYS_CMDS, "a command of keys.h has no handler");
+
+/* The handler mode's entry for key names, or ACT_IGNORED: mode has none. */
+static Action dispatch(Tui *t, KeysMode mode, int key)
+{
+	const KeysEntry *e = keys_find(mode, key);
+	return e && handlers[e->cmd] ? handlers[e->cmd](t, key) : ACT_IGNORED;
+}
+
+static Action otherwise(Action a, Action fallback)
+{
+	return a == ACT_IGNORED ? fallback : a;
+}
+
+/* A lesson's keys: an open question's first, then a replay's, then the
+ * lesson's own; any other key clears a stale status message. */
+static Action lesson_keys(Tui *t, int key)
+{
+	Action a = t->s.quiz.open ? dispatch(t, KEYS_QUIZ, key) : ACT_IGNORED;
+	/* A run the student does not steer (a recording) has keys of its own. */
+	if (a == ACT_IGNORED && !run_steered(t->e))
+		a = dispatch(t, KEYS_REPLAY, key);
+	if (a == ACT_IGNORED)
+		a = dispatch(t, KEYS_LESSON, key);
+	return otherwise(a, ACT_REDRAW);
+}
+
+/* Keys go to the first mode that takes them: anywhere's (Ctrl-C), then
+ * the menu, the line editor, the step prompt or the help, which keep
+ * every key while they are open; else presenter mode's, then the
+ * lesson's chain. */
+static Action on_key(Tui *t, int key)
+{
+	Action a = dispatch(t, KEYS_ANY, key);
+	if (a != ACT_IGNORED)
+		return a;
+	if (t->mode == MODE_MENU) {
+		unsay(t);
+		return otherwise(dispatch(t, KEYS_MENU, key), ACT_REDRAW);
+	}
 	if (t->s.editing)
-		return edit_key(t, key);
+		return otherwise(dispatch(t, KEYS_EDIT, key), ACT_NONE);
 	if (t->s.prompt)
-		return goto_key(t, key);
+		return otherwise(dispatch(t, KEYS_GOTO, key), ACT_NONE);
 	if (t->s.help)
-		return help_key(t, key);
+		return otherwise(dispatch(t, KEYS_HELP, key), ACT_NONE);
 	unsay(t);
-	if (t->s.present)
-		key = presenter_key(key);
-	Action act;
-	if (t->s.quiz.open && quiz_key(t, key, &act))
-		return act;
-	switch (key) {
-	case ' ':
-	case 'n':
-		/* Once a lesson is over, "next" is the next lesson. */
-		if (run_finished(t->e) && run_succeeded(t->e) && t->next_path[0]) {
-			if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
-				return open_path(t, t->next_path);
-			say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
-			    t->next_label);
-			t->ended_at = now_ms();   /* a key held down never gets through */
-			return ACT_REDRAW;
-		}
-		return step(t, -1);
-	case '\r':
-	case '\n':
-	case UI_KEY_ENTER:
-		return step(t, t->s.selected);
-	case '\t':
-	case UI_KEY_RIGHT:
-		return pick(t, 1);
-	case UI_KEY_BTAB:
-	case UI_KEY_LEFT:
-		return pick(t, -1);
-	case 'a':
-		t->s.autoplay = !t->s.autoplay && !run_finished(t->e);
-		t->fast = 0;
-		t->next_auto = now_ms() + autoplay_ms[t->s.speed - 1];
-		if (!t->s.autoplay)
-			say(t, 0, run_finished(t->e) ? "the lesson is over: r restarts it" : "autoplay off");
-		return ACT_REDRAW;
-	case '+':
-	case '=':
-		return speed(t, 1);
-	case '-':
-	case '_':
-		return speed(t, -1);
-	case 'r':
-		restart(t);
-		return ACT_REDRAW;
-	case 'b':
-		return go_to(t, run_steps_done(t->e) - 1);
-	case 'g':
-		return goto_open(t);
-	case 'x':
-		return toggle_break(t, 0);
-	case 'X':
-		return toggle_break(t, 1);
-	case 'c':
-		return run_to_break(t);
-	case 'p':
-		t->s.present = !t->s.present;
-		say(t, 0, t->s.present ? "presenter mode: PgDn or right steps, PgUp or left goes back, p leaves"
-				       : "the full screen again: p is presenter mode");
-		return ACT_REDRAW;
-	case 'k':
-	case 's':
-		/* Presenter mode keeps the flow and the bytes on screen, alone. */
-		if (t->s.present) {
-			say(t, 0, "presenter mode shows the flow and the bytes only: p for the full screen");
-			return ACT_REDRAW;
-		}
-		return key == 'k' ? next_pane(t, w, h) : code_key(t);
-	case 'm':
-		if (t->no_menu)
-			say(t, 0, "%s", t->no_menu);
-		else
-			menu_open(t);
-		return ACT_REDRAW;
-	case 27:
-		say(t, 0, "m goes back to the menu (this run stops), q quits");
-		return ACT_REDRAW;
-	case '?':
-		t->s.help = 1;
-		t->s.help_scroll = 0;
-		return ACT_REDRAW;
-	case 'q':
-	case 'Q':
-		return ACT_QUIT;
-	case UI_KEY_PGUP:
-		return scroll_bytes(t, screen_byte_page(w, h));
-	case UI_KEY_PGDN:
-		return scroll_bytes(t, -screen_byte_page(w, h));
-	case UI_KEY_UP:
-		return scroll_bytes(t, 1);
-	case UI_KEY_DOWN:
-		return scroll_bytes(t, -1);
-	case UI_KEY_HOME:
-		return scroll_bytes(t, 1 << 20);
-	case UI_KEY_END:
-		return scroll_bytes(t, -(1 << 20));
-	default:
-		return ACT_REDRAW;   /* clears a stale status message */
-	}
+	if (t->s.present && (a = dispatch(t, KEYS_PRESENT, key)) != ACT_IGNORED)
+		return a;
+	return lesson_keys(t, key);
 }
 
 /* Every key waiting; returns 1 when one asks to quit. */

@@ -13,6 +13,10 @@ status_is() {  # expected status, command...
 }
 
 check "--help explains usage" bash -c './sockstep --help | grep -q "^Usage: sockstep"'
+# The keys come from the key table (test_keys holds the README and the man
+# page to it): c continues, s is the source, and f is no key.
+check "--help lists the keys as they are" bash -c './sockstep --help | grep -Eq "^  c +continue" &&
+	./sockstep --help | grep -Eq "^  s +the source" && ! ./sockstep --help | grep -Eq "^  f "'
 check "--version" bash -c './sockstep --version | grep -Eq "^sockstep [0-9]+\.[0-9]+"'
 check "--list shows the three first lessons" bash -c \
 	'./sockstep --list | grep -q echo && ./sockstep --list | grep -q chat && ./sockstep --list | grep -q udp'

@@ -2,7 +2,7 @@
  *
  * Terminal backends layer. The controller (tui.c) draws through this table
  * only, so it never sees curses: it hands over a Frame, and gets back keys
- * as Unicode code points or the UI_KEY_* values below. ui_curses is the one
+ * as Unicode code points or the UI_KEY_* values (views/keys.h). ui_curses is the one
  * implementation the TUI uses; --plain output does not draw frames at all
  * (ui/plain.h), and tests render frames without any backend. */
 #ifndef SOCKSTEP_UI_H
@@ -11,25 +11,8 @@
 #include <stddef.h>
 
 #include "views/frame.h"
+#include "views/keys.h"
 #include "views/theme.h"
-
-/* Keys that are not characters; a character key is its code point. */
-enum {
-	UI_KEY_NONE = -1,          /* no key is waiting */
-	UI_KEY_UP = 0x110000,      /* just past the last code point */
-	UI_KEY_DOWN,
-	UI_KEY_LEFT,
-	UI_KEY_RIGHT,
-	UI_KEY_PGUP,
-	UI_KEY_PGDN,
-	UI_KEY_HOME,
-	UI_KEY_END,
-	UI_KEY_BTAB,               /* shift-tab */
-	UI_KEY_BACKSPACE,
-	UI_KEY_ENTER,              /* the keypad's enter; the main one is '\r' */
-	UI_KEY_RESIZE,
-	UI_KEY_OTHER               /* a function key sockstep does not use */
-};
 
 typedef struct {
 	const Theme *theme;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "views/keys.h"
 #include "views/screen.h"
 
 /* A summary squeezed into fewer columns than ABOUT_MIN is left to the box
@@ -112,16 +113,8 @@ static void about_box(const PickerState *p, Frame *f, int y)
 
 static void key_bar(Frame *f, int y)
 {
-	static const char *const keys[][2] = {
-		{ "up/down", "pick" }, { "enter", "open" }, { "PgUp/PgDn", "page" }, { "q", "quit" },
-	};
-	int x = 1;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		char key[32];
-		snprintf(key, sizeof key, " %s ", keys[i][0]);
-		x += frame_put(f, x, y, key, ROLE_KEY, f->w - x);
-		x += frame_put(f, x + 1, y, keys[i][1], ROLE_NORMAL, f->w - x - 1) + 2;
-	}
+	KeysHint h[8];
+	keys_bar_draw(f, y, h, keys_bar(KEYS_BAR_MENU, h, 8));
 }
 
 static void no_lessons(Frame *f)

@@ -16,6 +16,7 @@
 #include "views/bytepane.h"
 #include "views/codepane.h"
 #include "views/flow.h"
+#include "views/keys.h"
 #include "views/narration.h"
 #include "views/packetpane.h"
 #include "views/quiz.h"
@@ -28,6 +29,10 @@ enum { WIDE_W = 156, WIDE_H = 36, TALL_H = 40, HALF_W = 77 };
 /* The code pane sits beside the flow from this width (two 2-actor tables of
  * about 75 columns); on a narrower terminal it takes the flow's place. */
 enum { CODE_BESIDE_W = 150 };
+
+/* The help overlay's text: 72 columns (inside its border at 80), the keys
+ * in a column of 13. */
+enum { HELP_TEXT_W = 72, HELP_KEYW = 13 };
 
 typedef struct {
 	ScreenPane what;
@@ -326,85 +331,65 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 	frame_put_fit(f, 1, y, text, role, f->w - 2, g->ell);
 }
 
-typedef struct {
-	const char *key, *label;
-	int drop;   /* 0: always shown; higher: dropped first when the bar is too narrow */
-} KeyHint;
-
+/* The key bar: the key table's hints for what is open (keys.h), with the
+ * words that change -- the pane k shows next, what s turns the code pane
+ * to, how many answers a question has. */
 static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
 {
-	/* k names the pane it shows next; a terminal that shows them all has
-	 * nothing for it to do. At 80 columns the picking keys give way: the
-	 * status line explains tab and enter, and offers r once the lesson is
-	 * over. */
-	KeyHint normal[] = {
-		{ "space", "next", 0 }, { "tab", "actor", 1 }, { "enter", "step it", 1 },
-		{ "a", "auto", 0 }, { "+/-", "speed", 2 },
-		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 0 },
-		{ "s", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
-		{ "b", "back", 0 }, { "r", "restart", 1 }, { "PgUp/PgDn", "bytes", 3 }, { "p", "present", 3 },
-		{ "m", "menu", 0 }, { "?", "help", 0 }, { "q", "quit", 0 },
-	};
-	if (screen_all_panes(f->w, f->h))
-		normal[5].drop = 9;
-	/* Once the lesson is over, n leads on to the next one. */
-	if (run_finished(e) && run_succeeded(e) && s->next_lesson) {
-		normal[0] = (KeyHint){ "n", "next lesson", 0 };
-		normal[1].drop = normal[2].drop = normal[3].drop = normal[4].drop = 9;
-	}
-	static const KeyHint edit[] = {
-		{ "enter", "send", 0 }, { "esc", "cancel", 0 }, { "backspace", "delete", 0 },
-	};
-	static const KeyHint help[] = {
-		{ "?/esc", "close help", 0 }, { "up/down", "scroll", 0 }, { "q", "quit", 0 },
-	};
-	static const KeyHint prompt[] = {
-		{ "0-9", "step number", 0 }, { "enter", "go", 0 }, { "esc", "cancel", 0 },
-	};
-	char digits[8] = "1";
-	const LessonQuestion *q = quiz_question(run_lesson(e), s->quiz.actor, s->quiz.step);
-	if (q && q->nchoices > 1)
-		snprintf(digits, sizeof digits, "1-%d", q->nchoices < 9 ? q->nchoices : 9);
-	const KeyHint quiz[] = {
-		{ digits, "answer", 0 }, { "esc", "not now", 0 },
-		{ "k", screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES)), 1 },
-		{ "s", s->code.on ? (s->code.lang == CODE_PYTHON ? "C code" : "no code") : "code", 0 },
-		{ "?", "help", 0 }, { "q", "quit", 0 },
-	};
-	const KeyHint *k = normal;
-	size_t n = sizeof normal / sizeof normal[0];
+	unsigned bar = KEYS_BAR_RUN;
 	if (s->editing)
-		k = edit, n = sizeof edit / sizeof edit[0];
+		bar = KEYS_BAR_EDIT;
 	else if (s->prompt)
-		k = prompt, n = sizeof prompt / sizeof prompt[0];
+		bar = KEYS_BAR_GOTO;
 	else if (s->help)
-		k = help, n = sizeof help / sizeof help[0];
+		bar = KEYS_BAR_HELP;
 	else if (s->quiz.open)
-		k = quiz, n = sizeof quiz / sizeof quiz[0];
-	int limit = 3;
-	for (;; limit--) {
-		int total = 1 - 2;   /* the last hint needs no gap after it */
-		for (size_t i = 0; i < n; i++)
-			if (k[i].drop <= limit)
-				total += frame_width(k[i].key) + frame_width(k[i].label) + 4;
-		if (total <= f->w || limit == 0)
-			break;
-	}
-	int x = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].drop > limit)
+		bar = KEYS_BAR_QUIZ;
+	else if (run_finished(e) && run_succeeded(e) && s->next_lesson)
+		bar = KEYS_BAR_OVER;   /* n leads on to the next lesson */
+	KeysHint h[32];
+	int n = keys_bar(bar, h, 32), k = 0;
+	const LessonQuestion *q = quiz_question(run_lesson(e), s->quiz.actor, s->quiz.step);
+	for (int i = 0; i < n; i++) {
+		/* A terminal that shows every pane leaves k nothing to do. */
+		if (h[i].cmd == KEYS_PANE && screen_all_panes(f->w, f->h))
 			continue;
-		char key[32];
-		snprintf(key, sizeof key, " %s ", k[i].key);
-		x += frame_put(f, x, y, key, ROLE_KEY, f->w - x);
-		x += frame_put(f, x + 1, y, k[i].label, ROLE_NORMAL, f->w - x - 1) + 2;
+		if (h[i].cmd == KEYS_PANE)
+			h[i].label = screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES));
+		if (h[i].cmd == KEYS_CODE && s->code.on)
+			h[i].label = s->code.lang == CODE_PYTHON ? "C code" : "no code";
+		if (h[i].cmd == KEYS_ANSWER && q && q->nchoices > 1)
+			snprintf(h[i].key, sizeof h[i].key, "1-%d", q->nchoices < 9 ? q->nchoices : 9);
+		else if (h[i].cmd == KEYS_ANSWER)
+			snprintf(h[i].key, sizeof h[i].key, "1");
+		h[k++] = h[i];
 	}
+	keys_bar_draw(f, y, h, k);
+}
+
+/* The help: assets/help.txt, its "@keys" line replaced by the key table's
+ * sections, written for the overlay's 72 columns inside its border at 80. */
+static const char *help_text(void)
+{
+	static char text[24576];
+	if (text[0])
+		return text;
+	const char *at = strstr(asset_help_txt, "@keys\n");
+	if (!at) {
+		snprintf(text, sizeof text, "%s", asset_help_txt);
+		return text;
+	}
+	int o = snprintf(text, sizeof text, "%.*s", (int)(at - asset_help_txt), asset_help_txt);
+	o += (int)keys_help_all(0, HELP_KEYW, HELP_TEXT_W, text + o, sizeof text - (size_t)o);
+	if ((size_t)o < sizeof text)
+		snprintf(text + o, sizeof text - (size_t)o, "%s", at + strlen("@keys\n"));
+	return text;
 }
 
 static void help_overlay(const ScreenState *s, Frame *f)
 {
 	const ScreenGlyphs *g = screen_glyphs(s->unicode);
-	const char *text = asset_help_txt;
+	const char *text = help_text();
 	int lines = 0;
 	for (const char *p = text; *p; p++)
 		lines += *p == '\n';
@@ -420,7 +405,11 @@ static void help_overlay(const ScreenState *s, Frame *f)
 		frame_put(f, x0 + w - 1, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
 	}
 	frame_put(f, x0 + 2, y0, " sockstep help ", ROLE_BORDER, w - 4);
-	frame_put(f, x0 + 2, y0 + h - 1, " ? or esc closes, up/down scroll ", ROLE_BORDER, w - 4);
+	char close[32], scroll[32], foot[96];
+	keys_names(keys_find(KEYS_HELP, 27), 2, " or ", close, sizeof close);
+	keys_names(keys_find(KEYS_HELP, UI_KEY_UP), 2, "/", scroll, sizeof scroll);
+	snprintf(foot, sizeof foot, " %s closes, %s scroll ", close, scroll);
+	frame_put(f, x0 + 2, y0 + h - 1, foot, ROLE_BORDER, w - 4);
 	int skip = s->help_scroll, row = 0;
 	for (const char *p = text; *p && row < h - 2;) {
 		size_t n = strcspn(p, "\n");
@@ -590,7 +579,7 @@ int screen_help_scroll_max(int w, int h)
 {
 	(void)w;
 	int lines = 0;
-	for (const char *p = asset_help_txt; *p; p++)
+	for (const char *p = help_text(); *p; p++)
 		lines += *p == '\n';
 	int max = lines - (h - 4);
 	return max > 0 ? max : 0;
