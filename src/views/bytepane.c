@@ -7,6 +7,7 @@
 
 #include "model/packet.h"
 #include "views/bytes.h"
+#include "views/glyphs.h"
 #include "views/links.h"
 
 /* The segments (or datagrams) that carried one send, as captured while
@@ -27,7 +28,7 @@ typedef struct {
 	int from, count;
 	int line;            /* lines walked so far */
 	int messages;
-	const ScreenGlyphs *g;
+	const Glyphs *g;
 } Walk;
 
 static int visible(const Walk *wk)
@@ -183,6 +184,6 @@ void bytepane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, i
 	if (from < 0)
 		from = 0;
 	Walk wk = { .f = f, .x = x + 1, .y = y, .w = w - 2, .from = from, .count = h,
-		    .g = screen_glyphs(s->unicode) };
+		    .g = glyphs_get(s->unicode) };
 	walk(e, &wk);
 }

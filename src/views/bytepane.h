@@ -9,7 +9,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 /* Lines the whole pane holds, and the messages in it (may be NULL). */
 int bytepane_lines(const Run *e, int *messages);

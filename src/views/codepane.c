@@ -14,6 +14,7 @@
 
 #include "model/breaks.h"
 #include "views/flow.h"
+#include "views/glyphs.h"
 
 /* Narrower columns than this cut too much code to read: one actor then. */
 enum { MIN_COL_W = 30, NUMBERS_W = 44, GAP = 2 };
@@ -68,13 +69,13 @@ static void heading(const Run *e, const ScreenState *s, Frame *f, int i, int x, 
 	name[k] = '\0';
 	char state[96];
 	flow_actor_state(e, i, state, sizeof state);
-	snprintf(text, sizeof text, "%s %s %s  %s%s%s", name, screen_glyphs(s->unicode)->dot,
+	snprintf(text, sizeof text, "%s %s %s  %s%s%s", name, glyphs_get(s->unicode)->dot,
 		 codepane_lang_name(s->code.lang), state, s->next == i ? " (next)" : "",
 		 single ? "  tab: another actor" : "");
 	Role role = i == s->selected && !single ? ROLE_SELECTED : (Role)(ROLE_ACTOR0 + i % 8);
 	if (role == ROLE_SELECTED)
 		frame_fill(f, x - 1, y, w + 1, " ", role);
-	frame_put_fit(f, x, y, text, role, w, screen_glyphs(s->unicode)->ell);
+	frame_put_fit(f, x, y, text, role, w, glyphs_get(s->unicode)->ell);
 }
 
 /* Is line ln the line of a step of actor i that has a breakpoint? */
@@ -88,7 +89,7 @@ static int break_line(const Run *e, const ScreenState *s, const Code *prog, int 
 
 static void column(const Run *e, const ScreenState *s, Frame *f, int i, int x, int y, int w, int h, int single)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	const Code *prog = s->code.prog[i];
 	heading(e, s, f, i, x, y, w, single);
 	if (!prog) {

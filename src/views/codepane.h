@@ -9,7 +9,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 /* "Python" or "C". */
 const char *codepane_lang_name(CodeLang lang);

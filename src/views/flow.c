@@ -25,6 +25,7 @@
 #include "model/breaks.h"
 #include "model/packet.h"
 #include "views/calltext.h"
+#include "views/glyphs.h"
 #include "views/kerneltext.h"
 #include "views/links.h"
 
@@ -358,7 +359,7 @@ static int pending_break(const Run *e, const ScreenState *s, const Item *it)
 /* The marker and text of one item, and its role. */
 static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw, char *buf, size_t cap)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
 	char text[1024];
 	int mw = frame_width(g->mark_ok);
@@ -416,7 +417,7 @@ static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Col
 	Role role = i == s->selected ? ROLE_SELECTED : a->state == ACTOR_DEAD ? ROLE_ERROR : actor_role(i);
 	if (i == s->selected)
 		frame_fill(f, c->cx[i] - 1, y, c->cw + 1, " ", role);
-	frame_put_fit(f, c->cx[i], y, text, role, c->cw, screen_glyphs(s->unicode)->ell);
+	frame_put_fit(f, c->cx[i], y, text, role, c->cw, glyphs_get(s->unicode)->ell);
 }
 
 static const char *arrow_label(const Item *it, char *buf, size_t cap)
@@ -445,7 +446,7 @@ typedef struct {
 static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, int b, const char *label, int y,
 		       Progress pr)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	if (a < 0 || b < 0 || a == b || a >= c->n || b >= c->n)
 		return;
 	int left = a < b ? a : b, right = a < b ? b : a, rightward = a < b;
@@ -490,7 +491,7 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 static void draw_stub(const ScreenState *s, Frame *f, const Columns *c, const Item *it, const char *label,
 		      int y)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	int a = it->actor, out = it->link.from == a, in = it->link.to == a;
 	int end = c->cx[a] + c->cw;
 	if (a + 1 < c->n)
@@ -530,7 +531,7 @@ static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const It
 		if (r < first || y >= y0 + h)
 			continue;
 		if (frame_blank(f, c->cx[it->actor], y))
-			frame_put(f, c->cx[it->actor], y, screen_glyphs(s->unicode)->wait, ROLE_DIM, 1);
+			frame_put(f, c->cx[it->actor], y, glyphs_get(s->unicode)->wait, ROLE_DIM, 1);
 	}
 }
 
@@ -585,7 +586,7 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 {
 	Flow fl;
 	Columns c;
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	int n = run_actor_count(e);
 	columns(n, x, w, &c);
 	for (int i = 0; i < n; i++)
@@ -641,7 +642,7 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 			frame_put(f, c.cx[a] + 9, y, "-", ROLE_DIM, c.cw - 9);
 		for (int i = 0; i < got; i++)
 			frame_put_fit(f, c.cx[a] + 9, y + i, lines[got - 1 - i]->text, ROLE_CONSOLE, c.cw - 9,
-				      screen_glyphs(s->unicode)->ell);
+				      glyphs_get(s->unicode)->ell);
 	}
 }
 

@@ -13,7 +13,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 /* Headings in the first row of the box (x, y, w, h), the calls below. */
 void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);

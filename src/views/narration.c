@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/answers.h"
 #include "views/calltext.h"
 #include "views/explain.h"
 #include "views/flow.h"
-#include "views/quiz.h"
+#include "views/glyphs.h"
 
 void narration_next(const Run *e, int a, char *buf, size_t cap)
 {
@@ -132,7 +133,8 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 		 * asked, before the call runs (quiz.h). */
 		const RunActor *a = run_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
-		if (st && st->question && quiz_due(e, s->next) && !s->next_answered)
+		if (st && st->question && a->state == ACTOR_READY &&
+		    answers_due(run_lesson(e), run_timeline(e), s->next, a->step) && !s->next_answered)
 			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");
 	} else {
 		snprintf(next, sizeof next, "Next: waiting for the actors...");
@@ -147,10 +149,10 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 		int end = x + w - 2;
 		while (end > x + 1 && frame_blank(f, end - 1, y + trows - 1))
 			end--;
-		frame_put(f, end < x + w - 2 ? end + 1 : end, y + trows - 1, screen_glyphs(s->unicode)->ell,
+		frame_put(f, end < x + w - 2 ? end + 1 : end, y + trows - 1, glyphs_get(s->unicode)->ell,
 			  ROLE_NARRATION, 1);
 	}
 	if (qrows)
 		frame_wrap(f, x + 1, y + trows, w - 2, qrows, q, ROLE_NOTICE);
-	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, screen_glyphs(s->unicode)->ell);
+	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
 }

@@ -10,7 +10,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 

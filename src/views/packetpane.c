@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "views/glyphs.h"
 #include "views/kerneltext.h"
 
 enum { MAX_LINES = 128 };
@@ -102,7 +103,7 @@ static int line_width(const Run *e, const Line *l)
 /* ctx_x: where the contexts start, or -1 when they are not shown. */
 static void draw_line(const Run *e, const ScreenState *s, Frame *f, const Line *l, int x, int y, int w, int ctx_x)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	char text[512], ctx[96];
 	int nw = name_width(e), end = x + w;
 	kerneltext_packet(l->pkt, text, sizeof text);

@@ -13,7 +13,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 /* Packets seen so far. */
 int packetpane_count(const Run *e);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "views/glyphs.h"
 #include "views/keys.h"
 #include "views/screen.h"
 
@@ -20,7 +21,7 @@ void picker_mark(const PickerState *p, int i, char *buf, size_t cap)
 {
 	const ProgressEntry *pe = p->progress && i >= 0 && i < p->n ? progress_find(p->progress, p->lessons[i].name)
 								      : NULL;
-	const char *tick = screen_glyphs(p->unicode)->mark_ok;
+	const char *tick = glyphs_get(p->unicode)->mark_ok;
 	if (!pe)
 		snprintf(buf, cap, "%s", "");
 	else if (pe->asked > 0)
@@ -52,7 +53,7 @@ static int finished_count(const PickerState *p)
 
 static void title_bar(const PickerState *p, Frame *f)
 {
-	const ScreenGlyphs *g = screen_glyphs(p->unicode);
+	const Glyphs *g = glyphs_get(p->unicode);
 	char left[128], right[64];
 	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
 	snprintf(left, sizeof left, " sockstep %s lessons", g->dot);
@@ -75,7 +76,7 @@ static int title_width(const PickerState *p, int w)
 
 static void lesson_line(const PickerState *p, Frame *f, int i, int y, int tw)
 {
-	const ScreenGlyphs *g = screen_glyphs(p->unicode);
+	const Glyphs *g = glyphs_get(p->unicode);
 	const CatalogEntry *c = &p->lessons[i];
 	int sel = i == p->selected;
 	char num[16], mark[32];
@@ -100,7 +101,7 @@ static void lesson_line(const PickerState *p, Frame *f, int i, int y, int tw)
 /* The picked lesson, in full: "03 chat", its finished mark, its summary. */
 static void about_box(const PickerState *p, Frame *f, int y)
 {
-	const ScreenGlyphs *g = screen_glyphs(p->unicode);
+	const Glyphs *g = glyphs_get(p->unicode);
 	const CatalogEntry *c = &p->lessons[p->selected];
 	char head[256], mark[32], text[512];
 	frame_fill(f, 0, y, f->w, g->hline, ROLE_BORDER);
@@ -155,7 +156,7 @@ void picker_render(const PickerState *p, Frame *f)
 	int sy = f->h - 2;
 	if (p->status)
 		frame_put_fit(f, 1, sy, p->status, p->status_error ? ROLE_ERROR : ROLE_NOTICE, f->w - 2,
-			      screen_glyphs(p->unicode)->ell);
+			      glyphs_get(p->unicode)->ell);
 	else if (p->n > 0)
 		frame_put(f, 1, sy, "Pick a lesson: each one runs a real server and client, one call per key.",
 			  ROLE_DIM, f->w - 2);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/answers.h"
+#include "views/glyphs.h"
 #include "views/narration.h"
 
 /* A choice's text starts here, its number three columns before. */
@@ -109,7 +110,7 @@ void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y
 /* The verdict in words, and the role it is drawn in. */
 static Role verdict_text(const Run *e, const ScreenState *s, char *buf, size_t cap)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	const ScreenQuiz *q = &s->quiz;
 	const Lesson *l = run_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);

@@ -17,7 +17,7 @@
 #include "model/run.h"
 #include "model/question.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 typedef struct {
 	int known;               /* what happened is known: the call returned, or

@@ -16,6 +16,7 @@
 #include "views/bytepane.h"
 #include "views/codepane.h"
 #include "views/flow.h"
+#include "views/glyphs.h"
 #include "views/keys.h"
 #include "views/narration.h"
 #include "views/packetpane.h"
@@ -51,18 +52,6 @@ typedef struct {
 	int narr_rule, narr_y, narr_h;
 	int status_y, keys_y;
 } Layout;
-
-static const ScreenGlyphs unicode_glyphs = {
-	"─", "┆", "▶", "◀", "…", "·", "✓ ", "✗ ", "… ", "▶ ", "● ", "█", "░",
-};
-static const ScreenGlyphs ascii_glyphs = {
-	"-", ":", ">", "<", "~", "-", "ok ", "!! ", ".. ", ">> ", "B> ", "#", ".",
-};
-
-const ScreenGlyphs *screen_glyphs(int unicode)
-{
-	return unicode ? &unicode_glyphs : &ascii_glyphs;
-}
 
 void screen_state_init(ScreenState *s)
 {
@@ -210,7 +199,7 @@ static const PaneBox *find_pane(const Layout *L, ScreenPane what)
 }
 
 /* "── title ─────── right ──" across w columns from x. */
-static void rule(Frame *f, const ScreenGlyphs *g, int x, int w, int y, const char *title, const char *right)
+static void rule(Frame *f, const Glyphs *g, int x, int w, int y, const char *title, const char *right)
 {
 	frame_fill(f, x, y, w, g->hline, ROLE_BORDER);
 	char t[256];
@@ -229,7 +218,7 @@ static void rule(Frame *f, const ScreenGlyphs *g, int x, int w, int y, const cha
  * shapes so that it reads without colour. */
 static void timeline_text(const Run *e, const ScreenState *s, int w, char *buf, size_t cap)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	int k = run_steps_done(e), n = run_steps_reached(e);
 	int o = n > 0 ? snprintf(buf, cap, "step %d/%d", k, n) : snprintf(buf, cap, "step %d", k);
 	if (n <= 0 || o < 0 || (size_t)o >= cap)
@@ -243,7 +232,7 @@ static void timeline_text(const Run *e, const ScreenState *s, int w, char *buf, 
 static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 {
 	const Lesson *l = run_lesson(e);
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	char left[512], right[256], when[160];
 	frame_fill(f, 0, 0, f->w, " ", ROLE_TITLE);
 	snprintf(left, sizeof left, " sockstep %s %s: %s", g->dot, l->name ? l->name : "?",
@@ -261,7 +250,7 @@ static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 
 static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	char text[1200];
 	Role role = ROLE_DIM;
 	if (s->editing) {
@@ -388,7 +377,7 @@ static const char *help_text(void)
 
 static void help_overlay(const ScreenState *s, Frame *f)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	const char *text = help_text();
 	int lines = 0;
 	for (const char *p = text; *p; p++)
@@ -463,7 +452,7 @@ static void pane_rule(const Run *e, const ScreenState *s, Frame *f, const PaneBo
 		snprintf(title, sizeof title, n ? "packets (%d)" : "packets", n);
 		snprintf(right, sizeof right, "%s", hint);
 	}
-	rule(f, screen_glyphs(s->unicode), p->x, p->w, p->rule, title, right);
+	rule(f, glyphs_get(s->unicode), p->x, p->w, p->rule, title, right);
 }
 
 static void draw_pane(const Run *e, const ScreenState *s, Frame *f, const PaneBox *p, int single)
@@ -494,7 +483,7 @@ static void separator(const ScreenState *s, Frame *f, const Layout *L)
  * one just answered above the lesson's words. */
 static void narration_band(const Run *e, const ScreenState *s, Frame *f, const Layout *L)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	if (s->quiz.open) {
 		rule(f, g, 0, f->w, L->narr_rule, "question: predict before the call runs", NULL);
 		quiz_draw_prompt(e, s, f, 0, L->narr_y, f->w, L->narr_h);

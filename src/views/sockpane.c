@@ -11,6 +11,7 @@
 
 #include "model/addr.h"
 #include "model/kernel.h"
+#include "views/glyphs.h"
 #include "views/kerneltext.h"
 
 enum { MAX_ROWS = 128, ADDR_MAX = 80, OWNER_W_MAX = 10 };
@@ -218,7 +219,7 @@ static void draw_header(Frame *f, const Widths *c, int x, int y, int w)
 
 static void draw_row(const Run *e, const ScreenState *s, Frame *f, const Widths *c, const Row *r, int x, int y, int w)
 {
-	const ScreenGlyphs *g = screen_glyphs(s->unicode);
+	const Glyphs *g = glyphs_get(s->unicode);
 	const char *proto = r->proto == IPPROTO_TCP ? "tcp" : r->proto == IPPROTO_UDP ? "udp" : "unix";
 	const char *owner = r->owner >= 0 && r->owner < run_actor_count(e) ? run_actor(e, r->owner)->name : "kernel";
 	const char *state = r->state < 0 ? "gone" : kerneltext_state_name(r->state, r->type);

@@ -22,7 +22,7 @@
 
 #include "model/run.h"
 #include "views/frame.h"
-#include "views/screen.h"
+#include "views/screenstate.h"
 
 enum { SOCKPANE_FLASH_MS = 1500 };
 
