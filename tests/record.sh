@@ -6,7 +6,7 @@
 # fork, no clone, no unshare, no socket). The screen's side is in
 # tests/e2e/replay.sh, the frames in tests/unit/test_record.c.
 cd "$(dirname "$0")/.." || exit 2
-. tests/python.sh
+. tests/lib-python.sh
 . tests/lib.sh
 
 # refused NAME FILE TEXT: replay --plain FILE fails with status 2 and TEXT

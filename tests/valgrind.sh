@@ -39,7 +39,7 @@ memcheck step-narrate-chat --plain --step --narrate chat < <(printf '\n\n\n\n\n\
 # over real programs; the programs themselves are exec'd, so not checked.
 make --no-print-directory unit >/dev/null 2>&1
 P=build/programs
-. tests/python.sh
+. tests/lib-python.sh
 vg_run() {  # name, then sockstep run's arguments
 	local name=$1
 	shift

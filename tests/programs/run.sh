@@ -13,7 +13,7 @@ P=$PWD/${BUILD:-build}/programs
 S=$PWD/tests/programs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-. tests/python.sh
+. tests/lib-python.sh
 
 normalize() {
 	sed -E -e '/^# (network|kernel view):/d' -e '/^ +~ /d' \
