@@ -2,7 +2,8 @@
 #
 #   make            build ./sockstep
 #   make run        build and start the TUI on the default lesson (echo)
-#   make check      build and run every test suite; ends with "N passed, N failed"
+#   make check      build and run every test suite; ends with
+#                   "N passed, N failed, N skipped"
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # `make run` and `make check` first install missing Debian build dependencies
