@@ -7,6 +7,8 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.sh
 . tests/lib-python.sh
 
+need_tui
+
 # step SESSION TEXT [MAX]: press space until TEXT shows, MAX presses at most.
 step_until() {
 	local i
