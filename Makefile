@@ -50,7 +50,8 @@ LIB_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(MODEL_SRC) $(VIEW_SRC)) $(BUILD)/asse
 APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-FUZZ_TARGETS := lesson gate packet record
+# Every tests/fuzz/fuzz_NAME.c is a target, found as the test suites are.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
