@@ -2,8 +2,10 @@
 #
 #   make            build ./sockstep
 #   make run        build and start the TUI on the default lesson (echo)
-#   make check      build and run every test suite; ends with "N passed, N failed"
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make check      build and run every test suite; ends with
+#                   "N passed, N failed, N skipped"
+#   make install    PREFIX=/usr/local DESTDIR=  (a PREFIX other than the
+#                   build's rebuilds first: it is where the lessons are looked for)
 #
 # `make run` and `make check` first install missing Debian build dependencies
 # (.ci/deps, through sudo when not root). WERROR=1 turns warnings into errors
@@ -49,7 +51,8 @@ LIB_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(MODEL_SRC) $(VIEW_SRC)) $(BUILD)/asse
 APP_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC) $(APP_SRC) src/main.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-FUZZ_TARGETS := lesson gate packet record
+# Every tests/fuzz/fuzz_NAME.c is a target, found as the test suites are.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
@@ -61,8 +64,23 @@ PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/ech
 
 all: sockstep
 
-sockstep: $(LIB_OBJ) $(APP_OBJ) build/flavour
+sockstep: $(LIB_OBJ) $(APP_OBJ) build/flavour $(BUILD)/config
 	$(CC) $(LDFLAGS) -o $@ $(LIB_OBJ) $(APP_OBJ) $(CURSES_LIBS) $(MODEL_LIBS)
+
+# What the build is configured with: the compiler, its flags (WARN, SAN,
+# CFLAGS, and DATADIR, where the program will look for its installed
+# lessons), the linker's flags and libraries. Every object and program
+# depends on it, and it is rewritten only when it changes (as build/flavour
+# below), so `make` then `make install PREFIX=/opt/x` rebuilds what the new
+# PREFIX changes, and the same configuration again rebuilds nothing. DESTDIR
+# is not in it: it stages the installed files, the program does not see it.
+sq = $(subst ','\'',$(1))
+CONFIG = 'CC=$(call sq,$(CC))' 'CFLAGS=$(call sq,$(ALL_CFLAGS))' \
+         'CURSES_CFLAGS=$(call sq,$(CURSES_CFLAGS))' 'LDFLAGS=$(call sq,$(LDFLAGS))' \
+         'LIBS=$(call sq,$(CURSES_LIBS) $(MODEL_LIBS) $(CMOCKA_LIBS))'
+$(BUILD)/config: FORCE
+	@mkdir -p $(BUILD); new=$@.$$$$; printf '%s\n' $(CONFIG) > $$new; \
+	if cmp -s $$new $@; then rm -f $$new; else mv -f $$new $@; fi
 
 # Which build ./sockstep is (sanitized or not): rewritten only when it
 # changes, so switching SAN=1 on or off relinks.
@@ -81,27 +99,27 @@ $(BUILD)/assets.c: $(ASSETS) assets/embed.sh
 	@mkdir -p $(dir $@)
 	sh assets/embed.sh $(ASSETS) > $@
 
-$(BUILD)/assets.o: $(BUILD)/assets.c
+$(BUILD)/assets.o: $(BUILD)/assets.c $(BUILD)/config
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/config
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(BUILD)/config
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(CMOCKA_LIBS) $(MODEL_LIBS)
 
-$(BUILD)/programs/%: tests/programs/%.c
+$(BUILD)/programs/%: tests/programs/%.c $(BUILD)/config
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -pthread -o $@ $<
 
-$(BUILD)/programs/echo_client_static: tests/programs/echo_client.c
+$(BUILD)/programs/echo_client_static: tests/programs/echo_client.c $(BUILD)/config
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -static -o $@ $<
 
 # The fuzz corpora replayed with the ordinary compiler (make check)...
-$(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ)
+$(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ) $(BUILD)/config
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(MODEL_LIBS)
 

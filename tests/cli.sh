@@ -1,7 +1,7 @@
 #!/bin/bash
 # The command line as a user meets it: help, version, list, bad usage, and
 # the promises behind every run: real calls in child processes, no child
-# left behind, private ports, an install that works from anywhere.
+# left behind, private ports. (make install: tests/install.sh.)
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
@@ -38,6 +38,8 @@ if command -v strace >/dev/null 2>&1; then
 	else
 		echo "FAIL: accept and connect are real calls in two processes (accept pid '$acc', connect pid '$con', first '$main_pid')"
 	fi
+else
+	echo "SKIP: accept and connect are real calls in two processes: strace is not installed"
 fi
 
 # No child outlives a run, even when sockstep is killed with SIGKILL while
@@ -48,9 +50,13 @@ check "no process left after a plain run" bash -c "
 	'$tmp/sockstep-$$' --plain echo >/dev/null 2>&1
 	! pgrep -f '^$tmp/sockstep-$$ --plain echo' >/dev/null"
 
+# Does a run get a private network namespace here? Some checks need one.
+netns=
+./sockstep --plain echo 2>/dev/null | grep -q "^# network: private" && netns=1
+
 # Two runs of the same lesson at once, same port: private namespaces keep
 # them apart (only where namespaces exist).
-if ./sockstep --plain echo 2>/dev/null | grep -q "^# network: private"; then
+if [ -n "$netns" ]; then
 	./sockstep --plain echo >"$tmp/a" 2>&1 &
 	./sockstep --plain echo >"$tmp/b" 2>&1 &
 	wait
@@ -59,18 +65,13 @@ if ./sockstep --plain echo 2>/dev/null | grep -q "^# network: private"; then
 	else
 		echo "FAIL: two runs at once on the same port do not clash"
 	fi
+else
+	echo "SKIP: two runs at once on the same port do not clash: no private network namespace here"
 fi
 
-# make install puts a working sockstep, its lessons and man page under DESTDIR.
-if make -s install PREFIX=/usr DESTDIR="$tmp/root" >"$tmp/install.log" 2>&1 &&
-   [ -f "$tmp/root/usr/share/man/man1/sockstep.1" ] &&
-   [ -f "$tmp/root/usr/share/sockstep/lessons/01-echo.lesson" ] &&
-   (cd / && SOCKSTEP_LESSONS="$tmp/root/usr/share/sockstep/lessons" "$tmp/root/usr/bin/sockstep" --plain echo | grep -q "= 12"); then
-	echo "PASS: make install with DESTDIR"
-else
-	echo "FAIL: make install with DESTDIR"
-	tail -n 5 "$tmp/install.log" | sed 's/^/    /'
-fi
+# (make install, and DESTDIR, are tests/install.sh's, in a copy of the tree:
+# an install elsewhere rebuilds, and this tree's ./sockstep is the other
+# suites'.)
 
 # Safe by default: on the host's own network, binding beyond loopback is
 # refused unless asked for.
@@ -78,8 +79,12 @@ printf 'title: exposed\nactor s\n  socket AF_INET SOCK_STREAM\n  bind 0.0.0.0 0\
 check "outside a namespace, a bind beyond loopback is refused with its place" bash -c \
 	"./sockstep --plain --no-netns '$tmp/exposed.lesson' 2>&1 >/dev/null | grep -q 'exposed.lesson:4:3: binds 0.0.0.0, beyond loopback' ; [ \${PIPESTATUS[0]} -eq 2 ]"
 check "--allow-external lets it run" bash -c "./sockstep --plain --no-netns --allow-external '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
-check "inside a private namespace it runs" bash -c \
-	"! ./sockstep --plain echo | grep -q '^# network: private' || ./sockstep --plain '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
+if [ -n "$netns" ]; then
+	check "inside a private namespace it runs" bash -c \
+		"./sockstep --plain '$tmp/exposed.lesson' | grep -q 'bind(3, 0.0.0.0:0) = 0'"
+else
+	echo "SKIP: inside a private namespace it runs: no private network namespace here"
+fi
 check "--free-run without --plain is refused (status 2)" status_is 2 ./sockstep --free-run echo
 check "--free-run runs a lesson to its end with every call recorded" bash -c \
 	'./sockstep --plain --free-run bench/lessons/pingpong.lesson | grep -c "^client  sendall(3, .*, 64) = 64" | grep -qx 20000'

@@ -3,7 +3,7 @@
 # chosen by itself where no screen can be drawn, the TUI kept where one can,
 # and --plain --step driven line by line through a pipe and a terminal.
 cd "$(dirname "$0")/.." || exit 2
-. tests/python.sh
+. tests/lib-python.sh
 tmp=$(mktemp -d)
 pids=()
 cleanup() {

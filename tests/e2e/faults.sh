@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.sh
 LESSON=lessons/01-echo.lesson
 
+need_tui
+
 # --- SIGINT, SIGTERM, SIGHUP while the TUI runs ---------------------------
 for sig in INT TERM HUP; do
 	s=sig$sig

@@ -6,7 +6,7 @@
 # the same keys (questions answered alike), must show the same screen; the
 # cast's frames, written to a fresh terminal, must leave the same screen
 # (and `asciinema play` too, where asciinema is installed); and the replay,
-# under strace, must fork nothing and open no socket. Prints PASS:/FAIL:.
+# under strace, must fork nothing and open no socket. Prints PASS:/FAIL:/SKIP:.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 2
@@ -109,6 +109,8 @@ if [ -n "$tracer" ]; then
 	else
 		fail "the replay on screen forks nothing and opens no socket (strace)" "$(head -3 "$TMP/replay.trace" | tr '\n' '|')"
 	fi
+else
+	skip "the replay on screen forks nothing and opens no socket" "strace is not installed"
 fi
 
 # --- the casts ---------------------------------------------------------------
@@ -156,6 +158,8 @@ if command -v asciinema >/dev/null 2>&1; then
 	else
 		fail "asciinema play shows the run's screen" "$(stable asciinema | diff "$TMP/live.txt" - | head -4 | tr '\n' '|')"
 	fi
+else
+	skip "asciinema play shows the run's screen" "asciinema is not installed"
 fi
 
 # A resize is in the cast: an "r" event, and the frames after it, written

@@ -24,7 +24,7 @@ fi
 "${netns[@]}" true 2>/dev/null || netns=()
 # The interpreter itself: a version manager's python3 wrapper can take a
 # second to start, which is more than the programs' timing allows.
-. tests/python.sh
+. tests/lib-python.sh
 python=$PY
 
 # The runner: starts the programs, feeds and times them, compares their

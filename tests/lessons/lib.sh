@@ -12,7 +12,7 @@ run() {
 		return 1
 	fi
 	if echo "$out" | grep -q "^# kernel view:"; then
-		echo "$out" | grep "^# kernel view:" | sed "s/^/SKIP: $1: /"
+		echo "$out" | grep "^# kernel view:" | sed "s/^# /SKIP: $1: /"
 		return 1
 	fi
 	return 0

@@ -63,4 +63,6 @@ if command -v python3 >/dev/null 2>&1; then
 		echo "FAIL: narrate: sockstep run explains each kind of call once, under its first line (status $status)"
 		head -n 30 "$tmp/calls" | sed 's/^/    /'
 	fi
+else
+	echo "SKIP: narrate: sockstep run explains each kind of call once: python3 is not installed"
 fi

@@ -2,13 +2,13 @@
 # --pcap writes a capture that tshark reads, with the same segments, in the
 # same order, that sockstep showed: flags, relative seq and ack, length.
 cd "$(dirname "$0")/../.." || exit 2
-command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 0; }
+command -v tshark >/dev/null || { echo "SKIP: --pcap: tshark is not installed"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for lesson in echo udp; do
 	out=$(./sockstep --plain --pcap "$tmp/$lesson.pcap" "$lesson" 2>&1)
 	if echo "$out" | grep -q "^# kernel view:"; then
-		echo "SKIP: $(echo "$out" | grep '^# kernel view:')"
+		echo "$out" | grep '^# kernel view:' | sed 's/^# /SKIP: --pcap: /'
 		exit 0
 	fi
 	# What sockstep printed: "TCP [SYN,ACK] seq=0 ack=1 len=0" -> "SYN,ACK 0 1 0"

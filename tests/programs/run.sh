@@ -13,7 +13,7 @@ P=$PWD/${BUILD:-build}/programs
 S=$PWD/tests/programs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-. tests/python.sh
+. tests/lib-python.sh
 
 normalize() {
 	sed -E -e '/^# (network|kernel view):/d' -e '/^ +~ /d' \
@@ -54,7 +54,7 @@ golden "forking server, threaded client" fork-thread --server "$P/forking_server
 out=$(timeout 60 ./sockstep run --plain --server "$PY $S/echo-server.py" \
 	--client "$PY $S/echo-client.py" 2>&1)
 if echo "$out" | grep -q "^# kernel view:"; then
-	echo "SKIP: kernel view: $(echo "$out" | grep '^# kernel view:')"
+	echo "$out" | grep '^# kernel view:' | sed 's/^# kernel view: /SKIP: kernel view: /'
 elif echo "$out" | awk '/^client +connect\(/ { c = NR } /TCP \[SYN\]/ && c && !s { s = NR }
 		/TCP \[SYN,ACK\]/ && s && !a { a = NR } /queue 1\// && a && !q { q = NR }
 		/^server +accept4/ && q { ok = 1 } END { exit !ok }'; then

@@ -5,7 +5,9 @@
 # packets, then a line typed into the chat client's input().
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.sh
-. tests/python.sh
+. tests/lib-python.sh
+
+need_tui
 
 # step SESSION TEXT [MAX]: press space until TEXT shows, MAX presses at most.
 step_until() {
