@@ -41,7 +41,7 @@ for t in "${BUILD:-build}"/tests/test_*; do
 	count "$name"
 done
 
-for s in tests/lessons/run.sh tests/lessons/narrate.sh tests/lessons/kernel.sh tests/lessons/kernel-lessons.sh tests/lessons/pcap.sh tests/lessons/check.sh tests/lessons/code.sh tests/bad/run.sh tests/fuzz/run.sh tests/cli.sh tests/plain.sh tests/record.sh tests/programs/run.sh tests/programs/tui.sh tests/e2e/tui.sh tests/e2e/time.sh tests/e2e/replay.sh tests/e2e/faults.sh; do
+for s in tests/layers.sh tests/lessons/run.sh tests/lessons/narrate.sh tests/lessons/kernel.sh tests/lessons/kernel-lessons.sh tests/lessons/pcap.sh tests/lessons/check.sh tests/lessons/code.sh tests/bad/run.sh tests/fuzz/run.sh tests/cli.sh tests/plain.sh tests/record.sh tests/programs/run.sh tests/programs/tui.sh tests/e2e/tui.sh tests/e2e/time.sh tests/e2e/replay.sh tests/e2e/faults.sh; do
 	[ -f "$s" ] || continue
 	if ! bash "$s" >"$log" 2>&1; then
 		grep -q -E '^FAIL: ' "$log" || echo "FAIL: $s: exited with an error" >>"$log"
