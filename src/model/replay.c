@@ -647,10 +647,13 @@ int replay_apply(const Replay *r, int n, Timeline *t, Moment *out, Kernel *k, ui
 	for (size_t i = timeline_count(t); i < m->events; i++)
 		if (!timeline_add(t, &r->ev[i]))
 			return -1;
-	/* Each event as long before now as it was before the moment. */
+	/* Each event as long before now as it was before the moment. Both
+	 * times are within RECFORMAT_T_MAX of 0, so the difference can be
+	 * 2^63: one more than an int64_t holds, none too many for a uint64_t. */
 	for (size_t i = 0; i < m->events; i++) {
-		int64_t ago = (int64_t)m->when_ns - (int64_t)r->ev[i].when_ns;
-		uint64_t when = ago <= 0 ? now_ns : (uint64_t)ago >= now_ns ? 1 : now_ns - (uint64_t)ago;
+		int64_t at = (int64_t)m->when_ns, then = (int64_t)r->ev[i].when_ns;
+		uint64_t ago = at > then ? (uint64_t)at - (uint64_t)then : 0;
+		uint64_t when = ago == 0 ? now_ns : ago >= now_ns ? 1 : now_ns - ago;
 		timeline_set_when(t, i, when);
 	}
 	RunActor *a = out->a;
