@@ -194,7 +194,7 @@ static void packet_headers(JsonlOut *o, const RecField *f, const void *row)
 
 static const RecField header_fields[] = {
 	{ "format", RF_CSTR, .flags = RF_HAND, AT(RecHeader, format) },
-	{ "version", RF_INT, .flags = RF_HAND, AT(RecHeader, version), .min = 1, .max = INT32_MAX },
+	{ "version", RF_INT, .flags = RF_HAND, AT(RecHeader, version), .min = 1, .max = RECORD_VERSION },
 	{ "sockstep", RF_CSTR, .flags = RF_HAND, AT(RecHeader, sockstep) },
 	{ "created", RF_INT, .flags = RF_OUT, AT(RecHeader, created), .min = INT64_MIN, .max = INT64_MAX },
 	{ "lesson", RF_LESSON, .flags = RF_HAND, AT(RecHeader, lesson) },
