@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/gate.h"
 #include "model/jsonl.h"
 #include "model/recformat.h"
 
@@ -201,7 +200,6 @@ static int read_header(Replay *r, const JsonlValue *h)
 	return get(r, &rd, &recformat_header, h, &r->h, NULL);
 }
 
-/* ---- events ---------------------------------------------------------------- */
 /* ---- events ---------------------------------------------------------------- */
 
 /* Does the actor walk a lesson's steps? A traced program's actors (and
