@@ -559,7 +559,7 @@ static void put_field(JsonlOut *o, const RecField *f, const void *row, int side,
 	switch (f->type) {
 	case RF_INT: jsonl_int(o, (int64_t)load(p, f->size, 1)); break;
 	case RF_UINT: jsonl_uint(o, load(p, f->size, 0)); break;
-	case RF_BOOL: jsonl_bool(o, int_at(row, f->off)); break;
+	case RF_BOOL: jsonl_bool(o, (int)load(p, sizeof(int), 1)); break;
 	case RF_TIME: jsonl_int(o, (int64_t)(load(p, 8, 0) - base)); break;
 	case RF_WORD: jsonl_cstring(o, f->words->name((int)load(p, f->size, f->size >= sizeof(int)))); break;
 	case RF_ARGS: put_args(o, p); break;
@@ -918,7 +918,7 @@ int recformat_get(const RecReader *rd, const RecObject *t, const JsonlValue *o, 
 
 void recformat_release(const RecObject *t, void *row)
 {
-	static void *const none = NULL;
+	void *none = NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const RecField *f = &t->fields[i];
 		int owned = f->type == RF_BYTES || f->type == RF_TEXT || f->type == RF_CSTR;

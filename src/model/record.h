@@ -8,7 +8,8 @@
  * put the exact screen back. It is given plain data, never the engine: the
  * engine fills a Moment and calls it, so every front end (the TUI, --plain,
  * --check) records the same, and a test can write a recording by hand. The
- * README's "Recordings" section is the schema. */
+ * README's "Recordings" section documents the format, and a test holds it
+ * to recformat's tables. */
 #ifndef SOCKSTEP_RECORD_H
 #define SOCKSTEP_RECORD_H
 
