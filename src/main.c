@@ -12,6 +12,7 @@
 #include "model/lesson.h"
 #include "model/playback.h"
 #include "model/progress.h"
+#include "model/recformat.h"
 #include "tui.h"
 #include "ui/plain.h"
 #include "views/codegen.h"
@@ -367,7 +368,7 @@ static int no_menu(const char *why)
 }
 
 /* Long options without a letter. */
-enum { OPT_NARRATE = 0x200, OPT_STEP, OPT_TUI };
+enum { OPT_NARRATE = 0x200, OPT_STEP, OPT_TUI, OPT_SCHEMA };
 
 int main(int argc, char **argv)
 {
@@ -392,6 +393,9 @@ int main(int argc, char **argv)
 		{ "narrate", no_argument, NULL, OPT_NARRATE },
 		{ "step", no_argument, NULL, OPT_STEP },
 		{ "tui", no_argument, NULL, OPT_TUI },
+		/* Not in --help: the recording format's tables, for the tests
+		 * that hold the README and real recordings to them. */
+		{ "recording-schema", no_argument, NULL, OPT_SCHEMA },
 		{ "record", required_argument, NULL, 'W' },
 		{ "cast", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
@@ -445,6 +449,7 @@ int main(int argc, char **argv)
 		case OPT_NARRATE: po.narrate = plain = 1; break;
 		case OPT_STEP: po.step = plain = 1; break;
 		case OPT_TUI: force_tui = 1; break;
+		case OPT_SCHEMA: recformat_schema(stdout); return 0;
 		case 'W': eo.record_path = optarg; break;
 		case 'K': to.cast = optarg; break;
 		case 'h': usage(stdout); return 0;

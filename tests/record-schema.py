@@ -1,24 +1,42 @@
 #!/usr/bin/env python3
-"""record-schema.py - hold recordings to the schema the README documents.
+"""record-schema.py - hold the README and real recordings to the format.
 
-Usage: record-schema.py README.md FILE...
+Usage: record-schema.py SOCKSTEP README.md FILE...
 
-The README's "Recordings" section has one table per kind of object
-(### `header`, ### `event` ...): member, type, when, what. Every line of
-every FILE must be JSON; each object must have every member its table says
-is there "always" (or one of the other conditions that holds), only
-members the table names (a text member may be NAME_hex instead), each of
-the documented type. Also the order the README promises: the header first
-with version 1, seq 1, 2, 3 ..., snapshots numbered 0, 1, 2 ... counting
-no more events than came before them. Prints PASS:/FAIL: lines."""
+The format is written down once, in the tables of src/model/recformat.c;
+`SOCKSTEP --recording-schema` prints them: a line per member, object,
+member, type, when, range. First the README's "Recordings" section must
+say the same: one table per kind of object (### `header`, ### `event` ...)
+whose member, type and when columns are the printed ones, in order (the
+"what" column, prose, is the README's own). Then every line of every FILE
+must be JSON; each object must have every member the schema says is there
+"always" (or one of the other conditions that holds), only members the
+schema names (a text member may be NAME_hex instead), each of its type,
+and each number in its range where the range is two numbers. Also the
+order the README promises: the header first with version 1, seq 1, 2, 3
+..., snapshots numbered 0, 1, 2 ... counting no more events than came
+before them. Prints PASS:/FAIL: lines."""
 import json
 import re
+import subprocess
 import sys
 
 TYPES = {"string": str, "number": int, "boolean": bool, "array": list, "object": dict, "address": dict}
+OBJECTS = ("header", "lesson", "program", "event", "packet", "address", "snapshot", "actor", "pending", "socket")
 
 
-def schema(readme):
+def printed(sockstep):
+    """{object: [(member, type, when, range)]}, as the binary prints it."""
+    out = subprocess.run([sockstep, "--recording-schema"], capture_output=True, text=True, check=True).stdout
+    tables = {}
+    for line in out.splitlines():
+        obj, member, kind, when, span = line.split("\t")
+        tables.setdefault(obj, []).append((member, kind, when, span))
+    return tables
+
+
+def documented(readme):
+    """{object: [(member, type, when)]}, as the README's tables say."""
     text = open(readme, encoding="utf-8").read()
     section = text.split("\n## Recordings\n", 1)[1].split("\n## ", 1)[0]
     tables = {}
@@ -26,13 +44,36 @@ def schema(readme):
         m = re.match(r"`(\w+)`", part)
         if not m:
             continue
-        rows = {}
+        rows = []
         for line in part.splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if len(cells) >= 4 and re.fullmatch(r"`\w+`", cells[0]):
-                rows[cells[0].strip("`")] = (cells[1], cells[2])
+                rows.append((cells[0].strip("`"), cells[1], cells[2]))
         tables[m.group(1)] = rows
     return tables
+
+
+def readme_is_format(tables, readme):
+    errors = []
+    doc = documented(readme)
+    for obj, rows in tables.items():
+        want = [r[:3] for r in rows]
+        have = doc.get(obj)
+        if have is None:
+            errors.append(f"the README has no table for {obj}")
+            continue
+        for i in range(max(len(want), len(have))):
+            w = want[i] if i < len(want) else None
+            h = have[i] if i < len(have) else None
+            if w != h:
+                errors.append(f"{obj}, row {i + 1}: the format says {w}, the README {h}")
+                break
+    for obj in doc:
+        if obj not in tables:
+            errors.append(f"the README has a table for {obj}, which the format does not have")
+    for e in errors[:10]:
+        print("   ", e)
+    print(("FAIL: " if errors else "PASS: ") + "the README's schema is the format's tables (sockstep --recording-schema)")
 
 
 def type_ok(value, doc):
@@ -42,6 +83,11 @@ def type_ok(value, doc):
     if want is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, want)
+
+
+def in_range(value, span):
+    m = re.fullmatch(r"(-?\d+) to (-?\d+)", span)
+    return not m or not isinstance(value, int) or int(m.group(1)) <= value <= int(m.group(2))
 
 
 def when_holds(when, obj):
@@ -57,9 +103,9 @@ def check(obj, kind, tables, where, errors):
     for key, value in obj.items():
         name = key[:-4] if key.endswith("_hex") and key[:-4] in rows else key
         if name not in rows:
-            errors.append(f"{where}: {kind}: \"{key}\" is not in the README")
+            errors.append(f"{where}: {kind}: \"{key}\" is not in the schema")
             continue
-        doc = rows[name][0]
+        doc, _, span = rows[name]
         if name != key:
             if not isinstance(value, str) or not re.fullmatch(r"([0-9a-f]{2})*", value):
                 errors.append(f"{where}: {kind}: \"{key}\" is not hex")
@@ -67,6 +113,8 @@ def check(obj, kind, tables, where, errors):
         if not type_ok(value, doc):
             errors.append(f"{where}: {kind}: \"{key}\" is {type(value).__name__}, not {doc}")
             continue
+        if not in_range(value, span):
+            errors.append(f"{where}: {kind}: \"{key}\" is {value}, out of range ({span})")
         nested = {"address": "address"}.get(doc.split()[0])
         if key in tables and isinstance(value, dict):
             nested = key
@@ -80,7 +128,7 @@ def check(obj, kind, tables, where, errors):
                     check(v, item, tables, where, errors)
                 else:
                     errors.append(f"{where}: {kind}: \"{key}\" holds {type(v).__name__}, not objects")
-    for key, (doc, when) in rows.items():
+    for key, (doc, when, _) in rows.items():
         if key not in obj and key + "_hex" not in obj and when_holds(when, obj):
             errors.append(f"{where}: {kind}: \"{key}\" is missing")
 
@@ -122,17 +170,18 @@ def check_file(path, tables):
 
 
 def main():
-    tables = schema(sys.argv[1])
-    for kind in ("header", "lesson", "program", "event", "packet", "address", "snapshot", "actor", "pending",
-                 "socket"):
-        if kind not in tables or not tables[kind]:
-            print(f"FAIL: the README documents the {kind} object")
+    tables = printed(sys.argv[1])
+    for kind in OBJECTS:
+        if kind not in tables:
+            print(f"FAIL: the format has the {kind} object")
             return
-    for path in sys.argv[2:]:
-        errors = check_file(path, tables)
+    readme_is_format(tables, sys.argv[2])
+    rows = {obj: {m: (t, w, s) for m, t, w, s in members} for obj, members in tables.items()}
+    for path in sys.argv[3:]:
+        errors = check_file(path, rows)
         for e in errors[:10]:
             print("   ", e)
-        print(("FAIL: " if errors else "PASS: ") + f"every line of {path.rsplit('/', 1)[-1]} is JSON as the README says")
+        print(("FAIL: " if errors else "PASS: ") + f"every line of {path.rsplit('/', 1)[-1]} is JSON as the format says")
 
 
 main()

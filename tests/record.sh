@@ -88,7 +88,7 @@ fi
 ./sockstep --plain --free-run --record "$tmp/free.jsonl" bench/lessons/pingpong.lesson >"$tmp/free.live" 2>&1
 check "a free run replays as it ran" bash -c "./sockstep replay --plain '$tmp/free.jsonl' | cmp -s - '$tmp/free.live'"
 
-python3 tests/record-schema.py README.md "$tmp"/echo.jsonl "$tmp"/unix.jsonl "$tmp"/ipv6.jsonl "$tmp"/sigpipe.jsonl \
+python3 tests/record-schema.py ./sockstep README.md "$tmp"/echo.jsonl "$tmp"/unix.jsonl "$tmp"/ipv6.jsonl "$tmp"/sigpipe.jsonl \
 	"$tmp"/chat.jsonl "$tmp"/free.jsonl "${runs[@]}"
 
 check "the header names the lesson, its file without a directory, and carries its source" python3 -c "

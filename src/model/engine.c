@@ -145,12 +145,9 @@ static void engine_free(Run *r)
 	free(e);
 }
 
-/* The recording, if any, takes down the moment the engine has reached. */
-static void recorded(Engine *e, const char *cause, int actor)
-{
-	if (e->rec)
-		record_sync(e->rec, &e->run, cause, actor);
-}
+/* The recording, if any, takes down the moment the engine has reached
+ * (the end of this file). */
+static void recorded(Engine *e, const char *cause, int actor);
 
 static void note(Engine *e, int actor, const char *text)
 {
@@ -1336,17 +1333,78 @@ static int catch_up(Engine *e, int i)
 
 /* ---- recording and replay ------------------------------------------------ */
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The run's moment now, as plain data for the recording: the actors are
+ * the engine's own; the sockets the kernel view's, whose owners it keeps
+ * apart and *owners (malloc'd, freed here first) gathers. Returns 0, or -1
+ * when out of memory. */
+static int moment_of(Engine *e, Moment *m, const char *cause, int actor, int next, int **owners)
+{
+	const SockList *l = e->run.kernel ? kernel_sockets(e->run.kernel) : NULL;
+	*m = (Moment){
+		.when_ns = now_ns(), .cause = cause, .actor = actor, .events = timeline_count(e->run.tl),
+		.steps = e->run.steps_done, .next = next, .finished = run_finished(&e->run),
+		.succeeded = run_succeeded(&e->run), .na = e->run.n, .a = e->run.a, .owner = e->run.owner,
+		.kernel = e->run.kernel != NULL,
+	};
+	free(*owners);
+	*owners = NULL;
+	if (!l || l->n == 0)
+		return 0;
+	if (!(*owners = malloc(l->n * sizeof **owners)))
+		return -1;
+	for (size_t i = 0; i < l->n; i++)
+		(*owners)[i] = kernel_owner(e->run.kernel, i);
+	m->socks = l->v;
+	m->sock_owner = *owners;
+	m->nsocks = l->n;
+	return 0;
+}
+
+static void recorded(Engine *e, const char *cause, int actor)
+{
+	Moment m;
+	int *owners = NULL;
+	if (!e->rec || moment_of(e, &m, cause, actor, -1, &owners) < 0 || !record_due(e->rec, e->run.tl, &m))
+		goto out;
+	/* Who runs next, asked first: asking reads the actors' gates, which
+	 * may add to the timeline what this snapshot then counts. */
+	int next = run_finished(&e->run) ? -1 : engine_next(&e->run);
+	if (moment_of(e, &m, cause, actor, next, &owners) == 0)
+		record_sync(e->rec, e->run.tl, &m);
+out:
+	free(owners);
+}
+
 /* --record: the file starts again with every run (a restart included). */
 static int record_start(Engine *e, char *err, size_t errlen)
 {
+	RecHeader h = {
+		.lesson = e->run.lesson, .nactors = e->run.n, .network = e->run.network, .kernel = e->run.kernel != NULL,
+		.kernel_note = e->run.kernel_note, .free_run = e->opt.free_run,
+	};
 	if (!e->opt.record_path)
 		return 0;
+	for (int i = 0; i < e->run.n; i++)
+		h.actors[i] = e->run.a[i].name;
 	if ((!e->rec && !(e->rec = record_open(e->opt.record_path, err, errlen))) ||
-	    record_begin(e->rec, &e->run, err, errlen) < 0) {
-		engine_stop(&e->run);
-		return -1;
+	    record_begin(e->rec, &h, e->run.tl, err, errlen) < 0)
+		goto fail;
+	recorded(e, "start", -1);
+	if (record_error(e->rec)) {
+		snprintf(err, errlen, "cannot write the recording %s", record_error(e->rec));
+		goto fail;
 	}
 	return 0;
+fail:
+	engine_stop(&e->run);
+	return -1;
 }
 
 static int engine_goto(Run *r, int n, char *err, size_t errlen)

@@ -31,11 +31,13 @@ static uint64_t now_ns(void)
 static int move(Playback *p, int n, char *err, size_t errlen)
 {
 	Run *r = &p->run;
-	if (replay_apply(p->replay, n, r->tl, r->a, r->owner, &r->n, r->kernel, now_ns()) < 0) {
+	Moment m = { .a = r->a, .owner = r->owner };
+	if (replay_apply(p->replay, n, r->tl, &m, r->kernel, now_ns()) < 0) {
 		if (err)
 			snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	r->n = m.na;
 	p->moment = n;
 	r->steps_done = replay_steps(p->replay, n);
 	if (r->steps_done > p->reached)

@@ -4,17 +4,19 @@
  * broken anywhere, is refused with "file:line: message", and one made by a
  * newer sockstep says so. What it accepts the views can show without any
  * further check: every index (actor, step, seq) is in range, every text a
- * view prints is there. It never runs anything; the engine's replay mode
- * (engine_replay_open) puts its moments on screen. */
+ * view prints is there. Its moments are moment.h's Moment, the type the
+ * engine writes them from. It never runs anything, and knows nothing of
+ * the engine; the engine's replay mode (engine_replay_open) puts its
+ * moments on screen. */
 #ifndef SOCKSTEP_REPLAY_H
 #define SOCKSTEP_REPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/run.h"
 #include "model/kernel.h"
 #include "model/lesson.h"
+#include "model/moment.h"
 #include "model/timeline.h"
 
 typedef struct replay Replay;
@@ -52,11 +54,11 @@ int replay_actor(const Replay *r, int n);
 int replay_find_step(const Replay *r, int s);
 
 /* Put moment n back: t becomes its first events (their times moved so that
- * the moment is now_ns, for what fades on screen), a and owner (room for
- * LESSON_MAX_ACTORS) its actors and whose process each runs in, *na how
- * many, and k's table its sockets (k may be NULL). Returns 0, or -1 when
- * out of memory. */
-int replay_apply(const Replay *r, int n, Timeline *t, RunActor *a, int *owner, int *na, Kernel *k,
-		 uint64_t now_ns);
+ * the moment is now_ns, for what fades on screen), m the moment, its
+ * actors and whose process each runs in copied to m->a and m->owner (the
+ * caller's, with room for LESSON_MAX_ACTORS; its sockets stay the
+ * replay's), and k's table (k may be NULL) its sockets. Returns 0, or -1
+ * when out of memory. */
+int replay_apply(const Replay *r, int n, Timeline *t, Moment *m, Kernel *k, uint64_t now_ns);
 
 #endif
