@@ -182,10 +182,12 @@ static int serves(const struct sockaddr_storage *local, const struct sockaddr_st
 }
 
 /* The actor whose socket has this local address, or -1 (the kernel itself,
- * answering for a port nobody holds). */
-static int actor_at(const Kernel *k, const struct sockaddr_storage *a)
+ * answering for a port nobody holds). Only the table's first known_owners
+ * rows have their owner: while a read is being sorted out, the rest are
+ * the kernel's new rows, whose owners are not known yet. */
+static int actor_at(const Kernel *k, const struct sockaddr_storage *a, size_t known_owners)
 {
-	for (size_t i = 0; i < k->now.n; i++)
+	for (size_t i = 0; i < known_owners; i++)
 		if (k->owner[i] >= 0 && serves(&k->now.v[i].local, a))
 			return k->owner[i];
 	for (int i = 0; i < k->nknown; i++)
@@ -246,8 +248,8 @@ static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caple
 	ev.len = caplen < PACKET_KEEP ? caplen : PACKET_KEEP;
 	ev.total = len;
 	if (packet_decode(frame, caplen, k->link, &p) == 0) {
-		ev.actor = actor_at(k, &p.src);
-		ev.peer_actor = actor_at(k, &p.dst);
+		ev.actor = actor_at(k, &p.src, k->now.n);
+		ev.peer_actor = actor_at(k, &p.dst, k->now.n);
 		if (ev.actor < 0 && ev.peer_actor < 0)
 			ev.actor = expected(k, &p.dst);
 		if (ev.peer_actor < 0 && ev.actor < 0)
@@ -386,7 +388,7 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 		/* A TIME_WAIT socket first seen after its process has gone belongs
 		 * to whoever held its address. */
 		if (owner < 0 && s->state == SOCK_TIME_WAIT)
-			owner = actor_at(k, &s->local);
+			owner = actor_at(k, &s->local, keep);  /* only the owners this read has set */
 		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
 			continue;
 		/* An owner is one of the actors read, or none: a view indexes the
