@@ -1205,13 +1205,6 @@ static Action do_replay_next(Tui *t, int key)
 	return forward(t);
 }
 
-static Action do_replay_start(Tui *t, int key)
-{
-	(void)key;
-	restart(t);
-	return ACT_REDRAW;
-}
-
 static Action do_replay_menu(Tui *t, int key)
 {
 	(void)key;
@@ -1416,7 +1409,7 @@ static const KeyHandler handlers[] = {
 	[KEYS_PRESENT_NEXT] = do_present_next,
 	[KEYS_PRESENT_BACK] = do_present_back,
 	[KEYS_REPLAY_NEXT] = do_replay_next,
-	[KEYS_REPLAY_START] = do_replay_start,
+	[KEYS_REPLAY_START] = do_restart,   /* the recording's first moment */
 	[KEYS_REPLAY_MENU] = do_replay_menu,
 	[KEYS_MENU_MOVE] = do_menu_move,
 	[KEYS_MENU_PAGE] = do_menu_page,
