@@ -242,12 +242,12 @@ static void accept4_call(const Event *ev, char *buf, size_t cap)
 /* "[{"HTTP/1.0 200 OK\r\n", 17}, {"<html>", 103}]": the pieces of a writev
  * or sendmmsg, cut from the bytes kept at the lengths kept (the first two;
  * more are "..."). Without bytes (readv), only the sizes. */
-static void pieces_text(const Event *ev, int64_t count, const int64_t *lens, size_t maxstr, int with_bytes,
-			char *buf, size_t cap)
+static void pieces_text(const Event *ev, int64_t shown, int64_t count, const int64_t *lens, size_t maxstr,
+			int with_bytes, char *buf, size_t cap)
 {
 	size_t o = (size_t)snprintf(buf, cap, "[");
 	size_t at = 0;
-	for (int64_t i = 0; i < count && i < 2 && o < cap; i++) {
+	for (int64_t i = 0; i < shown && i < count && i < 2 && o < cap; i++) {
 		uint64_t n = lens[i] > 0 ? (uint64_t)lens[i] : 0;
 		if (!with_bytes) {
 			o += (size_t)snprintf(buf + o, cap - o, "%s{iov_len=%llu}", i ? ", " : "", (unsigned long long)n);
@@ -264,7 +264,7 @@ static void pieces_text(const Event *ev, int64_t count, const int64_t *lens, siz
 		at += (size_t)n;
 	}
 	if (o < cap)
-		snprintf(buf + o, cap - o, "%s]", count > 2 ? ", ..." : "");
+		snprintf(buf + o, cap - o, "%s]", count > shown || count > 2 ? ", ..." : "");
 }
 
 /* "[SCM_RIGHTS fd 4 socket:[81234]]": the descriptor a sendmsg or recvmsg
@@ -288,7 +288,7 @@ static int moving_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	switch (ev->op) {
 	case OP_WRITEV:
 	case OP_READV:
-		pieces_text(ev, ev->arg[0], lens, maxstr, ev->op == OP_WRITEV, pieces, sizeof pieces);
+		pieces_text(ev, ev->arg[0], ev->arg[0], lens, maxstr, ev->op == OP_WRITEV, pieces, sizeof pieces);
 		snprintf(buf, cap, "%s(%d, %s, %lld)", lesson_op_name((LessonOp)ev->op), ev->fd, pieces,
 			 (long long)ev->arg[0]);
 		return 1;
@@ -296,10 +296,7 @@ static int moving_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	case OP_RECVMMSG:
 		lens[0] = ev->arg[2];
 		msg_flags((long)ev->arg[1], flags, sizeof flags);
-		pieces_text(ev, ev->arg[0] < 1 ? ev->arg[0] : 1, lens, maxstr, ev->op == OP_SENDMMSG, pieces,
-			    sizeof pieces);
-		if (ev->arg[0] > 1)
-			memcpy(pieces + strlen(pieces) - 1, ", ...]", 7);
+		pieces_text(ev, 1, ev->arg[0], lens, maxstr, ev->op == OP_SENDMMSG, pieces, sizeof pieces);
 		snprintf(buf, cap, "%s(%d, %s, %lld, %s)", lesson_op_name((LessonOp)ev->op), ev->fd, pieces,
 			 (long long)ev->arg[0], flags[0] ? flags : "0");
 		return 1;
