@@ -5,7 +5,9 @@
 # writes the socket as descriptors 0 and 1, and one that passes its
 # connection to a worker (SCM_RIGHTS). For each pair, stepped and in a free
 # run: the call shows with its bytes, every byte the client received was
-# shown being sent, and the calls and their results are strace's.
+# shown being sent, and the calls and their results are strace's. And a
+# UDP pair that sends and receives several datagrams a call (sendmmsg,
+# recvmmsg), as dig does.
 cd "$(dirname "$0")/../.." || exit 2
 P=$PWD/${BUILD:-build}/programs
 S=$PWD/tests/programs
@@ -59,15 +61,18 @@ pair "inetd-style server, the socket on 0 and 1" "$P/inetd_server cat" "$P/fetch
 	'^server\.2 +write\(1, "GET /\\n", 6\) = 6$'
 pair "connection passed to a worker" "$P/fdpass_server" "$P/fetch_client" \
 	'^server\.2 +recvmsg\(4, 1\) = 1 \[SCM_RIGHTS fd 3 socket:\[[0-9]+\]\]$'
+cp "$T/stepped" "$T/fdpass"
+pair "UDP, several datagrams a call" "$P/mmsg server" "$P/mmsg client" \
+	'^server +recvmmsg\(3, \[\{iov_len=63\}, \.\.\.\], 2, 0\) = 2 \(16 bytes\)$'
 
 # The passed socket is the one accepted: the same inode on both sides.
-sent=$(grep -oE '^server +sendmsg\(3, "F", 1, \[SCM_RIGHTS fd 5 socket:\[[0-9]+\]\]\)' "$T/stepped" | grep -oE '[0-9]+\]\]' )
-got=$(grep -oE '^server\.2 +recvmsg.*socket:\[[0-9]+\]\]' "$T/stepped" | grep -oE '[0-9]+\]\]$')
+sent=$(grep -oE '^server +sendmsg\(3, "F", 1, \[SCM_RIGHTS fd 5 socket:\[[0-9]+\]\]\)' "$T/fdpass" | grep -oE '[0-9]+\]\]' )
+got=$(grep -oE '^server\.2 +recvmsg.*socket:\[[0-9]+\]\]' "$T/fdpass" | grep -oE '[0-9]+\]\]$')
 if [ -n "$sent" ] && [ "$sent" = "$got" ]; then
 	echo "PASS: SCM_RIGHTS: the sender's fd 5 is the worker's fd 3, the same socket"
 else
 	echo "FAIL: SCM_RIGHTS: sent '$sent', received '$got'"
-	grep -E 'sendmsg|recvmsg' "$T/stepped" | sed 's/^/    /'
+	grep -E 'sendmsg|recvmsg' "$T/fdpass" | sed 's/^/    /'
 fi
 
 # A program's own terminal output is not a socket call: none shows.

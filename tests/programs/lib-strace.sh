@@ -35,7 +35,7 @@ strace_pair() {
 		ip link set lo up 2>/dev/null || exit 3
 		strace -f -qq -y -s 100 -e trace="$1" -o "$2/server.strace" sh -c "$3" >"$2/server.out" 2>&1 &
 		i=0
-		while [ $i -lt 200 ] && [ -z "$(ss -Hltx 2>/dev/null)" ]; do
+		while [ $i -lt 200 ] && [ -z "$(ss -Hltux 2>/dev/null)" ]; do
 			sleep 0.05
 			i=$((i + 1))
 		done
