@@ -642,7 +642,8 @@ static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 /* Up to n bytes of the tracee's file or pipe fd, read without taking them
  * from it: a file's at offset (its own position when offp is 0, via a copy,
  * which shares the position), a pipe's by tee() into a pipe of ours. What
- * sendfile or splice then sends is what this reads, copied by the kernel. */
+ * sendfile or splice then sends is what this reads, copied by the kernel;
+ * what a splice out of a socket put in a pipe is read so too. */
 static uint32_t source_bytes(pid_t tid, int fd, uint64_t offp, uint64_t n, uint8_t *buf, size_t cap)
 {
 	int copy = copy_fd(tid, fd);
@@ -659,13 +660,20 @@ static uint32_t source_bytes(pid_t tid, int fd, uint64_t offp, uint64_t n, uint8
 			off = -1;
 		got = off >= 0 ? pread(copy, buf, want, off) : 0;
 	} else if (fstat(copy, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* The pipe's end the program holds may be the one it writes:
+		 * opened again through /proc, as a reader, it reads the same. */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)tid, fd);
+		int rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		int p[2];
-		if (pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0) {
-			got = tee(copy, p[1], want, SPLICE_F_NONBLOCK);
+		if (rd >= 0 && pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0) {
+			got = tee(rd, p[1], want, SPLICE_F_NONBLOCK);
 			got = got > 0 ? read(p[0], buf, (size_t)got) : 0;
 			close(p[0]);
 			close(p[1]);
 		}
+		if (rd >= 0)
+			close(rd);
 	}
 	close(copy);
 	return got > 0 ? (uint32_t)got : 0;

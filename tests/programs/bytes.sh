@@ -6,6 +6,7 @@
 # connection to a worker (SCM_RIGHTS). For each pair, stepped and in a free
 # run: the call shows with its bytes, every byte the client received was
 # shown being sent, and the calls and their results are strace's. And a
+# server that moves its request and answer through pipes with splice, a
 # UDP pair that sends and receives several datagrams a call (sendmmsg,
 # recvmmsg), as dig does.
 cd "$(dirname "$0")/../.." || exit 2
@@ -62,6 +63,8 @@ pair "inetd-style server, the socket on 0 and 1" "$P/inetd_server cat" "$P/fetch
 pair "connection passed to a worker" "$P/fdpass_server" "$P/fetch_client" \
 	'^server\.2 +recvmsg\(4, 1\) = 1 \[SCM_RIGHTS fd 3 socket:\[[0-9]+\]\]$'
 cp "$T/stepped" "$T/fdpass"
+pair "splice through pipes, both ways" "$P/splice_server" "$P/fetch_client" \
+	'^server +splice\(4, NULL, 6, NULL, 1024, 0\) = 6$'
 pair "UDP, several datagrams a call" "$P/mmsg server" "$P/mmsg client" \
 	'^server +recvmmsg\(3, \[\{iov_len=63\}, \.\.\.\], 2, 0\) = 2 \(16 bytes\)$'
 

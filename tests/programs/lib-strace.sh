@@ -128,11 +128,16 @@ sent, got = {'server': b'', 'client': b''}, {'server': b'', 'client': b''}
 # call, maybe after its parent closed its copies: it starts with all of
 # them.
 internal, made = collections.defaultdict(set), collections.defaultdict(set)
+# A splice is written the same both ways: it receives when its first
+# descriptor is a socket, which the lines say (socket, accept, socketpair,
+# a descriptor received; a process starts with its parent's).
+socks = collections.defaultdict(set)
 where = None
 for line in open(sys.argv[1], errors='replace'):
     note = re.match(r'\S+\s+-- (\S+) has a new process or thread .*: (\S+)$', line)
     if note:
         internal[note.group(2)] = set(made[note.group(1)])
+        socks[note.group(2)] = set(socks[note.group(1)]) | made[note.group(1)]
         continue
     m = re.match(r'(\S+)\s+([a-z0-9-]+)\((\d*)(.*) = (-?\d+)(.*)$', line)
     if m:
@@ -143,14 +148,22 @@ for line in open(sys.argv[1], errors='replace'):
             pair = {int(x) for x in re.findall(r'\d+', rest)}
             made[actor] |= pair
             internal[actor] |= pair
+            socks[actor] |= pair
         elif name == 'close':
             internal[actor].discard(fd)
+            socks[actor].discard(fd)
         elif name in ('socket', 'accept', 'accept4') and ret >= 0:
             internal[actor].discard(ret)
+            socks[actor].add(ret)
         elif name == 'recvmsg' and 'SCM_RIGHTS fd' in rest:
-            internal[actor].discard(int(re.search(r'SCM_RIGHTS fd (\d+)', rest).group(1)))
+            passed = int(re.search(r'SCM_RIGHTS fd (\d+)', rest).group(1))
+            internal[actor].discard(passed)
+            socks[actor].add(passed)
+        sends = name in SENDS and not (name == 'splice' and fd in socks[actor])
+        if name == 'splice':
+            fd = fd if not sends else int(re.match(r'.*?splice\(\d+, \S+, (\d+)', line).group(1))
         if ret > 0 and name in SENDS | RECVS and side in sent and fd not in internal[actor]:
-            where = (sent if name in SENDS else got, side)
+            where = (sent if sends else got, side)
         continue
     h = re.match(r'\s+[0-9a-f]{4}  ((?:[0-9a-f]{2} )*[0-9a-f]{2})', line)
     if h and where:
