@@ -542,23 +542,23 @@ static void start(Tracer *t, const char *command)
 
 /* ---- a call, as a record -------------------------------------------------- */
 
-/* The calls that move bytes beyond send, recv and their kin: their op, -1
- * when no socket takes part (writev to the terminal, sendfile between
- * files), 0 when the call is none of them. */
-static int moving_op(const Task *k)
+/* The calls that move bytes beyond send, recv and their kin. Returns
+ * whether the call is one of them, its op in *op: -1 when no socket takes
+ * part (writev to the terminal, sendfile between files). */
+static int moving_op(const Task *k, int *op)
 {
 	int fd = (int)k->args[0];
 	switch ((long)k->nr) {
-	case SYS_readv: return is_socket(k->tid, fd) ? OP_READV : -1;
-	case SYS_writev: return is_socket(k->tid, fd) ? OP_WRITEV : -1;
-	case SYS_sendmmsg: return OP_SENDMMSG;
-	case SYS_recvmmsg: return OP_RECVMMSG;
-	case SYS_sendfile: return is_socket(k->tid, fd) ? OP_SENDFILE : -1;
+	case SYS_readv: *op = is_socket(k->tid, fd) ? OP_READV : -1; return 1;
+	case SYS_writev: *op = is_socket(k->tid, fd) ? OP_WRITEV : -1; return 1;
+	case SYS_sendmmsg: *op = OP_SENDMMSG; return 1;
+	case SYS_recvmmsg: *op = OP_RECVMMSG; return 1;
+	case SYS_sendfile: *op = is_socket(k->tid, fd) ? OP_SENDFILE : -1; return 1;
 	case SYS_splice:
-		if (is_socket(k->tid, (int)k->args[2]))
-			return OP_SPLICE;
-		return is_socket(k->tid, fd) ? OP_SPLICE_RECV : -1;
-	default: return 0;
+		*op = is_socket(k->tid, (int)k->args[2]) ? OP_SPLICE : is_socket(k->tid, fd) ? OP_SPLICE_RECV : -1;
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -575,9 +575,9 @@ static int op_of(Tracer *t, Task *k)
 			return -1;
 		return nr == SYS_read ? OP_READ : nr == SYS_write ? OP_WRITE : OP_CLOSE;
 	}
-	int bytes_op = moving_op(k);
-	if (bytes_op != 0)
-		return bytes_op;
+	int moving;
+	if (moving_op(k, &moving))
+		return moving;
 	switch (nr) {
 	case SYS_socket: return OP_SOCKET;
 	case SYS_socketpair: return OP_SOCKETPAIR;
