@@ -831,7 +831,10 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
 	}
-	for (int i = 0; i < e->run.n; i++) {
+	/* Only the lesson's actors: a free run's first program can make
+	 * processes (columns after them) while the next one waits to start. */
+	int actors = e->run.n;
+	for (int i = 0; i < actors; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
 			engine_stop(&e->run);
 			return -1;

@@ -50,6 +50,9 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_POLL] = "poll", [OP_SELECT] = "select",
 	[OP_SOCKETPAIR] = "socketpair", [OP_SENDMSG] = "sendmsg", [OP_RECVMSG] = "recvmsg",
 	[OP_READ] = "read", [OP_WRITE] = "write", [OP_EPOLL_WAIT] = "epoll_wait",
+	[OP_WRITEV] = "writev", [OP_READV] = "readv", [OP_SENDMMSG] = "sendmmsg",
+	[OP_RECVMMSG] = "recvmmsg", [OP_SENDFILE] = "sendfile", [OP_SPLICE] = "splice",
+	[OP_SPLICE_RECV] = "splice-recv",
 	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
@@ -1841,12 +1844,14 @@ int lesson_op_is_call(LessonOp op)
 
 int lesson_op_sends(LessonOp op)
 {
-	return op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO || op == OP_SENDMSG || op == OP_WRITE;
+	return op == OP_SEND || op == OP_SENDALL || op == OP_SENDTO || op == OP_SENDMSG || op == OP_WRITE ||
+	       op == OP_WRITEV || op == OP_SENDMMSG || op == OP_SENDFILE || op == OP_SPLICE;
 }
 
 int lesson_op_receives(LessonOp op)
 {
-	return op == OP_RECV || op == OP_RECVFROM || op == OP_RECVMSG || op == OP_READ;
+	return op == OP_RECV || op == OP_RECVFROM || op == OP_RECVMSG || op == OP_READ ||
+	       op == OP_READV || op == OP_RECVMMSG || op == OP_SPLICE_RECV;
 }
 
 int lesson_op_traced_only(LessonOp op)

@@ -30,6 +30,13 @@ typedef enum {
 	OP_RECVMSG,         /* recvmsg() */
 	OP_READ,            /* read() on a socket */
 	OP_WRITE,           /* write() on a socket */
+	OP_WRITEV,          /* writev(): the bytes of its iovecs; arg 0 the count, 1-2 the first lengths */
+	OP_READV,           /* readv() on a socket */
+	OP_SENDMMSG,        /* sendmmsg(): several messages in one call; total: their bytes */
+	OP_RECVMMSG,        /* recvmmsg() */
+	OP_SENDFILE,        /* sendfile(): bytes the kernel copies from a file to the socket */
+	OP_SPLICE,          /* splice() into a socket, from a pipe */
+	OP_SPLICE_RECV,     /* splice() out of a socket, into a pipe */
 	OP_EPOLL_WAIT,      /* epoll_wait(): waits on an epoll set */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */

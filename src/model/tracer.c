@@ -25,6 +25,7 @@
 #include <sys/ptrace.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -64,6 +65,7 @@ typedef struct {
 	uint64_t args[6];
 	GateRecord rec;          /* that call's record */
 	uint64_t go_ns;
+	int64_t pipe_fill;       /* splice out of a socket: bytes in the pipe before, or -1 */
 } Task;
 
 typedef struct {
@@ -250,25 +252,36 @@ static void keep_bytes(GateRecord *r, pid_t tid, uint64_t at, uint64_t n)
 	r->len = (uint32_t)peek(tid, at, r->data, n < GATE_DATA_MAX ? (size_t)n : GATE_DATA_MAX);
 }
 
+/* The bytes cnt iovecs at `at` hold, up to n in all, added after the
+ * record's bytes so far: what writev or sendmsg sends, or readv or recvmsg
+ * received. Returns the total the iovecs can hold; the first two lengths go
+ * to lens when it is not NULL (a call's text shows them, as strace does). */
+static uint64_t keep_iovec(GateRecord *r, pid_t tid, uint64_t at, uint64_t cnt, uint64_t n, int64_t lens[2])
+{
+	enum { MAX_IOV = 64 };
+	struct iovec iov[MAX_IOV];
+	size_t want_iov = cnt < MAX_IOV ? (size_t)cnt : MAX_IOV;
+	size_t got_iov = peek(tid, at, iov, want_iov * sizeof iov[0]) / sizeof iov[0];
+	uint64_t room = 0;
+	for (size_t i = 0; i < got_iov; i++) {
+		room += iov[i].iov_len;
+		if (lens && i < 2)
+			lens[i] = (int64_t)iov[i].iov_len;
+		size_t want = iov[i].iov_len < n ? iov[i].iov_len : (size_t)n;
+		n -= want;
+		if (want > GATE_DATA_MAX - r->len)
+			want = GATE_DATA_MAX - r->len;
+		r->len += (uint32_t)peek(tid, (uint64_t)(uintptr_t)iov[i].iov_base, r->data + r->len, want);
+	}
+	return room;
+}
+
 /* The bytes a msghdr's iovecs hold, up to n in all: what sendmsg sends, or
  * recvmsg received. Returns the total the iovecs can hold. */
 static uint64_t keep_iov(GateRecord *r, pid_t tid, const struct msghdr *m, uint64_t n)
 {
-	struct iovec iov[16];
-	size_t cnt = m->msg_iovlen < 16 ? m->msg_iovlen : 16;
-	cnt = peek(tid, (uint64_t)(uintptr_t)m->msg_iov, iov, cnt * sizeof iov[0]) / sizeof iov[0];
-	uint64_t room = 0;
 	r->len = 0;
-	for (size_t i = 0; i < cnt; i++) {
-		room += iov[i].iov_len;
-		size_t want = iov[i].iov_len < n ? iov[i].iov_len : (size_t)n;
-		if (want > GATE_DATA_MAX - r->len)
-			want = GATE_DATA_MAX - r->len;
-		size_t got = peek(tid, (uint64_t)(uintptr_t)iov[i].iov_base, r->data + r->len, want);
-		r->len += (uint32_t)got;
-		n -= want;
-	}
-	return room;
+	return keep_iovec(r, tid, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen, n, NULL);
 }
 
 static int read_msghdr(pid_t tid, uint64_t at, struct msghdr *m)
@@ -339,13 +352,19 @@ static int64_t timeval_ms(pid_t tid, uint64_t at)
 
 /* ---- the seccomp filter ------------------------------------------------- */
 
-/* Calls that always stop. read, write and close stop only on descriptors
- * that may be sockets (read on 0 too: the program waiting for its input). */
+/* Calls that always stop; close stops only on descriptors that may be
+ * sockets (3 and up). read, write, readv and writev stop on every
+ * descriptor, 0 to 2 too: an inetd-style server's socket is its standard
+ * input and output. The filter cannot tell a socket from the terminal; the
+ * tracer looks (op_of) and lets any other file go at once. sendfile and
+ * splice stop too: they move a file's or a pipe's bytes into a socket
+ * without passing them through the program. */
 static const long always[] = {
 	SYS_socket, SYS_socketpair, SYS_bind, SYS_listen, SYS_accept, SYS_accept4, SYS_connect,
 	SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_shutdown, SYS_setsockopt,
 	SYS_getsockopt, SYS_getsockname, SYS_getpeername, SYS_ppoll, SYS_pselect6,
-	SYS_epoll_pwait,
+	SYS_epoll_pwait, SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_sendmmsg, SYS_recvmmsg,
+	SYS_sendfile, SYS_splice,
 #ifdef SYS_poll
 	SYS_poll,
 #endif
@@ -375,10 +394,10 @@ static struct sock_filter jump(uint16_t code, uint32_t k, int at, int to)
 
 static int install_filter(void)
 {
-	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 12 };
+	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 6 };
 	const uint32_t fd_low = offsetof(struct seccomp_data, args[0]) +
 				(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
-	const int trace = R + 11;
+	const int trace = R + 5;
 	struct sock_filter f[N];
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -392,18 +411,12 @@ static int install_filter(void)
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (int k = 0; k < NALWAYS; k++, i++)
 		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)always[k], i, trace);
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_read, i, R + 4); i++;
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, i, R + 8); i++;
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 8); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 2); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, fd_low);                      /* R + 4: read */
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, i, trace); i++;
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, fd_low);                      /* R + 2: close */
 	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, 3, i, trace); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, fd_low);                      /* R + 8: write, close */
-	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, 3, i, trace); i++;
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 11 */
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 5 */
 	struct sock_fprog prog = { .len = (unsigned short)i, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
@@ -529,6 +542,26 @@ static void start(Tracer *t, const char *command)
 
 /* ---- a call, as a record -------------------------------------------------- */
 
+/* The calls that move bytes beyond send, recv and their kin. Returns
+ * whether the call is one of them, its op in *op: -1 when no socket takes
+ * part (writev to the terminal, sendfile between files). */
+static int moving_op(const Task *k, int *op)
+{
+	int fd = (int)k->args[0];
+	switch ((long)k->nr) {
+	case SYS_readv: *op = is_socket(k->tid, fd) ? OP_READV : -1; return 1;
+	case SYS_writev: *op = is_socket(k->tid, fd) ? OP_WRITEV : -1; return 1;
+	case SYS_sendmmsg: *op = OP_SENDMMSG; return 1;
+	case SYS_recvmmsg: *op = OP_RECVMMSG; return 1;
+	case SYS_sendfile: *op = is_socket(k->tid, fd) ? OP_SENDFILE : -1; return 1;
+	case SYS_splice:
+		*op = is_socket(k->tid, (int)k->args[2]) ? OP_SPLICE : is_socket(k->tid, fd) ? OP_SPLICE_RECV : -1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* What the call at a seccomp stop is, as a lesson op; -1 when it is not one
  * to show (read, write or close on a file that is not a socket). */
 static int op_of(Tracer *t, Task *k)
@@ -542,6 +575,9 @@ static int op_of(Tracer *t, Task *k)
 			return -1;
 		return nr == SYS_read ? OP_READ : nr == SYS_write ? OP_WRITE : OP_CLOSE;
 	}
+	int moving;
+	if (moving_op(k, &moving))
+		return moving;
 	switch (nr) {
 	case SYS_socket: return OP_SOCKET;
 	case SYS_socketpair: return OP_SOCKETPAIR;
@@ -601,6 +637,223 @@ static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 	r->arg[0] = timespec_ms(tid, a[4]);
 }
 
+/* ---- calls that move bytes the program's memory does not hold ------------ */
+
+/* Up to n bytes of the tracee's file or pipe fd, read without taking them
+ * from it: a file's at offset (its own position when offp is 0, via a copy,
+ * which shares the position), a pipe's by tee() into a pipe of ours. What
+ * sendfile or splice then sends is what this reads, copied by the kernel;
+ * what a splice out of a socket put in a pipe is read so too. */
+static uint32_t source_bytes(pid_t tid, int fd, uint64_t offp, uint64_t n, uint8_t *buf, size_t cap)
+{
+	int copy = copy_fd(tid, fd);
+	if (copy < 0)
+		return 0;
+	struct stat st;
+	ssize_t got = 0;
+	size_t want = n < cap ? (size_t)n : cap;
+	if (fstat(copy, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t off;
+		if (!offp)
+			off = lseek(copy, 0, SEEK_CUR);
+		else if (peek(tid, offp, &off, sizeof off) != sizeof off)
+			off = -1;
+		got = off >= 0 ? pread(copy, buf, want, off) : 0;
+	} else if (fstat(copy, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* The pipe's end the program holds may be the one it writes:
+		 * opened again through /proc, as a reader, it reads the same. */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)tid, fd);
+		int rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		int p[2];
+		if (rd >= 0 && pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0) {
+			got = tee(rd, p[1], want, SPLICE_F_NONBLOCK);
+			got = got > 0 ? read(p[0], buf, (size_t)got) : 0;
+			close(p[0]);
+			close(p[1]);
+		}
+		if (rd >= 0)
+			close(rd);
+	}
+	close(copy);
+	return got > 0 ? (uint32_t)got : 0;
+}
+
+/* How many bytes wait in the tracee's pipe fd, or -1 (not a pipe). */
+static int64_t pipe_fill(pid_t tid, int fd)
+{
+	int copy = copy_fd(tid, fd);
+	if (copy < 0)
+		return -1;
+	struct stat st;
+	int n = 0;
+	int ok = fstat(copy, &st) == 0 && S_ISFIFO(st.st_mode) && ioctl(copy, FIONREAD, &n) == 0;
+	close(copy);
+	return ok ? n : -1;
+}
+
+/* The n bytes a splice out of a socket put into the pipe fd after the fill
+ * bytes that were there before: read with tee(), which leaves them there. */
+static void spliced_bytes(GateRecord *r, pid_t tid, int fd, int64_t fill, uint64_t n)
+{
+	enum { PIPE_MAX = 65536 };
+	static uint8_t buf[PIPE_MAX];
+	r->len = 0;
+	if (fill < 0 || (uint64_t)fill >= PIPE_MAX)
+		return;
+	uint64_t want = (uint64_t)fill + (n < GATE_DATA_MAX ? n : GATE_DATA_MAX);
+	uint32_t got = source_bytes(tid, fd, 0, want < PIPE_MAX ? want : PIPE_MAX, buf, PIPE_MAX);
+	if (got <= (uint64_t)fill)
+		return;
+	r->len = got - (uint32_t)fill;
+	memcpy(r->data, buf + fill, r->len);
+}
+
+/* The messages of a sendmmsg or recvmmsg: up to cnt at `at`, their bytes
+ * (each message's own length when done, else what its iovecs hold) after
+ * one another. Returns their total; the first message's size goes to
+ * first, its address to the record. */
+static uint64_t keep_mmsg(GateRecord *r, pid_t tid, uint64_t at, uint64_t cnt, int done, int64_t *first)
+{
+	enum { MAX_MSGS = 64 };
+	uint64_t total = 0;
+	r->len = 0;
+	for (uint64_t i = 0; i < cnt && i < MAX_MSGS; i++) {
+		struct mmsghdr mm;
+		if (peek(tid, at + i * sizeof mm, &mm, sizeof mm) != sizeof mm)
+			break;
+		const struct msghdr *m = &mm.msg_hdr;
+		uint64_t room = keep_iovec(r, tid, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen,
+					   done ? mm.msg_len : UINT64_MAX, NULL);
+		uint64_t n = done ? mm.msg_len : room;
+		if (i == 0) {
+			*first = (int64_t)n;
+			keep_addr(r, tid, (uint64_t)(uintptr_t)m->msg_name, m->msg_namelen);
+		}
+		total += n;
+	}
+	return total;
+}
+
+/* The first descriptor an SCM_RIGHTS message carries: its number in this
+ * process to arg[0], and in arg[2] its inode (a socket's, or minus a
+ * file's), which is the same in sender and receiver: the same socket. */
+static void keep_rights(GateRecord *r, pid_t tid, const struct msghdr *m)
+{
+	union { struct cmsghdr align; uint8_t b[512]; } ctl;
+	size_t n = m->msg_controllen < sizeof ctl ? m->msg_controllen : sizeof ctl;
+	r->arg[2] = 0;
+	if (!m->msg_control || peek(tid, (uint64_t)(uintptr_t)m->msg_control, ctl.b, n) != n)
+		return;
+	struct msghdr local = { .msg_control = ctl.b, .msg_controllen = n };
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&local); c; c = CMSG_NXTHDR(&local, c)) {
+		int32_t fd;
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof fd))
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof fd);
+		int copy = copy_fd(tid, fd);
+		struct stat st;
+		if (copy < 0 || fstat(copy, &st) < 0) {
+			if (copy >= 0)
+				close(copy);
+			return;
+		}
+		close(copy);
+		r->arg[0] = fd;
+		r->arg[2] = S_ISSOCK(st.st_mode) ? (int64_t)st.st_ino : -(int64_t)st.st_ino;
+		return;
+	}
+}
+
+/* writev, readv, sendmmsg, recvmmsg, sendfile, splice: read before the
+ * call runs. Their arguments: writev and readv the iovec count and the
+ * first two lengths; sendmmsg and recvmmsg the message count, the flags
+ * and the first message's size; sendfile the file, its offset (-1: its
+ * own position) and the count; splice the other descriptor, the flags and
+ * the count. */
+static void describe_moving_call(Task *k)
+{
+	GateRecord *r = &k->rec;
+	const uint64_t *a = k->args;
+	switch (r->op) {
+	case OP_WRITEV:
+	case OP_READV:
+		r->arg[0] = (int64_t)a[2];
+		r->len = 0;
+		r->total = keep_iovec(r, k->tid, a[1], a[2], r->op == OP_WRITEV ? UINT64_MAX : 0, &r->arg[1]);
+		break;
+	case OP_SENDMMSG:
+	case OP_RECVMMSG:
+		r->arg[0] = (int64_t)a[2];
+		r->arg[1] = (int64_t)a[3];
+		r->total = keep_mmsg(r, k->tid, a[1], a[2], 0, &r->arg[2]);
+		if (r->op == OP_RECVMMSG) {
+			r->len = 0;
+			r->addrlen = 0;
+		}
+		break;
+	case OP_SENDFILE: {
+		off_t off = -1;
+		if (a[2] && peek(k->tid, a[2], &off, sizeof off) != sizeof off)
+			off = -1;
+		r->arg[0] = (int64_t)a[1];
+		r->arg[1] = a[2] ? (int64_t)off : -1;
+		r->arg[2] = (int64_t)a[3];
+		r->total = a[3];
+		r->len = source_bytes(k->tid, (int)a[1], a[2], a[3], r->data, GATE_DATA_MAX);
+		break;
+	}
+	case OP_SPLICE:
+		r->fd = (int32_t)a[2];
+		r->arg[0] = (int64_t)a[0];
+		r->arg[1] = (int64_t)a[5];
+		r->arg[2] = (int64_t)a[4];
+		r->total = a[4];
+		r->len = source_bytes(k->tid, (int)a[0], a[1], a[4], r->data, GATE_DATA_MAX);
+		break;
+	case OP_SPLICE_RECV:
+		r->arg[0] = (int64_t)a[2];
+		r->arg[1] = (int64_t)a[5];
+		r->arg[2] = (int64_t)a[4];
+		k->pipe_fill = pipe_fill(k->tid, (int)a[2]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Their results: what crossed. A sendmmsg or recvmmsg returns how many
+ * messages; total is their bytes. */
+static void describe_moving_result(Task *k, int64_t rval)
+{
+	GateRecord *r = &k->rec;
+	const uint64_t *a = k->args;
+	int64_t first = 0;
+	switch (r->op) {
+	case OP_WRITEV: case OP_SENDFILE: case OP_SPLICE:
+		r->total = (uint64_t)rval;
+		break;
+	case OP_READV:
+		keep_iovec(r, k->tid, a[1], a[2], (uint64_t)rval, NULL);
+		r->total = (uint64_t)rval;
+		break;
+	case OP_SENDMMSG:
+		r->total = keep_mmsg(r, k->tid, a[1], (uint64_t)rval, 1, &first);
+		r->len = 0;
+		r->addrlen = 0;
+		break;
+	case OP_RECVMMSG:
+		r->total = keep_mmsg(r, k->tid, a[1], (uint64_t)rval, 1, &first);
+		break;
+	case OP_SPLICE_RECV:
+		spliced_bytes(r, k->tid, (int)a[2], k->pipe_fill, (uint64_t)rval);
+		r->total = (uint64_t)rval;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Everything the call record says, read before the call runs. */
 static void describe_call(Task *k)
 {
@@ -647,6 +900,7 @@ static void describe_call(Task *k)
 		if (read_msghdr(k->tid, a[1], &m) == 0) {
 			r->total = keep_iov(r, k->tid, &m, UINT64_MAX);
 			keep_addr(r, k->tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+			keep_rights(r, k->tid, &m);
 		}
 		r->arg[1] = (int64_t)a[2];
 		break;
@@ -678,6 +932,7 @@ static void describe_call(Task *k)
 		r->arg[1] = (int)a[3];
 		break;
 	default:
+		describe_moving_call(k);
 		break;
 	}
 }
@@ -716,6 +971,7 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 			keep_iov(r, k->tid, &m, (uint64_t)rval);
 			r->total = (uint64_t)rval;
 			keep_addr(r, k->tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+			keep_rights(r, k->tid, &m);
 		}
 		break;
 	case OP_ACCEPT:
@@ -760,6 +1016,7 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 			r->len = 0;
 		break;
 	default:
+		describe_moving_result(k, rval);
 		break;
 	}
 	r->total = keeps ? r->len : r->total;
@@ -805,6 +1062,14 @@ static int would_block(const Task *k)
 		return r->arg[0] != 0 && !any_ready(k->tid, r, r->arg[1] ? POLLOUT : POLLIN);
 	case OP_EPOLL_WAIT:
 		return r->arg[1] != 0 && !ready(k->tid, r->fd, POLLIN);
+	case OP_READV: case OP_SPLICE_RECV:
+		return !ready(k->tid, r->fd, POLLIN);
+	case OP_RECVMMSG:
+		return !(r->arg[1] & MSG_DONTWAIT) && !ready(k->tid, r->fd, POLLIN);
+	case OP_WRITEV: case OP_SENDFILE: case OP_SPLICE:
+		return !ready(k->tid, r->fd, POLLOUT);
+	case OP_SENDMMSG:
+		return !(r->arg[1] & MSG_DONTWAIT) && !ready(k->tid, r->fd, POLLOUT);
 	default:
 		return 0;
 	}

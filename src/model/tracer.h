@@ -3,11 +3,11 @@
  *
  * Model layer, child side. In the actor process the engine forked, tracer_run
  * starts the command (sh -c) on a pseudo-terminal, under a seccomp filter
- * that stops only the socket calls (and read, write, close, which it checks
- * are on a socket), and traces it and every process and thread it makes with
- * ptrace. Each call becomes the same gate records a lesson actor sends, with
- * the task (thread id) that makes it; the engine gives each task its own
- * column. Everything else the program does runs at full speed. It never
+ * that stops only the socket calls (and read, write, readv, writev, close,
+ * sendfile, splice, which it checks are on a socket), and traces it and
+ * every process and thread it makes with ptrace. Each call becomes the
+ * same gate records a lesson actor sends, with the task (thread id) that
+ * makes it; the engine gives each task its own column. Everything else the program does runs at full speed. It never
  * returns: it exits as the program did. */
 #ifndef SOCKSTEP_TRACER_H
 #define SOCKSTEP_TRACER_H

@@ -97,7 +97,7 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 	if (ev->ret <= 0)
 		return;
 	if (lesson_op_sends((LessonOp)op))
-		hex(call->data, call->len < (size_t)ev->ret ? call->len : (size_t)ev->ret, (uint64_t)ev->ret, w, out);
+		hex(call->data, call->len < calltext_moved(ev) ? call->len : calltext_moved(ev), calltext_moved(ev), w, out);
 	else if (lesson_op_receives((LessonOp)op))
 		hex(ev->data, ev->len, ev->total, w, out);
 }

@@ -7,6 +7,7 @@
 
 #include "model/packet.h"
 #include "views/bytes.h"
+#include "views/calltext.h"
 #include "views/glyphs.h"
 #include "views/links.h"
 
@@ -75,12 +76,13 @@ static void header(Walk *wk, const Run *e, const Event *call, const Event *ret, 
 		const char *theirs = peer >= 0 ? run_actor(e, peer)->name : "?";
 		int sent = link.kind != LINK_RECV;
 		/* Only the call's name and descriptor: the bytes are right below. */
-		snprintf(ctext, sizeof ctext, "%s(%d)", lesson_op_name((LessonOp)call->op), call->fd);
+		snprintf(ctext, sizeof ctext, "%s(%d)", call->op == OP_SPLICE_RECV ? "splice"
+			 : lesson_op_name((LessonOp)call->op), call->fd);
 		if (!sent && ret->ret == 0)
 			snprintf(text, sizeof text, "%s <- %s  0 B  %s: end of stream, the peer closed", mine, theirs, ctext);
 		else
-			snprintf(text, sizeof text, "%s %s %s  %lld B  %s", mine, sent ? "->" : "<-", theirs,
-				 (long long)ret->ret, ctext);
+			snprintf(text, sizeof text, "%s %s %s  %zu B  %s", mine, sent ? "->" : "<-", theirs,
+				 calltext_moved(ret), ctext);
 		int y = wk->y + wk->line - wk->from;
 		int n = frame_put_fit(wk->f, wk->x, y, text, (Role)(ROLE_ACTOR0 + me % 8), wk->w, wk->g->ell);
 		char carried[256];
@@ -127,7 +129,7 @@ static void message(Walk *wk, const Run *e, const Event *call, const Event *ret,
 	wk->messages++;
 	header(wk, e, call, ret, sent ? (Link){ LINK_DATA, call->actor, link.to } : link, sent ? c : &(Carried){ 0 });
 	if (sent)
-		hex(wk, call->data, call->len < (size_t)ret->ret ? call->len : (size_t)ret->ret, (uint64_t)ret->ret);
+		hex(wk, call->data, call->len < calltext_moved(ret) ? call->len : calltext_moved(ret), calltext_moved(ret));
 	else
 		hex(wk, ret->data, ret->len, ret->total);
 }

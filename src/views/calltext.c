@@ -237,10 +237,94 @@ static void accept4_call(const Event *ev, char *buf, size_t cap)
 	snprintf(buf, cap, "accept4(%d, %s)", ev->fd, *f ? f : "0");
 }
 
+/* ---- calls that move bytes beyond send and recv ----------------------- */
+
+/* "[{"HTTP/1.0 200 OK\r\n", 17}, {"<html>", 103}]": the pieces of a writev
+ * or sendmmsg, cut from the bytes kept at the lengths kept (the first two;
+ * more are "..."). Without bytes (readv), only the sizes. */
+static void pieces_text(const Event *ev, int64_t shown, int64_t count, const int64_t *lens, size_t maxstr,
+			int with_bytes, char *buf, size_t cap)
+{
+	size_t o = (size_t)snprintf(buf, cap, "[");
+	size_t at = 0;
+	for (int64_t i = 0; i < shown && i < count && i < 2 && o < cap; i++) {
+		uint64_t n = lens[i] > 0 ? (uint64_t)lens[i] : 0;
+		if (!with_bytes) {
+			o += (size_t)snprintf(buf + o, cap - o, "%s{iov_len=%llu}", i ? ", " : "", (unsigned long long)n);
+			continue;
+		}
+		char q[512];
+		size_t have = at < ev->len ? ev->len - at : 0;
+		size_t show = n < have ? (size_t)n : have;
+		show = show < maxstr ? show : maxstr;
+		show = show < 120 ? show : 120;
+		calltext_quote(ev->data + at, show, q, sizeof q);
+		o += (size_t)snprintf(buf + o, cap - o, "%s{\"%s\"%s, %llu}", i ? ", " : "", q,
+				      n > show ? "..." : "", (unsigned long long)n);
+		at += (size_t)n;
+	}
+	if (o < cap)
+		snprintf(buf + o, cap - o, "%s]", count > shown || count > 2 ? ", ..." : "");
+}
+
+/* "[SCM_RIGHTS fd 4 socket:[81234]]": the descriptor a sendmsg or recvmsg
+ * passed, its number in that process, and what it is (the same inode on
+ * both sides: the same socket); "" when it passed none. */
+static void rights_text(const Event *ev, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (ev->arg[2] > 0)
+		snprintf(buf, cap, "[SCM_RIGHTS fd %lld socket:[%lld]]", (long long)ev->arg[0], (long long)ev->arg[2]);
+	else if (ev->arg[2] < 0)
+		snprintf(buf, cap, "[SCM_RIGHTS fd %lld inode %lld]", (long long)ev->arg[0], -(long long)ev->arg[2]);
+}
+
+/* writev(4, [{"HTTP/1.0 200 OK\r\n", 17}, ...], 2), sendfile(4, 5, [0],
+ * 1024), splice(5, NULL, 4, NULL, 1024, 0) ...; 0 when ev is none of those. */
+static int moving_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
+{
+	char pieces[1024], off[32] = "NULL", flags[128];
+	int64_t lens[2] = { ev->arg[1], ev->arg[2] };
+	switch (ev->op) {
+	case OP_WRITEV:
+	case OP_READV:
+		pieces_text(ev, ev->arg[0], ev->arg[0], lens, maxstr, ev->op == OP_WRITEV, pieces, sizeof pieces);
+		snprintf(buf, cap, "%s(%d, %s, %lld)", lesson_op_name((LessonOp)ev->op), ev->fd, pieces,
+			 (long long)ev->arg[0]);
+		return 1;
+	case OP_SENDMMSG:
+	case OP_RECVMMSG:
+		lens[0] = ev->arg[2];
+		msg_flags((long)ev->arg[1], flags, sizeof flags);
+		pieces_text(ev, 1, ev->arg[0], lens, maxstr, ev->op == OP_SENDMMSG, pieces, sizeof pieces);
+		snprintf(buf, cap, "%s(%d, %s, %lld, %s)", lesson_op_name((LessonOp)ev->op), ev->fd, pieces,
+			 (long long)ev->arg[0], flags[0] ? flags : "0");
+		return 1;
+	case OP_SENDFILE:
+		if (ev->arg[1] >= 0)
+			snprintf(off, sizeof off, "[%lld]", (long long)ev->arg[1]);
+		snprintf(buf, cap, "sendfile(%d, %lld, %s, %lld)", ev->fd, (long long)ev->arg[0], off,
+			 (long long)ev->arg[2]);
+		return 1;
+	case OP_SPLICE:
+		snprintf(buf, cap, "splice(%lld, NULL, %d, NULL, %lld, %lld)", (long long)ev->arg[0], ev->fd,
+			 (long long)ev->arg[2], (long long)ev->arg[1]);
+		return 1;
+	case OP_SPLICE_RECV:
+		snprintf(buf, cap, "splice(%d, NULL, %lld, NULL, %lld, %lld)", ev->fd, (long long)ev->arg[0],
+			 (long long)ev->arg[2], (long long)ev->arg[1]);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 {
 	char addr[160], data[640], flags[128];
 	const char *name = lesson_op_name((LessonOp)ev->op);
+	if (moving_call(ev, maxstr, buf, cap))
+		return;
 	addr_format(&ev->addr, ev->addrlen, addr, sizeof addr);
 	flags_arg((long)ev->arg[1], flags, sizeof flags);
 	switch (ev->op) {
@@ -267,11 +351,14 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		quoted(ev, maxstr, data, sizeof data);
 		snprintf(buf, cap, "%s(%d, %s, %llu%s)", name, ev->fd, data, (unsigned long long)ev->total, flags);
 		break;
-	case OP_SENDMSG:
+	case OP_SENDMSG: {
+		char rights[96];
 		quoted(ev, maxstr, data, sizeof data);
-		snprintf(buf, cap, "sendmsg(%d, %s, %llu%s%s%s)", ev->fd, data, (unsigned long long)ev->total, flags,
-			 ev->addrlen ? ", " : "", ev->addrlen ? addr : "");
+		rights_text(ev, rights, sizeof rights);
+		snprintf(buf, cap, "sendmsg(%d, %s, %llu%s%s%s%s%s)", ev->fd, data, (unsigned long long)ev->total,
+			 flags, ev->addrlen ? ", " : "", ev->addrlen ? addr : "", rights[0] ? ", " : "", rights);
 		break;
+	}
 	case OP_ACCEPT:
 		if (ev->arg[2] == 4)
 			accept4_call(ev, buf, cap);
@@ -416,6 +503,31 @@ static void pair_result(const Event *ev, char *buf, size_t cap)
 	snprintf(buf, cap, "%lld [%d, %d]", (long long)ev->ret, fd[0], fd[1]);
 }
 
+/* What a call that moves bytes found out: "1 [SCM_RIGHTS fd 5
+ * socket:[81234]]" (a descriptor received), "2 (45 bytes)" (sendmmsg and
+ * recvmmsg count messages). 0 when there is nothing to add. */
+static int moving_result(const Event *ev, char *buf, size_t cap)
+{
+	char rights[96];
+	if (ev->op == OP_RECVMSG && ev->arg[2]) {
+		rights_text(ev, rights, sizeof rights);
+		snprintf(buf, cap, "%lld %s", (long long)ev->ret, rights);
+		return 1;
+	}
+	if (ev->op == OP_SENDMMSG || ev->op == OP_RECVMMSG) {
+		snprintf(buf, cap, "%lld (%llu bytes)", (long long)ev->ret, (unsigned long long)ev->total);
+		return 1;
+	}
+	return 0;
+}
+
+size_t calltext_moved(const Event *ret)
+{
+	if (ret->ret <= 0)
+		return 0;
+	return ret->op == OP_SENDMMSG || ret->op == OP_RECVMMSG ? (size_t)ret->total : (size_t)ret->ret;
+}
+
 void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 {
 	if (ev->ret < 0 && ev->op == OP_GETADDRINFO) {
@@ -429,6 +541,8 @@ void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 	char addr[160], q[600], v[32];
 	addr_format(&ev->addr, ev->addrlen, addr, sizeof addr);
 	long long ret = (long long)ev->ret;
+	if (detail && moving_result(ev, buf, cap))
+		return;
 	if (!detail)
 		snprintf(buf, cap, "%lld", ret);
 	else if (ev->addrlen && (ev->op == OP_ACCEPT || ev->op == OP_RECVFROM || ev->op == OP_RECVMSG))

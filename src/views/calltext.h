@@ -27,6 +27,11 @@ void calltext_call(const Event *call, size_t maxstr, char *buf, size_t cap);
  * getaddrinfo shows its own code: "-2 EAI_NONAME (Name or service not known)". */
 void calltext_result(const Event *ret, int detail, char *buf, size_t cap);
 
+/* How many bytes a send's or recv's return says crossed: its return value,
+ * but for sendmmsg and recvmmsg, which return a count of messages, their
+ * bytes. */
+size_t calltext_moved(const Event *ret);
+
 /* The errno name, "ECONNREFUSED"; "E?" for an unknown one. */
 const char *calltext_errno_name(int err);
 

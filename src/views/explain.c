@@ -51,6 +51,26 @@ static const char *what(LessonOp op)
 		return "getpeername() asks which address the socket is connected to.";
 	case OP_POLL: case OP_SELECT: case OP_EPOLL_WAIT:
 		return "The program waits for any of several sockets to be ready, so one process serves many.";
+	case OP_WRITEV:
+		return "writev() sends several pieces of the program's memory in one call, as one run of bytes: "
+		       "a header and a body without copying them together first.";
+	case OP_READV:
+		return "readv() takes what has arrived into several buffers in one call, filling each in turn.";
+	case OP_SENDMMSG:
+		return "sendmmsg() sends several messages in one system call (for UDP, several datagrams); "
+		       "it returns how many went.";
+	case OP_RECVMMSG:
+		return "recvmmsg() takes several messages in one system call; it returns how many came.";
+	case OP_SENDFILE:
+		return "sendfile() has the kernel copy bytes from a file straight into the socket: they never "
+		       "pass through the program's memory. The bytes shown were read from the file at the "
+		       "offset the call starts from.";
+	case OP_SPLICE:
+		return "splice() moves bytes from a pipe (or a file) into the socket inside the kernel, without "
+		       "passing them through the program's memory.";
+	case OP_SPLICE_RECV:
+		return "splice() moves what has arrived on the socket into a pipe inside the kernel, without "
+		       "passing it through the program's memory.";
 	default:
 		return "A system call on a socket.";
 	}
@@ -77,6 +97,9 @@ static const char *outcome(const Event *call, const Event *ret)
 		return " It returned 0: the peer closed its side, and no more bytes will come.";
 	if (op == OP_ACCEPT)
 		return " The new socket is the conversation; the listener keeps listening.";
+	if ((op == OP_SENDMSG && call->arg[2]) || (op == OP_RECVMSG && ret->arg[2]))
+		return " It carries a descriptor (SCM_RIGHTS): the kernel gives the receiver its own descriptor "
+		       "for the same open socket, under a number of the receiver's; the inode shows it is the same.";
 	return "";
 }
 

@@ -170,8 +170,12 @@ static Link on_call(Links *l, const Event *ev)
 	case OP_SEND:
 	case OP_SENDALL:
 	case OP_WRITE:
+	case OP_WRITEV:
+	case OP_SENDFILE:
+	case OP_SPLICE:
 		return (Link){ LINK_DATA, ev->actor, known_or_other(l, peer, ev->actor) };
 	case OP_SENDMSG:
+	case OP_SENDMMSG:
 		if (ev->addrlen)
 			return on_sendto(l, ev);
 		return (Link){ LINK_DATA, ev->actor, known_or_other(l, peer, ev->actor) };
@@ -207,8 +211,11 @@ static Link on_return(Links *l, const Event *ev)
 		break;
 	case OP_RECV:
 	case OP_READ:
+	case OP_READV:
+	case OP_SPLICE_RECV:
 		return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
 	case OP_RECVMSG:
+	case OP_RECVMMSG:
 		if (!ev->addrlen)
 			return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
 		return on_recvfrom(l, ev);
