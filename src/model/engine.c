@@ -74,6 +74,8 @@ struct engine {
 	long asleep_since[LESSON_MAX_ACTORS];/* settled(): when it was first seen
 	                                      asleep between calls; 0: not */
 	int seen_n;
+	int input_over[LESSON_MAX_ACTORS]; /* a program's input ended with no
+	                                      line left and none typed */
 	int private_ns;
 	int full_noted;                    /* said that no more columns fit */
 	char fail[600];                    /* a tracer that could not run its program */
@@ -830,6 +832,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		e->run.owner[i] = i;
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
+		e->input_over[i] = 0;
 	}
 	for (int i = 0; i < e->run.n; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
@@ -1064,6 +1067,7 @@ static int give_program_input(Engine *e, int i, const char *line)
 		char text[120];
 		snprintf(text, sizeof text, "%s's input ends (end of file)", a->name);
 		note(e, i, text);
+		e->input_over[e->run.owner[i]] = 1;
 		return gate_command(gate_of(e, i), GATE_CMD_EOF);
 	}
 	Event ev = { .kind = EV_INPUT, .actor = i, .step = a->step, .text = (char *)line };
@@ -1105,6 +1109,12 @@ static int let_go(Engine *e, int i, int blocks)
 	RunActor *a = &e->run.a[i];
 	if (blocks < 0 || (blocks && run_traced(&e->run, i) && is_wait(a->pending.op)))
 		blocks = probe(e, i);
+	/* Once its input has ended and no line is left (--plain), nobody will
+	 * type: a program that waits on its terminal again is blocked, as it
+	 * would be on a terminal nobody types at, rather than given the end
+	 * of file over and over. */
+	if (blocks == GATE_PROBE_INPUT && e->input_over[e->run.owner[i]])
+		blocks = GATE_PROBE_BLOCKS;
 	if (a->state != ACTOR_READY)
 		return -1;
 	Event ev = event_of(EV_CALL, i, &a->pending);

@@ -1,7 +1,9 @@
 /* poll_client.c - an interactive chat client in C: it waits on its standard
  * input and its socket at once, sends each line typed and prints what
  * comes back, until its input ends. With --epoll it waits in epoll_wait on
- * a set holding both, else in poll(). */
+ * a set holding both, else in poll(). With --deaf it goes on waiting on its
+ * input after the end of it, as a careless client does, until the server
+ * closes. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -34,6 +36,7 @@ static int wait_epoll(int ep, int s)
 int main(int argc, char **argv)
 {
 	int use_epoll = argc > 1 && strcmp(argv[1], "--epoll") == 0;
+	int deaf = argc > 1 && strcmp(argv[1], "--deaf") == 0;
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(5001) };
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -55,9 +58,10 @@ int main(int argc, char **argv)
 			break;
 		if (ready & IN_READY) {
 			ssize_t n = read(0, buf, sizeof buf);
-			if (n <= 0)
+			if (n <= 0 && !deaf)
 				break;
-			send(s, buf, (size_t)n, 0);
+			if (n > 0)
+				send(s, buf, (size_t)n, 0);
 		}
 		if (ready & SOCK_READY) {
 			ssize_t n = recv(s, buf, sizeof buf, 0);

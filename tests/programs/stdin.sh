@@ -5,7 +5,8 @@
 # line given (--input, or typed at --plain --step) reaches the program's
 # terminal, the wait returns for real, the line crosses to the server and
 # the answer comes back; after the last line the input ends, and the run
-# ends cleanly. Then the same pair without sockstep, under strace: the
+# ends cleanly; a client that waits on it after its end is stuck, not fed
+# the end of file forever. Then the same pair without sockstep, under strace: the
 # client makes the same socket calls with the same bytes.
 cd "$(dirname "$0")/../.." || exit 2
 P=$PWD/${BUILD:-build}/programs
@@ -70,6 +71,20 @@ chat "select on stdin (Python): --input lines reach the server through the wait"
 chat "poll on stdin (C): --input lines reach the server through the wait" poll "$P/poll_client"
 chat "epoll_wait on stdin (C): --input lines reach the server through the wait" epoll_wait \
 	"$P/poll_client --epoll"
+
+# A client that goes on waiting on its input after its end: given the end
+# of file once, then blocked, as at a terminal nobody types at; not given
+# the end of file over and over (the run would never end).
+timeout 60 ./sockstep run --plain --server "$PY $S/upper-server.py" --client "$P/poll_client --deaf" \
+	--input client=hello >"$T/out" 2>"$T/err"
+status=$?
+if [ $status -eq 1 ] && [ "$(grep -c "input ends (end of file)" "$T/out")" = 1 ] &&
+   grep -q "^sockstep: client is blocked in poll(.*) and no actor can wake it" "$T/err" &&
+   grep -Eq '^client +\| Received from server: HELLO$' "$T/out"; then
+	pass "a client that waits on its input after its end: one end of file, then stuck, said"
+else
+	fail "a client that waits on its input after its end" "status $status: $(cat "$T/err")" "$T/out"
+fi
 
 # --plain --step: the lines typed on sockstep's own standard input, here
 # from a script that answers each prompt as a student would: Enter for a
