@@ -773,6 +773,8 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 
 /* ---- would it block? ---------------------------------------------------- */
 
+/* Would a call on fd return now: it has something for events, or it is
+ * non-blocking (the call returns EAGAIN at once)? */
 static int ready(pid_t tid, int fd, short events)
 {
 	int copy = copy_fd(tid, fd);
@@ -785,12 +787,26 @@ static int ready(pid_t tid, int fd, short events)
 	return nonblocking || rc != 0;
 }
 
+/* Would a wait (select, poll, epoll_wait) on fd return now? Only if fd has
+ * something for events: a wait blocks on a non-blocking descriptor as on
+ * any other (an event loop's sockets, a chat client's stdin among them). */
+static int ready_in_wait(pid_t tid, int fd, short events)
+{
+	int copy = copy_fd(tid, fd);
+	if (copy < 0)
+		return 1;  /* cannot tell: let it go and see */
+	struct pollfd p = { .fd = copy, .events = events };
+	int rc = poll(&p, 1, 0);
+	close(copy);
+	return rc != 0;
+}
+
 static int any_ready(pid_t tid, const GateRecord *r, short events)
 {
 	for (size_t at = 0; at + sizeof(int32_t) <= r->len; at += sizeof(int32_t)) {
 		int32_t fd;
 		memcpy(&fd, r->data + at, sizeof fd);
-		if (ready(tid, fd, events))
+		if (ready_in_wait(tid, fd, events))
 			return 1;
 	}
 	return 0;
@@ -810,7 +826,7 @@ static int would_block(const Task *k)
 	case OP_POLL: case OP_SELECT:
 		return r->arg[0] != 0 && !any_ready(k->tid, r, r->arg[1] ? POLLOUT : POLLIN);
 	case OP_EPOLL_WAIT:
-		return r->arg[1] != 0 && !ready(k->tid, r->fd, POLLIN);
+		return r->arg[1] != 0 && !ready_in_wait(k->tid, r->fd, POLLIN);
 	default:
 		return 0;
 	}

@@ -1,7 +1,8 @@
 # The seed tutorial's chat client (Python-Client.py) as an interactive chat
 # client is usually written: it waits on its standard input and its socket
 # at once, with select, sends each line typed, prints what comes back, and
-# ends at q, as the tutorial's does, or at the end of its input.
+# ends at q, as the tutorial's does, or at the end of its input. With
+# --nonblocking its socket is non-blocking, which the wait ignores.
 import select
 import socket
 import sys
@@ -12,6 +13,8 @@ def Main():
 
 		mySocket = socket.socket()
 		mySocket.connect((host,port))
+		if '--nonblocking' in sys.argv:
+				mySocket.setblocking(False)   # as an event loop's sockets are
 
 		while True:
 				ready, _, _ = select.select([sys.stdin, mySocket], [], [])

@@ -68,6 +68,8 @@ chat() {
 
 chat "select on stdin (Python): --input lines reach the server through the wait" select \
 	"$PY $S/select-client.py"
+chat "select on stdin and a non-blocking socket: the wait still waits for input" select \
+	"$PY $S/select-client.py --nonblocking"
 chat "poll on stdin (C): --input lines reach the server through the wait" poll "$P/poll_client"
 chat "epoll_wait on stdin (C): --input lines reach the server through the wait" epoll_wait \
 	"$P/poll_client --epoll"
