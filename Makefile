@@ -57,7 +57,7 @@ REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
 # linked statically, one with threads, and a wrapper that refuses ptrace.
-PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
+PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace poll_client \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 

@@ -74,6 +74,8 @@ struct engine {
 	long asleep_since[LESSON_MAX_ACTORS];/* settled(): when it was first seen
 	                                      asleep between calls; 0: not */
 	int seen_n;
+	int input_over[LESSON_MAX_ACTORS]; /* a program's input ended with no
+	                                      line left and none typed */
 	int private_ns;
 	int full_noted;                    /* said that no more columns fit */
 	char fail[600];                    /* a tracer that could not run its program */
@@ -830,6 +832,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		e->run.owner[i] = i;
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
+		e->input_over[i] = 0;
 	}
 	/* Only the lesson's actors: a free run's first program can make
 	 * processes (columns after them) while the next one waits to start. */
@@ -926,7 +929,8 @@ static void engine_reap(Run *r)
 
 /* Ask actor i whether its pending call would block now. The actor polls its
  * own socket with a zero timeout: only it holds the descriptor, and a copy
- * held by sockstep would change what close() does. */
+ * held by sockstep would change what close() does. Returns the answer
+ * (GATE_PROBE_*): a traced program's wait on its terminal says so. */
 static int probe(Engine *e, int i)
 {
 	int o = e->run.owner[i];
@@ -945,7 +949,7 @@ static int probe(Engine *e, int i)
 			return 0;
 		}
 		if (r.kind == GATE_PROBE && r.task == e->task[i])
-			return r.ret != 0;
+			return r.ret == GATE_PROBE_INPUT ? GATE_PROBE_INPUT : r.ret != 0;
 		take(&rd, &r);
 	}
 	return 0;
@@ -1066,6 +1070,7 @@ static int give_program_input(Engine *e, int i, const char *line)
 		char text[120];
 		snprintf(text, sizeof text, "%s's input ends (end of file)", a->name);
 		note(e, i, text);
+		e->input_over[e->run.owner[i]] = 1;
 		return gate_command(gate_of(e, i), GATE_CMD_EOF);
 	}
 	Event ev = { .kind = EV_INPUT, .actor = i, .step = a->step, .text = (char *)line };
@@ -1090,22 +1095,38 @@ static int give_input(Engine *e, int i, const char *line)
 	return gate_send_line(e->gate[i], line, strlen(line));
 }
 
+/* Is op a wait on many descriptors, which may be a wait on the terminal? */
+static int is_wait(int op)
+{
+	return op == OP_SELECT || op == OP_POLL || op == OP_EPOLL_WAIT;
+}
+
 /* blocks: whether the call would block, when the scheduler has just asked;
- * -1 to ask now. */
+ * -1 to ask now. A program's wait that would block is asked again: the
+ * answer says whether it waits on the terminal too. Then it goes into the
+ * kernel as any blocking call, and the actor waits for input there (the
+ * line, once given, is written to the terminal and wakes the wait); a
+ * socket in the same wait may still wake it first. */
 static int let_go(Engine *e, int i, int blocks)
 {
 	RunActor *a = &e->run.a[i];
-	if (blocks < 0)
+	if (blocks < 0 || (blocks && run_traced(&e->run, i) && is_wait(a->pending.op)))
 		blocks = probe(e, i);
+	/* Once its input has ended and no line is left (--plain), nobody will
+	 * type: a program that waits on its terminal again is blocked, as it
+	 * would be on a terminal nobody types at, rather than given the end
+	 * of file over and over. */
+	if (blocks == GATE_PROBE_INPUT && e->input_over[e->run.owner[i]])
+		blocks = GATE_PROBE_BLOCKS;
 	if (a->state != ACTOR_READY)
 		return -1;
 	Event ev = event_of(EV_CALL, i, &a->pending);
-	ev.blocked = blocks;
+	ev.blocked = blocks != GATE_PROBE_GOES;
 	if (e->run.kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
 		kernel_expect(e->run.kernel, i, &a->pending.addr);
 	const Event *stored = timeline_add(e->run.tl, &ev);
 	a->call_seq = stored ? stored->seq : 0;
-	a->state = blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;
+	a->state = blocks == GATE_PROBE_INPUT ? ACTOR_INPUT : blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;
 	if (gate_command_task(gate_of(e, i), GATE_CMD_GO, e->task[i]) < 0)
 		return -1;
 	if (blocks)

@@ -33,6 +33,12 @@ typedef enum {
  * GATE_CMD_EOF ends the program's input. */
 enum { GATE_CMD_GO = 'g', GATE_CMD_PROBE = 'p', GATE_CMD_LINE = 'l', GATE_CMD_EOF = 'e' };
 
+/* A probe's answer (GATE_PROBE's ret): the pending call goes at once, or
+ * would block; or would block until its terminal has a line, for it waits
+ * (select, poll, epoll_wait) on the program's terminal too, and nothing it
+ * waits on is ready yet. Such a wait is the program asking for input. */
+enum { GATE_PROBE_GOES = 0, GATE_PROBE_BLOCKS = 1, GATE_PROBE_INPUT = 2 };
+
 typedef struct {
 	uint8_t kind;         /* GateKind */
 	uint8_t op;           /* LessonOp of the call */

@@ -130,6 +130,16 @@ const LessonStep *run_lesson_step(const Run *r, int i)
 	return k >= 0 && k < la->nsteps ? &la->steps[k] : NULL;
 }
 
+const Event *run_input_wait(const Run *r, int i)
+{
+	if (i < 0 || i >= r->n || r->a[i].state != ACTOR_INPUT || !r->a[i].call_seq)
+		return NULL;
+	const Event *call = timeline_by_seq(r->tl, r->a[i].call_seq);
+	if (!call || call->kind != EV_CALL || timeline_return_of(r->tl, call->seq))
+		return NULL;
+	return call;
+}
+
 int run_steps_done(const Run *r)
 {
 	return r->steps_done;

@@ -106,6 +106,12 @@ const struct kernel *run_kernel(const Run *r);
 /* The lesson step actor i is stopped at, or NULL. */
 const LessonStep *run_lesson_step(const Run *r, int i);
 
+/* The call actor i waits for input in: a program's wait (select, poll,
+ * epoll_wait) on its terminal and its sockets, in the kernel until a line
+ * is given or a socket in it is ready. NULL when the actor waits for no
+ * input, or at a plain read of its terminal. */
+const Event *run_input_wait(const Run *r, int i);
+
 /* Steps run so far, the furthest this run has shown (the bar), and the
  * furthest run_goto can reach. */
 int run_steps_done(const Run *r);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -27,7 +28,9 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -77,6 +80,8 @@ typedef struct {
 	int master, slave;       /* its terminal; the tracer keeps the slave to
 	                            ask how much input is waiting */
 	char slave_name[64];
+	dev_t tty_dev;            /* the terminal's file, as stat names it: */
+	ino_t tty_ino;            /* a descriptor is it when these match */
 	int sigfd;
 	Task task[MAX_TASKS];
 	int ntasks;
@@ -204,16 +209,14 @@ static int is_socket(pid_t tid, int fd)
 	return n > 7 && memcmp(target, "socket:", 7) == 0;
 }
 
-/* Is descriptor 0 of the tracee the terminal sockstep gave it? */
-static int is_our_terminal(Tracer *t, pid_t tid)
+/* Is descriptor fd of the tracee the terminal sockstep gave it? (Its
+ * standard input, or a copy of it.) */
+static int is_our_terminal(Tracer *t, pid_t tid, int fd)
 {
-	char path[64], target[64];
-	snprintf(path, sizeof path, "/proc/%d/fd/0", (int)tid);
-	ssize_t n = readlink(path, target, sizeof target - 1);
-	if (n <= 0)
-		return 0;
-	target[n] = '\0';
-	return strcmp(target, t->slave_name) == 0;
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)tid, fd);
+	return stat(path, &st) == 0 && st.st_dev == t->tty_dev && st.st_ino == t->tty_ino;
 }
 
 /* An address the call passes (bind, connect, sendto). */
@@ -432,8 +435,11 @@ static int open_terminal(Tracer *t)
 	    ptsname_r(t->master, t->slave_name, sizeof t->slave_name) != 0)
 		return -1;
 	t->slave = open(t->slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->slave < 0)
+	struct stat st;
+	if (t->slave < 0 || fstat(t->slave, &st) < 0)
 		return -1;
+	t->tty_dev = st.st_dev;
+	t->tty_ino = st.st_ino;
 	/* Lines, as a terminal gives them, but no echo (sockstep shows the
 	 * input itself) and no \r added to the output. */
 	struct termios tio;
@@ -569,7 +575,7 @@ static int op_of(Tracer *t, Task *k)
 	long nr = (long)k->nr;
 	int fd = (int)k->args[0];
 	if (nr == SYS_read || nr == SYS_write || nr == SYS_close) {
-		if (nr == SYS_read && fd == 0 && !t->free_run && is_our_terminal(t, k->tid))
+		if (nr == SYS_read && fd == 0 && !t->free_run && is_our_terminal(t, k->tid, 0))
 			return OP_INPUT;
 		if (!is_socket(k->tid, fd))
 			return -1;
@@ -1024,6 +1030,8 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 
 /* ---- would it block? ---------------------------------------------------- */
 
+/* Would a call on fd return now: it has something for events, or it is
+ * non-blocking (the call returns EAGAIN at once)? */
 static int ready(pid_t tid, int fd, short events)
 {
 	int copy = copy_fd(tid, fd);
@@ -1036,12 +1044,26 @@ static int ready(pid_t tid, int fd, short events)
 	return nonblocking || rc != 0;
 }
 
+/* Would a wait (select, poll, epoll_wait) on fd return now? Only if fd has
+ * something for events: a wait blocks on a non-blocking descriptor as on
+ * any other (an event loop's sockets, a chat client's stdin among them). */
+static int ready_in_wait(pid_t tid, int fd, short events)
+{
+	int copy = copy_fd(tid, fd);
+	if (copy < 0)
+		return 1;  /* cannot tell: let it go and see */
+	struct pollfd p = { .fd = copy, .events = events };
+	int rc = poll(&p, 1, 0);
+	close(copy);
+	return rc != 0;
+}
+
 static int any_ready(pid_t tid, const GateRecord *r, short events)
 {
 	for (size_t at = 0; at + sizeof(int32_t) <= r->len; at += sizeof(int32_t)) {
 		int32_t fd;
 		memcpy(&fd, r->data + at, sizeof fd);
-		if (ready(tid, fd, events))
+		if (ready_in_wait(tid, fd, events))
 			return 1;
 	}
 	return 0;
@@ -1061,7 +1083,7 @@ static int would_block(const Task *k)
 	case OP_POLL: case OP_SELECT:
 		return r->arg[0] != 0 && !any_ready(k->tid, r, r->arg[1] ? POLLOUT : POLLIN);
 	case OP_EPOLL_WAIT:
-		return r->arg[1] != 0 && !ready(k->tid, r->fd, POLLIN);
+		return r->arg[1] != 0 && !ready_in_wait(k->tid, r->fd, POLLIN);
 	case OP_READV: case OP_SPLICE_RECV:
 		return !ready(k->tid, r->fd, POLLIN);
 	case OP_RECVMMSG:
@@ -1073,6 +1095,95 @@ static int would_block(const Task *k)
 	default:
 		return 0;
 	}
+}
+
+/* ---- a wait on the terminal: the program asking for input -------------- *
+ *
+ * A chat client waits in select, poll or epoll_wait on its standard input
+ * and its socket at once. Where that wait would block, it waits for the
+ * student's line as much as for its peer: the engine asks for a line and
+ * writes it to the terminal, and the wait returns for real. These read
+ * the wait's own arguments from the tracee (what it asks to read), apart
+ * from the descriptors a call record shows. */
+
+/* select's read set holds the terminal. The kernel reads the sets in
+ * whole longs, and so does this. */
+static int terminal_in_select(Tracer *t, const Task *k)
+{
+	enum { LONG_BITS = 8 * sizeof(long) };
+	fd_set set;
+	int nfds = k->args[0] < FD_SETSIZE ? (int)k->args[0] : FD_SETSIZE;
+	size_t bytes = (size_t)(nfds + LONG_BITS - 1) / LONG_BITS * sizeof(long);
+	memset(&set, 0, sizeof set);
+	if (nfds <= 0 || peek(k->tid, k->args[1], &set, bytes) != bytes)
+		return 0;
+	for (int fd = 0; fd < nfds; fd++)
+		if (FD_ISSET(fd, &set) && is_our_terminal(t, k->tid, fd))
+			return 1;
+	return 0;
+}
+
+/* poll's descriptors hold the terminal, asked for input. */
+static int terminal_in_poll(Tracer *t, const Task *k)
+{
+	struct pollfd p[MAX_WAIT_FDS];
+	for (uint64_t at = 0; at < k->args[1]; at += MAX_WAIT_FDS) {
+		uint64_t left = k->args[1] - at;
+		size_t want = left < MAX_WAIT_FDS ? (size_t)left : MAX_WAIT_FDS;
+		size_t got = peek(k->tid, k->args[0] + at * sizeof p[0], p, want * sizeof p[0]) / sizeof p[0];
+		for (size_t i = 0; i < got; i++)
+			if (p[i].fd >= 0 && (p[i].events & (POLLIN | POLLRDNORM)) && is_our_terminal(t, k->tid, p[i].fd))
+				return 1;
+		if (got < want)
+			break;
+	}
+	return 0;
+}
+
+/* The epoll set holds the terminal, for input. The kernel lists a set's
+ * files in its fdinfo, each by inode and device: the file itself, even if
+ * the descriptor it was added by has been closed or reused since. */
+static int terminal_in_epoll(Tracer *t, const Task *k)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)k->tid, (int)k->args[0]);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		int tfd;
+		unsigned events, sdev;
+		unsigned long long data, ino;
+		long long pos;
+		if (sscanf(line, "tfd: %d events: %x data: %llx pos:%lli ino:%llx sdev:%x", &tfd, &events, &data,
+			   &pos, &ino, &sdev) != 6)
+			continue;
+		/* sdev is the kernel's own device number: major above 20 bits. */
+		found = (events & EPOLLIN) && ino == t->tty_ino && sdev >> 20 == major(t->tty_dev) &&
+			(sdev & 0xfffff) == minor(t->tty_dev);
+	}
+	fclose(f);
+	return found;
+}
+
+static int waits_on_terminal(Tracer *t, const Task *k)
+{
+	switch (k->rec.op) {
+	case OP_SELECT: return terminal_in_select(t, k);
+	case OP_POLL: return terminal_in_poll(t, k);
+	case OP_EPOLL_WAIT: return terminal_in_epoll(t, k);
+	default: return 0;
+	}
+}
+
+/* What a probe answers (gate.h): a wait that would block and includes the
+ * terminal is the program asking for input. */
+static int probe_answer(Tracer *t, const Task *k)
+{
+	if (!would_block(k))
+		return GATE_PROBE_GOES;
+	return waits_on_terminal(t, k) ? GATE_PROBE_INPUT : GATE_PROBE_BLOCKS;
 }
 
 /* ---- stops ------------------------------------------------------------ */
@@ -1091,11 +1202,14 @@ static void let_run(Tracer *t, Task *k)
 }
 
 /* The program reads its terminal: when a line is waiting it reads that,
- * else it stops for the student's line. */
+ * else it stops for the student's line. A line's end of file (a lone
+ * VEOF) counts as waiting too: poll says so, where FIONREAD counts no
+ * bytes. So a read after a wait that the end of the input woke reads
+ * that end, as it would on a terminal, rather than asking again. */
 static void at_input(Tracer *t, Task *k)
 {
-	int waiting = 0;
-	if (ioctl(t->slave, FIONREAD, &waiting) == 0 && waiting > 0) {
+	struct pollfd p = { .fd = t->slave, .events = POLLIN };
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
 		resume(k->tid, PTRACE_CONT, 0);
 		return;
 	}
@@ -1281,7 +1395,7 @@ static void command(Tracer *t)
 		r.kind = GATE_PROBE;
 		r.task = tid;
 		r.fd = k->rec.fd;
-		r.ret = would_block(k);
+		r.ret = probe_answer(t, k);
 		send_record(t, &r);
 	}
 }

@@ -411,9 +411,16 @@ static void prompt_next(const Stepper *s, int a)
 	}
 	const char *ex = stand_in(s->e, a);
 	calltext_quote((const unsigned char *)(ex ? ex : ""), strlen(ex ? ex : ""), example, sizeof example);
+	const Event *wait = run_input_wait(s->e, a);
 	if (!st) {
-		prompt(s, "next: %s reads a line from its terminal - type it and Enter (empty: %s%s%s), Ctrl-D to quit",
-		       ea->name, ex ? "its next --input line \"" : "an empty line", ex ? example : "", ex ? "\"" : "");
+		char waits[1100] = "reads a line from its terminal";
+		if (wait) {
+			calltext_call(wait, MAXSTR, what, sizeof what);
+			snprintf(waits, sizeof waits, "waits in %s, for a line from its terminal too", what);
+		}
+		prompt(s, "next: %s %s - type it and Enter (empty: %s%s%s), Ctrl-D to quit",
+		       ea->name, waits, ex ? "its next --input line \"" : "an empty line", ex ? example : "",
+		       ex ? "\"" : "");
 		return;
 	}
 	const char *asks = st->prompt ? st->prompt : "";

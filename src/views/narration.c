@@ -18,6 +18,12 @@ void narration_next(const Run *e, int a, char *buf, size_t cap)
 		snprintf(buf, cap, "nothing");
 		return;
 	}
+	const Event *wait = run_input_wait(e, a);
+	if (wait) {
+		calltext_call(wait, 16, call, sizeof call);
+		snprintf(buf, cap, "%s waits in %s, for its terminal too (you type a line)", ea->name, call);
+		return;
+	}
 	if (ea->state == ACTOR_INPUT) {
 		snprintf(buf, cap, "%s input (you type a line)", ea->name);
 		return;

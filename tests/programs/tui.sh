@@ -82,3 +82,33 @@ else
 	fail "chat: typed line" "$(screen chat | head -n 24)"
 fi
 tm send-keys -t chat q
+
+# A chat client that waits in select on its terminal and its socket: the
+# wait is for input (not stuck, not finished), space opens the line editor,
+# and the typed line wakes the select and crosses to the server.
+start sel 120 40 "$SOCKSTEP run --server '$PY tests/programs/upper-server.py' --client '$PY tests/programs/select-client.py'"
+wait_for sel "SERVER  pid" 10
+pids=$(actor_pids sel)
+if step_until sel "client waits in select(" 30 && ! screen sel | head -n 1 | grep -q "finished"; then
+	pass "select on stdin: the client waits for input in its select, the run not finished"
+else
+	fail "select on stdin: waits for input" "$(screen sel | head -n 2; screen sel | tail -n 8)"
+fi
+tm send-keys -t sel Space
+if wait_for sel "input (enter sends)" 5; then
+	tm send-keys -t sel 'hello' Enter
+	if step_until sel "Received from server: HELLO" 20 && screen sel | grep -qF "from connected user: 'hello\n'"; then
+		pass "select on stdin: the typed line woke the select and crossed to the server"
+	else
+		fail "select on stdin: typed line" "$(screen sel | head -n 24)"
+	fi
+else
+	fail "select on stdin: the line editor" "$(screen sel | tail -n 8)"
+fi
+tm send-keys -t sel q
+# shellcheck disable=SC2086
+if all_gone $pids; then
+	pass "select on stdin: q leaves no program running"
+else
+	fail "select on stdin: quit" "still running: $pids"
+fi
