@@ -343,6 +343,8 @@ static void call_line(const Event *call, const Event *ret, int cw, const char *t
 static const char *lifeless_tail(const Run *e, const Item *it)
 {
 	const RunActor *a = run_actor(e, it->actor);
+	if (!a)
+		return " ...";
 	if (a->state == ACTOR_BLOCKED && a->call_seq == it->ev->seq)
 		return " ... blocked";
 	if (a->state == ACTOR_DEAD)
@@ -361,6 +363,7 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 {
 	const Glyphs *g = glyphs_get(s->unicode);
 	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
+	const RunActor *a = run_actor(e, it->actor);
 	char text[1024];
 	int mw = frame_width(g->mark_ok);
 	switch (it->kind) {
@@ -368,7 +371,7 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 		if (!it->ret) {
 			call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), text, sizeof text);
 			snprintf(buf, cap, "%s%s", g->mark_run, text);
-			return run_actor(e, it->actor)->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
+			return a && a->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
 		}
 		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
 		snprintf(buf, cap, "%s%s", it->ret->ret < 0 ? g->mark_fail : g->mark_ok, text);
