@@ -57,7 +57,8 @@ REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
 # linked statically, one with threads, and a wrapper that refuses ptrace.
-PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace
+PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
+             prefork_server threaded_server fork_many
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE

@@ -831,14 +831,17 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
 	}
-	for (int i = 0; i < e->run.n; i++) {
+	/* Only the lesson's actors are forked: a program settling may give its
+	 * later processes and threads columns after them meanwhile. */
+	int lesson_actors = e->run.n;
+	for (int i = 0; i < lesson_actors; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
 			engine_stop(&e->run);
 			return -1;
 		}
 		if (e->opt.free_run && run_traced(&e->run, i)) {
 			type_ahead(e, i);
-			if (i + 1 < e->run.n)
+			if (i + 1 < lesson_actors)
 				settle_program(e, i);
 		}
 	}
