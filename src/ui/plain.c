@@ -88,6 +88,17 @@ static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE 
 		say(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
 }
 
+/* A call made by a task beyond the columns is shown in its program's
+ * column with the task's mark ("pid 1234"). */
+static const char *mark(const Event *call)
+{
+	static char buf[64];
+	if (!call->text)
+		return "";
+	snprintf(buf, sizeof buf, "  [%s]", call->text);
+	return buf;
+}
+
 static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 {
 	const Event *call = timeline_by_seq(run_timeline(e), ev->call_seq);
@@ -96,7 +107,7 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 		return;
 	calltext_call(call, MAXSTR, ctext, sizeof ctext);
 	calltext_result(ev, 1, rtext, sizeof rtext);
-	say(out, "%-*s  %s = %s\n", w, name_or(e, ev->actor, "?"), ctext, rtext);
+	say(out, "%-*s  %s = %s%s\n", w, name_or(e, ev->actor, "?"), ctext, rtext, mark(call));
 	int op = ev->op;
 	/* getaddrinfo's answer as the kernel will take it: the raw socket
 	 * addresses, where the port reads in network byte order. */
@@ -208,7 +219,7 @@ static void print_call(const Run *e, const Event *ev, int w, FILE *out)
 	}
 	ask(e, ev->actor, ev->step, w, out);
 	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
-	say(out, "%-*s  %s ... blocks\n", w, name_or(e, ev->actor, "?"), ctext);
+	say(out, "%-*s  %s ... blocks%s\n", w, name_or(e, ev->actor, "?"), ctext, mark(ev));
 	narrate(e, ev, w, out);
 }
 

@@ -323,17 +323,21 @@ static int flow_build(const Run *e, Flow *fl)
 }
 
 /* "connect(3, 127.0.0.1:65432) = 0", made to fit cw columns if it can:
- * first the peer's address goes, then bytes of the quoted data. */
+ * first the peer's address goes, then bytes of the quoted data. A call of
+ * a task beyond the columns, shown in its program's, starts with the
+ * task's mark: "[pid 1234] ". */
 static void call_line(const Event *call, const Event *ret, int cw, const char *tail, char *buf, size_t cap)
 {
 	static const size_t maxstr[] = { 32, 16, 8, 5 };
-	char c[512], r[256];
+	char c[512], r[256], mark[48] = "";
+	if (call->text)
+		snprintf(mark, sizeof mark, "[%s] ", call->text);
 	for (int detail = 1; detail >= 0; detail--) {
 		for (size_t i = 0; i < sizeof maxstr / sizeof maxstr[0]; i++) {
 			calltext_call(call, maxstr[i], c, sizeof c);
 			if (ret)
 				calltext_result(ret, detail, r, sizeof r);
-			snprintf(buf, cap, "%s%s%s%s", c, ret ? " = " : "", ret ? r : "", tail);
+			snprintf(buf, cap, "%s%s%s%s%s", mark, c, ret ? " = " : "", ret ? r : "", tail);
 			if (frame_width(buf) <= cw)
 				return;
 		}
