@@ -289,6 +289,26 @@ static void free_input(Engine *e, int i, const GateRecord *r)
 	e->run.steps_done++;
 }
 
+/* Program i's first process (its shell, when the command line needs one),
+ * the child of its tracer, while it lives; 0 when it has ended (or /proc
+ * cannot say). */
+static pid_t program_top(const Engine *e, int i)
+{
+	char path[80];
+	int child = 0;
+	pid_t tracer = e->run.a[i].pid;
+	if (tracer <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)tracer, (int)tracer);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &child) != 1)
+		child = 0;
+	fclose(f);
+	return child;
+}
+
 /* A traced process or thread that ended: exit 0 is the end it should have;
  * anything else (a signal, a failing status) shows as a death. */
 static void traced_end(Engine *e, int i, const GateRecord *r)
@@ -305,16 +325,14 @@ static void traced_end(Engine *e, int i, const GateRecord *r)
 	a->status = status;
 	a->program = 0;
 	/* The program's own column ends with the program, not with the task it
-	 * shows: a shell's next command (prog1; prog2), a server's next child
-	 * may make calls yet. Until then it runs, and its next task takes the
-	 * column; an exit 0 between two programs is no event. */
-	int waits = i == e->run.owner[i] && e->run.a[i].pid > 0;
-	if (waits) {
+	 * shows: while the program's first process lives (a shell between two
+	 * commands, prog1; prog2), it runs on, and the next task to make a call
+	 * takes the column; an exit 0 between two programs is no event. */
+	int own = i == e->run.owner[i];
+	int waits = own && program_top(e, i) > 0;
+	if (own)
 		e->task[i] = 0;
-		a->state = ACTOR_RUNNING;
-	} else {
-		a->state = ok ? ACTOR_DONE : ACTOR_DEAD;
-	}
+	a->state = waits ? ACTOR_RUNNING : ok ? ACTOR_DONE : ACTOR_DEAD;
 	if (waits && ok)
 		return;
 	e->exit_told[i] = 1;
@@ -630,22 +648,12 @@ static int moving(const Engine *e, int i)
 
 /* The task whose sleep says a traced column has settled: the one it shows,
  * or while it waits for its program's next task (its last one ended), the
- * program's first process (a shell between two commands), the tracer's
- * child. 0 when there is none. */
+ * program's first process. 0 when there is none. */
 static int32_t watched_task(const Engine *e, int i)
 {
-	if (e->task[i] > 0 || e->run.owner[i] != i || e->run.a[i].pid <= 0)
+	if (e->task[i] > 0 || e->run.owner[i] != i)
 		return e->task[i];
-	char path[80];
-	int child = 0;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)e->run.a[i].pid, (int)e->run.a[i].pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &child) != 1)
-		child = 0;
-	fclose(f);
-	return child;
+	return program_top(e, i);
 }
 
 /* A traced program between two calls that has slept in the kernel for
