@@ -518,7 +518,8 @@ static int extra_find(const Engine *e, int32_t task)
 
 /* The actor a record from actor i's gate is for: i itself, or the column
  * of the traced process or thread that made it (given one the first time
- * it makes a call); -1 when every column is taken. */
+ * it makes a call: i's own when the task it showed has ended); -1 for a
+ * task beyond the columns (no_column). */
 static int slot_for(Engine *e, int i, int32_t task)
 {
 	if (task == 0 || e->task[i] == task)
