@@ -56,8 +56,11 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
-# linked statically, one with threads, and a wrapper that refuses ptrace.
-PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace poll_client \
+# linked statically, one with threads, a wrapper that refuses ptrace,
+# servers that fork or start threads before any client comes, and the
+# programs of the byte-moving calls and of stdin as a source.
+PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
+             prefork_server threaded_server fork_many poll_client \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 

@@ -230,9 +230,10 @@ static int add_actor(Programs *p, const char *arg)
 	return add_program(p, arg, (size_t)(eq - arg), eq + 1);
 }
 
-/* Is the program a command line starts with there to run? Only a plain
- * first word is checked (no shell syntax in it): the shell would say
- * "not found" too, but only once the run has begun. */
+/* Is the program a command line starts with there to run? The line is
+ * run as sh -c runs it; only a plain first word that is no word of the
+ * shell's own is looked for in PATH: the shell would say "not found" too,
+ * but only once the run has begun. */
 static int findable(const char *command, char *word, size_t cap)
 {
 	const char *w = command + strspn(command, " \t");
@@ -243,9 +244,18 @@ static int findable(const char *command, char *word, size_t cap)
 	word[n] = '\0';
 	if (strchr(word, '/'))
 		return access(word, X_OK) == 0;
-	static const char *const builtins[] = { "exec", "cd", "echo", "true", "false", "sleep", "env", "." };
-	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-		if (strcmp(word, builtins[i]) == 0)
+	/* What sh runs without looking in PATH: its reserved words (a for,
+	 * while or if loop, a ! pipeline), its special built-ins (export,
+	 * set, exit ...) and the usual others. */
+	static const char *const shell[] = {
+		"!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
+		"until", "while", ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly",
+		"return", "set", "shift", "times", "trap", "unset", "alias", "cd", "command", "echo", "false",
+		"getopts", "hash", "kill", "local", "printf", "pwd", "read", "test", "[", "true", "type",
+		"ulimit", "umask", "unalias", "wait",
+	};
+	for (size_t i = 0; i < sizeof shell / sizeof shell[0]; i++)
+		if (strcmp(word, shell[i]) == 0)
 			return 1;
 	const char *path = getenv("PATH");
 	char dir[4096];

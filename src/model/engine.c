@@ -9,6 +9,7 @@
 #include "model/engine.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -48,6 +49,9 @@ enum { PROGRAM_ADVANCE_MS = 1500 };
  * actor. While one may be asleep, gates are polled at IDLE_POLL_MS. */
 enum { IDLE_MS = 30, IDLE_POLL_MS = 10 };
 
+/* Tasks beyond the columns whose calls are being followed at once. */
+enum { MAX_EXTRA = 64 };
+
 /* Where a step began and where it had settled: which actors were blocked,
  * and how many packets had been seen (engine_goto waits for the same). */
 typedef struct {
@@ -78,6 +82,13 @@ struct engine {
 	                                      line left and none typed */
 	int private_ns;
 	int full_noted;                    /* said that no more columns fit */
+	int called[LESSON_MAX_ACTORS];     /* a program's column has shown a call */
+	int exit_told[LESSON_MAX_ACTORS];  /* its task's end is shown; the status: */
+	int told_status[LESSON_MAX_ACTORS];
+	/* The tasks beyond the columns, each with the call it is in: their
+	 * calls are shown in their program's column, marked with their pid. */
+	struct { int32_t task; uint64_t call_seq; } extra[MAX_EXTRA];
+	int nextra;
 	char fail[600];                    /* a tracer that could not run its program */
 	int other_host;        /* host b's namespace in a two-host lesson, or -1 */
 	/* engine_goto: every step run so far, and further ones run before
@@ -177,20 +188,33 @@ static void no_calls(Engine *e, int i, int status)
 	note(e, i, text);
 }
 
+/* Does a program's end (status) say again how its last task ended
+ * (task)? The same status, a core dumped or not, or the exit 128 + N a
+ * shell passes on for a command killed by signal N. */
+static int same_end(int task, int status)
+{
+	if (WIFSIGNALED(task) && WIFEXITED(status))
+		return WEXITSTATUS(status) == 128 + WTERMSIG(task);
+	if (WIFSIGNALED(task) || WIFSIGNALED(status))
+		return WIFSIGNALED(task) && WIFSIGNALED(status) && WTERMSIG(task) == WTERMSIG(status);
+	return task == status;
+}
+
 static void record_exit(Engine *e, int i, int status)
 {
 	RunActor *a = &e->run.a[i];
-	if (run_traced(&e->run, i) && i == e->run.owner[i] && e->task[i] == 0 && a->pid > 0)
+	if (run_traced(&e->run, i) && i == e->run.owner[i] && !e->called[i] && a->pid > 0)
 		no_calls(e, i, status);
-	/* A traced task's end came as a record already (traced_end). */
-	int told = run_traced(&e->run, i) && e->task[i] != 0 && a->program == 0;
+	/* A traced task's end came as a record already (traced_end): the
+	 * program's is the same when that task was its last. */
+	int told = run_traced(&e->run, i) && e->exit_told[i] && same_end(e->told_status[i], status);
 	a->pid = 0;
 	a->program = 0;
-	if (told)
-		return;
 	a->status = status;
 	if (a->state != ACTOR_DONE)
 		a->state = ACTOR_DEAD;
+	if (told)
+		return;
 	Event ev = { .kind = EV_EXIT, .actor = i, .step = a->step, .status = status };
 	timeline_add(e->run.tl, &ev);
 }
@@ -267,6 +291,26 @@ static void free_input(Engine *e, int i, const GateRecord *r)
 	e->run.steps_done++;
 }
 
+/* Program i's first process (its shell, when the command line needs one),
+ * the child of its tracer, while it lives; 0 when it has ended (or /proc
+ * cannot say). */
+static pid_t program_top(const Engine *e, int i)
+{
+	char path[80];
+	int child = 0;
+	pid_t tracer = e->run.a[i].pid;
+	if (tracer <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)tracer, (int)tracer);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &child) != 1)
+		child = 0;
+	fclose(f);
+	return child;
+}
+
 /* A traced process or thread that ended: exit 0 is the end it should have;
  * anything else (a signal, a failing status) shows as a death. */
 static void traced_end(Engine *e, int i, const GateRecord *r)
@@ -280,9 +324,21 @@ static void traced_end(Engine *e, int i, const GateRecord *r)
 	}
 	int status = (int)r->ret;
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	a->state = ok ? ACTOR_DONE : ACTOR_DEAD;
 	a->status = status;
 	a->program = 0;
+	/* The program's own column ends with the program, not with the task it
+	 * shows: while the program's first process lives (a shell between two
+	 * commands, prog1; prog2), it runs on, and the next task to make a call
+	 * takes the column; an exit 0 between two programs is no event. */
+	int own = i == e->run.owner[i];
+	int waits = own && program_top(e, i) > 0;
+	if (own)
+		e->task[i] = 0;
+	a->state = waits ? ACTOR_RUNNING : ok ? ACTOR_DONE : ACTOR_DEAD;
+	if (waits && ok)
+		return;
+	e->exit_told[i] = 1;
+	e->told_status[i] = status;
 	Event ev = { .kind = EV_EXIT, .actor = i, .step = a->step, .status = status };
 	timeline_add(e->run.tl, &ev);
 }
@@ -401,23 +457,86 @@ typedef struct {
 	int actor;
 } Reader;
 
+/* Who a traced task is, for a note: "echo_server, pid 1234", or
+ * "threaded_server, thread 1235 of pid 1234"; asked of /proc, so a task
+ * already gone is only "pid 1234". */
+static void task_words(int32_t task, char *buf, size_t cap)
+{
+	char path[64], comm[32] = "", line[128];
+	int tgid = 0;
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)task);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fgets(comm, sizeof comm, f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "/proc/%d/status", (int)task);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof line, f) && sscanf(line, "Tgid: %d", &tgid) != 1)
+			;
+		fclose(f);
+	}
+	if (!comm[0])
+		snprintf(buf, cap, "pid %d", (int)task);
+	else if (tgid > 0 && tgid != task)
+		snprintf(buf, cap, "%s, thread %d of pid %d", comm, (int)task, tgid);
+	else
+		snprintf(buf, cap, "%s, pid %d", comm, (int)task);
+}
+
+/* What a new task is, by the same words: a process, a thread, or when it
+ * is gone already, either. */
+static const char *task_kind(const char *words)
+{
+	return strstr(words, ", thread ") ? "thread" : strchr(words, ',') ? "process" : "process or thread";
+}
+
+/* The program's own column takes the task: its first, or the one after
+ * the task it showed has ended (a shell's next command). */
+static void take_column(Engine *e, int i, int32_t task)
+{
+	e->task[i] = task;
+	e->run.a[i].program = task;
+	e->exit_told[i] = 0;
+	e->asleep_since[i] = 0;
+	if (e->called[i]) {
+		char words[96], text[200];
+		task_words(task, words, sizeof words);
+		snprintf(text, sizeof text, "%s's next %s makes socket calls (%s)", e->run.a[i].name,
+			 task_kind(words), words);
+		note(e, i, text);
+	}
+	e->called[i] = 1;
+}
+
+static int extra_find(const Engine *e, int32_t task)
+{
+	for (int x = 0; x < e->nextra; x++)
+		if (e->extra[x].task == task)
+			return x;
+	return -1;
+}
+
 /* The actor a record from actor i's gate is for: i itself, or the column
  * of the traced process or thread that made it (given one the first time
- * it makes a call); -1 when every column is taken. */
+ * it makes a call: i's own when the task it showed has ended); -1 for a
+ * task beyond the columns (no_column). */
 static int slot_for(Engine *e, int i, int32_t task)
 {
 	if (task == 0 || e->task[i] == task)
 		return i;
-	if (e->task[i] == 0) {
-		e->task[i] = task;
-		e->run.a[i].program = task;
-		return i;
-	}
 	int siblings = 1;
 	for (int j = 0; j < e->run.n; j++) {
-		if (e->run.owner[j] == i && e->task[j] == task)
+		if (j != i && e->run.owner[j] == i && e->task[j] == task)
 			return j;
 		siblings += e->run.owner[j] == i && j != i;
+	}
+	if (extra_find(e, task) >= 0)
+		return -1;
+	if (e->task[i] == 0) {
+		take_column(e, i, task);
+		return i;
 	}
 	if (e->run.n == LESSON_MAX_ACTORS)
 		return -1;
@@ -430,27 +549,65 @@ static int slot_for(Engine *e, int i, int32_t task)
 	e->run.a[j].state = ACTOR_RUNNING;
 	e->run.owner[j] = i;
 	e->task[j] = task;
+	e->called[j] = 1;
+	e->exit_told[j] = 0;
 	e->asleep_since[j] = 0;
 	e->gate[j] = -1;
-	char text[160];
-	snprintf(text, sizeof text, "%s has a new process or thread (%d) making socket calls: %s",
-		 e->run.a[i].name, (int)task, e->run.a[j].name);
+	char words[96], text[200];
+	task_words(task, words, sizeof words);
+	snprintf(text, sizeof text, "%s has a new %s (%s) making socket calls: %s",
+		 e->run.a[i].name, task_kind(words), words, e->run.a[j].name);
 	note(e, j, text);
 	return j;
 }
 
-/* A task with no column left runs its calls unstopped; it is said once. */
+/* A task with no column left: its calls are shown in its program's
+ * column, each marked with its pid, and run without stopping. */
 static void no_column(Engine *e, int i, const GateRecord *r)
 {
+	char mark[32], text[300];
+	snprintf(mark, sizeof mark, "pid %d", (int)r->task);
 	if (!e->full_noted) {
-		note(e, i, "more processes and threads make socket calls than there are columns: "
-			   "the others run without stopping");
+		snprintf(text, sizeof text, "more processes and threads make socket calls than the %d columns: "
+			 "the calls of the others are shown in %s's column, marked with their pid, and run "
+			 "without stopping", LESSON_MAX_ACTORS, e->run.a[i].name);
+		note(e, i, text);
 		e->full_noted = 1;
 	}
-	if (r->kind == GATE_CALL)
+	int x = extra_find(e, r->task);
+	Event ev;
+	switch (r->kind) {
+	case GATE_CALL: {
+		if (exposed(e, i, r))
+			break;
+		if (x < 0 && e->nextra < MAX_EXTRA) {
+			x = e->nextra++;
+			e->extra[x].task = r->task;
+		}
+		ev = event_of(EV_CALL, i, r);
+		ev.text = mark;
+		const Event *stored = timeline_add(e->run.tl, &ev);
+		if (x >= 0)
+			e->extra[x].call_seq = stored ? stored->seq : 0;
 		gate_command_task(e->gate[i], GATE_CMD_GO, r->task);
-	else if (r->kind == GATE_INPUT)
+		break;
+	}
+	case GATE_RESULT:
+		ev = event_of(EV_RETURN, i, r);
+		ev.call_seq = x >= 0 ? e->extra[x].call_seq : 0;
+		ev.text = mark;
+		timeline_add(e->run.tl, &ev);
+		break;
+	case GATE_INPUT:
 		gate_command(e->gate[i], GATE_CMD_EOF);
+		break;
+	case GATE_DONE:
+		if (x >= 0)
+			e->extra[x] = e->extra[--e->nextra];
+		break;
+	default:
+		break;
+	}
 }
 
 static void take(void *ctx, const GateRecord *r)
@@ -492,11 +649,22 @@ static int moving(const Engine *e, int i)
 	return e->run.a[i].state == ACTOR_RUNNING || e->run.a[i].state == ACTOR_STARTING;
 }
 
+/* The task whose sleep says a traced column has settled: the one it shows,
+ * or while it waits for its program's next task (its last one ended), the
+ * program's first process. 0 when there is none. */
+static int32_t watched_task(const Engine *e, int i)
+{
+	if (e->task[i] > 0 || e->run.owner[i] != i)
+		return e->task[i];
+	return program_top(e, i);
+}
+
 /* A traced program between two calls that has slept in the kernel for
  * IDLE_MS (the kernel's word, tracer_asleep) is as good as stopped. */
 static int settled(Engine *e, int i)
 {
-	if (!moving(e, i) || !run_traced(&e->run, i) || e->task[i] <= 0 || !tracer_asleep(e->task[i])) {
+	int32_t task = watched_task(e, i);
+	if (!moving(e, i) || !run_traced(&e->run, i) || task <= 0 || !tracer_asleep(task)) {
 		e->asleep_since[i] = 0;
 		return !moving(e, i);
 	}
@@ -510,7 +678,7 @@ static int settled(Engine *e, int i)
 static int poll_ms(const Engine *e, long left)
 {
 	for (int i = 0; i < e->run.n; i++)
-		if (moving(e, i) && run_traced(&e->run, i) && e->task[i] > 0)
+		if (moving(e, i) && run_traced(&e->run, i) && watched_task(e, i) > 0)
 			return left < IDLE_POLL_MS ? (int)left : IDLE_POLL_MS;
 	return (int)left;
 }
@@ -775,9 +943,50 @@ static int actor_ended(Engine *e, int i)
 	return e->run.a[i].state == ACTOR_DONE || e->run.a[i].state == ACTOR_DEAD;
 }
 
+/* Is every thread of process pid and of the processes below it asleep in
+ * the kernel (in a call, waiting for a child)? Found through
+ * /proc/PID/task/TID/children; one gone meanwhile is not in the way. */
+static int tree_asleep(pid_t pid, int depth)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 1;
+	int asleep = 1;
+	struct dirent *de;
+	while (asleep && (de = readdir(d))) {
+		int tid = atoi(de->d_name), child;
+		if (tid <= 0)
+			continue;
+		asleep = tracer_asleep(tid);
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, tid);
+		FILE *f = fopen(path, "re");
+		while (asleep && f && fscanf(f, "%d", &child) == 1)
+			asleep = depth < 16 && tree_asleep(child, depth + 1);
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return asleep;
+}
+
+/* Is one of program i's columns in a call that has not returned? */
+static int in_a_call(const Engine *e, int i)
+{
+	for (int j = 0; j < e->run.n; j++) {
+		const RunActor *a = &e->run.a[j];
+		if (e->run.owner[j] == i && a->call_seq && !timeline_return_of(e->run.tl, a->call_seq))
+			return 1;
+	}
+	return 0;
+}
+
 /* A free run starts programs in turn, as a user does: each once the one
- * before waits in a call (a server in accept) or has ended. Started at
- * once, a client would race its server to the port. */
+ * before waits in a call (a server in accept) with every thread and
+ * process of it asleep, or has ended. Started at once, a client would
+ * race its server to the port; and a program's first call in a thread of
+ * its own (Node.js's event loop) is not yet the one a client needs. */
 static void settle_program(Engine *e, int i)
 {
 	long end = now_ms() + START_MS;
@@ -785,8 +994,7 @@ static void settle_program(Engine *e, int i)
 		size_t before = timeline_count(e->run.tl);
 		if (pump(e, 100, actor_ended, i))
 			return;
-		const RunActor *a = &e->run.a[i];
-		if (timeline_count(e->run.tl) == before && a->call_seq && !timeline_return_of(e->run.tl, a->call_seq))
+		if (timeline_count(e->run.tl) == before && in_a_call(e, i) && tree_asleep(e->run.a[i].pid, 0))
 			return;
 	}
 }
@@ -833,18 +1041,21 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		e->task[i] = 0;
 		e->asleep_since[i] = 0;
 		e->input_over[i] = 0;
+		e->called[i] = 0;
+		e->exit_told[i] = 0;
 	}
-	/* Only the lesson's actors: a free run's first program can make
-	 * processes (columns after them) while the next one waits to start. */
-	int actors = e->run.n;
-	for (int i = 0; i < actors; i++) {
+	e->nextra = 0;
+	/* Only the lesson's actors are forked: a program settling may give its
+	 * later processes and threads columns after them meanwhile. */
+	int lesson_actors = e->run.n;
+	for (int i = 0; i < lesson_actors; i++) {
 		if (spawn(e, i, err, errlen) < 0) {
 			engine_stop(&e->run);
 			return -1;
 		}
 		if (e->opt.free_run && run_traced(&e->run, i)) {
 			type_ahead(e, i);
-			if (i + 1 < e->run.n)
+			if (i + 1 < lesson_actors)
 				settle_program(e, i);
 		}
 	}

@@ -1,7 +1,6 @@
 /* kernel.c - packets and socket states as timeline events (see kernel.h). */
 #include "model/kernel.h"
 
-#include <assert.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -39,6 +38,11 @@ struct kernel {
 	unsigned kinds;        /* SOCKDIAG_*: the kinds of socket to list */
 	struct { struct sockaddr_storage local; int owner; } known[MAX_KNOWN];
 	int nknown;
+	/* The connections the run's processes held, by their exact 4-tuple:
+	 * outside a private namespace a TIME_WAIT (which no descriptor holds)
+	 * is the run's only when it is one of these. */
+	struct { struct sockaddr_storage local, peer; int owner; } held[MAX_KNOWN];
+	int nheld;
 	struct { struct sockaddr_storage peer; int set; } expect[LESSON_MAX_ACTORS];
 	Event *pending;        /* state changes being sorted, during report_changes */
 	size_t *npending;
@@ -214,6 +218,32 @@ static void learn(Kernel *k, const SockInfo *s, int owner)
 	}
 }
 
+/* Remember a connection an actor holds, by both its addresses. */
+static void learn_held(Kernel *k, const SockInfo *s, int owner)
+{
+	if (owner < 0 || s->family == AF_UNIX || s->peerlen == 0 || s->state == SOCK_TIME_WAIT)
+		return;
+	for (int i = 0; i < k->nheld; i++) {
+		if (same_addr(&k->held[i].local, &s->local) && same_addr(&k->held[i].peer, &s->peer)) {
+			k->held[i].owner = owner;
+			return;
+		}
+	}
+	int i = k->nheld < MAX_KNOWN ? k->nheld++ : MAX_KNOWN - 1;  /* full: the last is replaced */
+	k->held[i].local = s->local;
+	k->held[i].peer = s->peer;
+	k->held[i].owner = owner;
+}
+
+/* The actor that held the connection a TIME_WAIT is what is left of, or -1. */
+static int held_by(const Kernel *k, const SockInfo *s)
+{
+	for (int i = 0; i < k->nheld; i++)
+		if (same_addr(&k->held[i].local, &s->local) && same_addr(&k->held[i].peer, &s->peer))
+			return k->held[i].owner;
+	return -1;
+}
+
 /* The flow of one direction of p (from_src: src to dst), made on first
  * sight when it is the sender's; NULL for an unseen receiving side. */
 static Flow *flow_of(Kernel *k, const Packet *p, int from_src)
@@ -354,6 +384,36 @@ static int ours(const SockInfo *s, const uint32_t *ino, int nino)
 	return 0;
 }
 
+/* The actor holding s: by the inode of one of its descriptors, else
+ * whoever held it in the last snapshot (a socket just closed, a
+ * TIME_WAIT seen before); -1 when neither. */
+static int first_owner(const Kernel *k, const SockInfo *s, const uint32_t *ino, const int *who, int nino)
+{
+	for (int j = 0; j < nino && s->inode; j++)
+		if (ino[j] == s->inode)
+			return who[j];
+	int prev = previous(k, s);
+	return prev >= 0 ? k->owner_before[prev] : -1;
+}
+
+/* A TIME_WAIT first seen after its process has gone: no descriptor holds
+ * it. In a private namespace every socket is the lesson's, so it is
+ * whoever holds or held its address; on the host's loopback only one of
+ * the run's own connections, by its exact 4-tuple, for any other program
+ * may have left one on the same port. */
+static int time_wait_owner(const Kernel *k, const SockInfo *s)
+{
+	if (!k->private_ns)
+		return held_by(k, s);
+	for (size_t i = 0; i < k->now.n; i++)
+		if (k->owner[i] >= 0 && serves(&k->now.v[i].local, &s->local))
+			return k->owner[i];
+	for (int i = 0; i < k->nknown; i++)
+		if (serves(&k->known[i].local, &s->local))
+			return k->known[i].owner;
+	return -1;
+}
+
 /* Take a new snapshot and work out who owns each socket; the changes are
  * reported by report_changes, after the packets that caused them. */
 static int snapshot(Kernel *k, const pid_t *pids, int n)
@@ -375,27 +435,26 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 		return -1;
 	}
 	int nino = read_inodes(pids, n, ino, who, MAX_INODES);
+	/* Every owner is written before any is read (time_wait_owner reads
+	 * them): a socket the host holds must never borrow a stale one. */
+	for (size_t i = 0; i < k->now.n; i++)
+		k->owner[i] = first_owner(k, &k->now.v[i], ino, who, nino);
+	for (size_t i = 0; i < k->now.n; i++)
+		if (k->owner[i] < 0 && k->now.v[i].state == SOCK_TIME_WAIT)
+			k->owner[i] = time_wait_owner(k, &k->now.v[i]);
 	size_t keep = 0;
 	for (size_t i = 0; i < k->now.n; i++) {
-		SockInfo *s = &k->now.v[i];
-		int owner = -1;
-		for (int j = 0; j < nino && s->inode; j++)
-			if (ino[j] == s->inode)
-				owner = who[j];
-		int prev = previous(k, s);
-		if (owner < 0 && prev >= 0)
-			owner = k->owner_before[prev];  /* TIME_WAIT: whoever held it last */
-		/* A TIME_WAIT socket first seen after its process has gone belongs
-		 * to whoever held its address. */
-		if (owner < 0 && s->state == SOCK_TIME_WAIT)
-			owner = actor_at(k, &s->local, keep);  /* only the owners this read has set */
-		if (!ours(s, ino, nino) || (!k->private_ns && owner < 0))
-			continue;
+		SockInfo s = k->now.v[i];
+		int owner = k->owner[i];
 		/* An owner is one of the actors read, or none: a view indexes the
 		 * run's actors with it. */
-		assert(owner >= -1 && owner < n);
-		learn(k, s, owner);
-		k->now.v[keep] = *s;
+		if (owner >= n)
+			owner = -1;
+		if (!ours(&s, ino, nino) || (!k->private_ns && owner < 0))
+			continue;
+		learn(k, &s, owner);
+		learn_held(k, &s, owner);
+		k->now.v[keep] = s;
 		k->owner[keep++] = owner;
 	}
 	k->now.n = keep;

@@ -53,6 +53,14 @@ static void say(FILE *out, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Actor i's name, or none when i names no actor (-1: the kernel or
+ * sockstep itself; a number out of range must never be followed). */
+static const char *name_or(const Run *e, int i, const char *none)
+{
+	const RunActor *a = run_actor(e, i);
+	return a ? a->name : none;
+}
+
 static int name_width(const Run *e)
 {
 	int w = 0;
@@ -80,6 +88,17 @@ static void hex(const unsigned char *p, size_t len, uint64_t total, int w, FILE 
 		say(out, "%*s    ... %llu more bytes\n", w, "", (unsigned long long)(total - shown));
 }
 
+/* A call made by a task beyond the columns is shown in its program's
+ * column with the task's mark ("pid 1234"). */
+static const char *mark(const Event *call)
+{
+	static char buf[64];
+	if (!call->text)
+		return "";
+	snprintf(buf, sizeof buf, "  [%s]", call->text);
+	return buf;
+}
+
 static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 {
 	const Event *call = timeline_by_seq(run_timeline(e), ev->call_seq);
@@ -88,7 +107,7 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 		return;
 	calltext_call(call, MAXSTR, ctext, sizeof ctext);
 	calltext_result(ev, 1, rtext, sizeof rtext);
-	say(out, "%-*s  %s = %s\n", w, run_actor(e, ev->actor)->name, ctext, rtext);
+	say(out, "%-*s  %s = %s%s\n", w, name_or(e, ev->actor, "?"), ctext, rtext, mark(call));
 	int op = ev->op;
 	/* getaddrinfo's answer as the kernel will take it: the raw socket
 	 * addresses, where the port reads in network byte order. */
@@ -104,16 +123,17 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 
 static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 {
-	const char *name = run_actor(e, ev->actor)->name;
+	const char *name = name_or(e, ev->actor, "?");
+	const RunActor *a = run_actor(e, ev->actor);
 	if (WIFSIGNALED(ev->status))
 		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
-	else if (WEXITSTATUS(ev->status) != 0 || run_actor(e, ev->actor)->state != ACTOR_DONE)
+	else if (WEXITSTATUS(ev->status) != 0 || !a || a->state != ACTOR_DONE)
 		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
 
 static const char *who(const Run *e, int actor)
 {
-	return actor >= 0 ? run_actor(e, actor)->name : "kernel";
+	return name_or(e, actor, "kernel");
 }
 
 /* Packets and states, indented under the calls that caused them. */
@@ -199,7 +219,7 @@ static void print_call(const Run *e, const Event *ev, int w, FILE *out)
 	}
 	ask(e, ev->actor, ev->step, w, out);
 	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
-	say(out, "%-*s  %s ... blocks\n", w, run_actor(e, ev->actor)->name, ctext);
+	say(out, "%-*s  %s ... blocks%s\n", w, name_or(e, ev->actor, "?"), ctext, mark(ev));
 	narrate(e, ev, w, out);
 }
 
@@ -228,7 +248,7 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 			printer.held[printer.nheld++] = from;
 			continue;
 		}
-		const char *name = ev->actor >= 0 ? run_actor(e, ev->actor)->name : "sockstep";
+		const char *name = name_or(e, ev->actor, "sockstep");
 		switch (ev->kind) {
 		case EV_CALL:
 			print_call(e, ev, w, out);

@@ -72,8 +72,9 @@ static void header(Walk *wk, const Run *e, const Event *call, const Event *ret, 
 	if (visible(wk)) {
 		char text[512], ctext[48];
 		int me = ret->actor, peer = link.kind == LINK_RECV ? link.from : link.to;
-		const char *mine = run_actor(e, me)->name;
-		const char *theirs = peer >= 0 ? run_actor(e, peer)->name : "?";
+		const RunActor *ma = run_actor(e, me), *pa = run_actor(e, peer);
+		const char *mine = ma ? ma->name : "?";
+		const char *theirs = pa ? pa->name : "?";
 		int sent = link.kind != LINK_RECV;
 		/* Only the call's name and descriptor: the bytes are right below. */
 		snprintf(ctext, sizeof ctext, "%s(%d)", call->op == OP_SPLICE_RECV ? "splice"

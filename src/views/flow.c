@@ -323,17 +323,21 @@ static int flow_build(const Run *e, Flow *fl)
 }
 
 /* "connect(3, 127.0.0.1:65432) = 0", made to fit cw columns if it can:
- * first the peer's address goes, then bytes of the quoted data. */
+ * first the peer's address goes, then bytes of the quoted data. A call of
+ * a task beyond the columns, shown in its program's, starts with the
+ * task's mark: "[pid 1234] ". */
 static void call_line(const Event *call, const Event *ret, int cw, const char *tail, char *buf, size_t cap)
 {
 	static const size_t maxstr[] = { 32, 16, 8, 5 };
-	char c[512], r[256];
+	char c[512], r[256], mark[48] = "";
+	if (call->text)
+		snprintf(mark, sizeof mark, "[%s] ", call->text);
 	for (int detail = 1; detail >= 0; detail--) {
 		for (size_t i = 0; i < sizeof maxstr / sizeof maxstr[0]; i++) {
 			calltext_call(call, maxstr[i], c, sizeof c);
 			if (ret)
 				calltext_result(ret, detail, r, sizeof r);
-			snprintf(buf, cap, "%s%s%s%s", c, ret ? " = " : "", ret ? r : "", tail);
+			snprintf(buf, cap, "%s%s%s%s%s", mark, c, ret ? " = " : "", ret ? r : "", tail);
 			if (frame_width(buf) <= cw)
 				return;
 		}
@@ -343,6 +347,8 @@ static void call_line(const Event *call, const Event *ret, int cw, const char *t
 static const char *lifeless_tail(const Run *e, const Item *it)
 {
 	const RunActor *a = run_actor(e, it->actor);
+	if (!a)
+		return " ...";
 	if (a->state == ACTOR_BLOCKED && a->call_seq == it->ev->seq)
 		return " ... blocked";
 	if (a->state == ACTOR_DEAD)
@@ -361,6 +367,7 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 {
 	const Glyphs *g = glyphs_get(s->unicode);
 	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
+	const RunActor *a = run_actor(e, it->actor);
 	char text[1024];
 	int mw = frame_width(g->mark_ok);
 	switch (it->kind) {
@@ -368,7 +375,7 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 		if (!it->ret) {
 			call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), text, sizeof text);
 			snprintf(buf, cap, "%s%s", g->mark_run, text);
-			return run_actor(e, it->actor)->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
+			return a && a->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
 		}
 		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
 		snprintf(buf, cap, "%s%s", it->ret->ret < 0 ? g->mark_fail : g->mark_ok, text);
