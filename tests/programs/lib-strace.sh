@@ -134,7 +134,7 @@ internal, made = collections.defaultdict(set), collections.defaultdict(set)
 socks = collections.defaultdict(set)
 where = None
 for line in open(sys.argv[1], errors='replace'):
-    note = re.match(r'\S+\s+-- (\S+) has a new process or thread .*: (\S+)$', line)
+    note = re.match(r'\S+\s+-- (\S+) has a new (?:process|thread)\b.*: (\S+)$', line)
     if note:
         internal[note.group(2)] = set(made[note.group(1)])
         socks[note.group(2)] = set(socks[note.group(1)]) | made[note.group(1)]
