@@ -1065,6 +1065,36 @@ static void row_memory(void)
 	snprintf(r->met, sizeof r->met, "%s", yes_no(ok && bm < 32 && bm <= 1.1 * sm));
 }
 
+/* Console memory: a program that prints without end (yes) for 8 s; its
+ * console is bounded (the timeline keeps the first and last lines and a
+ * count), so sockstep's peak after 8 s is that after 2 s. */
+static void row_console(void)
+{
+	enum { EARLY_MS = 2000, LATE_MS = 8000 };
+	char *argv[] = { (char *)sockstep, "run", "--plain", "--free-run", "--actor", "y=yes", NULL };
+	pid_t pid = spawn_quiet(argv);
+	double t0 = now_ms();
+	long early = 0, late = 0;
+	for (double t = 0; t < LATE_MS; t = now_ms() - t0) {
+		long k = hwm_kib(pid);
+		if (k < 0)
+			break;
+		late = k;
+		if (t < EARLY_MS)
+			early = k;
+		msleep(10);
+	}
+	int status, alive = hwm_kib(pid) >= 0;
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	double em = (double)early / 1024, lm = (double)late / 1024;
+	Row *r = row_add("memory, endless output", "< 32 MiB, flat (8 s at most 1.1x 2 s)");
+	snprintf(r->measured, sizeof r->measured, "%.1f MiB peak after 8 s of yes%s", lm, alive ? "" : " (it ended!)");
+	snprintf(r->comparison, sizeof r->comparison, "after 2 s: %.1f MiB", em);
+	snprintf(r->ratio, sizeof r->ratio, "%.2fx", early ? lm / em : 0);
+	snprintf(r->met, sizeof r->met, "%s", yes_no(alive && lm < 32 && lm <= 1.1 * em));
+}
+
 static void machine(void)
 {
 	char model[256] = "unknown", line[512];
@@ -1130,6 +1160,8 @@ int main(int argc, char **argv)
 	row_run_stepped();
 	fprintf(stderr, "bench: memory...\n");
 	row_memory();
+	fprintf(stderr, "bench: memory, endless output (8 s)...\n");
+	row_console();
 
 	/* The order. */
 	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "run stepped", "memory", "idle" };

@@ -25,7 +25,8 @@
 #include "model/addr.h"
 #include "model/gate.h"
 
-enum { MAX_SOCKS = 16, MAX_DEPTH = 32 };
+/* The parser refuses lessons past these (lesson.h). */
+enum { MAX_SOCKS = LESSON_MAX_SOCKETS, MAX_DEPTH = LESSON_MAX_DEPTH };
 
 typedef struct {
 	const LessonActor *la;

@@ -379,6 +379,10 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 {
 	RunActor *a = &e->run.a[i];
 	Event ev = { .actor = i, .step = r->step, .op = r->op, .fd = r->fd };
+	/* Any record but a console line: the actor stops or has stopped; the
+	 * lines its console held back come before (timeline.h). */
+	if (r->kind != GATE_PRINT)
+		timeline_console_flush(e->run.tl, i);
 	switch (r->kind) {
 	case GATE_CALL:
 		if (run_traced(&e->run, i) && exposed(e, i, r))
@@ -411,7 +415,7 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		text[r->len] = '\0';
 		ev.kind = EV_PRINT;
 		ev.text = text;
-		timeline_add(e->run.tl, &ev);
+		timeline_add_print(e->run.tl, &ev);   /* bounded: a program may print without end */
 		break;
 	}
 	case GATE_DONE:
@@ -1076,6 +1080,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 static void engine_stop(Run *r)
 {
 	Engine *e = (Engine *)r;
+	timeline_console_flush(e->run.tl, -1);   /* the last lines a console held back */
 	recorded(e, "stop", -1);
 	for (int i = 0; i < e->run.n; i++) {
 		e->run.a[i].program = 0;

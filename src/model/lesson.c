@@ -35,7 +35,7 @@ enum {
 	MAX_SLEEP_MS = 60000,
 	MAX_BYTES = 16777216,    /* DATA "bytes N": 16 MiB is plenty to fill any buffer */
 	MAX_HOSTNAME = 253,      /* the longest name DNS allows */
-	MAX_POLL = 16            /* sockets one poll or select waits on (an actor's most) */
+	MAX_POLL = LESSON_MAX_SOCKETS  /* sockets one poll or select waits on (an actor's most) */
 };
 
 static const char *const op_names[OP_COUNT_] = {
@@ -858,9 +858,26 @@ static int parse_wait(Parser *p, LessonStep *st, int n)
 	return parse_wait_options(p, st, end, n);
 }
 
-static int open_loop(Parser *p)
+/* The actor keeps one entry per open loop (LESSON_MAX_DEPTH). */
+static int open_loop(Parser *p, LessonStep *st)
 {
+	if (p->nloops == LESSON_MAX_DEPTH)
+		return fail(p, st->col, "'%s' nested too deep: loops and repeats nest at most %d deep",
+			    lesson_op_name(st->op), LESSON_MAX_DEPTH);
 	p->loops[p->nloops++] = p->actor->nsteps - 1;
+	return 0;
+}
+
+/* A loop whose body makes no call (prints and inputs do not stop at the
+ * gate) would spin in its process without ever stopping: the run could
+ * not be stepped, and a free run would print without end. A repeat counts
+ * too: nested, its counts multiply. A call in a nested loop counts for the
+ * loops around it. */
+static int makes_call(const LessonActor *a, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		if (lesson_op_is_call(a->steps[i].op))
+			return 1;
 	return 0;
 }
 
@@ -870,6 +887,10 @@ static int close_loop(Parser *p, LessonStep *st)
 		return fail(p, st->col, "'end' without 'loop' or 'repeat'");
 	int open = p->loops[--p->nloops];
 	int here = p->actor->nsteps - 1;
+	const LessonStep *o = &p->actor->steps[open];
+	if (!makes_call(p->actor, open + 1, here))
+		return fail_at(p, o->line, o->col, "'%s' makes no call before its 'end': it would run without "
+			       "ever stopping (put a socket call or a sleep in it)", lesson_op_name(o->op));
 	st->match = open;
 	p->actor->steps[open].match = here;
 	return 0;
@@ -965,9 +986,9 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 			return fail(p, n < 2 ? st->col : t[1].col, "repeat: count must be 1..%d", MAX_REPEAT);
 		if (expect_end(p, 2, n) < 0)
 			return -1;
-		return open_loop(p);
+		return open_loop(p, st);
 	case OP_LOOP:
-		return expect_end(p, 1, n) < 0 ? -1 : open_loop(p);
+		return expect_end(p, 1, n) < 0 ? -1 : open_loop(p, st);
 	case OP_END:
 		return expect_end(p, 1, n) < 0 ? -1 : close_loop(p, st);
 	case OP_BREAK_IF_EMPTY:
@@ -1082,6 +1103,16 @@ static int resolve_sock(Parser *p, LessonStep *st, const Tok *on)
 	return p->nsocks - 1;
 }
 
+/* How many different socket names the actor has so far: its process
+ * keeps one descriptor per name (LESSON_MAX_SOCKETS). */
+static int distinct_socks(const Parser *p)
+{
+	int n = 0;
+	for (int i = 0; i < p->nsocks; i++)
+		n += find_sock(p, p->socks[i].name) == i;
+	return n;
+}
+
 /* socket and accept make a socket; it becomes the actor's current one. */
 static int define_sock(Parser *p, LessonStep *st, const Tok *as, int family)
 {
@@ -1091,6 +1122,10 @@ static int define_sock(Parser *p, LessonStep *st, const Tok *as, int family)
 							    st->op == OP_SOCKET ? 1 : 4);
 	if (!st->as)
 		return oom(p);
+	if (find_sock(p, st->as) < 0 && distinct_socks(p) == LESSON_MAX_SOCKETS)
+		return fail(p, as ? as->col : st->col, "'%s' would be this actor's socket name number %d: "
+			    "an actor has at most %d (name a socket again to reuse its name)",
+			    show(p, st->as, strlen(st->as)), LESSON_MAX_SOCKETS + 1, LESSON_MAX_SOCKETS);
 	p->socks[p->nsocks].name = st->as;
 	p->socks[p->nsocks].family = family;
 	p->nsocks++;

@@ -138,6 +138,12 @@ typedef struct {
 
 enum { LESSON_MAX_ACTORS = 8, LESSON_MAX_STEPS = 512 };
 
+/* What an actor process (actor.c) can hold, so that the parser refuses a
+ * lesson past them with the line and column, rather than the actor failing
+ * in the middle of a run: the socket names one actor uses (a poll or select
+ * waits on at most as many), and how deep its loops and repeats nest. */
+enum { LESSON_MAX_SOCKETS = 16, LESSON_MAX_DEPTH = 32 };
+
 /* Parse a lesson held in memory. On error returns NULL and writes
  * "path:line:col: message" into err. Never crashes on any bytes. */
 Lesson *lesson_parse(const char *path, const char *text, size_t len, char *err, size_t errlen);

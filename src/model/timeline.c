@@ -1,7 +1,9 @@
 /* timeline.c - the ordered record of a run (see timeline.h).
  *
  * A growing array of events; each event owns a copy of its bytes and text so
- * that the engine's buffers can be reused at once. */
+ * that the engine's buffers can be reused at once. Consoles are bounded
+ * here: past its first lines, an actor's console lines wait in a small ring
+ * until its next event, and only the last of them become events. */
 #include "model/timeline.h"
 
 #include <assert.h>
@@ -11,10 +13,21 @@
 
 #include "model/lesson.h"
 
+/* One actor's console: the lines held back, oldest at first, and the
+ * ones that fell out of the ring since the last flush. */
+typedef struct {
+	uint64_t printed;             /* lines it has printed in this timeline */
+	struct { char *text; int step; } held[TIMELINE_CONSOLE_TAIL];
+	size_t first, n;
+	uint64_t dropped, dropped_bytes;
+	int dropped_step;             /* the step of the first line dropped */
+} Console;
+
 struct timeline {
 	Event *ev;
 	size_t n, cap;
 	uint64_t next_seq;
+	Console con[LESSON_MAX_ACTORS];
 };
 
 static uint64_t now_ns(void)
@@ -32,6 +45,13 @@ Timeline *timeline_new(void)
 	return t;
 }
 
+static void console_reset(Console *c)
+{
+	for (size_t k = 0; k < c->n; k++)
+		free(c->held[(c->first + k) % TIMELINE_CONSOLE_TAIL].text);
+	memset(c, 0, sizeof *c);
+}
+
 void timeline_truncate(Timeline *t, size_t n)
 {
 	for (size_t i = n; i < t->n; i++) {
@@ -42,6 +62,13 @@ void timeline_truncate(Timeline *t, size_t n)
 		t->n = n;
 		t->next_seq = n + 1;
 	}
+	/* What was held back came after what is left: it goes too. The
+	 * lines left count towards each console's first ones. */
+	for (int a = 0; a < LESSON_MAX_ACTORS; a++)
+		console_reset(&t->con[a]);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->ev[i].kind == EV_PRINT && t->ev[i].actor >= 0)
+			t->con[t->ev[i].actor].printed += 1 + (uint64_t)(t->ev[i].ret > 0 ? t->ev[i].ret : 0);
 }
 
 void timeline_clear(Timeline *t)
@@ -64,7 +91,86 @@ void timeline_free(Timeline *t)
 	free(t);
 }
 
+static const Event *add(Timeline *t, const Event *ev);
+
+/* The lines held back for actor a become events: a marker for those that
+ * were dropped, then the last ones, in the order they were printed. */
+static void flush(Timeline *t, int a)
+{
+	Console *c = &t->con[a];
+	if (c->dropped) {
+		Event mark = { .kind = EV_PRINT, .actor = a, .step = c->dropped_step, .fd = -1, .text = "",
+			       .ret = (int64_t)c->dropped, .total = c->dropped_bytes };
+		add(t, &mark);
+	}
+	for (size_t k = 0; k < c->n; k++) {
+		size_t i = (c->first + k) % TIMELINE_CONSOLE_TAIL;
+		Event line = { .kind = EV_PRINT, .actor = a, .step = c->held[i].step, .fd = -1, .text = c->held[i].text };
+		add(t, &line);
+		free(c->held[i].text);
+	}
+	uint64_t printed = c->printed;
+	memset(c, 0, sizeof *c);
+	c->printed = printed;
+}
+
+void timeline_console_flush(Timeline *t, int actor)
+{
+	for (int a = 0; a < LESSON_MAX_ACTORS; a++)
+		if ((actor < 0 || a == actor) && (t->con[a].n || t->con[a].dropped))
+			flush(t, a);
+}
+
+size_t timeline_console_held(const Timeline *t, int actor)
+{
+	return actor >= 0 && actor < LESSON_MAX_ACTORS ? t->con[actor].n : 0;
+}
+
+uint64_t timeline_console_dropped(const Timeline *t, int actor)
+{
+	return actor >= 0 && actor < LESSON_MAX_ACTORS ? t->con[actor].dropped : 0;
+}
+
+int timeline_add_print(Timeline *t, const Event *ev)
+{
+	assert(ev->kind == EV_PRINT && ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS);
+	Console *c = &t->con[ev->actor];
+	if (c->printed < TIMELINE_CONSOLE_HEAD && c->n == 0) {
+		c->printed++;
+		return add(t, ev) ? 0 : -1;
+	}
+	const char *text = ev->text ? ev->text : "";
+	char *copy = strdup(text);
+	if (!copy)
+		return -1;
+	c->printed++;
+	if (c->n == TIMELINE_CONSOLE_TAIL) {
+		/* The oldest line held gives way; only its count is kept. */
+		char *old = c->held[c->first].text;
+		if (!c->dropped)
+			c->dropped_step = c->held[c->first].step;
+		c->dropped++;
+		c->dropped_bytes += strlen(old) + 1;   /* with its line end */
+		free(old);
+		c->first = (c->first + 1) % TIMELINE_CONSOLE_TAIL;
+		c->n--;
+	}
+	size_t i = (c->first + c->n) % TIMELINE_CONSOLE_TAIL;
+	c->held[i].text = copy;
+	c->held[i].step = ev->step;
+	c->n++;
+	return 0;
+}
+
 const Event *timeline_add(Timeline *t, const Event *ev)
+{
+	/* An actor's lines held back came before this, its next event. */
+	if (ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS && (t->con[ev->actor].n || t->con[ev->actor].dropped))
+		flush(t, ev->actor);
+	return add(t, ev);
+}
+
+static const Event *add(Timeline *t, const Event *ev)
 {
 	/* Every view indexes the run's actors with an event's actor: one out
 	 * of range is a bug where the event was made, not later where it is

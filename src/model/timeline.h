@@ -14,7 +14,8 @@
 typedef enum {
 	EV_CALL,       /* an actor was let go into a call */
 	EV_RETURN,     /* that call returned */
-	EV_PRINT,      /* a line on an actor's console (text) */
+	EV_PRINT,      /* a line on an actor's console (text); ret > 0: in its
+	                  place ret lines (total bytes) were not kept */
 	EV_INPUT,      /* the student (or an example) gave an actor a line (text) */
 	EV_EXIT,       /* an actor process ended (status: a wait status) */
 	EV_NOTE,       /* a message from sockstep itself (text), actor may be -1 */
@@ -63,8 +64,31 @@ void timeline_free(Timeline *t);
 void timeline_clear(Timeline *t);
 
 /* Append a copy of ev (data and text are copied); sets seq and when_ns.
- * Returns the stored event, or NULL when out of memory. */
+ * Returns the stored event, or NULL when out of memory. An event of an
+ * actor first puts in the console lines it holds back (below). */
 const Event *timeline_add(Timeline *t, const Event *ev);
+
+/* A console is kept bounded, as a transfer keeps its bytes: a program may
+ * print without end. Each actor's first TIMELINE_CONSOLE_HEAD lines are
+ * events at once; after them, each run of lines between two of the actor's
+ * other events keeps its last TIMELINE_CONSOLE_TAIL lines, and counts the
+ * ones before them in a marker (an EV_PRINT with ret lines, total bytes,
+ * and empty text). Those are held back until the actor's next event, or
+ * timeline_console_flush; so memory stays flat whatever is printed. */
+enum { TIMELINE_CONSOLE_HEAD = 1000, TIMELINE_CONSOLE_TAIL = 100 };
+
+/* Add ev, an EV_PRINT of actor ev->actor (0 .. LESSON_MAX_ACTORS - 1), to
+ * its console as above. Returns 0, or -1 when out of memory. */
+int timeline_add_print(Timeline *t, const Event *ev);
+
+/* Put the lines held back for actor (-1: every actor) into the timeline:
+ * the actor has stopped, or the run ends. */
+void timeline_console_flush(Timeline *t, int actor);
+
+/* How many console lines of actor are held back now (at most
+ * TIMELINE_CONSOLE_TAIL), and how many were dropped since its last flush. */
+size_t timeline_console_held(const Timeline *t, int actor);
+uint64_t timeline_console_dropped(const Timeline *t, int actor);
 
 size_t timeline_count(const Timeline *t);
 const Event *timeline_get(const Timeline *t, size_t i);

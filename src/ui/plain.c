@@ -257,6 +257,11 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 			print_end_of_call(e, ev, w, out);
 			break;
 		case EV_PRINT:
+			if (ev->ret > 0) {   /* not a line: the count of those not kept */
+				calltext_dropped(ev, ctext, sizeof ctext);
+				say(out, "%-*s  %s\n", w, name, ctext);
+				break;
+			}
 			say(out, "%-*s  | %s\n", w, name, ev->text);
 			narrate(e, ev, w, out);
 			break;

@@ -564,3 +564,33 @@ void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, "%lld", ret);
 }
+
+/* 1234567 as "1,234,567": a count a reader takes in at a glance. */
+static void grouped(uint64_t n, char *buf, size_t cap)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < cap; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+void calltext_dropped(const Event *print, char *buf, size_t cap)
+{
+	char lines[40], size[32];
+	double b = (double)print->total;
+	grouped((uint64_t)print->ret, lines, sizeof lines);
+	if (b >= 1e9)
+		snprintf(size, sizeof size, "%.1f GB", b / 1e9);
+	else if (b >= 1e6)
+		snprintf(size, sizeof size, "%.1f MB", b / 1e6);
+	else if (b >= 1e3)
+		snprintf(size, sizeof size, "%.1f kB", b / 1e3);
+	else
+		snprintf(size, sizeof size, "%llu bytes", (unsigned long long)print->total);
+	snprintf(buf, cap, "... %s line%s (%s) not kept ...", lines, print->ret == 1 ? "" : "s", size);
+}

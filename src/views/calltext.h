@@ -38,6 +38,10 @@ const char *calltext_errno_name(int err);
 /* The name of a getaddrinfo error code, "EAI_NONAME"; "EAI_?" for an unknown one. */
 const char *calltext_eai_name(int code);
 
+/* A console line that stands for the lines not kept (an EV_PRINT with
+ * ret > 0, timeline.h): "... 1,234,567 lines (2.4 MB) not kept ...". */
+void calltext_dropped(const Event *print, char *buf, size_t cap);
+
 /* Bytes as the inside of a C string literal: Hello\n\x00. Returns the length written. */
 size_t calltext_quote(const unsigned char *p, size_t n, char *buf, size_t cap);
 

@@ -647,9 +647,14 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 		frame_put(f, c.cx[a], y, "console:", ROLE_DIM, c.cw);
 		if (got == 0)
 			frame_put(f, c.cx[a] + 9, y, "-", ROLE_DIM, c.cw - 9);
-		for (int i = 0; i < got; i++)
-			frame_put_fit(f, c.cx[a] + 9, y + i, lines[got - 1 - i]->text, ROLE_CONSOLE, c.cw - 9,
-				      glyphs_get(s->unicode)->ell);
+		for (int i = 0; i < got; i++) {
+			const Event *ev = lines[got - 1 - i];
+			char dropped[96];
+			if (ev->ret > 0)   /* the count of the lines not kept */
+				calltext_dropped(ev, dropped, sizeof dropped);
+			frame_put_fit(f, c.cx[a] + 9, y + i, ev->ret > 0 ? dropped : ev->text,
+				      ev->ret > 0 ? ROLE_DIM : ROLE_CONSOLE, c.cw - 9, glyphs_get(s->unicode)->ell);
+		}
 	}
 }
 

@@ -183,6 +183,7 @@ static const char tricky[] =
 	"      recv 100 MSG_PEEK MSG_DONTWAIT\n"
 	"    end\n"
 	"    loop\n"
+	"      sleep 1\n"
 	"    end\n"
 	"  end\n"
 	"  send upper $received MSG_NOSIGNAL\n"

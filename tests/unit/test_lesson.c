@@ -831,12 +831,25 @@ static const ErrCase err_cases[] = {
 	{ A "  repeat 2 3\n", "3:12: unexpected '3'" },
 	{ A "  loop forever\n", "3:8: unexpected 'forever'" },
 	{ A "  loop\n    print \"x\"\n", "3:3: 'loop' without 'end'" },
-	{ A "  loop\n    repeat 2\n      print \"x\"\n    end\n    loop\n", "7:5: 'loop' without 'end'" },
+	{ A "  loop\n    repeat 2\n      sleep 1\n    end\n    loop\n", "7:5: 'loop' without 'end'" },
 	{ A "  repeat 2\n  print \"x\"\nactor b\n  print \"y\"\n", "3:3: 'repeat' without 'end'" },
 	{ A "  end\n", "3:3: 'end' without 'loop' or 'repeat'" },
+	/* a loop must stop at the gate: one that makes no call would spin */
+	{ A "  loop\n  end\n", "3:3: 'loop' makes no call before its 'end': it would run without ever "
+	  "stopping (put a socket call or a sleep in it)" },
+	{ A "  loop\n    print \"x\"\n  end\n", "3:3: 'loop' makes no call before its 'end': it would "
+	  "run without ever stopping (put a socket call or a sleep in it)" },
+	{ A "  loop\n    input \"? \" example \"q\"\n    print \"got it\"\n    break-if-input q\n  end\n", "3:3: 'loop' makes no "
+	  "call before its 'end': it would run without ever stopping (put a socket call or a sleep in it)" },
+	{ A "  repeat 1000\n    print \"x\"\n  end\n", "3:3: 'repeat' makes no call before its 'end': "
+	  "it would run without ever stopping (put a socket call or a sleep in it)" },
+	{ S "  loop\n    send \"x\"\n    repeat 3\n      print \"y\"\n    end\n  end\n", "6:5: 'repeat' "
+	  "makes no call before its 'end': it would run without ever stopping (put a socket call or a sleep in it)" },
+	{ A "  print \"a\"\n  loop\n    print \"b\"\n  end\n  sleep 1\n", "4:3: 'loop' makes no call "
+	  "before its 'end': it would run without ever stopping (put a socket call or a sleep in it)" },
 	{ A "  loop\n  end now\n", "4:7: unexpected 'now'" },
 	{ A "  break-if-empty\n", "3:3: break-if-empty outside a loop" },
-	{ A "  loop\n  end\n  break-if-input q\n", "5:3: break-if-input outside a loop" },
+	{ A "  loop\n  sleep 1\n  end\n  break-if-input q\n", "6:3: break-if-input outside a loop" },
 	{ A "  loop\n  break-if-input\n  end\n", "4:3: break-if-input: expected the TEXT that ends the loop" },
 	{ A "  loop\n  break-if-input a b\n  end\n", "4:20: unexpected 'b'" },
 	{ A "  loop\n  break-if-empty now\n  end\n", "4:18: unexpected 'now'" },
@@ -973,6 +986,62 @@ static void test_too_many_actors(void **state)
 		snprintf(text + strlen(text), sizeof text - strlen(text), "actor a%d\n  print \"x\"\n", i);
 	assert_null(parse(text));
 	assert_string_equal(err, "t.lesson:18:1: more than 8 actors");
+}
+
+/* Loops nest as deep as the actor's loop stack (LESSON_MAX_DEPTH): one
+ * more is refused where it opens, not by the actor dying in the run. */
+static void test_too_deep(void **state)
+{
+	(void)state;
+	char text[4096] = A;
+	for (int i = 0; i < LESSON_MAX_DEPTH; i++)
+		strcat(text, "  loop\n");
+	strcat(text, "  sleep 1\n");
+	for (int i = 0; i < LESSON_MAX_DEPTH; i++)
+		strcat(text, "  end\n");
+	Lesson *l = parse(text);
+	assert_non_null(l);
+	lesson_free(l);
+	strcpy(text, A);
+	for (int i = 0; i < LESSON_MAX_DEPTH + 1; i++)
+		strcat(text, "  repeat 2\n");
+	assert_null(parse(text));
+	char want[200];
+	snprintf(want, sizeof want, "t.lesson:%d:3: 'repeat' nested too deep: loops and repeats nest at most "
+		 "%d deep", 3 + LESSON_MAX_DEPTH, LESSON_MAX_DEPTH);
+	assert_string_equal(err, want);
+}
+
+/* An actor has LESSON_MAX_SOCKETS socket names; a name used again is the
+ * same one (its socket replaced), and the one past the last is refused
+ * where it is given, not dropped by the actor (whose bind then failed). */
+static void test_too_many_sockets(void **state)
+{
+	(void)state;
+	char text[4096] = A;
+	for (int i = 0; i < LESSON_MAX_SOCKETS; i++)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "  socket AF_INET SOCK_DGRAM as u%d\n", i);
+	strcat(text, "  socket AF_INET SOCK_DGRAM as u0\n  socket AF_INET SOCK_DGRAM as u15\n");
+	Lesson *l = parse(text);
+	assert_non_null(l);
+	lesson_free(l);
+	strcat(text, "  socket AF_INET SOCK_DGRAM as extra\n");
+	assert_null(parse(text));
+	char want[200];
+	snprintf(want, sizeof want, "t.lesson:%d:32: 'extra' would be this actor's socket name number %d: an "
+		 "actor has at most %d (name a socket again to reuse its name)", 3 + LESSON_MAX_SOCKETS + 2,
+		 LESSON_MAX_SOCKETS + 1, LESSON_MAX_SOCKETS);
+	assert_string_equal(err, want);
+	/* The default names count too: accept without 'as' names "conn". */
+	strcpy(text, A);
+	for (int i = 0; i < LESSON_MAX_SOCKETS - 1; i++)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "  socket AF_INET SOCK_STREAM as t%d\n", i);
+	strcat(text, "  listen 1\n  accept\n  accept as more\n");
+	assert_null(parse(text));
+	snprintf(want, sizeof want, "t.lesson:%d:13: 'more' would be this actor's socket name number %d: an "
+		 "actor has at most %d (name a socket again to reuse its name)", 3 + LESSON_MAX_SOCKETS + 1,
+		 LESSON_MAX_SOCKETS + 1, LESSON_MAX_SOCKETS);
+	assert_string_equal(err, want);
 }
 
 static void test_too_many_steps(void **state)
@@ -1362,6 +1431,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_too_many_actors),
 		cmocka_unit_test(test_too_many_steps),
+		cmocka_unit_test(test_too_deep),
+		cmocka_unit_test(test_too_many_sockets),
 		cmocka_unit_test(test_too_many_words),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_long_line),

@@ -1,0 +1,165 @@
+/* test_timeline.c - a console that prints without end stays bounded.
+ *
+ * The timeline keeps each actor's first console lines, and of the lines
+ * after them the last ones before the actor's next event, with a marker
+ * that counts the rest: a million lines make a bounded number of events,
+ * the first and last lines are there, and the count is exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/timeline.h"
+
+enum { HEAD = TIMELINE_CONSOLE_HEAD, TAIL = TIMELINE_CONSOLE_TAIL };
+
+static void print(Timeline *t, int actor, int step, const char *text)
+{
+	Event ev = { .kind = EV_PRINT, .actor = actor, .step = step, .fd = -1, .text = (char *)text };
+	assert_int_equal(timeline_add_print(t, &ev), 0);
+}
+
+static void print_n(Timeline *t, int actor, long from, long n, uint64_t *bytes)
+{
+	char line[32];
+	for (long i = from; i < from + n; i++) {
+		int len = snprintf(line, sizeof line, "line %ld", i);
+		print(t, actor, 0, line);
+		if (bytes)
+			*bytes += (uint64_t)len + 1;
+	}
+}
+
+static void other(Timeline *t, EventKind kind, int actor)
+{
+	Event ev = { .kind = kind, .actor = actor, .step = 1, .fd = -1 };
+	assert_non_null(timeline_add(t, &ev));
+}
+
+static const char *text_at(const Timeline *t, size_t i)
+{
+	const Event *ev = timeline_get(t, i);
+	assert_non_null(ev);
+	assert_int_equal(ev->kind, EV_PRINT);
+	return ev->text;
+}
+
+static void test_million_lines_bounded(void **state)
+{
+	(void)state;
+	enum { N = 1000000 };
+	Timeline *t = timeline_new();
+	assert_non_null(t);
+	uint64_t dropped_bytes = 0;
+	print_n(t, 0, 0, HEAD, NULL);
+	print_n(t, 0, HEAD, N - HEAD - TAIL, &dropped_bytes);
+	print_n(t, 0, N - TAIL, TAIL, NULL);
+	/* While it prints, only its first lines are events, and a tail is held. */
+	assert_int_equal(timeline_count(t), HEAD);
+	assert_int_equal(timeline_console_held(t, 0), TAIL);
+	assert_int_equal(timeline_console_dropped(t, 0), N - HEAD - TAIL);
+	other(t, EV_EXIT, 0);
+	/* Its end puts the tail in, after the marker, before the exit. */
+	assert_int_equal(timeline_count(t), HEAD + 1 + TAIL + 1);
+	assert_int_equal(timeline_console_held(t, 0), 0);
+	assert_string_equal(text_at(t, 0), "line 0");
+	assert_string_equal(text_at(t, HEAD - 1), "line 999");
+	const Event *mark = timeline_get(t, HEAD);
+	assert_int_equal(mark->kind, EV_PRINT);
+	assert_int_equal(mark->actor, 0);
+	assert_int_equal(mark->ret, N - HEAD - TAIL);
+	assert_int_equal(mark->total, dropped_bytes);
+	assert_string_equal(mark->text, "");
+	assert_string_equal(text_at(t, HEAD + 1), "line 999900");
+	assert_string_equal(text_at(t, HEAD + TAIL), "line 999999");
+	assert_int_equal(timeline_get(t, HEAD + TAIL + 1)->kind, EV_EXIT);
+	for (size_t i = 0; i < timeline_count(t); i++)
+		assert_int_equal(timeline_get(t, i)->seq, i + 1);
+	timeline_free(t);
+}
+
+/* After the first lines, a few lines between two calls are all kept, in
+ * their place: a lesson's loop that prints once a turn loses nothing. */
+static void test_short_runs_kept(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	print_n(t, 0, 0, HEAD, NULL);
+	for (int turn = 0; turn < 50; turn++) {
+		print_n(t, 0, HEAD + turn * 3, 3, NULL);
+		other(t, EV_CALL, 0);
+	}
+	assert_int_equal(timeline_count(t), HEAD + 50 * 4);
+	for (size_t i = 0; i < timeline_count(t); i++)
+		assert_true(timeline_get(t, i)->kind != EV_PRINT || timeline_get(t, i)->ret == 0);
+	assert_string_equal(text_at(t, HEAD), "line 1000");
+	assert_int_equal(timeline_get(t, HEAD + 3)->kind, EV_CALL);
+	assert_string_equal(text_at(t, HEAD + 4), "line 1003");
+	timeline_free(t);
+}
+
+/* Each actor has its own console: another's event does not put in the
+ * lines one holds back; the end of the run (flush of all) does. */
+static void test_consoles_apart(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	print_n(t, 0, 0, HEAD + 5, NULL);
+	print_n(t, 1, 0, 2, NULL);
+	other(t, EV_CALL, 1);
+	assert_int_equal(timeline_count(t), HEAD + 3);
+	assert_int_equal(timeline_console_held(t, 0), 5);
+	timeline_console_flush(t, -1);
+	assert_int_equal(timeline_count(t), HEAD + 8);
+	assert_string_equal(text_at(t, HEAD + 7), "line 1004");
+	assert_int_equal(timeline_get(t, HEAD + 7)->actor, 0);
+	timeline_free(t);
+}
+
+/* A recording's events go in as they were (a replay): no bounding twice. */
+static void test_plain_add_keeps_all(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	for (int i = 0; i < HEAD + TAIL + 10; i++) {
+		Event ev = { .kind = EV_PRINT, .actor = 0, .step = -1, .text = "x" };
+		assert_non_null(timeline_add(t, &ev));
+	}
+	assert_int_equal(timeline_count(t), HEAD + TAIL + 10);
+	timeline_free(t);
+}
+
+/* A run started again starts its consoles again; what was held goes. */
+static void test_clear_forgets(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	print_n(t, 0, 0, HEAD + TAIL + 7, NULL);
+	timeline_clear(t);
+	assert_int_equal(timeline_console_held(t, 0), 0);
+	assert_int_equal(timeline_console_dropped(t, 0), 0);
+	print_n(t, 0, 0, 10, NULL);
+	assert_int_equal(timeline_count(t), 10);
+	/* Going back keeps the first lines that are left counted. */
+	print_n(t, 0, 10, HEAD, NULL);
+	timeline_truncate(t, HEAD);
+	print(t, 0, 0, "held");
+	assert_int_equal(timeline_count(t), HEAD);
+	assert_int_equal(timeline_console_held(t, 0), 1);
+	timeline_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_million_lines_bounded),
+		cmocka_unit_test(test_short_runs_kept),
+		cmocka_unit_test(test_consoles_apart),
+		cmocka_unit_test(test_plain_add_keeps_all),
+		cmocka_unit_test(test_clear_forgets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
