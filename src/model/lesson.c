@@ -50,6 +50,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_POLL] = "poll", [OP_SELECT] = "select",
 	[OP_SOCKETPAIR] = "socketpair", [OP_SENDMSG] = "sendmsg", [OP_RECVMSG] = "recvmsg",
 	[OP_READ] = "read", [OP_WRITE] = "write", [OP_EPOLL_WAIT] = "epoll_wait",
+	[OP_FCNTL] = "fcntl", [OP_EPOLL_CTL] = "epoll_ctl", [OP_EPOLL_CREATE] = "epoll_create",
 	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
@@ -1836,7 +1837,7 @@ const char *lesson_op_name(LessonOp op)
 
 int lesson_op_is_call(LessonOp op)
 {
-	return op >= OP_SOCKET && op <= OP_EPOLL_WAIT;
+	return op >= OP_SOCKET && op <= OP_EPOLL_CREATE;
 }
 
 int lesson_op_sends(LessonOp op)
@@ -1851,7 +1852,7 @@ int lesson_op_receives(LessonOp op)
 
 int lesson_op_traced_only(LessonOp op)
 {
-	return op >= OP_SOCKETPAIR && op <= OP_EPOLL_WAIT;
+	return op >= OP_SOCKETPAIR && op <= OP_EPOLL_CREATE;
 }
 
 Lesson *lesson_programs(const char *title, char *const *names, char *const *commands, int n)

@@ -31,6 +31,9 @@ typedef enum {
 	OP_READ,            /* read() on a socket */
 	OP_WRITE,           /* write() on a socket */
 	OP_EPOLL_WAIT,      /* epoll_wait(): waits on an epoll set */
+	OP_FCNTL,           /* fcntl(fd, F_GETFL or F_SETFL) on a socket: arg cmd, flags */
+	OP_EPOLL_CTL,       /* epoll_ctl(): adds, changes or removes a watched descriptor */
+	OP_EPOLL_CREATE,    /* epoll_create1() or epoll_create(): a new epoll set */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */
