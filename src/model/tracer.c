@@ -717,6 +717,11 @@ static void describe_call(Task *k)
 	case OP_EPOLL_CTL:
 		describe_epoll_ctl(r, k->tid, a);
 		break;
+	case OP_CLOSE:
+		/* 1: the descriptor is an epoll set, not a socket (op_of lets
+		 * only those two through). */
+		r->arg[0] = !is_socket(k->tid, (int)a[0]);
+		break;
 	case OP_EPOLL_CREATE:
 		r->fd = -1;
 		r->arg[0] = (int)a[0];

@@ -151,5 +151,11 @@ void explain_call(const Event *call, const Event *ret, char *buf, size_t cap)
 			 "/etc/hosts itself." : "");
 		return;
 	}
+	/* A traced close of an epoll set (arg[0] 1) ends no socket. */
+	if ((LessonOp)call->op == OP_CLOSE && call->arg[0] == 1) {
+		snprintf(buf, cap, "close() gives the descriptor back: this one is an epoll set, not a "
+			 "socket, and the set ends with it.%s", outcome(call, ret));
+		return;
+	}
 	snprintf(buf, cap, "%s%s%s", what((LessonOp)call->op), flags_said(call), outcome(call, ret));
 }

@@ -75,6 +75,21 @@ static void test_nonblocking(void **state)
 	assert_non_null(strstr(buf, "did not wait"));
 }
 
+/* The close of an epoll set (a traced program's, arg[0] 1) ends no socket. */
+static void test_epoll_close(void **state)
+{
+	(void)state;
+	char buf[1024];
+	Event ev = connect_call();
+	ev.op = OP_CLOSE;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "ends the socket"));
+	ev.arg[0] = 1;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "this one is an epoll set"));
+	assert_null(strstr(buf, "FIN"));
+}
+
 /* A call a signal interrupted is not a failure of the program's. */
 static void test_interrupted(void **state)
 {
@@ -143,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_connect_is_the_handshake),
 		cmocka_unit_test(test_nonblocking),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_epoll_close),
 		cmocka_unit_test(test_nscd_is_the_library),
 		cmocka_unit_test(test_other_unix_paths_are_the_program),
 	};
