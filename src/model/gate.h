@@ -57,6 +57,37 @@ typedef struct {
 	uint8_t data[GATE_DATA_MAX];
 } GateRecord;
 
+/* What a traced poll, ppoll, select or pselect6 carries in data, in the
+ * call record and again in its result: one entry per descriptor, in the
+ * program's order, at most GATE_WAIT_MAX. events are poll's bits; select's
+ * sets are POLLIN (read set), POLLOUT (write set) and POLLPRI (except set).
+ * The result fills revents the same way (for select: the sets it left).
+ * Such a record has GATE_WAIT_SET in arg[2], with the call's real nfds in
+ * its low 32 bits; arg[0] is the timeout in ms (-1: none) and arg[1] is 1
+ * when any descriptor waits to write. A lesson's poll and select carry a
+ * plain list of int32 descriptors instead, and no GATE_WAIT_SET. */
+typedef struct {
+	int32_t fd;
+	int16_t events;
+	int16_t revents;
+} GateWaitFd;
+
+/* One ready event of an epoll_wait result (data holds an array of them),
+ * or the event an epoll_ctl passes (data holds one). */
+typedef struct {
+	uint32_t events;
+	uint32_t pad;         /* 0 */
+	uint64_t data;
+} GateEpollEvent;
+
+enum { GATE_WAIT_MAX = 64 };
+
+#define GATE_WAIT_SET ((int64_t)1 << 40)     /* data holds GateWaitFd entries */
+#define GATE_WAIT_PCALL ((int64_t)1 << 41)   /* ppoll, pselect6, epoll_pwait */
+#define GATE_WAIT_SIGMASK ((int64_t)1 << 42) /* ...with a signal mask given */
+#define GATE_WAIT_SIGARG ((int64_t)1 << 43)  /* pselect6: its sixth argument given */
+#define GATE_WAIT_NFDS(a2) ((int64_t)((uint64_t)(a2) & 0xffffffffu))
+
 /* Largest encoded record. */
 enum { GATE_WIRE_MAX = 96 + (int)sizeof(struct sockaddr_storage) + GATE_DATA_MAX };
 

@@ -38,6 +38,9 @@ typedef enum {
 	OP_SPLICE,          /* splice() into a socket, from a pipe */
 	OP_SPLICE_RECV,     /* splice() out of a socket, into a pipe */
 	OP_EPOLL_WAIT,      /* epoll_wait(): waits on an epoll set */
+	OP_FCNTL,           /* fcntl(fd, F_GETFL or F_SETFL) on a socket: arg cmd, flags */
+	OP_EPOLL_CTL,       /* epoll_ctl(): adds, changes or removes a watched descriptor */
+	OP_EPOLL_CREATE,    /* epoll_create1() or epoll_create(): a new epoll set */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */

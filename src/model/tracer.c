@@ -53,7 +53,6 @@
 
 enum {
 	MAX_TASKS = 512,
-	MAX_WAIT_FDS = 64,        /* descriptors of one poll or select shown */
 	EXIT_CANNOT_RUN = 127     /* what a shell says of a missing program */
 };
 
@@ -201,12 +200,20 @@ static int copy_fd(pid_t tid, int fd)
 	return copy;
 }
 
-static int is_socket(pid_t tid, int fd)
+/* Does the tracee's descriptor fd name a file whose link in /proc starts
+ * with prefix ("socket:", "anon_inode:[eventpoll]")? */
+static int fd_is(pid_t tid, int fd, const char *prefix)
 {
 	char path[64], target[64];
+	size_t len = strlen(prefix);
 	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)tid, fd);
 	ssize_t n = readlink(path, target, sizeof target - 1);
-	return n > 7 && memcmp(target, "socket:", 7) == 0;
+	return n >= (ssize_t)len && memcmp(target, prefix, len) == 0;
+}
+
+static int is_socket(pid_t tid, int fd)
+{
+	return fd_is(tid, fd, "socket:");
 }
 
 /* Is descriptor fd of the tracee the terminal sockstep gave it? (Its
@@ -294,47 +301,73 @@ static int read_msghdr(pid_t tid, uint64_t at, struct msghdr *m)
 
 /* ---- poll and select: which descriptors, and which were ready ----------- */
 
-static void add_fd(GateRecord *r, int fd)
+/* Each GateWaitFd in data (gate.h): the descriptors with the events asked
+ * (revents 0) before the call, and with revents filled after it. */
+static GateWaitFd *wait_fd(GateRecord *r, size_t i)
 {
-	int32_t v = fd;
-	if (r->len + sizeof v > GATE_DATA_MAX)
-		return;
-	memcpy(r->data + r->len, &v, sizeof v);
-	r->len += sizeof v;
+	return (GateWaitFd *)(void *)(r->data + i * sizeof(GateWaitFd));
 }
 
-/* poll's descriptors; ready: only those with events back. Returns whether
- * any asks to write. */
-static int poll_fds(GateRecord *r, pid_t tid, uint64_t at, uint64_t n, int ready)
+/* poll's or ppoll's descriptors, as the pollfd array says: with revents
+ * after the call. Returns whether any asks to write. */
+static int poll_fds(GateRecord *r, pid_t tid, uint64_t at, uint64_t n)
 {
-	struct pollfd p[MAX_WAIT_FDS];
-	size_t cnt = n < MAX_WAIT_FDS ? (size_t)n : MAX_WAIT_FDS;
+	struct pollfd p[GATE_WAIT_MAX];
+	size_t cnt = n < GATE_WAIT_MAX ? (size_t)n : GATE_WAIT_MAX;
 	cnt = peek(tid, at, p, cnt * sizeof p[0]) / sizeof p[0];
 	int writes = 0;
-	r->len = 0;
 	for (size_t i = 0; i < cnt; i++) {
+		GateWaitFd w = { .fd = p[i].fd, .events = p[i].events, .revents = p[i].revents };
+		memcpy(wait_fd(r, i), &w, sizeof w);
 		writes |= (p[i].events & POLLOUT) != 0;
-		if (!ready || p[i].revents)
-			add_fd(r, p[i].fd);
 	}
+	r->len = (uint32_t)(cnt * sizeof(GateWaitFd));
 	return writes;
 }
 
-static void select_fds(GateRecord *r, pid_t tid, int nfds, uint64_t rd, uint64_t wr)
+/* One of select's sets, or none (at 0, or unreadable). */
+static int read_set(pid_t tid, uint64_t at, int nfds, fd_set *set)
 {
-	fd_set set;
-	uint64_t at = rd ? rd : wr;
 	size_t bytes = (size_t)(nfds + 7) / 8;
+	memset(set, 0, sizeof *set);
+	if (bytes > sizeof *set)
+		bytes = sizeof *set;
+	return at && peek(tid, at, set, bytes) == bytes;
+}
+
+/* select's or pselect6's three sets as one entry per descriptor named in
+ * any: before the call, its events; after, each entry's revents from the
+ * sets the kernel left (the entries stay those of the call). Returns
+ * whether any waits to write. */
+static int select_fds(GateRecord *r, pid_t tid, int nfds, const uint64_t *sets, int after)
+{
+	static const short bit[3] = { POLLIN, POLLOUT, POLLPRI };
+	fd_set set[3];
+	int have[3], writes = 0;
+	for (int k = 0; k < 3; k++)
+		have[k] = read_set(tid, sets[k], nfds, &set[k]);
+	if (after) {
+		for (size_t i = 0; i < r->len / sizeof(GateWaitFd); i++) {
+			GateWaitFd *w = wait_fd(r, i);
+			for (int k = 0; k < 3; k++)
+				if (have[k] && w->fd >= 0 && w->fd < FD_SETSIZE && FD_ISSET(w->fd, &set[k]))
+					w->revents |= bit[k];
+		}
+		return 0;
+	}
 	r->len = 0;
-	r->arg[1] = !rd && wr;
-	memset(&set, 0, sizeof set);
-	if (bytes > sizeof set)
-		bytes = sizeof set;
-	if (!at || peek(tid, at, &set, bytes) != bytes)
-		return;
-	for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++)
-		if (FD_ISSET(fd, &set))
-			add_fd(r, fd);
+	for (int fd = 0; fd < nfds && fd < FD_SETSIZE && r->len / sizeof(GateWaitFd) < GATE_WAIT_MAX; fd++) {
+		GateWaitFd w = { .fd = fd };
+		for (int k = 0; k < 3; k++)
+			if (have[k] && FD_ISSET(fd, &set[k]))
+				w.events |= bit[k];
+		if (!w.events)
+			continue;
+		writes |= (w.events & POLLOUT) != 0;
+		memcpy(wait_fd(r, r->len / sizeof(GateWaitFd)), &w, sizeof w);
+		r->len += sizeof w;
+	}
+	return writes;
 }
 
 static int64_t timespec_ms(pid_t tid, uint64_t at)
@@ -356,18 +389,24 @@ static int64_t timeval_ms(pid_t tid, uint64_t at)
 /* ---- the seccomp filter ------------------------------------------------- */
 
 /* Calls that always stop; close stops only on descriptors that may be
- * sockets (3 and up). read, write, readv and writev stop on every
- * descriptor, 0 to 2 too: an inetd-style server's socket is its standard
- * input and output. The filter cannot tell a socket from the terminal; the
- * tracer looks (op_of) and lets any other file go at once. sendfile and
- * splice stop too: they move a file's or a pipe's bytes into a socket
- * without passing them through the program. */
+ * sockets (3 and up), and fcntl only to read or set a descriptor's status
+ * flags (F_GETFL, F_SETFL: how a socket is made non-blocking), not for the
+ * F_GETFD and F_SETFD a program's start-up makes by the dozen. read,
+ * write, readv and writev stop on every descriptor, 0 to 2 too: an
+ * inetd-style server's socket is its standard input and output, and a read
+ * of the terminal is the program asking for input. The filter cannot tell a
+ * socket from the terminal; the tracer looks (op_of) and lets any other
+ * file go at once. sendfile and splice stop too: they move a file's or a
+ * pipe's bytes into a socket without passing them through the program. */
 static const long always[] = {
 	SYS_socket, SYS_socketpair, SYS_bind, SYS_listen, SYS_accept, SYS_accept4, SYS_connect,
 	SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_shutdown, SYS_setsockopt,
 	SYS_getsockopt, SYS_getsockname, SYS_getpeername, SYS_ppoll, SYS_pselect6,
 	SYS_epoll_pwait, SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_sendmmsg, SYS_recvmmsg,
-	SYS_sendfile, SYS_splice,
+	SYS_sendfile, SYS_splice, SYS_epoll_ctl, SYS_epoll_create1,
+#ifdef SYS_epoll_create
+	SYS_epoll_create,
+#endif
 #ifdef SYS_poll
 	SYS_poll,
 #endif
@@ -397,10 +436,12 @@ static struct sock_filter jump(uint16_t code, uint32_t k, int at, int to)
 
 static int install_filter(void)
 {
-	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 6 };
+	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 11 };
+	const uint32_t cmd_low = offsetof(struct seccomp_data, args[1]) +
+				 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
 	const uint32_t fd_low = offsetof(struct seccomp_data, args[0]) +
 				(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
-	const int trace = R + 5;
+	const int trace = R + 10;
 	struct sock_filter f[N];
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -414,12 +455,17 @@ static int install_filter(void)
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (int k = 0; k < NALWAYS; k++, i++)
 		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)always[k], i, trace);
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 2); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 3); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, i, R + 6); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, fd_low);                      /* R + 2: close */
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, fd_low);                      /* R + 3: close */
 	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, 3, i, trace); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 5 */
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, cmd_low);                     /* R + 6: fcntl */
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_GETFL, i, trace); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, i, trace); i++;
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 10 */
 	struct sock_fprog prog = { .len = (unsigned short)i, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
@@ -577,7 +623,8 @@ static int op_of(Tracer *t, Task *k)
 	if (nr == SYS_read || nr == SYS_write || nr == SYS_close) {
 		if (nr == SYS_read && fd == 0 && !t->free_run && is_our_terminal(t, k->tid, 0))
 			return OP_INPUT;
-		if (!is_socket(k->tid, fd))
+		/* An epoll set's close is shown too: its descriptor was. */
+		if (!is_socket(k->tid, fd) && !(nr == SYS_close && fd_is(k->tid, fd, "anon_inode:[eventpoll]")))
 			return -1;
 		return nr == SYS_read ? OP_READ : nr == SYS_write ? OP_WRITE : OP_CLOSE;
 	}
@@ -615,32 +662,76 @@ static int op_of(Tracer *t, Task *k)
 	case SYS_epoll_pwait2: return OP_EPOLL_WAIT;
 #endif
 	case SYS_epoll_pwait: return OP_EPOLL_WAIT;
+	case SYS_epoll_ctl: return OP_EPOLL_CTL;
+	case SYS_epoll_create1: return OP_EPOLL_CREATE;
+#ifdef SYS_epoll_create
+	case SYS_epoll_create: return OP_EPOLL_CREATE;
+#endif
+	case SYS_fcntl: return is_socket(k->tid, fd) ? OP_FCNTL : -1;
 	default: return -1;
 	}
+}
+
+/* Is nr the p-variant of a wait (ppoll, pselect6, epoll_pwait[2])? */
+static int pcall(long nr)
+{
+#ifdef SYS_epoll_pwait2
+	if (nr == SYS_epoll_pwait2)
+		return 1;
+#endif
+	return nr == SYS_ppoll || nr == SYS_pselect6 || nr == SYS_epoll_pwait;
+}
+
+/* pselect6's sixth argument points at { const sigset_t *mask; size_t size }. */
+static int pselect_has_mask(pid_t tid, uint64_t at)
+{
+	uint64_t m[2] = { 0, 0 };
+	return peek(tid, at, m, sizeof m) == sizeof m && m[0] != 0;
 }
 
 static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 {
 	r->fd = -1;
+	int p = pcall(nr);
 	if (r->op == OP_POLL) {
-		r->arg[1] = poll_fds(r, tid, a[0], a[1], 0);
-#ifdef SYS_poll
-		if (nr == SYS_poll) {
-			r->arg[0] = (int)a[2];
-			return;
-		}
-#endif
-		r->arg[0] = timespec_ms(tid, a[2]);
+		r->arg[1] = poll_fds(r, tid, a[0], a[1]);
+		r->arg[0] = p ? timespec_ms(tid, a[2]) : (int)a[2];
+		r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[1] | (p ? GATE_WAIT_PCALL : 0) |
+			    (p && a[3] ? GATE_WAIT_SIGMASK : 0);
 		return;
 	}
-	select_fds(r, tid, (int)a[0], a[1], a[2]);
-#ifdef SYS_select
-	if (nr == SYS_select) {
-		r->arg[0] = timeval_ms(tid, a[4]);
+	r->arg[1] = select_fds(r, tid, (int)a[0], a + 1, 0);
+	r->arg[0] = p ? timespec_ms(tid, a[4]) : timeval_ms(tid, a[4]);
+	r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[0] | (p ? GATE_WAIT_PCALL : 0) |
+		    (p && a[5] ? GATE_WAIT_SIGARG : 0) | (p && pselect_has_mask(tid, a[5]) ? GATE_WAIT_SIGMASK : 0);
+}
+
+/* The event an epoll_ctl passes, if any (EPOLL_CTL_DEL may pass none). */
+static void describe_epoll_ctl(GateRecord *r, pid_t tid, const uint64_t *a)
+{
+	struct epoll_event e;
+	r->arg[0] = (int64_t)a[1];
+	r->arg[1] = (int)a[2];
+	r->len = 0;
+	if (!a[3] || peek(tid, a[3], &e, sizeof e) != sizeof e)
 		return;
+	GateEpollEvent g = { .events = e.events, .data = e.data.u64 };
+	memcpy(r->data, &g, sizeof g);
+	r->len = sizeof g;
+}
+
+/* The events an epoll_wait found ready, as many as it returned (at most
+ * GATE_WAIT_MAX). */
+static void epoll_ready(GateRecord *r, pid_t tid, uint64_t at, int64_t n)
+{
+	struct epoll_event e[GATE_WAIT_MAX];
+	size_t cnt = n < GATE_WAIT_MAX ? (size_t)n : GATE_WAIT_MAX;
+	cnt = peek(tid, at, e, cnt * sizeof e[0]) / sizeof e[0];
+	for (size_t i = 0; i < cnt; i++) {
+		GateEpollEvent g = { .events = e[i].events, .data = e[i].data.u64 };
+		memcpy(r->data + i * sizeof g, &g, sizeof g);
 	}
-#endif
-	r->arg[0] = timespec_ms(tid, a[4]);
+	r->len = (uint32_t)(cnt * sizeof(GateEpollEvent));
 }
 
 /* ---- calls that move bytes the program's memory does not hold ------------ */
@@ -870,10 +961,29 @@ static void describe_call(Task *k)
 	switch (r->op) {
 	case OP_SOCKET:
 	case OP_SOCKETPAIR:
+		/* The type as given, SOCK_NONBLOCK and SOCK_CLOEXEC included: a
+		 * socket made non-blocking here must look it. */
 		r->fd = -1;
 		r->arg[0] = (int64_t)a[0];
-		r->arg[1] = (int64_t)(a[1] & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC));
+		r->arg[1] = (int)a[1];
 		r->arg[2] = (int64_t)a[2];
+		break;
+	case OP_FCNTL:
+		r->arg[0] = (int)a[1];
+		r->arg[1] = (int)a[1] == F_SETFL ? (int64_t)(int)a[2] : 0;
+		break;
+	case OP_EPOLL_CTL:
+		describe_epoll_ctl(r, k->tid, a);
+		break;
+	case OP_CLOSE:
+		/* 1: the descriptor is an epoll set, not a socket (op_of lets
+		 * only those two through). */
+		r->arg[0] = !is_socket(k->tid, (int)a[0]);
+		break;
+	case OP_EPOLL_CREATE:
+		r->fd = -1;
+		r->arg[0] = (int)a[0];
+		r->arg[1] = nr == SYS_epoll_create1;
 		break;
 	case OP_BIND:
 	case OP_CONNECT:
@@ -934,8 +1044,13 @@ static void describe_call(Task *k)
 		describe_wait(r, k->tid, nr, a);
 		break;
 	case OP_EPOLL_WAIT:
-		r->arg[0] = (int64_t)a[2];
+		r->arg[0] = (int)a[2];
 		r->arg[1] = (int)a[3];
+#ifdef SYS_epoll_pwait2
+		if (nr == SYS_epoll_pwait2)
+			r->arg[1] = timespec_ms(k->tid, a[3]);
+#endif
+		r->arg[2] = pcall(nr) ? GATE_WAIT_PCALL | (a[4] ? GATE_WAIT_SIGMASK : 0) : 0;
 		break;
 	default:
 		describe_moving_call(k);
@@ -954,12 +1069,16 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 	r->err = is_error ? (int32_t)-rval : 0;
 	r->ns = ns;
 	r->addrlen = 0;
-	int keeps = r->op == OP_POLL || r->op == OP_SELECT || r->op == OP_SOCKETPAIR;
+	/* A wait keeps its descriptors, an epoll_ctl its event: the result
+	 * then reads whole without its call. */
+	int keeps = r->op == OP_POLL || r->op == OP_SELECT || r->op == OP_SOCKETPAIR || r->op == OP_EPOLL_CTL;
 	if (!keeps)
 		r->len = 0;
 	r->total = 0;
-	if (is_error)
+	if (is_error) {
+		r->total = keeps ? r->len : 0;
 		return;
+	}
 	switch (r->op) {
 	case OP_SEND: case OP_SENDTO: case OP_WRITE: case OP_SENDMSG:
 		r->total = (uint64_t)rval;
@@ -1010,16 +1129,14 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
 		break;
 	}
 	case OP_POLL:
-		if (rval > 0)
-			poll_fds(r, k->tid, a[0], a[1], 1);
-		else
-			r->len = 0;
+		poll_fds(r, k->tid, a[0], a[1]);
 		break;
 	case OP_SELECT:
 		if (rval > 0)
-			select_fds(r, k->tid, (int)a[0], a[1], a[2]);
-		else
-			r->len = 0;
+			select_fds(r, k->tid, (int)a[0], a + 1, 1);
+		break;
+	case OP_EPOLL_WAIT:
+		epoll_ready(r, k->tid, a[1], rval);
 		break;
 	default:
 		describe_moving_result(k, rval);
@@ -1058,12 +1175,13 @@ static int ready_in_wait(pid_t tid, int fd, short events)
 	return rc != 0;
 }
 
-static int any_ready(pid_t tid, const GateRecord *r, short events)
+/* Is any descriptor of a poll or select ready for what it waits for? */
+static int any_ready(pid_t tid, const GateRecord *r)
 {
-	for (size_t at = 0; at + sizeof(int32_t) <= r->len; at += sizeof(int32_t)) {
-		int32_t fd;
-		memcpy(&fd, r->data + at, sizeof fd);
-		if (ready_in_wait(tid, fd, events))
+	for (size_t at = 0; at + sizeof(GateWaitFd) <= r->len; at += sizeof(GateWaitFd)) {
+		GateWaitFd w;
+		memcpy(&w, r->data + at, sizeof w);
+		if (w.fd >= 0 && ready_in_wait(tid, w.fd, w.events))
 			return 1;
 	}
 	return 0;
@@ -1081,7 +1199,7 @@ static int would_block(const Task *k)
 	case OP_SEND: case OP_SENDTO: case OP_SENDMSG: case OP_WRITE:
 		return !dontwait && !ready(k->tid, r->fd, POLLOUT);
 	case OP_POLL: case OP_SELECT:
-		return r->arg[0] != 0 && !any_ready(k->tid, r, r->arg[1] ? POLLOUT : POLLIN);
+		return r->arg[0] != 0 && !any_ready(k->tid, r);
 	case OP_EPOLL_WAIT:
 		return r->arg[1] != 0 && !ready_in_wait(k->tid, r->fd, POLLIN);
 	case OP_READV: case OP_SPLICE_RECV:
@@ -1126,10 +1244,11 @@ static int terminal_in_select(Tracer *t, const Task *k)
 /* poll's descriptors hold the terminal, asked for input. */
 static int terminal_in_poll(Tracer *t, const Task *k)
 {
-	struct pollfd p[MAX_WAIT_FDS];
-	for (uint64_t at = 0; at < k->args[1]; at += MAX_WAIT_FDS) {
+	enum { CHUNK = 64 };   /* descriptors read from the tracee at a time */
+	struct pollfd p[CHUNK];
+	for (uint64_t at = 0; at < k->args[1]; at += CHUNK) {
 		uint64_t left = k->args[1] - at;
-		size_t want = left < MAX_WAIT_FDS ? (size_t)left : MAX_WAIT_FDS;
+		size_t want = left < CHUNK ? (size_t)left : CHUNK;
 		size_t got = peek(k->tid, k->args[0] + at * sizeof p[0], p, want * sizeof p[0]) / sizeof p[0];
 		for (size_t i = 0; i < got; i++)
 			if (p[i].fd >= 0 && (p[i].events & (POLLIN | POLLRDNORM)) && is_our_terminal(t, k->tid, p[i].fd))

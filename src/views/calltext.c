@@ -5,15 +5,49 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "model/addr.h"
+#include "model/gate.h"
 #include "model/lesson.h"
+
+/* The codes a call ends with inside the kernel when a signal interrupts
+ * it (include/linux/errno.h): the program never sees them. The kernel
+ * either restarts the call or turns the code into EINTR. */
+static const struct {
+	int code;
+	const char *name, *why;
+} restarts[] = {
+	{ 512, "ERESTARTSYS", "interrupted by a signal; restarted if its handler has SA_RESTART, else EINTR" },
+	{ 513, "ERESTARTNOINTR", "interrupted by a signal; the kernel restarts it" },
+	{ 514, "ERESTARTNOHAND", "interrupted by a signal; restarted if no handler ran, else EINTR" },
+	{ 516, "ERESTART_RESTARTBLOCK", "interrupted by a signal; restarted if no handler ran, else EINTR" },
+};
+
+static int restart_index(int err)
+{
+	for (size_t i = 0; i < sizeof restarts / sizeof restarts[0]; i++)
+		if (restarts[i].code == err)
+			return (int)i;
+	return -1;
+}
+
+int calltext_interrupted(int err)
+{
+	return restart_index(err) >= 0;
+}
 
 const char *calltext_errno_name(int err)
 {
+	int i = restart_index(err);
+	if (i >= 0)
+		return restarts[i].name;
 	const char *name = strerrorname_np(err);
 	return name ? name : "E?";
 }
@@ -116,15 +150,77 @@ static void flags_arg(long flags, char *buf, size_t cap)
 	snprintf(buf, cap, ", %s", f);
 }
 
+/* A flag's name, for bit sets written as strace writes them. */
+typedef struct {
+	long flag;
+	const char *name;
+} FlagName;
+
+#define NFLAGS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "POLLIN|POLLOUT": the names of the bits in v, in the table's order; bits
+ * without a name as a number. Returns the length written. */
+static size_t bit_names(long v, const FlagName *names, size_t n, char *buf, size_t cap)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < cap; i++) {
+		if (!(v & names[i].flag))
+			continue;
+		v &= ~names[i].flag;
+		o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "|" : "", names[i].name);
+	}
+	if (v && o < cap)
+		o += (size_t)snprintf(buf + o, cap - o, "%s%#lx", o ? "|" : "", (unsigned long)v);
+	return o < cap ? o : cap - 1;
+}
+
 /* "O_RDWR|O_NONBLOCK", as strace writes a file's status flags. */
 static void file_flags(long fl, char *buf, size_t cap)
 {
 	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-	long rest = fl & ~(long)(O_ACCMODE | O_NONBLOCK);
-	int o = snprintf(buf, cap, "%s%s", modes[fl & O_ACCMODE], fl & O_NONBLOCK ? "|O_NONBLOCK" : "");
-	if (rest && o >= 0 && (size_t)o < cap)
-		snprintf(buf + o, cap - (size_t)o, "|%#lo", rest);
+	static const FlagName names[] = {
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" }, { O_TRUNC, "O_TRUNC" },
+		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" }, { O_DSYNC, "O_DSYNC" },
+		{ O_ASYNC, "FASYNC" }, { O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
+		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
+		{ O_CLOEXEC, "O_CLOEXEC" },
+	};
+	int o = snprintf(buf, cap, "%s", modes[fl & O_ACCMODE]);
+	fl &= ~(long)O_ACCMODE;
+	if (fl && o >= 0 && (size_t)o + 1 < cap) {
+		buf[o] = '|';
+		bit_names(fl, names, NFLAGS(names), buf + o + 1, cap - (size_t)o - 1);
+	}
 }
+
+/* "SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK": a socket's type as the call
+ * gave it, the flags that make it non-blocking or close-on-exec included. */
+static void sock_type(long type, char *buf, size_t cap)
+{
+	static const FlagName names[] = { { SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { SOCK_NONBLOCK, "SOCK_NONBLOCK" } };
+	long flags = type & (SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int o = snprintf(buf, cap, "%s", addr_type_name((int)(type & ~(long)(SOCK_CLOEXEC | SOCK_NONBLOCK))));
+	if (flags && o >= 0 && (size_t)o + 1 < cap) {
+		buf[o] = '|';
+		bit_names(flags, names, NFLAGS(names), buf + o + 1, cap - (size_t)o - 1);
+	}
+}
+
+static const FlagName poll_names[] = {
+	{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
+	{ POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" }, { POLLRDNORM, "POLLRDNORM" },
+	{ POLLRDBAND, "POLLRDBAND" }, { POLLWRNORM, "POLLWRNORM" }, { POLLWRBAND, "POLLWRBAND" },
+	{ POLLMSG, "POLLMSG" }, { POLLRDHUP, "POLLRDHUP" },
+};
+
+static const FlagName epoll_names[] = {
+	{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" }, { EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
+	{ EPOLLHUP, "EPOLLHUP" }, { EPOLLRDNORM, "EPOLLRDNORM" }, { EPOLLRDBAND, "EPOLLRDBAND" },
+	{ EPOLLWRNORM, "EPOLLWRNORM" }, { EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
+	{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" }, { EPOLLWAKEUP, "EPOLLWAKEUP" },
+	{ EPOLLONESHOT, "EPOLLONESHOT" }, { (long)(uint32_t)EPOLLET, "EPOLLET" },
+};
 
 static const char *option_value(long level, long opt, long v, char *buf, size_t cap)
 {
@@ -182,6 +278,249 @@ static void select_call(const Event *ev, char *buf, size_t cap)
 			 (long long)(ev->arg[0] % 1000) * 1000);
 	snprintf(buf, cap, "select(%d, %s, %s, NULL, %s)", maxfd + 1, ev->arg[1] ? "NULL" : fds,
 		 ev->arg[1] ? fds : "NULL", tv);
+}
+
+/* ---- a traced program's waits: every descriptor with its own events ---- */
+
+static int has_wait_set(const Event *ev)
+{
+	return (ev->op == OP_POLL || ev->op == OP_SELECT) && (ev->arg[2] & GATE_WAIT_SET);
+}
+
+/* The entries of a wait set (gate.h); returns how many. */
+static size_t wait_entries(const Event *ev, GateWaitFd *w, size_t max)
+{
+	size_t n = ev->len / sizeof *w;
+	n = n < max ? n : max;
+	memcpy(w, ev->data, n * sizeof *w);
+	return n;
+}
+
+/* Appends printf-style text at *o, never past cap. */
+static void put(char *buf, size_t cap, size_t *o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void put(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+	if (*o >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *o, cap - *o, fmt, ap);
+	va_end(ap);
+	*o = n < 0 ? cap : *o + (size_t)n < cap ? *o + (size_t)n : cap;
+}
+
+/* "NULL", "{tv_sec=1, tv_usec=500000}" ("tv_nsec" for the p-calls). */
+static void timeout_text(int64_t ms, int nsec, char *buf, size_t cap)
+{
+	if (ms < 0)
+		snprintf(buf, cap, "NULL");
+	else if (nsec)
+		snprintf(buf, cap, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ms / 1000, (long long)(ms % 1000) * 1000000);
+	else
+		snprintf(buf, cap, "{tv_sec=%lld, tv_usec=%lld}", (long long)ms / 1000, (long long)(ms % 1000) * 1000);
+}
+
+/* "[{fd=3, events=POLLIN}, {fd=4, revents=POLLOUT}]": all entries (the call)
+ * or those with revents (the result). */
+static void pollfd_list(const Event *ev, int result, char *buf, size_t cap)
+{
+	GateWaitFd w[GATE_WAIT_MAX];
+	size_t n = wait_entries(ev, w, GATE_WAIT_MAX), o = 0, shown = 0;
+	char bits[160];
+	put(buf, cap, &o, "[");
+	for (size_t i = 0; i < n; i++) {
+		short v = result ? w[i].revents : w[i].events;
+		if (result && !v)
+			continue;
+		put(buf, cap, &o, "%s{fd=%d", shown++ ? ", " : "", w[i].fd);
+		if (w[i].fd >= 0 || result) {
+			bit_names((unsigned short)v, poll_names, NFLAGS(poll_names), bits, sizeof bits);
+			put(buf, cap, &o, ", %s=%s", result ? "revents" : "events", bits);
+		}
+		put(buf, cap, &o, "}");
+	}
+	if (!result && (size_t)GATE_WAIT_NFDS(ev->arg[2]) > n)
+		put(buf, cap, &o, "%s...", n ? ", " : "");
+	put(buf, cap, &o, "]");
+}
+
+/* poll([{fd=3, events=POLLIN}], 1, -1), or ppoll([...], 1, NULL, NULL, 8). */
+static void waitset_poll_call(const Event *ev, char *buf, size_t cap)
+{
+	char fds[1024], tv[64];
+	pollfd_list(ev, 0, fds, sizeof fds);
+	long long nfds = (long long)GATE_WAIT_NFDS(ev->arg[2]);
+	if (!(ev->arg[2] & GATE_WAIT_PCALL)) {
+		snprintf(buf, cap, "poll(%s, %lld, %lld)", fds, nfds, (long long)ev->arg[0]);
+		return;
+	}
+	timeout_text(ev->arg[0], 1, tv, sizeof tv);
+	snprintf(buf, cap, "ppoll(%s, %lld, %s, %s, 8)", fds, nfds, tv,
+		 ev->arg[2] & GATE_WAIT_SIGMASK ? "[...]" : "NULL");
+}
+
+/* One of select's sets: "[0 3]", or NULL when no descriptor is in it; bit
+ * is POLLIN (read), POLLOUT (write) or POLLPRI (except). */
+static void fdset_text(const Event *ev, int result, short bit, char *buf, size_t cap)
+{
+	GateWaitFd w[GATE_WAIT_MAX];
+	size_t n = wait_entries(ev, w, GATE_WAIT_MAX), o = 0, shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!((result ? w[i].revents : w[i].events) & bit))
+			continue;
+		put(buf, cap, &o, "%s%d", shown++ ? " " : "[", w[i].fd);
+	}
+	if (!shown)
+		snprintf(buf, cap, "%s", result ? "" : "NULL");
+	else
+		put(buf, cap, &o, "]");
+}
+
+/* select(5, [0 3], [4], NULL, NULL), or pselect6(..., {tv_sec=1, tv_nsec=0}, NULL). */
+static void waitset_select_call(const Event *ev, char *buf, size_t cap)
+{
+	char rd[400], wr[400], ex[400], tv[64];
+	int p = (ev->arg[2] & GATE_WAIT_PCALL) != 0;
+	fdset_text(ev, 0, POLLIN, rd, sizeof rd);
+	fdset_text(ev, 0, POLLOUT, wr, sizeof wr);
+	fdset_text(ev, 0, POLLPRI, ex, sizeof ex);
+	timeout_text(ev->arg[0], p, tv, sizeof tv);
+	long long nfds = (long long)GATE_WAIT_NFDS(ev->arg[2]);
+	if (!p) {
+		snprintf(buf, cap, "select(%lld, %s, %s, %s, %s)", nfds, rd, wr, ex, tv);
+		return;
+	}
+	const char *mask = !(ev->arg[2] & GATE_WAIT_SIGARG) ? "NULL"
+			   : ev->arg[2] & GATE_WAIT_SIGMASK ? "{sigmask=[...], sigsetsize=8}"
+			   : "{sigmask=NULL, sigsetsize=8}";
+	snprintf(buf, cap, "pselect6(%lld, %s, %s, %s, %s, %s)", nfds, rd, wr, ex, tv, mask);
+}
+
+/* "1 ([{fd=4, revents=POLLOUT}])", "2 (in [3], out [4])", "0 (Timeout)". */
+static void waitset_result(const Event *ev, char *buf, size_t cap)
+{
+	static const struct { short bit; const char *name; } sets[] = {
+		{ POLLIN, "in" }, { POLLOUT, "out" }, { POLLPRI, "except" },
+	};
+	char list[1024];
+	size_t o = 0;
+	if (ev->ret == 0) {
+		snprintf(buf, cap, "0 (Timeout)");
+		return;
+	}
+	if (ev->op == OP_POLL) {
+		pollfd_list(ev, 1, list, sizeof list);
+		snprintf(buf, cap, "%lld (%s)", (long long)ev->ret, list);
+		return;
+	}
+	put(buf, cap, &o, "%lld (", (long long)ev->ret);
+	for (size_t k = 0, shown = 0; k < 3; k++) {
+		fdset_text(ev, 1, sets[k].bit, list, sizeof list);
+		if (*list)
+			put(buf, cap, &o, "%s%s %s", shown++ ? ", " : "", sets[k].name, list);
+	}
+	put(buf, cap, &o, ")");
+}
+
+/* "{events=EPOLLIN, data={u32=3, u64=3}}" */
+static void epoll_event_text(const GateEpollEvent *e, char *buf, size_t cap)
+{
+	char bits[256];
+	bit_names((long)e->events, epoll_names, NFLAGS(epoll_names), bits, sizeof bits);
+	snprintf(buf, cap, "{events=%s, data={u32=%u, u64=%llu}}", bits, (unsigned)(uint32_t)e->data,
+		 (unsigned long long)e->data);
+}
+
+static const char *epoll_op_name(long op)
+{
+	return op == EPOLL_CTL_ADD ? "EPOLL_CTL_ADD" : op == EPOLL_CTL_DEL ? "EPOLL_CTL_DEL"
+	       : op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD" : "?";
+}
+
+/* epoll_ctl(5, EPOLL_CTL_ADD, 3, {events=EPOLLIN, data={u32=3, u64=3}}) */
+static void epoll_ctl_call(const Event *ev, char *buf, size_t cap)
+{
+	char e[320] = "NULL";
+	GateEpollEvent g;
+	if (ev->len >= sizeof g) {
+		memcpy(&g, ev->data, sizeof g);
+		epoll_event_text(&g, e, sizeof e);
+	}
+	snprintf(buf, cap, "epoll_ctl(%d, %s, %lld, %s)", ev->fd, epoll_op_name(ev->arg[0]), (long long)ev->arg[1], e);
+}
+
+/* epoll_wait(5, 64, -1): the events it finds are in its result. */
+static void epoll_wait_call(const Event *ev, char *buf, size_t cap)
+{
+	if (ev->arg[2] & GATE_WAIT_PCALL)
+		snprintf(buf, cap, "epoll_pwait(%d, %lld, %lld, %s, 8)", ev->fd, (long long)ev->arg[0],
+			 (long long)ev->arg[1], ev->arg[2] & GATE_WAIT_SIGMASK ? "[...]" : "NULL");
+	else
+		snprintf(buf, cap, "epoll_wait(%d, %lld, %lld)", ev->fd, (long long)ev->arg[0], (long long)ev->arg[1]);
+}
+
+/* "1 ([{events=EPOLLIN, data={u32=3, u64=3}}])" */
+static void epoll_wait_result(const Event *ev, char *buf, size_t cap)
+{
+	char e[320];
+	size_t o = 0;
+	put(buf, cap, &o, "%lld", (long long)ev->ret);
+	if (ev->ret == 0)
+		return;
+	put(buf, cap, &o, " ([");
+	for (size_t at = 0, i = 0; at + sizeof(GateEpollEvent) <= ev->len; at += sizeof(GateEpollEvent), i++) {
+		GateEpollEvent g;
+		memcpy(&g, ev->data + at, sizeof g);
+		epoll_event_text(&g, e, sizeof e);
+		put(buf, cap, &o, "%s%s", i ? ", " : "", e);
+	}
+	put(buf, cap, &o, "%s])", (uint64_t)ev->ret > ev->len / sizeof(GateEpollEvent) ? ", ..." : "");
+}
+
+/* epoll_create1(EPOLL_CLOEXEC), epoll_create1(0), epoll_create(1) */
+static void epoll_create_call(const Event *ev, char *buf, size_t cap)
+{
+	if (!ev->arg[1])
+		snprintf(buf, cap, "epoll_create(%lld)", (long long)ev->arg[0]);
+	else if (ev->arg[0] == EPOLL_CLOEXEC)
+		snprintf(buf, cap, "epoll_create1(EPOLL_CLOEXEC)");
+	else
+		snprintf(buf, cap, "epoll_create1(%#llx)", (long long)ev->arg[0]);
+}
+
+/* fcntl(3, F_GETFL), fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) */
+static void fcntl_call(const Event *ev, char *buf, size_t cap)
+{
+	char fl[200];
+	if (ev->arg[0] == F_SETFL) {
+		file_flags((long)ev->arg[1], fl, sizeof fl);
+		snprintf(buf, cap, "fcntl(%d, F_SETFL, %s)", ev->fd, fl);
+	} else if (ev->arg[0] == F_GETFL) {
+		snprintf(buf, cap, "fcntl(%d, F_GETFL)", ev->fd);
+	} else {
+		snprintf(buf, cap, "fcntl(%d, %lld)", ev->fd, (long long)ev->arg[0]);
+	}
+}
+
+/* The results of a traced program's waits and fcntl, in full; returns 0
+ * for any other call. */
+static int detailed_result(const Event *ev, char *buf, size_t cap)
+{
+	if (has_wait_set(ev)) {
+		waitset_result(ev, buf, cap);
+		return 1;
+	}
+	if (ev->op == OP_EPOLL_WAIT) {
+		epoll_wait_result(ev, buf, cap);
+		return 1;
+	}
+	if (ev->op == OP_FCNTL && ev->arg[0] == F_GETFL) {
+		char fl[200];
+		file_flags((long)ev->ret, fl, sizeof fl);
+		snprintf(buf, cap, "%#llx (flags %s)", (long long)ev->ret, fl);
+		return 1;
+	}
+	return 0;
 }
 
 /* getaddrinfo("localhost", "65432"), with the hints a lesson gave. */
@@ -329,8 +668,8 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	flags_arg((long)ev->arg[1], flags, sizeof flags);
 	switch (ev->op) {
 	case OP_SOCKET:
-		snprintf(buf, cap, "socket(%s, %s)", addr_family_name((int)ev->arg[0]),
-			 addr_type_name((int)ev->arg[1]));
+		sock_type((long)ev->arg[1], data, sizeof data);
+		snprintf(buf, cap, "socket(%s, %s)", addr_family_name((int)ev->arg[0]), data);
 		break;
 	case OP_BIND:
 	case OP_CONNECT:
@@ -366,11 +705,20 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 			snprintf(buf, cap, "accept(%d)", ev->fd);
 		break;
 	case OP_SOCKETPAIR:
-		snprintf(buf, cap, "socketpair(%s, %s)", addr_family_name((int)ev->arg[0]),
-			 addr_type_name((int)ev->arg[1]));
+		sock_type((long)ev->arg[1], data, sizeof data);
+		snprintf(buf, cap, "socketpair(%s, %s)", addr_family_name((int)ev->arg[0]), data);
 		break;
 	case OP_EPOLL_WAIT:
-		snprintf(buf, cap, "epoll_wait(%d, %lld, %lld)", ev->fd, (long long)ev->arg[0], (long long)ev->arg[1]);
+		epoll_wait_call(ev, buf, cap);
+		break;
+	case OP_EPOLL_CTL:
+		epoll_ctl_call(ev, buf, cap);
+		break;
+	case OP_EPOLL_CREATE:
+		epoll_create_call(ev, buf, cap);
+		break;
+	case OP_FCNTL:
+		fcntl_call(ev, buf, cap);
 		break;
 	case OP_SENDTO:
 		quoted(ev, maxstr, data, sizeof data);
@@ -401,10 +749,16 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		setblocking_call(ev, buf, cap);
 		break;
 	case OP_POLL:
-		poll_call(ev, buf, cap);
+		if (has_wait_set(ev))
+			waitset_poll_call(ev, buf, cap);
+		else
+			poll_call(ev, buf, cap);
 		break;
 	case OP_SELECT:
-		select_call(ev, buf, cap);
+		if (has_wait_set(ev))
+			waitset_select_call(ev, buf, cap);
+		else
+			select_call(ev, buf, cap);
 		break;
 	default:
 		snprintf(buf, cap, "%s(%d)", name, ev->fd);
@@ -534,10 +888,19 @@ void calltext_result(const Event *ev, int detail, char *buf, size_t cap)
 		eai_result(ev, buf, cap);
 		return;
 	}
+	if (ev->ret < 0 && calltext_interrupted(ev->err)) {
+		/* strace: "? ERESTARTSYS (To be restarted if SA_RESTART is set)";
+		 * "?" because the program gets no value from this call. */
+		int i = restart_index(ev->err);
+		snprintf(buf, cap, "? %s (%s)", restarts[i].name, restarts[i].why);
+		return;
+	}
 	if (ev->ret < 0) {
 		snprintf(buf, cap, "-1 %s (%s)", calltext_errno_name(ev->err), strerror(ev->err));
 		return;
 	}
+	if (detail && detailed_result(ev, buf, cap))
+		return;
 	char addr[160], q[600], v[32];
 	addr_format(&ev->addr, ev->addrlen, addr, sizeof addr);
 	long long ret = (long long)ev->ret;

@@ -2,6 +2,7 @@
 #include "views/explain.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/un.h>
 
 #include "model/lesson.h"
+#include "views/calltext.h"
 
 static const char *what(LessonOp op)
 {
@@ -71,8 +73,42 @@ static const char *what(LessonOp op)
 	case OP_SPLICE_RECV:
 		return "splice() moves what has arrived on the socket into a pipe inside the kernel, without "
 		       "passing it through the program's memory.";
+	case OP_EPOLL_CREATE:
+		return "epoll_create1() makes an epoll set: descriptors the kernel watches for the program, "
+		       "so that one epoll_wait() waits on all of them.";
+	case OP_EPOLL_CTL:
+		return "epoll_ctl() changes the epoll set: which descriptor the kernel watches, and for what "
+		       "(EPOLLIN: something to read or a connection to accept; EPOLLOUT: room to send).";
+	case OP_FCNTL:
+		return "fcntl() reads (F_GETFL) or sets (F_SETFL) the descriptor's status flags.";
 	default:
 		return "A system call on a socket.";
+	}
+}
+
+/* What the call's own flags mean: a socket made non-blocking, by socket()
+ * or by fcntl(). */
+static const char *flags_said(const Event *call)
+{
+	switch ((LessonOp)call->op) {
+	case OP_SOCKET:
+	case OP_SOCKETPAIR:
+		if (call->arg[1] & SOCK_NONBLOCK)
+			return " SOCK_NONBLOCK makes it non-blocking from the start: a call that would wait "
+			       "returns at once instead, with EAGAIN (connect: EINPROGRESS).";
+		return "";
+	case OP_FCNTL:
+		if (call->arg[0] == F_SETFL && (call->arg[1] & O_NONBLOCK))
+			return " O_NONBLOCK makes the socket non-blocking: from now on a call that would wait "
+			       "returns at once instead, with EAGAIN (connect: EINPROGRESS).";
+		if (call->arg[0] == F_SETFL)
+			return " Without O_NONBLOCK the socket blocks: its calls wait again.";
+		return " Programs read them to add O_NONBLOCK with F_SETFL and keep the rest.";
+	case OP_EPOLL_CREATE:
+		return " (Python's selectors module makes one and closes it at once when imported, to see "
+		       "whether epoll works.)";
+	default:
+		return "";
 	}
 }
 
@@ -82,14 +118,23 @@ static const char *outcome(const Event *call, const Event *ret)
 	LessonOp op = (LessonOp)call->op;
 	if (!ret)
 		return call->blocked ? " It is waiting in the kernel: another actor's step can wake it." : "";
+	if (ret->ret < 0 && calltext_interrupted(ret->err))
+		return " A signal came while it waited (SIGCHLD, say: a child process ended), and the "
+		       "kernel stopped the call to run the program's handler for it. The program never "
+		       "sees this code: the kernel restarts the call, the next line (if the handler was "
+		       "installed with SA_RESTART), or the call fails with EINTR.";
 	if (ret->ret < 0) {
 		switch (ret->err) {
 		case ECONNREFUSED: return " Refused: nothing listens on that port (the kernel answered RST).";
 		case EADDRINUSE: return " That address is taken: another socket is bound to it.";
 		case EPIPE: return " The peer has closed: writing now is an error (and SIGPIPE).";
 		case ECONNRESET: return " The peer reset the connection (RST).";
-		case EAGAIN: return " Nothing was ready and the socket does not wait (non-blocking).";
-		case EINPROGRESS: return " The handshake has begun; the socket does not wait for it.";
+		case EAGAIN: return " Nothing was ready, and the call did not wait: the socket is "
+				    "non-blocking (or a receive timeout ran out). Try again when poll or "
+				    "select says it is ready.";
+		case EINPROGRESS: return " The socket is non-blocking: the handshake has begun, and connect() "
+					 "does not wait for it. The program waits for POLLOUT (poll, select, "
+					 "epoll), then getsockopt(SO_ERROR) says whether it worked.";
 		default: return " It failed: the kernel says why in errno.";
 		}
 	}
@@ -129,5 +174,11 @@ void explain_call(const Event *call, const Event *ret, char *buf, size_t cap)
 			 "/etc/hosts itself." : "");
 		return;
 	}
-	snprintf(buf, cap, "%s%s", what((LessonOp)call->op), outcome(call, ret));
+	/* A traced close of an epoll set (arg[0] 1) ends no socket. */
+	if ((LessonOp)call->op == OP_CLOSE && call->arg[0] == 1) {
+		snprintf(buf, cap, "close() gives the descriptor back: this one is an epoll set, not a "
+			 "socket, and the set ends with it.%s", outcome(call, ret));
+		return;
+	}
+	snprintf(buf, cap, "%s%s%s", what((LessonOp)call->op), flags_said(call), outcome(call, ret));
 }

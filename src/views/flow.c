@@ -378,6 +378,11 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 			return a && a->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
 		}
 		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
+		if (it->ret->ret < 0 && calltext_interrupted(it->ret->err)) {
+			/* A wait a signal cut short: no failure, the kernel restarts it. */
+			snprintf(buf, cap, "%s%s", g->mark_run, text);
+			return ROLE_BLOCKED;
+		}
 		snprintf(buf, cap, "%s%s", it->ret->ret < 0 ? g->mark_fail : g->mark_ok, text);
 		return it->ret->ret < 0 ? ROLE_ERROR : actor_role(it->actor);
 	case ITEM_INPUT:

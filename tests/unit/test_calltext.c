@@ -10,9 +10,12 @@
 #include <netdb.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "model/addr.h"
+#include "model/gate.h"
 #include "model/lesson.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
@@ -307,9 +310,10 @@ static void test_setblocking(void **state)
 	ev.arg[1] = O_RDWR;
 	calltext_call(&ev, 32, buf, sizeof buf);
 	assert_string_equal(buf, "fcntl(3, F_SETFL, O_RDWR)");
+	/* Other flags by name, as strace writes them. */
 	ev.arg[1] = O_RDWR | O_APPEND;
 	calltext_call(&ev, 32, buf, sizeof buf);
-	assert_string_equal(buf, "fcntl(3, F_SETFL, O_RDWR|02000)");
+	assert_string_equal(buf, "fcntl(3, F_SETFL, O_RDWR|O_APPEND)");
 	/* The flags could not be read: the F_GETFL is the call that fails. */
 	ev.fd = -1;
 	ev.arg[1] = -1;
@@ -366,6 +370,226 @@ static void test_poll_and_select(void **state)
 	assert_string_equal(buf, "-1 EINTR (Interrupted system call)");
 }
 
+/* ---- a traced program's calls, as strace writes them ----------------- */
+
+/* A socket made non-blocking by socket() itself must look it. */
+static void test_socket_flags(void **state)
+{
+	(void)state;
+	char buf[256];
+	Event ev = call(OP_SOCKET, -1);
+	ev.arg[0] = AF_INET;
+	ev.arg[1] = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK)");
+	ev.arg[1] = SOCK_DGRAM | SOCK_NONBLOCK;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK)");
+	ev.op = OP_SOCKETPAIR;
+	ev.arg[0] = AF_UNIX;
+	ev.arg[1] = SOCK_STREAM | SOCK_CLOEXEC;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
+}
+
+static void test_fcntl(void **state)
+{
+	(void)state;
+	char buf[256];
+	Event ev = call(OP_FCNTL, 3);
+	ev.arg[0] = F_GETFL;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "fcntl(3, F_GETFL)");
+	ev.kind = EV_RETURN;
+	ev.ret = O_RDWR;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "0x2 (flags O_RDWR)");
+	ev.ret = O_RDWR | O_NONBLOCK | O_APPEND;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "0xc02 (flags O_RDWR|O_APPEND|O_NONBLOCK)");
+	calltext_result(&ev, 0, buf, sizeof buf);
+	assert_string_equal(buf, "3074");
+	ev = call(OP_FCNTL, 3);
+	ev.arg[0] = F_SETFL;
+	ev.arg[1] = O_RDWR | O_NONBLOCK;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK)");
+	ev = ret_of(OP_FCNTL, 3, 0);
+	ev.arg[0] = F_SETFL;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "0");
+}
+
+static void set_waits(Event *ev, GateWaitFd *w, int n)
+{
+	ev->data = (uint8_t *)w;
+	ev->len = (size_t)n * sizeof *w;
+}
+
+/* poll: each descriptor with its own events; the result, each one's revents. */
+static void test_poll_waitset(void **state)
+{
+	(void)state;
+	char buf[512];
+	GateWaitFd w[] = { { 3, POLLIN, 0 }, { 4, POLLOUT, 0 }, { -1, POLLIN, 0 } };
+	Event ev = call(OP_POLL, -1);
+	ev.arg[0] = -1;
+	ev.arg[1] = 1;
+	ev.arg[2] = GATE_WAIT_SET | 3;
+	set_waits(&ev, w, 3);
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}, {fd=-1}], 3, -1)");
+	/* More descriptors than a record keeps: the count stays the real one. */
+	ev.arg[2] = GATE_WAIT_SET | 100;
+	set_waits(&ev, w, 2);
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}, ...], 100, -1)");
+	ev.arg[2] = GATE_WAIT_SET | GATE_WAIT_PCALL | GATE_WAIT_SIGMASK | 2;
+	ev.arg[0] = 1500;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "ppoll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, "
+				 "{tv_sec=1, tv_nsec=500000000}, [...], 8)");
+
+	GateWaitFd r[] = { { 3, POLLIN, 0 }, { 4, POLLOUT, POLLOUT | POLLHUP } };
+	ev = ret_of(OP_POLL, -1, 1);
+	ev.arg[2] = GATE_WAIT_SET | 2;
+	set_waits(&ev, r, 2);
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "1 ([{fd=4, revents=POLLOUT|POLLHUP}])");
+	calltext_result(&ev, 0, buf, sizeof buf);
+	assert_string_equal(buf, "1");
+	ev.ret = 0;
+	r[1].revents = 0;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "0 (Timeout)");
+}
+
+/* select: its real nfds and all three sets, in and out. */
+static void test_select_waitset(void **state)
+{
+	(void)state;
+	char buf[512];
+	GateWaitFd w[] = { { 0, POLLIN, 0 }, { 3, POLLIN | POLLPRI, 0 }, { 4, POLLOUT, 0 } };
+	Event ev = call(OP_SELECT, -1);
+	ev.arg[0] = -1;
+	ev.arg[2] = GATE_WAIT_SET | 5;
+	set_waits(&ev, w, 3);
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "select(5, [0 3], [4], [3], NULL)");
+	ev.arg[0] = 2500;
+	ev.arg[2] = GATE_WAIT_SET | GATE_WAIT_PCALL | 9;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "pselect6(9, [0 3], [4], [3], {tv_sec=2, tv_nsec=500000000}, NULL)");
+	ev.arg[2] |= GATE_WAIT_SIGARG;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "pselect6(9, [0 3], [4], [3], {tv_sec=2, tv_nsec=500000000}, "
+				 "{sigmask=NULL, sigsetsize=8})");
+	ev.arg[2] = GATE_WAIT_SET | 5;
+	ev.arg[0] = 0;
+	set_waits(&ev, w + 2, 1);
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "select(5, NULL, [4], NULL, {tv_sec=0, tv_usec=0})");
+
+	GateWaitFd r[] = { { 0, POLLIN, 0 }, { 3, POLLIN | POLLPRI, POLLIN }, { 4, POLLOUT, POLLOUT } };
+	ev = ret_of(OP_SELECT, -1, 2);
+	ev.arg[2] = GATE_WAIT_SET | 5;
+	set_waits(&ev, r, 3);
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "2 (in [3], out [4])");
+	ev.ret = 1;
+	r[1].revents = POLLPRI;
+	r[2].revents = 0;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "1 (except [3])");
+}
+
+static void test_epoll(void **state)
+{
+	(void)state;
+	char buf[512];
+	GateEpollEvent e = { .events = EPOLLIN | EPOLLET, .data = 3 };
+	Event ev = call(OP_EPOLL_CTL, 5);
+	ev.arg[0] = EPOLL_CTL_ADD;
+	ev.arg[1] = 3;
+	ev.data = (uint8_t *)&e;
+	ev.len = sizeof e;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_ctl(5, EPOLL_CTL_ADD, 3, {events=EPOLLIN|EPOLLET, data={u32=3, u64=3}})");
+	ev.arg[0] = EPOLL_CTL_DEL;
+	ev.len = 0;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_ctl(5, EPOLL_CTL_DEL, 3, NULL)");
+
+	ev = call(OP_EPOLL_CREATE, -1);
+	ev.arg[0] = EPOLL_CLOEXEC;
+	ev.arg[1] = 1;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_create1(EPOLL_CLOEXEC)");
+	ev.arg[0] = 0;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_create1(0)");
+	ev.arg[0] = 1;
+	ev.arg[1] = 0;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_create(1)");
+
+	ev = call(OP_EPOLL_WAIT, 5);
+	ev.arg[0] = 64;
+	ev.arg[1] = -1;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_wait(5, 64, -1)");
+	ev.arg[2] = GATE_WAIT_PCALL;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "epoll_pwait(5, 64, -1, NULL, 8)");
+
+	GateEpollEvent ready[] = { { .events = EPOLLIN, .data = 3 }, { .events = EPOLLOUT | EPOLLHUP, .data = 0x100000004ull } };
+	ev = ret_of(OP_EPOLL_WAIT, 5, 2);
+	ev.data = (uint8_t *)ready;
+	ev.len = sizeof ready;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "2 ([{events=EPOLLIN, data={u32=3, u64=3}}, "
+				 "{events=EPOLLOUT|EPOLLHUP, data={u32=4, u64=4294967300}}])");
+	ev.ret = 0;
+	ev.len = 0;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "0");
+}
+
+/* The kernel's restart codes are never shown as failures, nor as "E?". */
+static void test_interrupted(void **state)
+{
+	(void)state;
+	char buf[256];
+	Event ev = ret_of(OP_ACCEPT, 3, -1);
+	ev.err = 512;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "? ERESTARTSYS (interrupted by a signal; restarted if its handler has "
+				 "SA_RESTART, else EINTR)");
+	calltext_result(&ev, 0, buf, sizeof buf);
+	assert_non_null(strstr(buf, "? ERESTARTSYS"));
+	assert_true(calltext_interrupted(512));
+	assert_true(calltext_interrupted(516));
+	assert_false(calltext_interrupted(EINTR));
+	ev.err = 513;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "? ERESTARTNOINTR (interrupted by a signal; the kernel restarts it)");
+	ev.err = 514;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_string_equal(buf, "? ERESTARTNOHAND (interrupted by a signal; restarted if no handler ran, else EINTR)");
+	ev.err = 516;
+	calltext_result(&ev, 1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "? ERESTART_RESTARTBLOCK ("));
+	/* Every errno the C library knows has its name. */
+	for (int e = 1; e < 134; e++) {
+		if (strerrorname_np(e))
+			assert_string_equal(calltext_errno_name(e), strerrorname_np(e));
+	}
+	assert_string_equal(calltext_errno_name(EHOSTUNREACH), "EHOSTUNREACH");
+	assert_string_equal(calltext_errno_name(ENOTCONN), "ENOTCONN");
+	assert_string_equal(calltext_errno_name(ERESTART), "ERESTART");
+	assert_string_equal(calltext_errno_name(515), "E?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +605,12 @@ int main(void)
 		cmocka_unit_test(test_names_and_options),
 		cmocka_unit_test(test_setblocking),
 		cmocka_unit_test(test_poll_and_select),
+		cmocka_unit_test(test_socket_flags),
+		cmocka_unit_test(test_fcntl),
+		cmocka_unit_test(test_poll_waitset),
+		cmocka_unit_test(test_select_waitset),
+		cmocka_unit_test(test_epoll),
+		cmocka_unit_test(test_interrupted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -43,6 +44,64 @@ static Event failed(int err)
 	ret.ret = -1;
 	ret.err = err;
 	return ret;
+}
+
+/* Non-blocking, where the program made it so, and what EINPROGRESS means. */
+static void test_nonblocking(void **state)
+{
+	(void)state;
+	char buf[1024];
+	Event ev = connect_call();
+	ev.op = OP_SOCKET;
+	ev.arg[0] = AF_INET;
+	ev.arg[1] = SOCK_STREAM | SOCK_NONBLOCK;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "SOCK_NONBLOCK makes it non-blocking"));
+	ev.arg[1] = SOCK_STREAM;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_null(strstr(buf, "non-blocking"));
+	ev.op = OP_FCNTL;
+	ev.arg[0] = F_SETFL;
+	ev.arg[1] = O_RDWR | O_NONBLOCK;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "O_NONBLOCK makes the socket non-blocking"));
+	ev = connect_call();
+	Event ret = failed(EINPROGRESS);
+	explain_call(&ev, &ret, buf, sizeof buf);
+	assert_non_null(strstr(buf, "the handshake has begun"));
+	assert_non_null(strstr(buf, "SO_ERROR"));
+	ret = failed(EAGAIN);
+	explain_call(&ev, &ret, buf, sizeof buf);
+	assert_non_null(strstr(buf, "did not wait"));
+}
+
+/* The close of an epoll set (a traced program's, arg[0] 1) ends no socket. */
+static void test_epoll_close(void **state)
+{
+	(void)state;
+	char buf[1024];
+	Event ev = connect_call();
+	ev.op = OP_CLOSE;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "ends the socket"));
+	ev.arg[0] = 1;
+	explain_call(&ev, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, "this one is an epoll set"));
+	assert_null(strstr(buf, "FIN"));
+}
+
+/* A call a signal interrupted is not a failure of the program's. */
+static void test_interrupted(void **state)
+{
+	(void)state;
+	char buf[1024];
+	Event ev = connect_call();
+	ev.op = OP_ACCEPT;
+	Event ret = failed(512);
+	explain_call(&ev, &ret, buf, sizeof buf);
+	assert_non_null(strstr(buf, "A signal came while it waited"));
+	assert_non_null(strstr(buf, "SA_RESTART"));
+	assert_null(strstr(buf, "It failed"));
 }
 
 static void test_tcp_connect_is_the_handshake(void **state)
@@ -97,6 +156,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_connect_is_the_handshake),
+		cmocka_unit_test(test_nonblocking),
+		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_epoll_close),
 		cmocka_unit_test(test_nscd_is_the_library),
 		cmocka_unit_test(test_other_unix_paths_are_the_program),
 	};
