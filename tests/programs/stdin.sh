@@ -66,9 +66,9 @@ chat() {
 	fi
 }
 
-chat "select on stdin (Python): --input lines reach the server through the wait" select \
+chat "select on stdin (Python): --input lines reach the server through the wait" "p?select6?" \
 	"$PY $S/select-client.py"
-chat "select on stdin and a non-blocking socket: the wait still waits for input" select \
+chat "select on stdin and a non-blocking socket: the wait still waits for input" "p?select6?" \
 	"$PY $S/select-client.py --nonblocking"
 chat "poll on stdin (C): --input lines reach the server through the wait" poll "$P/poll_client"
 chat "epoll_wait on stdin (C): --input lines reach the server through the wait" epoll_wait \
@@ -100,7 +100,7 @@ step_chat() {
 	while IFS= read -r -u "$out" prompt; do
 		echo "$prompt" >>"$T/prompts"
 		case $prompt in
-		"next: client waits in select("*", for a line from its terminal too - type it and Enter"*)
+		"next: client waits in "*"select"*"("*", for a line from its terminal too - type it and Enter"*)
 			waits=$((waits + 1))
 			echo "${lines[k]}" >&"$in"
 			k=$((k + 1)) ;;

@@ -90,7 +90,7 @@ tm send-keys -t chat q
 start sel 120 40 "$SOCKSTEP run --server '$PY tests/programs/upper-server.py' --client '$PY tests/programs/select-client.py'"
 wait_for sel "SERVER  pid" 10
 pids=$(actor_pids sel)
-if step_until sel "client waits in select(" 30 && ! screen sel | head -n 1 | grep -q "finished"; then
+if step_until sel "client waits in pselect6(" 30 && ! screen sel | head -n 1 | grep -q "finished"; then
 	pass "select on stdin: the client waits for input in its select, the run not finished"
 else
 	fail "select on stdin: waits for input" "$(screen sel | head -n 2; screen sel | tail -n 8)"
