@@ -83,6 +83,7 @@ struct engine {
 	PastStep *past;
 	int npast, past_cap;
 	int restepping;        /* engine_goto is running the steps again */
+	int last;              /* the actor that ran the last step, or -1 (sched_pick) */
 	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
 	Record *rec;           /* --record: the run written down, or NULL */
 };
@@ -319,6 +320,18 @@ static int exposed(Engine *e, int i, const GateRecord *r)
 	return 1;
 }
 
+/* Actor i's call returned (ret, just added): did it bring anything new,
+ * or is the actor polling (sched_idle)? */
+static void returned(Engine *e, int i, const Event *ret)
+{
+	RunActor *a = &e->run.a[i];
+	if (!ret)
+		return;
+	const Event *before = a->return_seq ? timeline_by_seq(e->run.tl, a->return_seq) : NULL;
+	a->idle = sched_idle(ret, before);
+	a->return_seq = ret->seq;
+}
+
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
@@ -347,7 +360,7 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	case GATE_RESULT:
 		ev = event_of(EV_RETURN, i, r);
 		ev.call_seq = a->call_seq;
-		timeline_add(e->run.tl, &ev);
+		returned(e, i, timeline_add(e->run.tl, &ev));
 		a->state = ACTOR_RUNNING;  /* until its next stop arrives */
 		break;
 	case GATE_PRINT: {
@@ -813,6 +826,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		return -1;
 	e->private_ns = private_ns;
 	e->run.steps_done = 0;
+	e->last = -1;
 	e->full_noted = 0;
 	e->fail[0] = '\0';
 	e->run.kernel_note[0] = '\0';
@@ -1030,18 +1044,21 @@ static int engine_drain(Run *r, int ms)
 }
 
 /* The scheduler's pick, and whether its pending call would block. Probes
- * stop at the first actor that can go at once: the actors after it cannot
- * change the pick, and each probe is a round trip. */
+ * stop at the first actor that is not polling and can go at once: the
+ * actors after it cannot change the pick, and each probe is a round trip.
+ * An actor at an input step is never polling: a line typed is progress. */
 static int pick(Engine *e, int *blocks)
 {
 	SchedActor s[LESSON_MAX_ACTORS];
 	int found = 0;
 	for (int i = 0; i < e->run.n; i++) {
-		s[i].runnable = e->run.a[i].state == ACTOR_READY || e->run.a[i].state == ACTOR_INPUT;
+		const RunActor *a = &e->run.a[i];
+		s[i].runnable = a->state == ACTOR_READY || a->state == ACTOR_INPUT;
+		s[i].idle = a->state == ACTOR_READY && a->idle;
 		s[i].would_block = s[i].runnable && (found || probe(e, i));
-		found |= s[i].runnable && !s[i].would_block;
+		found |= s[i].runnable && !s[i].would_block && !s[i].idle;
 	}
-	int i = sched_pick(s, e->run.n);
+	int i = sched_pick(s, e->run.n, e->last);
 	*blocks = i >= 0 && s[i].would_block;
 	return i;
 }
@@ -1141,6 +1158,7 @@ static int engine_step(Run *r, int actor, const char *line)
 		return -1;
 	}
 	e->run.steps_done++;
+	e->last = actor;
 	/* Let the stepped actor reach its next stop, and give any actor the
 	 * step may have woken a moment to report, so the next decision (and a
 	 * --plain transcript) does not depend on who the kernel ran first. */

@@ -31,6 +31,9 @@ typedef struct {
 	int step;              /* the step it is stopped at, or running; -1 when none */
 	GateRecord pending;    /* READY: the call it will make */
 	uint64_t call_seq;     /* RUNNING/BLOCKED: seq of the EV_CALL */
+	uint64_t return_seq;   /* seq of the EV_RETURN of its last call; 0: none yet */
+	int idle;              /* polling: that call returned with nothing new
+	                          (sched_idle), so it waits its turn (sched.h) */
 	int status;            /* DONE/DEAD: wait status */
 	int next_example;      /* input examples used so far */
 } RunActor;
