@@ -56,8 +56,9 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
-# linked statically, one with threads, and a wrapper that refuses ptrace.
-PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace
+# linked statically, one with threads, servers that outlive their clients
+# (a poll loop, an accept loop), and a wrapper that refuses ptrace.
+PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace poll_server accept_server
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE

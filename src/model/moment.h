@@ -18,7 +18,9 @@ typedef enum {
 	ACTOR_INPUT,      /* stopped at an input step, waiting for a line */
 	ACTOR_RUNNING,    /* let go; the call is expected to return at once */
 	ACTOR_BLOCKED,    /* let go; the call is blocking in the kernel */
-	ACTOR_DONE,       /* ran its last step and exited */
+	ACTOR_DONE,       /* ran its last step and exited; or a server left waiting
+	                     for a next client once its clients had ended, which
+	                     sockstep stopped (status: that signal; run_servers_over) */
 	ACTOR_DEAD        /* exited or was killed before its end */
 } ActorState;
 
