@@ -84,7 +84,7 @@ struct engine {
 	PastStep *past;
 	int npast, past_cap;
 	int restepping;        /* engine_goto is running the steps again */
-	int last;              /* the actor that ran the last step, or -1 (sched_pick) */
+	int turn;              /* the last actor stepped while a poller could run, or -1 (sched_pick) */
 	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
 	Record *rec;           /* --record: the run written down, or NULL */
 };
@@ -828,7 +828,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		return -1;
 	e->private_ns = private_ns;
 	e->run.steps_done = 0;
-	e->last = -1;
+	e->turn = -1;
 	e->full_noted = 0;
 	e->fail[0] = '\0';
 	e->run.kernel_note[0] = '\0';
@@ -1161,10 +1161,11 @@ static int gates_moved(Engine *e)
  * stopped it (run_servers_over), after a note that says why. */
 static void stop_servers(Engine *e)
 {
-	int first = -1, stop[LESSON_MAX_ACTORS] = { 0 };
+	int first = -1, stop[LESSON_MAX_ACTORS] = { 0 }, ended[LESSON_MAX_ACTORS] = { 0 };
 	for (int i = 0; i < e->run.n; i++) {
 		RunActor *a = &e->run.a[i];
-		if (a->state == ACTOR_DONE || a->state == ACTOR_DEAD)
+		ended[i] = a->state == ACTOR_DONE || a->state == ACTOR_DEAD;
+		if (ended[i])
 			continue;
 		a->state = ACTOR_DONE;
 		a->status = SIGKILL;   /* the wait status of a process SIGKILL ended */
@@ -1184,7 +1185,14 @@ static void stop_servers(Engine *e)
 			got = waitpid(e->run.a[i].pid, &status, 0);
 		while (got < 0 && errno == EINTR);
 		close_gate(e, i);
-		record_exit(e, i, status);
+		/* A program whose own process had ended already (its server went
+		 * on in a child) keeps the end it had. */
+		if (ended[i]) {
+			e->run.a[i].pid = 0;
+			e->run.a[i].program = 0;
+		} else {
+			record_exit(e, i, status);
+		}
 		tasks_gone(e, i);
 	}
 	kernel_look(e);
@@ -1220,6 +1228,26 @@ static int servers_over(Engine *e)
 	return 0;
 }
 
+/* What the scheduler knows of each actor without asking it anything:
+ * whether it can run, and whether it is polling. */
+static void sched_view(const Engine *e, SchedActor *s)
+{
+	for (int i = 0; i < e->run.n; i++) {
+		const RunActor *a = &e->run.a[i];
+		s[i].runnable = a->state == ACTOR_READY || a->state == ACTOR_INPUT;
+		s[i].idle = a->state == ACTOR_READY && a->idle;
+		s[i].would_block = 0;
+	}
+}
+
+/* Can a polling actor run (sched_polling)? */
+static int polling(const Engine *e)
+{
+	SchedActor s[LESSON_MAX_ACTORS];
+	sched_view(e, s);
+	return sched_polling(s, e->run.n);
+}
+
 /* The scheduler's pick, and whether its pending call would block. Probes
  * stop at the first actor that is not polling and can go at once: the
  * actors after it cannot change the pick, and each probe is a round trip.
@@ -1231,14 +1259,12 @@ static int pick(Engine *e, int *blocks)
 	*blocks = 0;
 	if (servers_over(e))
 		return -1;
+	sched_view(e, s);
 	for (int i = 0; i < e->run.n; i++) {
-		const RunActor *a = &e->run.a[i];
-		s[i].runnable = a->state == ACTOR_READY || a->state == ACTOR_INPUT;
-		s[i].idle = a->state == ACTOR_READY && a->idle;
 		s[i].would_block = s[i].runnable && (found || probe(e, i));
 		found |= s[i].runnable && !s[i].would_block && !s[i].idle;
 	}
-	int i = sched_pick(s, e->run.n, e->last);
+	int i = sched_pick(s, e->run.n, e->turn);
 	*blocks = i >= 0 && s[i].would_block;
 	return i;
 }
@@ -1328,6 +1354,8 @@ static int engine_step(Run *r, int actor, const char *line)
 	if (actor < 0 || actor >= e->run.n)
 		return -1;
 	ActorState s = e->run.a[actor].state;
+	if (polling(e))
+		e->turn = actor;   /* its turn, beside a poller: the next goes to another */
 	if (s == ACTOR_INPUT) {
 		if (give_input(e, actor, line) < 0)
 			return -1;
@@ -1338,7 +1366,6 @@ static int engine_step(Run *r, int actor, const char *line)
 		return -1;
 	}
 	e->run.steps_done++;
-	e->last = actor;
 	/* Let the stepped actor reach its next stop, and give any actor the
 	 * step may have woken a moment to report, so the next decision (and a
 	 * --plain transcript) does not depend on who the kernel ran first. */

@@ -15,12 +15,35 @@
 #define PIDFD_THREAD O_EXCL
 #endif
 
-/* A copy of tid's descriptor fd, or -1. The caller closes it at once. */
+/* The process tid is a thread of (its descriptor table is the process's,
+ * unless the thread was made with a table of its own), or -1. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[48], line[128];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	long tgid = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	return (pid_t)tgid;
+}
+
+/* A copy of tid's descriptor fd, or -1. The caller closes it at once.
+ * Kernels before 6.9 open no pidfd for a thread (PIDFD_THREAD): its
+ * process's is asked then. */
 static int copy_fd(pid_t tid, int fd)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 	if (pidfd < 0)
 		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (pidfd < 0) {
+		pid_t tgid = tgid_of(tid);
+		pidfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+	}
 	if (pidfd < 0)
 		return -1;
 	int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);

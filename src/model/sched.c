@@ -8,7 +8,7 @@
 
 #include "model/lesson.h"
 
-int sched_pick(const SchedActor *actors, int n, int last)
+int sched_pick(const SchedActor *actors, int n, int turn)
 {
 	int first = -1, polling = 0;
 	for (int i = 0; i < n; i++) {
@@ -22,14 +22,22 @@ int sched_pick(const SchedActor *actors, int n, int last)
 	}
 	if (!polling)
 		return first;
-	/* Take turns, from the actor after the last one stepped. */
-	int from = last >= 0 && last < n ? last + 1 : 0;
+	/* Take turns, from the actor after the one whose turn it was. */
+	int from = turn >= 0 && turn < n ? turn + 1 : 0;
 	for (int k = 0; k < n; k++) {
 		int i = (from + k) % n;
 		if (actors[i].runnable)
 			return i;
 	}
 	return -1;
+}
+
+int sched_polling(const SchedActor *actors, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (actors[i].runnable && actors[i].idle)
+			return 1;
+	return 0;
 }
 
 static int is_wait(int op)

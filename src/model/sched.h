@@ -9,7 +9,9 @@
  *   2. When none is left and no actor that can run is polling, the first
  *      declared actor that can run at all: its call shows as blocked.
  *   3. Otherwise the actors that can run take turns: the first one after the
- *      actor that ran the last step, in declared order, wrapping around.
+ *      one whose turn it was last (the last actor stepped while a polling
+ *      actor could run), in declared order, wrapping around; before any
+ *      such step, the first declared.
  *
  * An actor is polling when the last call it returned from returned with
  * nothing new (sched_idle): an event loop that spins in epoll_wait() with a
@@ -29,9 +31,16 @@ typedef struct {
 	int idle;         /* polling: its last call returned with nothing new (sched_idle) */
 } SchedActor;
 
-/* Index of the actor to step, or -1 when none can run. last: the actor
- * that ran the step before (-1: none), after which rule 3's turn begins. */
-int sched_pick(const SchedActor *actors, int n, int last);
+/* Index of the actor to step, or -1 when none can run. turn: the last
+ * actor stepped while a polling actor could run (-1: none yet), after
+ * which rule 3 begins. Until then rule 3 gives what rule 2 would, so the
+ * order lessons have always had is kept; after, a poller that returns
+ * again and again (a timeout) passes the turn on each time it has run,
+ * and so does an actor that ran while a poller waited. */
+int sched_pick(const SchedActor *actors, int n, int turn);
+
+/* Is an actor that can run polling: does a step taken now move the turn? */
+int sched_polling(const SchedActor *actors, int n);
 
 /* Did the call that returned (ret, an EV_RETURN) bring nothing new? before:
  * the same actor's return before it, or NULL. Nothing new is:

@@ -31,8 +31,8 @@ static void test_declared_order_breaks_ties(void **state)
 	(void)state;
 	SchedActor a[] = { GO, GO, GO };
 	assert_int_equal(sched_pick(a, 3, -1), 0);
-	/* Who ran last does not matter while nobody polls: lessons keep the
-	 * order the rule has always given them. */
+	/* Whose turn it was does not matter while nobody polls: lessons keep
+	 * the order the rule has always given them. */
 	assert_int_equal(sched_pick(a, 3, 0), 0);
 	assert_int_equal(sched_pick(a, 3, 2), 0);
 }
@@ -43,6 +43,15 @@ static void test_all_would_block_picks_first_runnable(void **state)
 	SchedActor a[] = { OFF, BLOCKS, BLOCKS };
 	assert_int_equal(sched_pick(a, 3, -1), 1);
 	assert_int_equal(sched_pick(a, 3, 1), 1);
+}
+
+static void test_polling_means_a_poller_can_run(void **state)
+{
+	(void)state;
+	SchedActor a[] = { GO, BLOCKS, { 0, 0, 1 } };
+	assert_false(sched_polling(a, 3));     /* the idle one is not runnable */
+	SchedActor b[] = { GO, WAITS };
+	assert_true(sched_polling(b, 2));
 }
 
 static void test_nobody_can_run(void **state)
@@ -84,6 +93,8 @@ static void test_polling_goes_when_nobody_can_progress(void **state)
 static void test_polling_actors_take_turns(void **state)
 {
 	(void)state;
+	/* Before any poller has had a turn, the first declared; then the
+	 * one after the poller that ran last. */
 	SchedActor a[] = { SPINS, SPINS, SPINS };
 	assert_int_equal(sched_pick(a, 3, -1), 0);
 	assert_int_equal(sched_pick(a, 3, 0), 1);
@@ -110,8 +121,9 @@ static void test_blocking_call_gets_its_turn_beside_a_poller(void **state)
 	 * the poller would go again after every timeout and the client never
 	 * reach its call. With a poller among them, they take turns. */
 	SchedActor a[] = { WAITS, BLOCKS };
-	assert_int_equal(sched_pick(a, 2, 0), 1);
-	assert_int_equal(sched_pick(a, 2, 1), 0);
+	assert_int_equal(sched_pick(a, 2, -1), 0);  /* the poller's first turn */
+	assert_int_equal(sched_pick(a, 2, 0), 1);   /* then the client's */
+	assert_int_equal(sched_pick(a, 2, 1), 0);   /* and again the poller's */
 }
 
 static void test_nonblocking_lesson_order_kept(void **state)
@@ -119,9 +131,12 @@ static void test_nonblocking_lesson_order_kept(void **state)
 	(void)state;
 	/* Lesson 20: the server's accept failed with EAGAIN (polling) and its
 	 * next call sleeps; the client, which connected last, sleeps too.
-	 * Both would block: the server's turn comes first, as it always did. */
+	 * Both would block, and no poller has had a turn yet: the server goes
+	 * first, as it always did. So too in lesson 22 (--step), where the
+	 * server's recv gives up with EAGAIN while the client's sleep waits
+	 * to be stepped: the server's poll comes next. */
 	SchedActor a[] = { WAITS, BLOCKS };
-	assert_int_equal(sched_pick(a, 2, 1), 0);
+	assert_int_equal(sched_pick(a, 2, -1), 0);
 }
 
 static void test_progress_beats_polling_whatever_the_order(void **state)
@@ -138,15 +153,33 @@ static void test_no_actor_starves(void **state)
 {
 	(void)state;
 	SchedActor a[] = { SPINS, WAITS, SPINS, OFF };
-	int count[4] = { 0 }, last = -1;
+	int count[4] = { 0 }, turn = -1;
 	for (int k = 0; k < 30; k++) {
-		last = sched_pick(a, 4, last);
-		assert_in_range(last, 0, 2);
-		count[last]++;
+		turn = sched_pick(a, 4, turn);
+		assert_in_range(turn, 0, 2);
+		count[turn]++;
 	}
 	assert_int_equal(count[0], 10);
 	assert_int_equal(count[1], 10);
 	assert_int_equal(count[2], 10);
+}
+
+/* A poller with a timeout returns by itself again and again; the client's
+ * next call would block (and here, say, returns at once all the same).
+ * Stepped as the engine steps (the turn moves with every step taken while
+ * a poller can run), they alternate. */
+static void test_timeout_poller_passes_the_turn(void **state)
+{
+	(void)state;
+	SchedActor a[] = { WAITS, BLOCKS };
+	int turn = -1, client = 0;
+	for (int k = 0; k < 4; k++) {
+		int i = sched_pick(a, 2, turn);
+		if (sched_polling(a, 2))
+			turn = i;
+		client += i == 1;
+	}
+	assert_int_equal(client, 2);
 }
 
 /* The issue's run: a server that spins from its first wait on, and a
@@ -155,10 +188,12 @@ static void test_client_runs_while_server_spins(void **state)
 {
 	(void)state;
 	SchedActor a[] = { GO, GO };
-	int client = 0, server = 0, last = -1;
+	int client = 0, server = 0, turn = -1;
 	for (int k = 0; k < 7 && client < 5; k++) {
-		last = sched_pick(a, 2, last);
-		if (last == 0) {
+		int i = sched_pick(a, 2, turn);
+		if (sched_polling(a, 2))
+			turn = i;
+		if (i == 0) {
 			server++;
 			a[0].idle = server > 1;   /* its second wait returned what the first did */
 		} else {
@@ -262,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_declared_order_breaks_ties),
 		cmocka_unit_test(test_all_would_block_picks_first_runnable),
 		cmocka_unit_test(test_nobody_can_run),
+		cmocka_unit_test(test_polling_means_a_poller_can_run),
 		cmocka_unit_test(test_not_runnable_is_skipped_even_if_free),
 		cmocka_unit_test(test_spinning_server_does_not_starve_the_client),
 		cmocka_unit_test(test_polling_goes_when_nobody_can_progress),
@@ -271,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_nonblocking_lesson_order_kept),
 		cmocka_unit_test(test_progress_beats_polling_whatever_the_order),
 		cmocka_unit_test(test_no_actor_starves),
+		cmocka_unit_test(test_timeout_poller_passes_the_turn),
 		cmocka_unit_test(test_client_runs_while_server_spins),
 		cmocka_unit_test(test_idle_try_again),
 		cmocka_unit_test(test_idle_other_errors_are_news),
