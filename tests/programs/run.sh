@@ -89,6 +89,15 @@ else
 	echo "FAIL: selectors pair: the server's event loop spun $polls times"
 fi
 
+# The issue's own example: python3 -m http.server (a thread per request,
+# and a poll() with a timeout between requests) outlives its client.
+mkdir "$T/www" && echo "hello from the web" >"$T/www/index.html"
+timeout 60 ./sockstep run --plain --server "$PY -m http.server 8000 --bind 127.0.0.1 --directory $T/www" \
+	--client "$PY -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000/').read())\"" \
+	>"$T/out" 2>&1
+ends_well "python3 -m http.server: the page fetched, then the server waits: status 0" $? "$T/out" \
+	"client    | b'hello from the web\\n'"
+
 # Stepped by hand (Enter each time), the same end, told on the prompt stream.
 yes "" 2>/dev/null | head -n 200 | timeout 60 ./sockstep run --plain --step --server "$P/poll_server" \
 	--client "$P/echo_client" >"$T/out" 2>"$T/err"
