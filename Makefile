@@ -57,12 +57,12 @@ REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
 # linked statically, one with threads, a wrapper that refuses ptrace,
-# servers that fork or start threads before any client comes, the programs
-# of the byte-moving calls and of stdin as a source, and a non-blocking
-# client, an epoll server and one whose accept a SIGCHLD interrupts
-# (tests/programs/calltext.sh).
+# servers that fork or start threads before any client comes, servers that
+# outlive their clients (a poll loop, an accept loop), the programs of the
+# byte-moving calls and of stdin as a source, and a non-blocking client, an
+# epoll server and one whose accept a SIGCHLD interrupts.
 PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
-             prefork_server threaded_server fork_many poll_client \
+             prefork_server threaded_server fork_many poll_client poll_server accept_server \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server \
              nonblock_client epoll_server sigchld_server
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static

@@ -27,6 +27,7 @@
 #include "model/addr.h"
 #include "model/kernel.h"
 #include "model/netns.h"
+#include "model/procfd.h"
 #include "model/record.h"
 #include "model/runops.h"
 #include "model/sched.h"
@@ -96,6 +97,7 @@ struct engine {
 	PastStep *past;
 	int npast, past_cap;
 	int restepping;        /* engine_goto is running the steps again */
+	int turn;              /* the last actor stepped while a poller could run, or -1 (sched_pick) */
 	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
 	Record *rec;           /* --record: the run written down, or NULL */
 };
@@ -374,6 +376,18 @@ static int exposed(Engine *e, int i, const GateRecord *r)
 	return 1;
 }
 
+/* Actor i's call returned (ret, just added): did it bring anything new,
+ * or is the actor polling (sched_idle)? */
+static void returned(Engine *e, int i, const Event *ret)
+{
+	RunActor *a = &e->run.a[i];
+	if (!ret)
+		return;
+	const Event *before = a->return_seq ? timeline_by_seq(e->run.tl, a->return_seq) : NULL;
+	a->idle = sched_idle(ret, before);
+	a->return_seq = ret->seq;
+}
+
 /* Turn one record from actor i into state and timeline events. */
 static void absorb(Engine *e, int i, const GateRecord *r)
 {
@@ -406,7 +420,7 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 	case GATE_RESULT:
 		ev = event_of(EV_RETURN, i, r);
 		ev.call_seq = a->call_seq;
-		timeline_add(e->run.tl, &ev);
+		returned(e, i, timeline_add(e->run.tl, &ev));
 		a->state = ACTOR_RUNNING;  /* until its next stop arrives */
 		break;
 	case GATE_PRINT: {
@@ -688,6 +702,7 @@ static int poll_ms(const Engine *e, long left)
 }
 
 static int handle(Engine *e, const struct pollfd *pfd, int n);
+static int servers_over(Engine *e);
 
 /* Read gates until done(e, arg) holds or ms pass; only actor only's gate
  * when only >= 0. Returns 1 if done. */
@@ -1024,6 +1039,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		return -1;
 	e->private_ns = private_ns;
 	e->run.steps_done = 0;
+	e->turn = -1;
 	e->full_noted = 0;
 	e->fail[0] = '\0';
 	e->run.kernel_note[0] = '\0';
@@ -1141,6 +1157,7 @@ static void engine_reap(Run *r)
 		}
 	}
 	recorded(e, "reap", -1);
+	servers_over(e);
 }
 
 /* Ask actor i whether its pending call would block now. The actor polls its
@@ -1210,7 +1227,7 @@ static int engine_wait(Run *r, int ms)
 		e->seen[i] = st;
 	}
 	e->seen_n = e->run.n;
-	if (!mask || !pump(e, ms, one_woke, mask))
+	if (!mask || servers_over(e) || !pump(e, ms, one_woke, mask))
 		return 0;
 	pump(e, advance_ms(e), none_running, 0);
 	kernel_look(e);
@@ -1249,19 +1266,225 @@ static int engine_drain(Run *r, int ms)
 	return done;
 }
 
+/* ---- the end of a run of servers -----------------------------------------
+ *
+ * A server outlives its clients: once they have ended it goes back to wait
+ * for the next one, in accept() or in its event loop, and that is how every
+ * server demo ends. When nothing else is left that could connect, the run
+ * is over: said, and the servers stopped. Which actor is such a server the
+ * kernel tells: the call it waits in (blocked, or polling again and again)
+ * waits on a listening socket, and nothing it waits on is ready. Programs
+ * only: a lesson actor left blocked is a lesson that is stuck. */
+
+enum { WAIT_FDS_MAX = 64 };
+
+/* The call an actor waits in: its socket, or the list poll and select got. */
+typedef struct {
+	int op, fd;
+	const uint8_t *data;
+	size_t len;
+} Waiting;
+
+/* Can actor i be a server left waiting: blocked, or polling in its next
+ * call, or ended? Returns 1 waiting, 0 ended, -1 neither. */
+static int left_waiting(const Engine *e, int i)
+{
+	const RunActor *a = &e->run.a[i];
+	if (a->state == ACTOR_DONE || a->state == ACTOR_DEAD)
+		return 0;
+	return a->state == ACTOR_BLOCKED || (a->state == ACTOR_READY && a->idle) ? 1 : -1;
+}
+
+/* Only ended actors and actors that may be servers left waiting? clients:
+ * how many of the run's own programs have ended. */
+static int only_waiting(const Engine *e, int *clients)
+{
+	int waiting = 0;
+	*clients = 0;
+	for (int i = 0; i < e->run.n; i++) {
+		int w = left_waiting(e, i);
+		if (w < 0 || !run_traced(&e->run, i))
+			return 0;
+		waiting += w;
+		*clients += !w && i < e->run.lesson->nactors;
+	}
+	return waiting;
+}
+
+/* The descriptors call w waits on; how many (at most max). */
+static int waited_fds(pid_t tid, const Waiting *w, int *fds, int max)
+{
+	if (w->op == OP_ACCEPT) {
+		fds[0] = w->fd;
+		return 1;
+	}
+	if (w->op == OP_EPOLL_WAIT)
+		return procfd_epoll_fds(tid, w->fd, fds, max);
+	int n = 0;
+	for (size_t at = 0; at + sizeof(int32_t) <= w->len && n < max; at += sizeof(int32_t)) {
+		int32_t fd;
+		memcpy(&fd, w->data + at, sizeof fd);
+		fds[n++] = fd;
+	}
+	return n;
+}
+
+/* Does actor i (left_waiting) wait for a next client: in accept, poll,
+ * select or epoll_wait, on a listening socket, with nothing ready? */
+static int waits_for_client(const Engine *e, int i)
+{
+	const RunActor *a = &e->run.a[i];
+	pid_t tid = a->program;
+	Waiting w;
+	if (tid <= 0)
+		return 0;
+	if (a->state == ACTOR_BLOCKED) {
+		const Event *call = timeline_by_seq(e->run.tl, a->call_seq);
+		/* Not asleep in the kernel: on its way out of the call. */
+		if (!call || !tracer_asleep(tid))
+			return 0;
+		w = (Waiting){ call->op, call->fd, call->data, call->len };
+	} else {
+		w = (Waiting){ a->pending.op, a->pending.fd, a->pending.data, a->pending.len };
+	}
+	if (w.op != OP_ACCEPT && w.op != OP_POLL && w.op != OP_SELECT && w.op != OP_EPOLL_WAIT)
+		return 0;
+	/* An epoll descriptor is readable when an event of its set is ready. */
+	if (w.op == OP_EPOLL_WAIT && procfd_readable(tid, w.fd) != 0)
+		return 0;
+	int fds[WAIT_FDS_MAX], listening = 0;
+	int n = waited_fds(tid, &w, fds, WAIT_FDS_MAX);
+	for (int k = 0; k < n; k++) {
+		if (w.op != OP_EPOLL_WAIT && procfd_readable(tid, fds[k]) != 0)
+			return 0;
+		listening |= procfd_listening(tid, fds[k]) == 1;
+	}
+	return listening;
+}
+
+/* Take in whatever the gates hold now, without waiting. Returns 1 if
+ * anything came (the run may have moved: decide again). */
+static int gates_moved(Engine *e)
+{
+	struct pollfd pfd[RUN_POLLFDS_MAX];
+	int n = 0;
+	for (int i = 0; i < e->run.n && n < RUN_POLLFDS_MAX; i++)
+		if (e->gate[i] >= 0 && e->run.owner[i] == i)
+			pfd[n++] = (struct pollfd){ .fd = e->gate[i], .events = POLLIN };
+	if (n == 0 || poll(pfd, (nfds_t)n, 0) <= 0)
+		return 0;
+	handle(e, pfd, n);
+	return 1;
+}
+
+/* The servers left waiting go: each shows as done, with the signal that
+ * stopped it (run_servers_over), after a note that says why. */
+static void stop_servers(Engine *e)
+{
+	int first = -1, stop[LESSON_MAX_ACTORS] = { 0 }, ended[LESSON_MAX_ACTORS] = { 0 };
+	for (int i = 0; i < e->run.n; i++) {
+		RunActor *a = &e->run.a[i];
+		ended[i] = a->state == ACTOR_DONE || a->state == ACTOR_DEAD;
+		if (ended[i])
+			continue;
+		a->state = ACTOR_DONE;
+		a->status = SIGKILL;   /* the wait status of a process SIGKILL ended */
+		stop[e->run.owner[i]] = 1;
+		first = first < 0 ? i : first;
+	}
+	char text[400];
+	if (run_servers_over(&e->run, text, sizeof text))
+		note(e, first, text);
+	for (int i = 0; i < e->run.n; i++) {
+		if (!stop[i] || e->run.a[i].pid <= 0)
+			continue;
+		kill(e->run.a[i].pid, SIGKILL);
+		int status = SIGKILL;
+		pid_t got;
+		do
+			got = waitpid(e->run.a[i].pid, &status, 0);
+		while (got < 0 && errno == EINTR);
+		close_gate(e, i);
+		/* A program whose own process had ended already (its server went
+		 * on in a child) keeps the end it had. */
+		if (ended[i]) {
+			e->run.a[i].pid = 0;
+			e->run.a[i].program = 0;
+		} else {
+			record_exit(e, i, status);
+		}
+		tasks_gone(e, i);
+	}
+	kernel_look(e);
+	recorded(e, "reap", -1);
+}
+
+/* Has the run ended as a server's run ends: every other program has ended,
+ * and the ones left wait for a next client that cannot come? Then stop
+ * them and return 1. On the host's network with no client of the run's
+ * own, a client from outside may still come: the run waits for it. */
+static int servers_over(Engine *e)
+{
+	int clients;
+	if (e->opt.free_run || !only_waiting(e, &clients))
+		return 0;
+	/* A call may have returned or begun since the last look: take in what
+	 * came, and decide on what is there now; the kernel is asked about the
+	 * servers in between, so decide again if anything came meanwhile. */
+	for (int tries = 0; tries < 3; tries++) {
+		gates_moved(e);
+		if (!only_waiting(e, &clients) || (!clients && !e->private_ns))
+			return 0;
+		int all = 1;
+		for (int i = 0; i < e->run.n && all; i++)
+			all = left_waiting(e, i) == 0 || waits_for_client(e, i);
+		if (!all)
+			return 0;
+		if (!gates_moved(e)) {
+			stop_servers(e);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* What the scheduler knows of each actor without asking it anything:
+ * whether it can run, and whether it is polling. */
+static void sched_view(const Engine *e, SchedActor *s)
+{
+	for (int i = 0; i < e->run.n; i++) {
+		const RunActor *a = &e->run.a[i];
+		s[i].runnable = a->state == ACTOR_READY || a->state == ACTOR_INPUT;
+		s[i].idle = a->state == ACTOR_READY && a->idle;
+		s[i].would_block = 0;
+	}
+}
+
+/* Can a polling actor run (sched_polling)? */
+static int polling(const Engine *e)
+{
+	SchedActor s[LESSON_MAX_ACTORS];
+	sched_view(e, s);
+	return sched_polling(s, e->run.n);
+}
+
 /* The scheduler's pick, and whether its pending call would block. Probes
- * stop at the first actor that can go at once: the actors after it cannot
- * change the pick, and each probe is a round trip. */
+ * stop at the first actor that is not polling and can go at once: the
+ * actors after it cannot change the pick, and each probe is a round trip.
+ * An actor at an input step is never polling: a line typed is progress. */
 static int pick(Engine *e, int *blocks)
 {
 	SchedActor s[LESSON_MAX_ACTORS];
 	int found = 0;
+	*blocks = 0;
+	if (servers_over(e))
+		return -1;
+	sched_view(e, s);
 	for (int i = 0; i < e->run.n; i++) {
-		s[i].runnable = e->run.a[i].state == ACTOR_READY || e->run.a[i].state == ACTOR_INPUT;
 		s[i].would_block = s[i].runnable && (found || probe(e, i));
-		found |= s[i].runnable && !s[i].would_block;
+		found |= s[i].runnable && !s[i].would_block && !s[i].idle;
 	}
-	int i = sched_pick(s, e->run.n);
+	int i = sched_pick(s, e->run.n, e->turn);
 	*blocks = i >= 0 && s[i].would_block;
 	return i;
 }
@@ -1368,6 +1591,8 @@ static int engine_step(Run *r, int actor, const char *line)
 	if (actor < 0 || actor >= e->run.n)
 		return -1;
 	ActorState s = e->run.a[actor].state;
+	if (polling(e))
+		e->turn = actor;   /* its turn, beside a poller: the next goes to another */
 	if (s == ACTOR_INPUT) {
 		if (give_input(e, actor, line) < 0)
 			return -1;
@@ -1387,6 +1612,7 @@ static int engine_step(Run *r, int actor, const char *line)
 	kernel_look(e);
 	past_record(e, actor, line, &mark);
 	recorded(e, "step", actor);
+	servers_over(e);
 	return actor;
 }
 
@@ -1433,6 +1659,8 @@ static int engine_handle(Run *r, const struct pollfd *pfd, int n)
 	Engine *e = (Engine *)r;
 	int added = handle(e, pfd, n);
 	recorded(e, "handle", -1);
+	if (servers_over(e))
+		added++;   /* the note that says so */
 	return added;
 }
 

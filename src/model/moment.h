@@ -23,7 +23,9 @@ typedef enum {
 	ACTOR_INPUT,      /* stopped at an input step, waiting for a line */
 	ACTOR_RUNNING,    /* let go; the call is expected to return at once */
 	ACTOR_BLOCKED,    /* let go; the call is blocking in the kernel */
-	ACTOR_DONE,       /* ran its last step and exited */
+	ACTOR_DONE,       /* ran its last step and exited; or a server left waiting
+	                     for a next client once its clients had ended, which
+	                     sockstep stopped (status: that signal; run_servers_over) */
 	ACTOR_DEAD        /* exited or was killed before its end */
 } ActorState;
 
@@ -36,6 +38,9 @@ typedef struct {
 	int step;              /* the step it is stopped at, or running; -1 when none */
 	GateRecord pending;    /* READY: the call it will make */
 	uint64_t call_seq;     /* RUNNING/BLOCKED: seq of the EV_CALL */
+	uint64_t return_seq;   /* seq of the EV_RETURN of its last call; 0: none yet */
+	int idle;              /* polling: that call returned with nothing new
+	                          (sched_idle), so it waits its turn (sched.h) */
 	int status;            /* DONE/DEAD: wait status */
 	int next_example;      /* input examples used so far */
 } RunActor;

@@ -12,6 +12,7 @@
 #include "model/kernel.h"
 #include "model/replay.h"
 #include "model/runops.h"
+#include "model/sched.h"
 
 typedef struct {
 	Run run;               /* first: what the views read (runops.h) */
@@ -27,6 +28,25 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Which actors are polling (sched.h): a recording keeps what they did,
+ * not the scheduler's word for it, which the returns in the timeline give
+ * again, as they gave it to the engine. */
+static void polling_again(Run *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		r->a[i].idle = 0;
+		r->a[i].return_seq = 0;
+	}
+	for (size_t k = 0; k < timeline_count(r->tl); k++) {
+		const Event *ev = timeline_get(r->tl, k);
+		if (ev->kind != EV_RETURN || ev->actor < 0 || ev->actor >= r->n)
+			continue;
+		RunActor *a = &r->a[ev->actor];
+		a->idle = sched_idle(ev, a->return_seq ? timeline_by_seq(r->tl, a->return_seq) : NULL);
+		a->return_seq = ev->seq;
+	}
+}
+
 /* Show moment n: its timeline, actors, sockets and count. */
 static int move(Playback *p, int n, char *err, size_t errlen)
 {
@@ -38,6 +58,7 @@ static int move(Playback *p, int n, char *err, size_t errlen)
 		return -1;
 	}
 	r->n = m.na;
+	polling_again(r);
 	p->moment = n;
 	r->steps_done = replay_steps(p->replay, n);
 	if (r->steps_done > p->reached)

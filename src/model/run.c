@@ -7,6 +7,7 @@
 #include "model/runops.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <sys/wait.h>
 
 void run_free(Run *r)
@@ -181,6 +182,41 @@ int run_succeeded(const Run *r)
 	for (int i = 0; i < r->n; i++)
 		if (!ended_as_written(r, i))
 			return 0;
+	return 1;
+}
+
+/* A server sockstep stopped at the end of the run (run_servers_over): a
+ * program that ends by itself is done only with exit status 0. */
+static int stopped_server(const Run *r, int i)
+{
+	return run_traced(r, i) && r->a[i].state == ACTOR_DONE && WIFSIGNALED(r->a[i].status);
+}
+
+int run_servers_over(const Run *r, char *buf, size_t cap)
+{
+	char names[200] = "";
+	int servers = 0, clients = 0;
+	size_t o = 0;
+	for (int i = 0; i < r->n; i++)
+		servers += stopped_server(r, i);
+	for (int i = 0, k = 0; i < r->n; i++) {
+		if (!stopped_server(r, i)) {
+			clients += i < r->lesson->nactors;
+			continue;
+		}
+		k++;
+		const char *sep = k == 1 ? "" : k == servers ? " and " : ", ";
+		int n = snprintf(names + o, sizeof names - o, "%s%s", sep, r->a[i].name);
+		o += n > 0 && (size_t)n < sizeof names - o ? (size_t)n : 0;
+	}
+	if (!servers)
+		return 0;
+	const char *verb = servers > 1 ? "wait" : "waits";
+	if (clients)
+		snprintf(buf, cap, "the clients have ended; %s %s for a next client: the run is over", names, verb);
+	else
+		snprintf(buf, cap, "no client runs, and none can reach this network; %s %s for a client: the run is over",
+			 names, verb);
 	return 1;
 }
 

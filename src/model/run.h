@@ -124,6 +124,14 @@ int run_finished(const Run *r);
 /* True when every actor ended its steps as the lesson says. */
 int run_succeeded(const Run *r);
 
+/* Did the run end as a server's run ends: its clients had ended, the
+ * servers left waited for a next client that could not come, and sockstep
+ * stopped them? Such a server shows as done, with the signal that stopped
+ * it; the run succeeded. Writes what to say into buf ("the clients have
+ * ended; server waits for a next client: the run is over") and returns 1;
+ * returns 0 when the run did not end so. */
+int run_servers_over(const Run *r, char *buf, size_t cap);
+
 /* Where the sockets live ("private network namespace", or why not), and
  * what of the kernel's view is missing and why ("" when nothing is). */
 const char *run_network(const Run *r);

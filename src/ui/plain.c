@@ -125,7 +125,11 @@ static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 {
 	const char *name = name_or(e, ev->actor, "?");
 	const RunActor *a = run_actor(e, ev->actor);
-	if (WIFSIGNALED(ev->status))
+	/* A server left waiting for a next client, stopped: the run is over
+	 * (run_servers_over), as the note before this line says. */
+	if (WIFSIGNALED(ev->status) && a && a->state == ACTOR_DONE)
+		say(out, "%-*s  +++ stopped by sockstep (SIG%s) +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+	else if (WIFSIGNALED(ev->status))
 		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
 	else if (WEXITSTATUS(ev->status) != 0 || !a || a->state != ACTOR_DONE)
 		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
@@ -431,7 +435,9 @@ static void prompt_next(const Stepper *s, int a)
 	char what[1024], ask_for[256], example[256];
 	if (ea->state != ACTOR_INPUT) {
 		narration_next(s->e, a, what, sizeof what);
-		prompt(s, "next: %s - Enter to run, q to quit", what);
+		/* Polling (sched.h): why the scheduler let the others go first. */
+		prompt(s, "next: %s - Enter to run, q to quit%s", what,
+		       ea->idle ? " (it polls: its last call found nothing new)" : "");
 		return;
 	}
 	const char *ex = stand_in(s->e, a);
@@ -615,8 +621,11 @@ int plain_run_with(Run *e, const PlainOptions *opt, FILE *out)
 	run_drain(e, 2000);
 	plain_print(e, shown, out);
 	int ok = run_succeeded(e);
+	char over[400];
 	if (!ok)
 		report_stuck(e);
+	else if (opt->step && run_servers_over(e, over, sizeof over))
+		fprintf(prompt, "%s\n", over);
 	else if (opt->step)
 		fputs("the lesson is over: every actor ran to its end\n", prompt);
 	run_stop(e);

@@ -114,13 +114,16 @@ void flow_actor_state(const Run *e, int i, char *buf, size_t cap)
 	}
 	switch (a->state) {
 	case ACTOR_STARTING: snprintf(buf, cap, "starting"); break;
-	case ACTOR_READY: snprintf(buf, cap, "ready"); break;
+	case ACTOR_READY: snprintf(buf, cap, "%s", a->idle ? "polling" : "ready"); break;
 	case ACTOR_INPUT: snprintf(buf, cap, "wants input"); break;
 	case ACTOR_RUNNING: snprintf(buf, cap, "running"); break;
 	case ACTOR_BLOCKED:
 		snprintf(buf, cap, "blocked in %s", call ? lesson_op_name((LessonOp)call->op) : "a call");
 		break;
-	case ACTOR_DONE: snprintf(buf, cap, "done"); break;
+	case ACTOR_DONE:
+		/* Done with a signal: a server stopped at the end of the run. */
+		snprintf(buf, cap, "%s", WIFSIGNALED(a->status) ? "stopped: run over" : "done");
+		break;
 	case ACTOR_DEAD:
 		/* sigabbrev_np gives "KILL"; the name students look up is SIGKILL. */
 		if (WIFSIGNALED(a->status))

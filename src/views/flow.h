@@ -31,7 +31,8 @@ uint64_t flow_arrow_since(const Run *e, size_t from, int *count);
  * (its data points into the actor's record). */
 void flow_pending_event(const RunActor *a, int actor, Event *ev);
 
-/* "blocked in accept", "ready", "killed by SIGKILL" ... for actor i. */
+/* "blocked in accept", "ready", "polling" (its last call returned nothing
+ * new: sched_idle), "killed by SIGKILL" ... for actor i. */
 void flow_actor_state(const Run *e, int i, char *buf, size_t cap);
 
 #endif

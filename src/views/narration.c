@@ -122,7 +122,13 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 	char text[4096], next[1024], q[1024] = "";
 	Role next_role = ROLE_KEY;
 	what_happened(e, last_step(e), text, sizeof text);
-	if (run_finished(e) && run_succeeded(e)) {
+	char over[400];
+	if (run_finished(e) && run_succeeded(e) && run_servers_over(e, over, sizeof over)) {
+		/* "The clients have ended; server waits ...: the run is over." */
+		snprintf(next, sizeof next, "%c%s.", over[0] >= 'a' && over[0] <= 'z' ? over[0] - 'a' + 'A' : over[0],
+			 over + 1);
+		next_role = ROLE_OK;
+	} else if (run_finished(e) && run_succeeded(e)) {
 		snprintf(next, sizeof next, "%s", run_traced(e, 0) ? "Your programs ran to their end."
 			 : "The lesson is over: every actor ran to its end.");
 		next_role = ROLE_OK;

@@ -251,7 +251,7 @@ static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
-	char text[1200];
+	char text[1200], over[400];
 	Role role = ROLE_DIM;
 	if (s->editing) {
 		const RunActor *a = run_actor(e, s->edit_actor);
@@ -293,6 +293,9 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 		snprintf(text, sizeof text, "your prediction: press %s%d %s esc: not now (the call waits)",
 			 n > 1 ? "1-" : "", n, g->dot);
 		role = ROLE_NOTICE;
+	} else if (run_finished(e) && run_succeeded(e) && run_servers_over(e, over, sizeof over)) {
+		snprintf(text, sizeof text, "%s. r restart, m menu, q quit", over);
+		role = ROLE_OK;
 	} else if (run_finished(e) && run_succeeded(e)) {
 		char next[160] = "";
 		if (s->next_lesson)

@@ -124,3 +124,31 @@ else
 	fail "interrupted accept" "$(screen intr | grep -E 'accept|E\?' | head -n 5)"
 fi
 tm send-keys -t intr q
+# The seed tutorial's multi-connection pair (issue 12): its event loops
+# spin, shown as polling, and space never loops in one of them; once the
+# client has ended, the server waiting for a next client ends the run.
+start multi 160 48 "$SOCKSTEP run --server '$PY tests/programs/multiconn-server.py' --client '$PY tests/programs/multiconn-client.py'"
+wait_for multi "SERVER  pid" 10
+pids=$(actor_pids multi)
+# Space until the first event loop has nothing new (ten presses at once,
+# then one at a time), then autoplay (a) at its fastest (+) to the end.
+tm send-keys -t multi ' ' ' ' ' ' ' ' ' ' ' ' ' ' ' ' ' ' ' '
+if step_until multi "polling" 20; then
+	pass "selectors pair: an event loop with nothing new shows as polling"
+else
+	fail "selectors pair: polling" "$(screen multi | head -n 3)"
+fi
+tm send-keys -t multi a + + + + + + + +
+if wait_for multi "server waits for a next client: the run is over" 60 &&
+   screen multi | grep -q "SERVER  stopped: run over"; then
+	pass "selectors pair: the client got its turns, and the run is over with the server waiting"
+else
+	fail "selectors pair: the end" "$(screen multi | head -n 3; screen multi | tail -n 6)"
+fi
+tm send-keys -t multi q
+# shellcheck disable=SC2086
+if all_gone $pids; then
+	pass "selectors pair: q leaves no program running"
+else
+	fail "selectors pair: quit" "still running: $pids"
+fi
