@@ -706,14 +706,17 @@ static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 		    (p && a[5] ? GATE_WAIT_SIGARG : 0) | (p && pselect_has_mask(tid, a[5]) ? GATE_WAIT_SIGMASK : 0);
 }
 
-/* The event an epoll_ctl passes, if any (EPOLL_CTL_DEL may pass none). */
+/* The event an epoll_ctl passes, if any. EPOLL_CTL_DEL may pass none, and
+ * the kernel ignores what it passes: its bytes are whatever the program's
+ * memory held (a run's garbage), so only that it passed one is kept. */
 static void describe_epoll_ctl(GateRecord *r, pid_t tid, const uint64_t *a)
 {
 	struct epoll_event e;
 	r->arg[0] = (int64_t)a[1];
 	r->arg[1] = (int)a[2];
+	r->arg[2] = a[3] != 0;
 	r->len = 0;
-	if (!a[3] || peek(tid, a[3], &e, sizeof e) != sizeof e)
+	if (!a[3] || (int)a[1] == EPOLL_CTL_DEL || peek(tid, a[3], &e, sizeof e) != sizeof e)
 		return;
 	GateEpollEvent g = { .events = e.events, .data = e.data.u64 };
 	memcpy(r->data, &g, sizeof g);

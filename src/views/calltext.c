@@ -442,7 +442,9 @@ static void epoll_ctl_call(const Event *ev, char *buf, size_t cap)
 {
 	char e[320] = "NULL";
 	GateEpollEvent g;
-	if (ev->len >= sizeof g) {
+	if (ev->arg[0] == EPOLL_CTL_DEL && ev->arg[2])
+		snprintf(e, sizeof e, "{...}");   /* passed, and ignored by the kernel */
+	else if (ev->len >= sizeof g) {
 		memcpy(&g, ev->data, sizeof g);
 		epoll_event_text(&g, e, sizeof e);
 	}

@@ -19,7 +19,8 @@ normalize() {
 	sed -E -e '/^# (network|kernel view):/d' -e '/^ +~ /d' \
 	       -e 's/:(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/:EPHEMERAL/g' \
 	       -e 's/, (3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\)/, EPHEMERAL)/g' \
-	       -e 's/\b(pid|thread) [0-9]+/\1 PID/g'
+	       -e 's/\b(pid|thread) [0-9]+/\1 PID/g' \
+	       -e 's/u64=[0-9]{6,}/u64=ADDR/g'
 }
 
 # golden NAME EXPECT ARGS...: sockstep run --plain ARGS prints EXPECT's timeline.
