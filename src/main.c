@@ -13,6 +13,7 @@
 #include "model/playback.h"
 #include "model/progress.h"
 #include "model/recformat.h"
+#include "model/utf8.h"
 #include "tui.h"
 #include "ui/plain.h"
 #include "views/codegen.h"
@@ -151,7 +152,7 @@ static int replay(int argc, char **argv, int plain, int force_tui, const PlainOp
 	}
 	Run *e = playback_open(argv[1], err, sizeof err);
 	if (!e) {
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	int status = plain_run_with(e, po, stdout);
@@ -168,7 +169,7 @@ static int list_lessons(FILE *out)
 		return 2;
 	}
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%02d  %-12s  %s\n", list[i].number, list[i].name, list[i].title);
+		utf8_print(out, "%02d  %-12s  %s\n", list[i].number, list[i].name, list[i].title);
 	free(list);
 	return 0;
 }
@@ -518,7 +519,7 @@ int main(int argc, char **argv)
 	}
 	Lesson *l = lesson_load(path, err, sizeof err);
 	if (!l) {
-		fprintf(stderr, "%s\n", err);
+		utf8_print(stderr, "%s\n", err);
 		return 2;
 	}
 	if (code) {

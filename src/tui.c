@@ -1606,7 +1606,7 @@ static int begin(Tui *t, Lesson *first, Run *replay, const Theme *theme)
 	}
 	if (lesson_start(t, first, err, sizeof err) < 0) {
 		t->ui->end();
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -1634,7 +1634,7 @@ int tui_run(const TuiOptions *opt)
 	/* So is a broken recording, the reader's or the one who made it. */
 	Run *replay = NULL;
 	if (opt->replay && !(replay = playback_open(opt->replay, err, sizeof err))) {
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	const char *why = no_screen();

@@ -253,12 +253,24 @@ static int needs_text(int kind)
 	return kind == EV_PRINT || kind == EV_INPUT || kind == EV_NOTE;
 }
 
+/* Kinds that only an actor's process makes: the views look their actor
+ * up. Packets and socket states may be the kernel's (-1), and a note
+ * sockstep's own. */
+static int needs_actor(int kind)
+{
+	return kind == EV_CALL || kind == EV_RETURN || kind == EV_PRINT || kind == EV_INPUT || kind == EV_EXIT;
+}
+
 /* What only the recording can check of an event: it follows the one
- * before, at a step its actor has, with the text a view prints. */
+ * before, made by an actor when only an actor makes it, at a step its
+ * actor has, with the text a view prints. */
 static int check_event(Replay *r, const Event *ev)
 {
 	if (ev->seq != r->nev + 1)
 		return fail(r, "event: seq %llu where %zu comes next", (unsigned long long)ev->seq, r->nev + 1);
+	if (needs_actor(ev->kind) && ev->actor < 0)
+		return fail(r, "event: %s by actor %d: only an actor makes one", recformat_kind_name(ev->kind),
+			    ev->actor);
 	/* An actor that ran its steps exits past its last one. */
 	if (!step_ok(r, ev->actor, ev->step, ev->kind == EV_EXIT))
 		return fail(r, "event: step %d is not one of the actor's", ev->step);

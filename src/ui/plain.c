@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/lesson.h"
+#include "model/utf8.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
 #include "views/kerneltext.h"
@@ -37,8 +38,10 @@ typedef struct {
 
 static Printer printer;
 
-/* Every line of the transcript goes through here. A prompt the student
- * has not answered yet is ended first, so a line never starts after it. */
+/* Every line of the transcript goes through here, made safe for the
+ * terminal: its names and texts come from a lesson, a recording or a
+ * program. A prompt the student has not answered yet is ended first, so
+ * a line never starts after it. */
 __attribute__((format(printf, 2, 3)))
 static void say(FILE *out, const char *fmt, ...)
 {
@@ -49,8 +52,17 @@ static void say(FILE *out, const char *fmt, ...)
 	printer.writes++;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	utf8_vprint(out, fmt, ap);
 	va_end(ap);
+}
+
+/* An actor's name; a recording's reader sees that every event's actor
+ * is one the run has, and this, that a slip shows as "?" rather than a
+ * crash. */
+static const char *name_of(const Run *e, int actor)
+{
+	const RunActor *a = run_actor(e, actor);
+	return a && a->name ? a->name : "?";
 }
 
 static int name_width(const Run *e)
@@ -60,7 +72,7 @@ static int name_width(const Run *e)
 		/* A program's later processes and threads are NAME.2 ...: room
 		 * for them from the start keeps the columns still. */
 		int first = i < run_lesson(e)->nactors;
-		int n = (int)strlen(run_actor(e, i)->name) + (run_traced(e, i) && first ? 2 : 0);
+		int n = (int)strlen(name_of(e, i)) + (run_traced(e, i) && first ? 2 : 0);
 		w = n > w ? n : w;
 	}
 	return w;
@@ -88,7 +100,7 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 		return;
 	calltext_call(call, MAXSTR, ctext, sizeof ctext);
 	calltext_result(ev, 1, rtext, sizeof rtext);
-	say(out, "%-*s  %s = %s\n", w, run_actor(e, ev->actor)->name, ctext, rtext);
+	say(out, "%-*s  %s = %s\n", w, name_of(e, ev->actor), ctext, rtext);
 	int op = ev->op;
 	/* getaddrinfo's answer as the kernel will take it: the raw socket
 	 * addresses, where the port reads in network byte order. */
@@ -102,18 +114,26 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 		hex(ev->data, ev->len, ev->total, w, out);
 }
 
+/* A recorded status can name a signal no kernel sends. */
+static const char *signame(int sig)
+{
+	const char *name = sigabbrev_np(sig);
+	return name ? name : "?";
+}
+
 static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 {
-	const char *name = run_actor(e, ev->actor)->name;
+	const char *name = name_of(e, ev->actor);
+	const RunActor *a = run_actor(e, ev->actor);
 	if (WIFSIGNALED(ev->status))
-		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
-	else if (WEXITSTATUS(ev->status) != 0 || run_actor(e, ev->actor)->state != ACTOR_DONE)
+		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, signame(WTERMSIG(ev->status)));
+	else if (WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE))
 		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
 
 static const char *who(const Run *e, int actor)
 {
-	return actor >= 0 ? run_actor(e, actor)->name : "kernel";
+	return actor >= 0 ? name_of(e, actor) : "kernel";
 }
 
 /* Packets and states, indented under the calls that caused them. */
@@ -199,7 +219,7 @@ static void print_call(const Run *e, const Event *ev, int w, FILE *out)
 	}
 	ask(e, ev->actor, ev->step, w, out);
 	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
-	say(out, "%-*s  %s ... blocks\n", w, run_actor(e, ev->actor)->name, ctext);
+	say(out, "%-*s  %s ... blocks\n", w, name_of(e, ev->actor), ctext);
 	narrate(e, ev, w, out);
 }
 
@@ -228,7 +248,7 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 			printer.held[printer.nheld++] = from;
 			continue;
 		}
-		const char *name = ev->actor >= 0 ? run_actor(e, ev->actor)->name : "sockstep";
+		const char *name = ev->actor >= 0 ? name_of(e, ev->actor) : "sockstep";
 		switch (ev->kind) {
 		case EV_CALL:
 			print_call(e, ev, w, out);
@@ -275,7 +295,7 @@ static void report_stuck(Run *e)
 		const Event *call = timeline_by_seq(t, a->call_seq);
 		if (call)
 			calltext_call(call, MAXSTR, ctext, sizeof ctext);
-		fprintf(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
+		utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
 			a->name, call ? ctext : "a call");
 	}
 }
@@ -373,7 +393,7 @@ static void prompt(const Stepper *s, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	size_t len = strlen(text);
+	size_t len = utf8_safe(text, text, sizeof text - 1);
 	text[len] = s->tty ? ' ' : '\n';
 	fwrite(text, 1, len + 1, s->prompt);
 	fflush(s->prompt);
@@ -528,7 +548,7 @@ static int step_through(Stepper *s)
 			return 0;
 		const char *give = input && (line[0] || !stand_in(s->e, a)) ? line : NULL;
 		if (run_step(s->e, a, give) < 0)
-			fprintf(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
+			utf8_print(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
 	}
 }
 
@@ -544,18 +564,18 @@ int plain_run_with(Run *e, const PlainOptions *opt, FILE *out)
 	const Lesson *l = run_lesson(e);
 	memset(&printer, 0, sizeof printer);
 	printer.narrate = opt->narrate;
-	fprintf(out, "# %s\n", l->title);
+	utf8_print(out, "# %s\n", l->title);
 	if (run_start(e, err, sizeof err) < 0) {
 		plain_print(e, 0, out);  /* what the actors said, a program's output among it */
 		fflush(out);
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-	fprintf(out, "# network: %s\n", run_network(e));
+	utf8_print(out, "# network: %s\n", run_network(e));
 	if (*run_kernel_note(e))
-		fprintf(out, "# kernel view: %s\n", run_kernel_note(e));
+		utf8_print(out, "# kernel view: %s\n", run_kernel_note(e));
 	if (opt->narrate && l->about)
-		fprintf(out, "# %s\n", l->about);
+		utf8_print(out, "# %s\n", l->about);
 	size_t shown = plain_print(e, 0, out);
 	if (run_free_running(e)) {
 		run_free_run(e, STUCK_MS);

@@ -1,0 +1,74 @@
+#!/bin/bash
+# hostile.sh - a recording is made to be shared, so one crafted to harm is
+# read as safely as one made by sockstep: refused with its place, never a
+# crash, never memory without bound, never an escape sequence reaching the
+# terminal; and every output sockstep writes is checked (a full disk is an
+# error, not a truncated file and status 0). The files are the fuzz
+# corpus's recordings, changed here: no run is needed, and it takes a
+# second or two.
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+echo_rec=tests/fuzz/corpus/record/echo.jsonl
+chat_rec=tests/fuzz/corpus/record/chat.jsonl
+run_rec=tests/fuzz/corpus/record/run-python-echo.jsonl
+
+# mutate FROM TO PYTHON: a copy of FROM with PYTHON run on every line's
+# object e (L is the line's index, and the result is e, or the object
+# PYTHON sets as e).
+mutate() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+out = []
+for L, line in enumerate(open(sys.argv[1]).read().splitlines()):
+    e = json.loads(line)
+    exec(sys.argv[3])
+    out.append(json.dumps(e, separators=(",", ":")))
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+}
+
+# every_mode NAME FILE TEST: TEST (a command on $out, $err and $status)
+# holds for replay --plain, --narrate and --step (fed Enter).
+every_mode() {
+	local mode status
+	for mode in --plain --narrate --step; do
+		yes '' 2>/dev/null | head -n 400 | ./sockstep replay $mode "$2" >"$tmp/out" 2>"$tmp/err"
+		status=$?
+		if ! out="$tmp/out" err="$tmp/err" status=$status bash -c "$3"; then
+			echo "FAIL: $1 ($mode): status $status, said: $(head -c 300 "$tmp/err" | cat -v)"
+			return
+		fi
+	done
+	echo "PASS: $1"
+}
+
+# A crafted event whose actor is none, where only an actor makes one:
+# every view looks its actor up.
+for kind in exit call return print input; do
+	mutate "$chat_rec" "$tmp/$kind.jsonl" "
+if e.get('kind') == '$kind' and not globals().get('done'):
+    e['actor'] = -1; e['step'] = -1; e.setdefault('text', 'x'); done = 1"
+	every_mode "a recorded $kind of no actor is refused, with its place" "$tmp/$kind.jsonl" \
+		"[ \$status -eq 2 ] && grep -q ':[0-9]*: event: $kind by actor -1' \$err"
+done
+
+# Escape sequences in a recording's texts (OSC 52 writes the clipboard,
+# OSC 0 the window's title) reach no terminal, in any mode.
+esc=$(printf '\033]52;c;aGk=\007')
+mutate "$echo_rec" "$tmp/esc.jsonl" "
+if e.get('kind') == 'print': e['text'] = '$esc' + 'hi\x9b31m'
+if e['type'] == 'header': e['network'] = '\x1b]0;pwned\x07net'; e['kernel_note'] = 'k\x1b[2J'"
+every_mode "escape sequences in a recording's texts reach no terminal" "$tmp/esc.jsonl" \
+	"[ \$status -eq 0 ] && ! grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' \$out \$err && grep -q '| ?\]52;c;aGk=?hi??31m' \$out"
+mutate "$run_rec" "$tmp/esc-name.jsonl" "
+if e['type'] == 'header':
+    e['programs'][0]['name'] = e['actors'][0] = 'se\x1b]0;x\x07rver'
+    e['lesson']['title'] = 't\x1b[2Jitle'
+if e['type'] == 'snapshot': e['actors'][0]['name'] = 'se\x1b]0;x\x07rver'"
+every_mode "escape sequences in a recorded program's name and title reach no terminal" "$tmp/esc-name.jsonl" \
+	"[ \$status -eq 0 ] && ! grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' \$out \$err && grep -q 'se?\]0;x?rver' \$out"
+mutate "$echo_rec" "$tmp/esc-kind.jsonl" "
+if e.get('kind') == 'print': e['kind'] = 'x\x1b]0;x\x07'"
+every_mode "a refusal that quotes the file quotes no escape sequence" "$tmp/esc-kind.jsonl" \
+	"[ \$status -eq 2 ] && ! grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' \$err && grep -q 'unknown kind \"x?\]0;x?\"' \$err"
