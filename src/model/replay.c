@@ -455,7 +455,7 @@ static int read_line(Replay *r, const char *text, size_t len)
 {
 	char jerr[200];
 	if (len > LINE_MAX_BYTES)
-		return fail(r, "a line of %zu bytes, longer than a recording has", len);
+		return fail(r, "a line longer than %d bytes, more than a recording has", LINE_MAX_BYTES);
 	if (len == 0)
 		return fail(r, "an empty line");
 	JsonlValue *o = jsonl_parse(text, len, jerr, sizeof jerr);
@@ -533,6 +533,34 @@ Replay *replay_parse(const char *name, const char *text, size_t len, char *err, 
 	return end(r);
 }
 
+/* One line of f into *line (without its newline), cut one byte past
+ * LINE_MAX_BYTES: a file with no newline (/dev/zero) is refused as soon
+ * as its line is too long, not read to its end first. Returns the length,
+ * -1 at the end of the file, -2 on a read error or without memory. */
+static ssize_t read_bounded(FILE *f, char **line, size_t *cap)
+{
+	size_t len = 0;
+	int c;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (len == *cap) {
+			size_t grown = *cap ? *cap * 2 : 4096;
+			if (grown > (size_t)LINE_MAX_BYTES + 1)
+				grown = (size_t)LINE_MAX_BYTES + 1;
+			char *p = realloc(*line, grown);
+			if (!p)
+				return -2;
+			*line = p;
+			*cap = grown;
+		}
+		(*line)[len++] = (char)c;
+		if (len > LINE_MAX_BYTES)
+			return (ssize_t)len;  /* too long: the caller says so */
+	}
+	if (ferror(f))
+		return -2;
+	return c == EOF && len == 0 ? -1 : (ssize_t)len;
+}
+
 Replay *replay_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -544,17 +572,15 @@ Replay *replay_load(const char *path, char *err, size_t errlen)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while (r && (n = getline(&line, &cap, f)) >= 0) {
+	while (r && (n = read_bounded(f, &line, &cap)) >= 0) {
 		r->line++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
 		if (read_line(r, line, (size_t)n) < 0) {
 			replay_free(r);
 			r = NULL;
 		}
 	}
-	if (r && ferror(f)) {
-		fail(r, "cannot read: %s", strerror(errno));
+	if (r && n == -2) {
+		fail(r, "cannot read: %s", ferror(f) ? strerror(errno) : "out of memory");
 		replay_free(r);
 		r = NULL;
 	}
