@@ -99,6 +99,7 @@ typedef struct {
 	int fast;               /* autoplay without delay: running to a breakpoint (c) */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
 	char recorded_as[128];  /* the lesson --record holds, "" before the first */
+	char output_error[400]; /* a file a run wrote is not whole: said at the end */
 	char goto_text[GOTO_DIGITS + 1];
 	/* The menu (MODE_MENU). */
 	CatalogEntry *menu;
@@ -820,7 +821,10 @@ static void lesson_close(Tui *t)
 {
 	if (t->e) {
 		record_finished(t);
-		run_free(t->e);   /* stops and reaps every actor first */
+		run_stop(t->e);   /* stops and reaps every actor: the files are whole or not */
+		if (run_output_error(t->e) && !t->output_error[0])
+			snprintf(t->output_error, sizeof t->output_error, "%s", run_output_error(t->e));
+		run_free(t->e);
 		t->e = NULL;
 	}
 	code_free(t);
@@ -1684,6 +1688,14 @@ int tui_run(const TuiOptions *opt)
 	}
 	live_ui = NULL;
 	lesson_close(&t);
+	/* Said once the terminal is the shell's again. */
+	const char *unwritten[] = { t.output_error[0] ? t.output_error : NULL, cast_tee_error() };
+	for (int i = 0; i < 2; i++) {
+		if (unwritten[i]) {
+			utf8_print(stderr, "sockstep: %s\n", unwritten[i]);
+			status = 2;
+		}
+	}
 	free(t.menu);
 	progress_free(&t.progress);
 	signals_stop();

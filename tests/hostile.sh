@@ -84,3 +84,29 @@ else
 fi
 check "a line without an end (/dev/zero) is refused before it fills memory" bash -c \
 	"$limit; timeout 60 ./sockstep replay --plain /dev/zero 2>&1 >/dev/null | grep -q '/dev/zero:1: a line longer than'"
+
+# Every file sockstep writes is checked: a write that fails is a message
+# and status 2, never a cut file and status 0. /dev/full fails every write;
+# a file size limit (with SIGXFSZ ignored, so the write fails with EFBIG)
+# is a disk that fills in the middle of a run.
+check "the standard output full is an error (replay --plain)" bash -c \
+	"./sockstep replay --plain $echo_rec >/dev/full 2>$tmp/full.err; [ \$? -eq 2 ] && grep -q 'cannot write the standard output' $tmp/full.err"
+check "the standard output full is an error (--list)" bash -c \
+	"./sockstep --list >/dev/full 2>$tmp/full.err; [ \$? -eq 2 ] && grep -q 'cannot write the standard output' $tmp/full.err"
+check "the standard output full is an error (--plain)" bash -c \
+	"./sockstep --plain echo >/dev/full 2>$tmp/full.err; [ \$? -eq 2 ] && grep -q 'cannot write the standard output' $tmp/full.err"
+check "--pcap to a full disk is an error" bash -c \
+	"./sockstep --plain --pcap /dev/full echo >/dev/null 2>$tmp/full.err; [ \$? -eq 2 ] && grep -q 'cannot write the packets (--pcap /dev/full)' $tmp/full.err"
+check "--record to a full disk is an error" bash -c \
+	"./sockstep --plain --record /dev/full echo >/dev/null 2>$tmp/full.err; [ \$? -eq 2 ] && grep -q '/dev/full' $tmp/full.err"
+check "a recording cut short by a full disk says so" bash -c \
+	"trap '' XFSZ; ulimit -f 16; ./sockstep --plain --record $tmp/cut.jsonl echo >/dev/null 2>$tmp/full.err
+	 [ \$? -eq 2 ] && grep -q 'cannot write the recording $tmp/cut.jsonl: File too large; what was written ends there' $tmp/full.err"
+if command -v script >/dev/null 2>&1; then
+	# The screen needs a terminal: script gives it one, and q quits.
+	check "--cast to a full disk is an error" bash -c \
+		"printf q | TERM=xterm script -qec './sockstep replay --cast /dev/full $echo_rec; echo status=\$?' /dev/null >$tmp/cast.out 2>&1
+		 grep -q 'cannot write the cast /dev/full: No space left on device' $tmp/cast.out && grep -q 'status=2' $tmp/cast.out"
+else
+	echo "SKIP: --cast to a full disk is an error: script (util-linux) is not installed"
+fi
