@@ -123,7 +123,7 @@ static int wake[2] = { -1, -1 };
 static const Ui *live_ui;   /* what the atexit and fatal-signal paths restore */
 
 static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH };
-static const int fatal_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+static const int fatal_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT };
 enum { NQUIT = sizeof quit_signals / sizeof quit_signals[0], NFATAL = sizeof fatal_signals / sizeof fatal_signals[0] };
 static struct sigaction old_quit[NQUIT], old_fatal[NFATAL];
 
@@ -319,9 +319,11 @@ static void refresh_model(Tui *t)
 		t->next_anim = now_ms() + ANIM_MS;
 	}
 	if (t->s.autoplay && run_finished(t->e)) {
-		/* The status line now says the lesson is over, not the speed. */
+		/* The status line now says the lesson is over, not the speed;
+		 * but an error (the progress not saved) stays. */
 		t->s.autoplay = t->fast = 0;
-		t->s.status = NULL;
+		if (!t->s.status_error)
+			t->s.status = NULL;
 	}
 	/* Whatever the editor was typing for, it cannot take a line any more. */
 	if (t->s.editing && run_actor(t->e, t->s.edit_actor)->state != ACTOR_INPUT)
