@@ -110,3 +110,14 @@ if command -v script >/dev/null 2>&1; then
 else
 	echo "SKIP: --cast to a full disk is an error: script (util-linux) is not installed"
 fi
+
+# A traced program's step counts its calls: a program of more than a
+# lesson's 512 steps replays (its steps here moved past 1000).
+mutate "$run_rec" "$tmp/long.jsonl" "
+if e['type'] == 'event' and e['step'] >= 0: e['step'] += 1000
+if e['type'] == 'snapshot':
+    for a in e['actors']:
+        if a['step'] >= 0: a['step'] += 1000
+        if a['pending']: a['pending']['step'] += 1000"
+check "a recorded program of more than 512 calls replays" bash -c \
+	"./sockstep replay --plain $tmp/long.jsonl >$tmp/long.out && ./sockstep replay --plain $run_rec | cmp - $tmp/long.out"
