@@ -121,3 +121,26 @@ if e['type'] == 'snapshot':
         if a['pending']: a['pending']['step'] += 1000"
 check "a recorded program of more than 512 calls replays" bash -c \
 	"./sockstep replay --plain $tmp/long.jsonl >$tmp/long.out && ./sockstep replay --plain $run_rec | cmp - $tmp/long.out"
+
+# A recording costs about its size in memory: each moment's actors are
+# kept packed, and once when they did not change. 2000 snapshots whose
+# actors all differ (the worst case) stay under 4 times the file.
+python3 - "$chat_rec" "$tmp/many.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+last = [json.loads(l) for l in lines if '"type":"snapshot"' in l][-1]
+for i in range(2000):
+    last['n'] += 1
+    for a in last['actors']:
+        a['next_example'] = i
+    lines.append(json.dumps(last, separators=(",", ":")))
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+if [ "$(cat build/flavour 2>/dev/null)" = san ] || [ ! -x /usr/bin/time ]; then
+	echo "SKIP: a recording costs about its size in memory: needs /usr/bin/time and a build without sanitizers"
+else
+	check "a recording costs about its size in memory" bash -c "
+		/usr/bin/time -f %M ./sockstep replay --plain $tmp/many.jsonl 2>$tmp/rss >/dev/null
+		size=\$(( \$(stat -c %s $tmp/many.jsonl) / 1024 )); rss=\$(tail -n 1 $tmp/rss)
+		echo \"file \$size KiB, resident \$rss KiB\"; [ \$rss -lt \$((4 * size + 8000)) ]"
+fi

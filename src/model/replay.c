@@ -29,6 +29,13 @@
  * a few escapes longer), an event 4 KiB of bytes as hex. */
 enum { LINE_MAX_BYTES = 8 << 20 };
 
+/* A RunActor kept without the unused part of its pending call's bytes:
+ * its bytes up to the data, the len bytes of data, then the rest. */
+typedef struct {
+	size_t size;
+	unsigned char bytes[];
+} Packed;
+
 struct replay {
 	Lesson *lesson;
 	RecHeader h;           /* network, kernel, kernel_note, free_run */
@@ -37,7 +44,10 @@ struct replay {
 	size_t nev, evcap;
 	char *names[LESSON_MAX_ACTORS];  /* the actors' names, as they appear */
 	Moment *m;             /* when_ns holds the recorded "t"; the arrays are
-	                          the replay's (moment_free) */
+	                          the replay's (moment_free), but for a: */
+	const Packed ***pa;    /* pa[n][i]: moment n's actor i (m[n].a is NULL) */
+	Packed **kept;         /* every actor pa points at, each once */
+	size_t nkept, keptcap;
 	int nm, mcap;
 	/* While reading. */
 	const char *path;
@@ -427,6 +437,81 @@ static int read_moment(Replay *r, const JsonlValue *o, Moment *m)
 	return read_sockets(r, o, m);
 }
 
+/* Where a RunActor's pending bytes are, and what follows them. */
+enum {
+	DATA_AT = offsetof(RunActor, pending) + offsetof(GateRecord, data),
+	REST_AT = offsetof(RunActor, pending) + sizeof(GateRecord),
+};
+
+static Packed *pack(const RunActor *a)
+{
+	size_t len = a->pending.len <= GATE_DATA_MAX ? a->pending.len : GATE_DATA_MAX;
+	size_t rest = sizeof *a - REST_AT;
+	Packed *p = malloc(sizeof *p + DATA_AT + len + rest);
+	if (!p)
+		return NULL;
+	p->size = DATA_AT + len + rest;
+	memcpy(p->bytes, a, DATA_AT);
+	memcpy(p->bytes + DATA_AT, a->pending.data, len);
+	memcpy(p->bytes + DATA_AT + len, (const char *)a + REST_AT, rest);
+	return p;
+}
+
+static void unpack(const Packed *p, RunActor *a)
+{
+	size_t rest = sizeof *a - REST_AT, len = p->size - DATA_AT - rest;
+	memset(a, 0, sizeof *a);
+	memcpy(a, p->bytes, DATA_AT);
+	memcpy(a->pending.data, p->bytes + DATA_AT, len);
+	memcpy((char *)a + REST_AT, p->bytes + DATA_AT + len, rest);
+}
+
+/* An actor read is kept packed (a RunActor is 4 KiB and more, most of it
+ * room for its pending call's bytes), and once: a moment whose actor i is
+ * the moment before's, as most of a step's actors are, points at that
+ * one. So a recording costs about its size in memory, not a dozen times
+ * it. */
+static const Packed *keep_actor(Replay *r, const RunActor *a, int i)
+{
+	const Packed *before = r->nm && i < r->m[r->nm - 1].na ? r->pa[r->nm - 1][i] : NULL;
+	Packed *p = pack(a);
+	if (!p)
+		return NULL;
+	if (before && before->size == p->size && memcmp(before->bytes, p->bytes, p->size) == 0) {
+		free(p);
+		return before;
+	}
+	if (r->nkept == r->keptcap) {
+		size_t cap = r->keptcap ? r->keptcap * 2 : 64;
+		Packed **grown = realloc(r->kept, cap * sizeof *grown);
+		if (!grown) {
+			free(p);
+			return NULL;
+		}
+		r->kept = grown;
+		r->keptcap = cap;
+	}
+	return r->kept[r->nkept++] = p;
+}
+
+/* Moment m's actors, as pa[r->nm]; m's own array is freed. */
+static int keep_actors(Replay *r, Moment *m)
+{
+	const Packed **pa = calloc((size_t)m->na, sizeof *pa);
+	if (!pa)
+		return fail(r, "out of memory");
+	for (int i = 0; i < m->na; i++) {
+		if (!(pa[i] = keep_actor(r, &m->a[i], i))) {
+			free(pa);
+			return fail(r, "out of memory");
+		}
+	}
+	r->pa[r->nm] = pa;
+	free(m->a);
+	m->a = NULL;
+	return 0;
+}
+
 static int push_moment(Replay *r, const JsonlValue *o)
 {
 	Moment m;
@@ -438,12 +523,20 @@ static int push_moment(Replay *r, const JsonlValue *o)
 	if (r->nm == r->mcap) {
 		int cap = r->mcap ? r->mcap * 2 : 64;
 		Moment *grown = realloc(r->m, (size_t)cap * sizeof *grown);
-		if (!grown) {
+		if (grown)
+			r->m = grown;
+		const Packed ***pa = grown ? realloc(r->pa, (size_t)cap * sizeof *pa) : NULL;
+		if (pa)
+			r->pa = pa;
+		if (!grown || !pa) {
 			moment_free(&m);
 			return fail(r, "out of memory");
 		}
-		r->m = grown;
 		r->mcap = cap;
+	}
+	if (keep_actors(r, &m) < 0) {
+		moment_free(&m);
+		return -1;
 	}
 	r->m[r->nm++] = m;
 	return 0;
@@ -601,9 +694,15 @@ void replay_free(Replay *r)
 	free(r->top);
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		free(r->names[i]);
-	for (int i = 0; i < r->nm; i++)
+	for (int i = 0; i < r->nm; i++) {
 		moment_free(&r->m[i]);
+		free(r->pa[i]);
+	}
 	free(r->m);
+	free(r->pa);
+	for (size_t i = 0; i < r->nkept; i++)
+		free(r->kept[i]);
+	free(r->kept);
 	lesson_free(r->lesson);
 	recformat_release(&recformat_header, &r->h);
 	free(r);
@@ -695,7 +794,7 @@ int replay_apply(const Replay *r, int n, Timeline *t, Moment *out, Kernel *k, ui
 	RunActor *a = out->a;
 	int *owner = out->owner;
 	for (int i = 0; i < m->na; i++) {
-		a[i] = m->a[i];
+		unpack(r->pa[n][i], &a[i]);
 		owner[i] = m->owner[i];
 	}
 	*out = *m;
