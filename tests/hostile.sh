@@ -102,6 +102,8 @@ check "--record to a full disk is an error" bash -c \
 check "a recording cut short by a full disk says so" bash -c \
 	"trap '' XFSZ; ulimit -f 16; ./sockstep --plain --record $tmp/cut.jsonl echo >/dev/null 2>$tmp/full.err
 	 [ \$? -eq 2 ] && grep -q 'cannot write the recording $tmp/cut.jsonl: File too large; what was written ends there' $tmp/full.err"
+check "replaying a recording cut short says it was cut" bash -c \
+	"./sockstep replay --plain $tmp/cut.jsonl 2>&1 >/dev/null | grep -q 'cut.jsonl:[0-9]*: .*; the file ends in this line: it was cut short'"
 if command -v script >/dev/null 2>&1; then
 	# The screen needs a terminal: script gives it one, and q quits.
 	check "--cast to a full disk is an error" bash -c \

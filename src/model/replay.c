@@ -629,8 +629,9 @@ Replay *replay_parse(const char *name, const char *text, size_t len, char *err, 
 /* One line of f into *line (without its newline), cut one byte past
  * LINE_MAX_BYTES: a file with no newline (/dev/zero) is refused as soon
  * as its line is too long, not read to its end first. Returns the length,
- * -1 at the end of the file, -2 on a read error or without memory. */
-static ssize_t read_bounded(FILE *f, char **line, size_t *cap)
+ * -1 at the end of the file, -2 on a read error or without memory; *cut
+ * says the line ended with the file, not with a newline. */
+static ssize_t read_bounded(FILE *f, char **line, size_t *cap, int *cut)
 {
 	size_t len = 0;
 	int c;
@@ -651,6 +652,7 @@ static ssize_t read_bounded(FILE *f, char **line, size_t *cap)
 	}
 	if (ferror(f))
 		return -2;
+	*cut = c == EOF;
 	return c == EOF && len == 0 ? -1 : (ssize_t)len;
 }
 
@@ -665,9 +667,16 @@ Replay *replay_load(const char *path, char *err, size_t errlen)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while (r && (n = read_bounded(f, &line, &cap)) >= 0) {
+	int cut = 0;
+	while (r && (n = read_bounded(f, &line, &cap, &cut)) >= 0) {
 		r->line++;
 		if (read_line(r, line, (size_t)n) < 0) {
+			/* sockstep ends every line it writes: a last line without
+			 * its end, refused, is a recording whose writing stopped
+			 * there (a full disk, a killed run). */
+			size_t said = strlen(err);
+			if (cut && said < errlen)
+				snprintf(err + said, errlen - said, "; the file ends in this line: it was cut short");
 			replay_free(r);
 			r = NULL;
 		}
