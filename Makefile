@@ -125,10 +125,13 @@ $(BUILD)/programs/echo_client_static: tests/programs/echo_client.c $(BUILD)/conf
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -static -o $@ $<
 
-# The fuzz corpora replayed with the ordinary compiler (make check)...
-$(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ) $(BUILD)/config
+# The fuzz targets see the model, the views, and plain.c (what replay
+# --plain prints); the corpora replayed with the ordinary compiler (make
+# check)...
+FUZZ_UI := src/ui/plain.c
+$(BUILD)/tests/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJ) $(BUILD)/src/ui/plain.o $(BUILD)/config
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDFLAGS) $(MODEL_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(BUILD)/src/ui/plain.o $(LDFLAGS) $(MODEL_LIBS)
 
 # ...and fuzzed for real with libFuzzer (clang): FUZZ_SECONDS per target.
 # The inputs it grows stay in build-fuzz/; a crash lands in
@@ -137,8 +140,8 @@ fuzz: $(BUILD)/assets.c
 	@command -v clang >/dev/null || sh .ci/deps fuzz
 	@mkdir -p build-fuzz
 	@for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
-			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(VIEW_SRC) $(BUILD)/assets.c \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+			-o build-fuzz/fuzz-$$t tests/fuzz/fuzz_$$t.c $(MODEL_SRC) $(VIEW_SRC) $(FUZZ_UI) $(BUILD)/assets.c \
 			$(MODEL_LIBS) || exit 1; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 		mkdir -p build-fuzz/corpus-$$t; \

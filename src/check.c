@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "model/question.h"
+#include "model/utf8.h"
 
 enum { STUCK_MS = 10000 };
 
@@ -17,13 +18,13 @@ static int check_question(Run *e, int actor, int step, FILE *out)
 	const char *answer = q->choices[q->answer];
 	char what[256];
 	if (!lesson_op_is_call(s->op)) {
-		fprintf(out, "%s:%d:%d: the question \"%s\" is on a step that is not a call, so no run can check it\n",
+		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that is not a call, so no run can check it\n",
 			l->path, s->line, s->col, q->text);
 		return 1;
 	}
 	const Event *call = question_first_call(t, actor, step);
 	if (!call) {
-		fprintf(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, s->line, s->col, q->text);
+		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, s->line, s->col, q->text);
 		return 1;
 	}
 	const Event *ret = timeline_return_of(t, call->seq);
@@ -31,11 +32,11 @@ static int check_question(Run *e, int actor, int step, FILE *out)
 	if (v == QUESTION_AGREES)
 		return 0;
 	if (v == QUESTION_UNCHECKABLE)
-		fprintf(out, "%s:%d:%d: the answer \"%s\" cannot be checked against a run: give a number, an errno "
+		utf8_print(out, "%s:%d:%d: the answer \"%s\" cannot be checked against a run: give a number, an errno "
 			"name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, ACK) or \"none\", or a "
 			"signal name\n", l->path, s->line, s->col, answer);
 	else
-		fprintf(out, "%s:%d:%d: the answer \"%s\" is wrong: %s %s\n", l->path, s->line, s->col, answer,
+		utf8_print(out, "%s:%d:%d: the answer \"%s\" is wrong: %s %s\n", l->path, s->line, s->col, answer,
 			lesson_op_name(s->op), what);
 	return 1;
 }
@@ -45,7 +46,7 @@ int check_run(Run *e, FILE *out)
 	char err[256];
 	const Lesson *l = run_lesson(e);
 	if (run_start(e, err, sizeof err) < 0) {
-		fprintf(out, "%s: cannot start: %s\n", l->path, err);
+		utf8_print(out, "%s: cannot start: %s\n", l->path, err);
 		return 2;
 	}
 	while (run_step(e, -1, NULL) >= 0 || run_wait(e, STUCK_MS))
@@ -56,10 +57,10 @@ int check_run(Run *e, FILE *out)
 		for (int i = 0; i < run_actor_count(e); i++) {
 			const RunActor *a = run_actor(e, i);
 			if (a->state == ACTOR_BLOCKED)
-				fprintf(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
+				utf8_print(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
 					l->path, a->name, a->step + 1, l->actors[i].steps[a->step].source);
 			else if (a->state == ACTOR_DEAD)
-				fprintf(out, "%s: the run does not reach its end: %s died (wait status %d)\n",
+				utf8_print(out, "%s: the run does not reach its end: %s died (wait status %d)\n",
 					l->path, a->name, a->status);
 		}
 		problems++;
@@ -70,8 +71,8 @@ int check_run(Run *e, FILE *out)
 				problems += check_question(e, i, k, out);
 	run_stop(e);
 	if (problems)
-		fprintf(out, "%s: %d problem%s\n", l->path, problems, problems == 1 ? "" : "s");
+		utf8_print(out, "%s: %d problem%s\n", l->path, problems, problems == 1 ? "" : "s");
 	else
-		fprintf(out, "%s: ok, %d steps ran, every answer agrees with the run\n", l->path, run_steps_done(e));
+		utf8_print(out, "%s: ok, %d steps ran, every answer agrees with the run\n", l->path, run_steps_done(e));
 	return problems ? 1 : 0;
 }

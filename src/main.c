@@ -1,5 +1,6 @@
 /* main.c - sockstep's command line: arguments and wiring only. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "model/playback.h"
 #include "model/progress.h"
 #include "model/recformat.h"
+#include "model/utf8.h"
 #include "tui.h"
 #include "ui/plain.h"
 #include "views/codegen.h"
@@ -89,7 +91,8 @@ static void usage(FILE *out)
 	      "Keys on the screen (its help, the ? key, lists them too):\n",
 	      out);
 	keys_usage(out);
-	fputs("Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage or lesson.\n", out);
+	fputs("Exit status: 0 ok; 1 the lesson did not run to its end; 2 bad usage, lesson or recording,\n"
+	      "or a file (--record, --pcap, --cast, the standard output) that could not be written.\n", out);
 }
 
 static int reset_progress(void)
@@ -124,6 +127,17 @@ static int print_code(const Lesson *l, const char *lang, const char *actor)
 	return 0;
 }
 
+/* A run has ended with status: if a file it wrote (--record, --pcap) is
+ * not whole, say so, and end with 2 whatever the run did. */
+static int outputs_written(Run *e, int status)
+{
+	const char *why = run_output_error(e);
+	if (!why)
+		return status;
+	utf8_print(stderr, "sockstep: %s\n", why);
+	return 2;
+}
+
 /* sockstep replay FILE: a recorded run, on the screen or as --plain prints
  * it. Nothing of a run's options applies: nothing runs. */
 static int replay(int argc, char **argv, int plain, int force_tui, const PlainOptions *po, TuiOptions *to,
@@ -151,7 +165,7 @@ static int replay(int argc, char **argv, int plain, int force_tui, const PlainOp
 	}
 	Run *e = playback_open(argv[1], err, sizeof err);
 	if (!e) {
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	int status = plain_run_with(e, po, stdout);
@@ -168,7 +182,7 @@ static int list_lessons(FILE *out)
 		return 2;
 	}
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%02d  %-12s  %s\n", list[i].number, list[i].name, list[i].title);
+		utf8_print(out, "%02d  %-12s  %s\n", list[i].number, list[i].name, list[i].title);
 	free(list);
 	return 0;
 }
@@ -359,7 +373,7 @@ static int run_programs(Programs *p, const PlainOptions *po, int plain, int misu
 		return tui_run(to);
 	}
 	Run *e = engine_new(l, eo);
-	int status = e ? plain_run_with(e, po, stdout) : 2;
+	int status = e ? outputs_written(e, plain_run_with(e, po, stdout)) : 2;
 	run_free(e);
 	lesson_free(l);
 	return status;
@@ -380,7 +394,7 @@ static int no_menu(const char *why)
 /* Long options without a letter. */
 enum { OPT_NARRATE = 0x200, OPT_STEP, OPT_TUI, OPT_SCHEMA };
 
-int main(int argc, char **argv)
+static int sockstep_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "plain", no_argument, NULL, 'p' },
@@ -528,7 +542,7 @@ int main(int argc, char **argv)
 	}
 	Lesson *l = lesson_load(path, err, sizeof err);
 	if (!l) {
-		fprintf(stderr, "%s\n", err);
+		utf8_print(stderr, "%s\n", err);
 		return 2;
 	}
 	if (code) {
@@ -542,8 +556,27 @@ int main(int argc, char **argv)
 		lesson_free(l);
 		return 2;
 	}
-	int status = check ? check_run(e, stdout) : plain_run_with(e, &po, stdout);
+	int status = outputs_written(e, check ? check_run(e, stdout) : plain_run_with(e, &po, stdout));
 	run_free(e);
 	lesson_free(l);
 	return status;
+}
+
+/* Whatever was printed must have reached the standard output: a transcript
+ * cut short by a full disk is an error, not a success. */
+static int stdout_written(int status)
+{
+	int failed = fflush(stdout) == EOF, err = errno;
+	if (!failed && !ferror(stdout))
+		return status;
+	if (failed)
+		fprintf(stderr, "sockstep: cannot write the standard output: %s\n", strerror(err));
+	else
+		fprintf(stderr, "sockstep: cannot write the standard output\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	return stdout_written(sockstep_main(argc, argv));
 }

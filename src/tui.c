@@ -99,6 +99,7 @@ typedef struct {
 	int fast;               /* autoplay without delay: running to a breakpoint (c) */
 	char goto_prompt[64];   /* g: "go to step (0-14): " */
 	char recorded_as[128];  /* the lesson --record holds, "" before the first */
+	char output_error[400]; /* a file a run wrote is not whole: said at the end */
 	char goto_text[GOTO_DIGITS + 1];
 	/* The menu (MODE_MENU). */
 	CatalogEntry *menu;
@@ -122,7 +123,7 @@ static int wake[2] = { -1, -1 };
 static const Ui *live_ui;   /* what the atexit and fatal-signal paths restore */
 
 static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH };
-static const int fatal_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+static const int fatal_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT };
 enum { NQUIT = sizeof quit_signals / sizeof quit_signals[0], NFATAL = sizeof fatal_signals / sizeof fatal_signals[0] };
 static struct sigaction old_quit[NQUIT], old_fatal[NFATAL];
 
@@ -318,9 +319,11 @@ static void refresh_model(Tui *t)
 		t->next_anim = now_ms() + ANIM_MS;
 	}
 	if (t->s.autoplay && run_finished(t->e)) {
-		/* The status line now says the lesson is over, not the speed. */
+		/* The status line now says the lesson is over, not the speed;
+		 * but an error (the progress not saved) stays. */
 		t->s.autoplay = t->fast = 0;
-		t->s.status = NULL;
+		if (!t->s.status_error)
+			t->s.status = NULL;
 	}
 	/* Whatever the editor was typing for, it cannot take a line any more. */
 	if (t->s.editing && run_actor(t->e, t->s.edit_actor)->state != ACTOR_INPUT)
@@ -820,7 +823,10 @@ static void lesson_close(Tui *t)
 {
 	if (t->e) {
 		record_finished(t);
-		run_free(t->e);   /* stops and reaps every actor first */
+		run_stop(t->e);   /* stops and reaps every actor: the files are whole or not */
+		if (run_output_error(t->e) && !t->output_error[0])
+			snprintf(t->output_error, sizeof t->output_error, "%s", run_output_error(t->e));
+		run_free(t->e);
 		t->e = NULL;
 	}
 	code_free(t);
@@ -1606,7 +1612,7 @@ static int begin(Tui *t, Lesson *first, Run *replay, const Theme *theme)
 	}
 	if (lesson_start(t, first, err, sizeof err) < 0) {
 		t->ui->end();
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -1634,7 +1640,7 @@ int tui_run(const TuiOptions *opt)
 	/* So is a broken recording, the reader's or the one who made it. */
 	Run *replay = NULL;
 	if (opt->replay && !(replay = playback_open(opt->replay, err, sizeof err))) {
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
 	const char *why = no_screen();
@@ -1684,6 +1690,14 @@ int tui_run(const TuiOptions *opt)
 	}
 	live_ui = NULL;
 	lesson_close(&t);
+	/* Said once the terminal is the shell's again. */
+	const char *unwritten[] = { t.output_error[0] ? t.output_error : NULL, cast_tee_error() };
+	for (int i = 0; i < 2; i++) {
+		if (unwritten[i]) {
+			utf8_print(stderr, "sockstep: %s\n", unwritten[i]);
+			status = 2;
+		}
+	}
 	free(t.menu);
 	progress_free(&t.progress);
 	signals_stop();

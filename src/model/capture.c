@@ -18,6 +18,7 @@ struct capture {
 	pcap_dumper_t *dump;
 	CaptureFn fn;
 	void *ctx;
+	char error[300];       /* the pcap file could not be written: why */
 };
 
 static void fail(char *why, size_t cap, const char *what, const char *detail)
@@ -96,15 +97,30 @@ int capture_save(Capture *c, const char *path, char *why, size_t cap)
 		fclose(fp);
 		return -1;
 	}
+	/* The file's header, at once: /dev/full or a full disk says so now. */
+	if (pcap_dump_flush(c->dump) < 0) {
+		fail(why, cap, path, strerror(errno));
+		pcap_dump_close(c->dump);
+		c->dump = NULL;
+		return -1;
+	}
 	return 0;
+}
+
+const char *capture_error(const Capture *c)
+{
+	return c && c->error[0] ? c->error : NULL;
 }
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	Capture *c = (Capture *)user;
-	if (c->dump) {
+	/* Written at once: a full disk is seen with the packet that filled
+	 * it, and the file is whole up to there. */
+	if (c->dump && !c->error[0]) {
 		pcap_dump((u_char *)c->dump, h, bytes);
-		pcap_dump_flush(c->dump);
+		if (pcap_dump_flush(c->dump) < 0)
+			snprintf(c->error, sizeof c->error, "%s", strerror(errno));
 	}
 	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
 	c->fn(c->ctx, ts, bytes, h->caplen, h->len);

@@ -27,6 +27,9 @@ int capture_link(const Capture *c);
 /* Also write every packet read to a pcap file. Returns 0, or -1 with why. */
 int capture_save(Capture *c, const char *path, char *why, size_t cap);
 
+/* Why the pcap file could not be written (and stopped growing), or NULL. */
+const char *capture_error(const Capture *c);
+
 /* Hand every packet waiting now to fn. Returns how many, or -1. */
 int capture_read(Capture *c, CaptureFn fn, void *ctx);
 

@@ -1093,6 +1093,19 @@ static int engine_start(Run *r, char *err, size_t errlen)
 	return record_start(e, err, errlen);
 }
 
+/* What of the run's files (--record, --pcap) could not be written, kept
+ * for run_output_error as the run stops. */
+static void outputs_checked(Engine *e)
+{
+	const char *pcap = kernel_output_error(e->run.kernel);
+	if (record_error(e->rec))
+		snprintf(e->run.output_error, sizeof e->run.output_error,
+			 "cannot write the recording %s; what was written ends there", record_error(e->rec));
+	else if (pcap && e->opt.pcap_path)
+		snprintf(e->run.output_error, sizeof e->run.output_error, "cannot write the packets (--pcap %s): %s",
+			 e->opt.pcap_path, pcap);
+}
+
 static void engine_stop(Run *r)
 {
 	Engine *e = (Engine *)r;
@@ -1114,6 +1127,7 @@ static void engine_stop(Run *r)
 		if (e->run.owner[i] == i)
 			close_gate(e, i);
 	}
+	outputs_checked(e);
 	kernel_close(e->run.kernel);
 	e->run.kernel = NULL;
 	if (e->other_host >= 0)

@@ -46,6 +46,7 @@ struct kernel {
 	struct { struct sockaddr_storage peer; int set; } expect[LESSON_MAX_ACTORS];
 	Event *pending;        /* state changes being sorted, during report_changes */
 	size_t *npending;
+	char pcap_error[300];  /* --pcap's file cannot be had or written: why */
 };
 
 static int grow_owners(Kernel *k);
@@ -70,6 +71,8 @@ Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char 
 		if (pcap_path && capture_save(k->cap, pcap_path, why, sizeof why) < 0)
 			snprintf(note, cap, "%s", why);
 	}
+	if (pcap_path && note[0])
+		snprintf(k->pcap_error, sizeof k->pcap_error, "%s", why);
 	if (k->diag < 0)
 		snprintf(note + strlen(note), cap - strlen(note), "%sno socket table", note[0] ? "; " : "");
 	return k;
@@ -89,6 +92,14 @@ void kernel_close(Kernel *k)
 	free(k->owner);
 	free(k->owner_before);
 	free(k);
+}
+
+const char *kernel_output_error(const Kernel *k)
+{
+	const char *late = k ? capture_error(k->cap) : NULL;
+	if (!k || (!k->pcap_error[0] && !late))
+		return NULL;
+	return k->pcap_error[0] ? k->pcap_error : late;
 }
 
 void kernel_add_namespace(Kernel *k, int diag_fd)

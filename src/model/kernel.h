@@ -33,6 +33,10 @@ Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char 
 void kernel_add_namespace(Kernel *k, int diag_fd);
 void kernel_close(Kernel *k);
 
+/* Why the pcap file (kernel_open's pcap_path) was not written whole, or
+ * NULL: it could not be made, or a write failed (a full disk). */
+const char *kernel_output_error(const Kernel *k);
+
 /* Actor is about to connect or send to peer. A packet between peer and a
  * port no socket table shows (a refused connect's socket is gone before the
  * table is read) is then put to that actor. */

@@ -2,6 +2,7 @@
 #include "model/progress.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,22 @@ static int make_parents(const char *path)
 	return 0;
 }
 
+/* The file the progress is written to before it is renamed over the old
+ * one: made new (O_EXCL), never through a link someone put in its place
+ * (O_NOFOLLOW), so a link cannot turn the write onto another file. One
+ * left by a sockstep that died with the same pid is removed first. */
+static FILE *create(const char *tmp)
+{
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return NULL;
+	FILE *fp = fdopen(fd, "w");
+	if (!fp)
+		close(fd);
+	return fp;
+}
+
 static int save(const Progress *p, char *err, size_t cap)
 {
 	char path[4096], tmp[4200];
@@ -97,7 +114,7 @@ static int save(const Progress *p, char *err, size_t cap)
 	}
 	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
 	FILE *fp = NULL;
-	if (make_parents(path) < 0 || !(fp = fopen(tmp, "we"))) {
+	if (make_parents(path) < 0 || !(fp = create(tmp))) {
 		snprintf(err, cap, "cannot save progress in %s: %s", path, strerror(errno));
 		return -1;
 	}

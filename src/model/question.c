@@ -110,7 +110,7 @@ static void describe_packets(const uint8_t *seen, int n, char *buf, size_t cap)
 static void describe(const Event *call, const Event *ret, int exit_status, char *what, size_t cap)
 {
 	if (exit_status >= 0 && WIFSIGNALED(exit_status))
-		snprintf(what, cap, "was killed by SIG%s", sigabbrev_np(WTERMSIG(exit_status)));
+		snprintf(what, cap, "was killed by SIG%s", sigabbrev_np(WTERMSIG(exit_status)) ?: "?");
 	else if (!ret)
 		snprintf(what, cap, "blocked and never returned");
 	else if (ret->ret < 0)

@@ -226,7 +226,9 @@ static const RecField event_fields[] = {
 	{ "t", RF_TIME, AT(Event, when_ns) },
 	{ "kind", RF_WORD, AT(Event, kind), .words = &kind_words },
 	{ "actor", RF_INT, AT(Event, actor), .min = -1, .max = LESSON_MAX_ACTORS - 1 },
-	{ "step", RF_INT, AT(Event, step), .min = -1, .max = LESSON_MAX_STEPS },
+	/* A lesson actor's step (the reader checks it against the lesson); a
+	 * traced program's counts its calls, however many it makes. */
+	{ "step", RF_INT, AT(Event, step), .min = -1, .max = INT32_MAX },
 	{ "op", RF_WORD, AT(Event, op), .words = &op_words },
 	{ "fd", RF_INT, AT(Event, fd), .min = INT32_MIN, .max = INT32_MAX },
 	{ "arg", RF_ARGS, AT(Event, arg) },
@@ -311,7 +313,7 @@ static const RecField actor_fields[] = {
 static const RecField pending_fields[] = {
 	{ "kind", RF_WORD, AT(GateRecord, kind), .words = &gate_words },
 	{ "op", RF_WORD, AT(GateRecord, op), .words = &op_words },
-	{ "step", RF_UINT, AT(GateRecord, step), .min = 0, .max = LESSON_MAX_STEPS },
+	{ "step", RF_UINT, AT(GateRecord, step), .min = 0, .max = UINT16_MAX },
 	{ "fd", RF_INT, AT(GateRecord, fd), .min = INT32_MIN, .max = INT32_MAX },
 	{ "arg", RF_ARGS, AT(GateRecord, arg) },
 	{ "ret", RF_INT, AT(GateRecord, ret), .min = INT64_MIN, .max = INT64_MAX },

@@ -29,6 +29,13 @@
  * a few escapes longer), an event 4 KiB of bytes as hex. */
 enum { LINE_MAX_BYTES = 8 << 20 };
 
+/* A RunActor kept without the unused part of its pending call's bytes:
+ * its bytes up to the data, the len bytes of data, then the rest. */
+typedef struct {
+	size_t size;
+	unsigned char bytes[];
+} Packed;
+
 struct replay {
 	Lesson *lesson;
 	RecHeader h;           /* network, kernel, kernel_note, free_run */
@@ -37,7 +44,10 @@ struct replay {
 	size_t nev, evcap;
 	char *names[LESSON_MAX_ACTORS];  /* the actors' names, as they appear */
 	Moment *m;             /* when_ns holds the recorded "t"; the arrays are
-	                          the replay's (moment_free) */
+	                          the replay's (moment_free), but for a: */
+	const Packed ***pa;    /* pa[n][i]: moment n's actor i (m[n].a is NULL) */
+	Packed **kept;         /* every actor pa points at, each once */
+	size_t nkept, keptcap;
 	int nm, mcap;
 	/* While reading. */
 	const char *path;
@@ -253,12 +263,24 @@ static int needs_text(int kind)
 	return kind == EV_PRINT || kind == EV_INPUT || kind == EV_NOTE;
 }
 
+/* Kinds that only an actor's process makes: the views look their actor
+ * up. Packets and socket states may be the kernel's (-1), and a note
+ * sockstep's own. */
+static int needs_actor(int kind)
+{
+	return kind == EV_CALL || kind == EV_RETURN || kind == EV_PRINT || kind == EV_INPUT || kind == EV_EXIT;
+}
+
 /* What only the recording can check of an event: it follows the one
- * before, at a step its actor has, with the text a view prints. */
+ * before, made by an actor when only an actor makes it, at a step its
+ * actor has, with the text a view prints. */
 static int check_event(Replay *r, const Event *ev)
 {
 	if (ev->seq != r->nev + 1)
 		return fail(r, "event: seq %llu where %zu comes next", (unsigned long long)ev->seq, r->nev + 1);
+	if (needs_actor(ev->kind) && ev->actor < 0)
+		return fail(r, "event: %s by actor %d: only an actor makes one", recformat_kind_name(ev->kind),
+			    ev->actor);
 	/* An actor that ran its steps exits past its last one. */
 	if (!step_ok(r, ev->actor, ev->step, ev->kind == EV_EXIT))
 		return fail(r, "event: step %d is not one of the actor's", ev->step);
@@ -415,6 +437,81 @@ static int read_moment(Replay *r, const JsonlValue *o, Moment *m)
 	return read_sockets(r, o, m);
 }
 
+/* Where a RunActor's pending bytes are, and what follows them. */
+enum {
+	DATA_AT = offsetof(RunActor, pending) + offsetof(GateRecord, data),
+	REST_AT = offsetof(RunActor, pending) + sizeof(GateRecord),
+};
+
+static Packed *pack(const RunActor *a)
+{
+	size_t len = a->pending.len <= GATE_DATA_MAX ? a->pending.len : GATE_DATA_MAX;
+	size_t rest = sizeof *a - REST_AT;
+	Packed *p = malloc(sizeof *p + DATA_AT + len + rest);
+	if (!p)
+		return NULL;
+	p->size = DATA_AT + len + rest;
+	memcpy(p->bytes, a, DATA_AT);
+	memcpy(p->bytes + DATA_AT, a->pending.data, len);
+	memcpy(p->bytes + DATA_AT + len, (const char *)a + REST_AT, rest);
+	return p;
+}
+
+static void unpack(const Packed *p, RunActor *a)
+{
+	size_t rest = sizeof *a - REST_AT, len = p->size - DATA_AT - rest;
+	memset(a, 0, sizeof *a);
+	memcpy(a, p->bytes, DATA_AT);
+	memcpy(a->pending.data, p->bytes + DATA_AT, len);
+	memcpy((char *)a + REST_AT, p->bytes + DATA_AT + len, rest);
+}
+
+/* An actor read is kept packed (a RunActor is 4 KiB and more, most of it
+ * room for its pending call's bytes), and once: a moment whose actor i is
+ * the moment before's, as most of a step's actors are, points at that
+ * one. So a recording costs about its size in memory, not a dozen times
+ * it. */
+static const Packed *keep_actor(Replay *r, const RunActor *a, int i)
+{
+	const Packed *before = r->nm && i < r->m[r->nm - 1].na ? r->pa[r->nm - 1][i] : NULL;
+	Packed *p = pack(a);
+	if (!p)
+		return NULL;
+	if (before && before->size == p->size && memcmp(before->bytes, p->bytes, p->size) == 0) {
+		free(p);
+		return before;
+	}
+	if (r->nkept == r->keptcap) {
+		size_t cap = r->keptcap ? r->keptcap * 2 : 64;
+		Packed **grown = realloc(r->kept, cap * sizeof *grown);
+		if (!grown) {
+			free(p);
+			return NULL;
+		}
+		r->kept = grown;
+		r->keptcap = cap;
+	}
+	return r->kept[r->nkept++] = p;
+}
+
+/* Moment m's actors, as pa[r->nm]; m's own array is freed. */
+static int keep_actors(Replay *r, Moment *m)
+{
+	const Packed **pa = calloc((size_t)m->na, sizeof *pa);
+	if (!pa)
+		return fail(r, "out of memory");
+	for (int i = 0; i < m->na; i++) {
+		if (!(pa[i] = keep_actor(r, &m->a[i], i))) {
+			free(pa);
+			return fail(r, "out of memory");
+		}
+	}
+	r->pa[r->nm] = pa;
+	free(m->a);
+	m->a = NULL;
+	return 0;
+}
+
 static int push_moment(Replay *r, const JsonlValue *o)
 {
 	Moment m;
@@ -426,12 +523,20 @@ static int push_moment(Replay *r, const JsonlValue *o)
 	if (r->nm == r->mcap) {
 		int cap = r->mcap ? r->mcap * 2 : 64;
 		Moment *grown = realloc(r->m, (size_t)cap * sizeof *grown);
-		if (!grown) {
+		if (grown)
+			r->m = grown;
+		const Packed ***pa = grown ? realloc(r->pa, (size_t)cap * sizeof *pa) : NULL;
+		if (pa)
+			r->pa = pa;
+		if (!grown || !pa) {
 			moment_free(&m);
 			return fail(r, "out of memory");
 		}
-		r->m = grown;
 		r->mcap = cap;
+	}
+	if (keep_actors(r, &m) < 0) {
+		moment_free(&m);
+		return -1;
 	}
 	r->m[r->nm++] = m;
 	return 0;
@@ -443,7 +548,7 @@ static int read_line(Replay *r, const char *text, size_t len)
 {
 	char jerr[200];
 	if (len > LINE_MAX_BYTES)
-		return fail(r, "a line of %zu bytes, longer than a recording has", len);
+		return fail(r, "a line longer than %d bytes, more than a recording has", LINE_MAX_BYTES);
 	if (len == 0)
 		return fail(r, "an empty line");
 	JsonlValue *o = jsonl_parse(text, len, jerr, sizeof jerr);
@@ -521,6 +626,36 @@ Replay *replay_parse(const char *name, const char *text, size_t len, char *err, 
 	return end(r);
 }
 
+/* One line of f into *line (without its newline), cut one byte past
+ * LINE_MAX_BYTES: a file with no newline (/dev/zero) is refused as soon
+ * as its line is too long, not read to its end first. Returns the length,
+ * -1 at the end of the file, -2 on a read error or without memory; *cut
+ * says the line ended with the file, not with a newline. */
+static ssize_t read_bounded(FILE *f, char **line, size_t *cap, int *cut)
+{
+	size_t len = 0;
+	int c;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (len == *cap) {
+			size_t grown = *cap ? *cap * 2 : 4096;
+			if (grown > (size_t)LINE_MAX_BYTES + 1)
+				grown = (size_t)LINE_MAX_BYTES + 1;
+			char *p = realloc(*line, grown);
+			if (!p)
+				return -2;
+			*line = p;
+			*cap = grown;
+		}
+		(*line)[len++] = (char)c;
+		if (len > LINE_MAX_BYTES)
+			return (ssize_t)len;  /* too long: the caller says so */
+	}
+	if (ferror(f))
+		return -2;
+	*cut = c == EOF;
+	return c == EOF && len == 0 ? -1 : (ssize_t)len;
+}
+
 Replay *replay_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -532,17 +667,22 @@ Replay *replay_load(const char *path, char *err, size_t errlen)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while (r && (n = getline(&line, &cap, f)) >= 0) {
+	int cut = 0;
+	while (r && (n = read_bounded(f, &line, &cap, &cut)) >= 0) {
 		r->line++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
 		if (read_line(r, line, (size_t)n) < 0) {
+			/* sockstep ends every line it writes: a last line without
+			 * its end, refused, is a recording whose writing stopped
+			 * there (a full disk, a killed run). */
+			size_t said = strlen(err);
+			if (cut && said < errlen)
+				snprintf(err + said, errlen - said, "; the file ends in this line: it was cut short");
 			replay_free(r);
 			r = NULL;
 		}
 	}
-	if (r && ferror(f)) {
-		fail(r, "cannot read: %s", strerror(errno));
+	if (r && n == -2) {
+		fail(r, "cannot read: %s", ferror(f) ? strerror(errno) : "out of memory");
 		replay_free(r);
 		r = NULL;
 	}
@@ -563,9 +703,15 @@ void replay_free(Replay *r)
 	free(r->top);
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		free(r->names[i]);
-	for (int i = 0; i < r->nm; i++)
+	for (int i = 0; i < r->nm; i++) {
 		moment_free(&r->m[i]);
+		free(r->pa[i]);
+	}
 	free(r->m);
+	free(r->pa);
+	for (size_t i = 0; i < r->nkept; i++)
+		free(r->kept[i]);
+	free(r->kept);
 	lesson_free(r->lesson);
 	recformat_release(&recformat_header, &r->h);
 	free(r);
@@ -657,7 +803,7 @@ int replay_apply(const Replay *r, int n, Timeline *t, Moment *out, Kernel *k, ui
 	RunActor *a = out->a;
 	int *owner = out->owner;
 	for (int i = 0; i < m->na; i++) {
-		a[i] = m->a[i];
+		unpack(r->pa[n][i], &a[i]);
 		owner[i] = m->owner[i];
 	}
 	*out = *m;

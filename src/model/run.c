@@ -249,3 +249,8 @@ const char *run_end_text(const Run *r)
 {
 	return r->ops->end_text(r);
 }
+
+const char *run_output_error(const Run *r)
+{
+	return r->output_error[0] ? r->output_error : NULL;
+}

@@ -149,6 +149,12 @@ int run_steered(const Run *r);
  * A lesson run here does; a recording and a student's own programs do not. */
 int run_counts(const Run *r);
 
+/* Why a file the run writes (--record, --pcap) is not whole, or NULL
+ * when every write succeeded: known once the run is stopped (run_stop),
+ * and kept from then on. The front ends say it and end with a
+ * status that is not 0. */
+const char *run_output_error(const Run *r);
+
 /* What to say when the run can go no further by itself: NULL when the
  * ordinary end of a lesson applies, else the run's own words. */
 const char *run_end_text(const Run *r);

@@ -46,6 +46,7 @@ struct run {
 	int counts;                        /* run_counts, for a lesson's actors */
 	char network[160];
 	char kernel_note[256];
+	char output_error[400];            /* run_output_error; "" when none */
 };
 
 #endif

@@ -27,7 +27,7 @@ struct cast {
 	double t0;
 	JsonlOut text;          /* the escape sequences of the frame being cast */
 	JsonlOut line;          /* the event line */
-	int failed;
+	int failed;             /* the errno that stopped the cast, or 0 */
 };
 
 static double now_s(void)
@@ -92,9 +92,13 @@ static void make_styles(Cast *c, const Theme *theme, int no_color)
 
 static void put_line(Cast *c)
 {
-	if (c->failed || c->line.failed || fwrite(c->line.buf, 1, c->line.len, c->f) != c->line.len ||
-	    fputc('\n', c->f) == EOF || fflush(c->f) == EOF)
-		c->failed = 1;
+	if (c->failed)
+		return;
+	if (c->line.failed)
+		c->failed = ENOMEM;
+	else if (fwrite(c->line.buf, 1, c->line.len, c->f) != c->line.len || fputc('\n', c->f) == EOF ||
+		 fflush(c->f) == EOF)
+		c->failed = errno ? errno : EIO;
 }
 
 void cast_begin(Cast *c, int w, int h, const Theme *theme, int no_color)
@@ -178,7 +182,7 @@ void cast_frame(Cast *c, const Frame *f)
 	if (c->failed || f->w <= 0 || f->h <= 0)
 		return;
 	if ((!c->prev || c->w != f->w || c->h != f->h) && resized(c, f) < 0) {
-		c->failed = 1;
+		c->failed = ENOMEM;
 		return;
 	}
 	jsonl_out_reset(&c->text);
@@ -215,7 +219,7 @@ void cast_frame(Cast *c, const Frame *f)
 	}
 	c->full = 0;
 	if (c->text.failed) {
-		c->failed = 1;
+		c->failed = ENOMEM;
 		return;
 	}
 	put_event(c, "o", c->text.buf, c->text.len);
@@ -229,13 +233,14 @@ int cast_close(Cast *c)
 	if (c->prev)
 		put_event(c, "o", tail, sizeof tail - 1);
 	int failed = c->failed;
-	if (fclose(c->f) == EOF)
-		failed = 1;
+	if (fclose(c->f) == EOF && !failed)
+		failed = errno ? errno : EIO;
 	jsonl_out_free(&c->text);
 	jsonl_out_free(&c->line);
 	free(c->prev);
 	free(c->path);
 	free(c);
+	errno = failed;
 	return failed ? -1 : 0;
 }
 
@@ -243,6 +248,7 @@ int cast_close(Cast *c)
 
 static const Ui *inner;
 static Cast *tee;
+static char tee_error[400];  /* cast_tee_error */
 
 static int tee_start(const UiOptions *opt, char *err, size_t errlen)
 {
@@ -291,7 +297,10 @@ static int tee_fd(void)
 static void tee_end(void)
 {
 	inner->end();
-	cast_close(tee);
+	char path[300];
+	snprintf(path, sizeof path, "%s", tee ? tee->path : "");
+	if (cast_close(tee) < 0)
+		snprintf(tee_error, sizeof tee_error, "cannot write the cast %s: %s", path, strerror(errno));
 	tee = NULL;
 }
 
@@ -324,4 +333,9 @@ const Ui *cast_tee(const Ui *backend, const char *path, char *err, size_t errlen
 		return NULL;
 	inner = backend;
 	return &ui_cast;
+}
+
+const char *cast_tee_error(void)
+{
+	return tee_error[0] ? tee_error : NULL;
 }

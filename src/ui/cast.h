@@ -35,7 +35,8 @@ void cast_frame(Cast *c, const Frame *f);
 void cast_repaint(Cast *c);
 
 /* Finish the file (the terminal's attributes and cursor back to normal).
- * Returns 0, or -1 when something could not be written. */
+ * Returns 0, or -1 with errno when something could not be written (the
+ * first failure: the file ends there). */
 int cast_close(Cast *c);
 
 /* A backend that draws through inner and writes every frame to path: the
@@ -43,5 +44,9 @@ int cast_close(Cast *c);
  * the terminal is taken over. Returns NULL with the reason in err. One
  * cast at a time (a backend is a table of plain functions). */
 const Ui *cast_tee(const Ui *inner, const char *path, char *err, size_t errlen);
+
+/* Why the tee's cast was not written whole, once it has ended (the
+ * backend's end), or NULL: the controller says so and fails. */
+const char *cast_tee_error(void);
 
 #endif

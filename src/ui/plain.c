@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/lesson.h"
+#include "model/utf8.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
 #include "views/kerneltext.h"
@@ -37,8 +38,10 @@ typedef struct {
 
 static Printer printer;
 
-/* Every line of the transcript goes through here. A prompt the student
- * has not answered yet is ended first, so a line never starts after it. */
+/* Every line of the transcript goes through here, made safe for the
+ * terminal: its names and texts come from a lesson, a recording or a
+ * program. A prompt the student has not answered yet is ended first, so
+ * a line never starts after it. */
 __attribute__((format(printf, 2, 3)))
 static void say(FILE *out, const char *fmt, ...)
 {
@@ -49,7 +52,7 @@ static void say(FILE *out, const char *fmt, ...)
 	printer.writes++;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	utf8_vprint(out, fmt, ap);
 	va_end(ap);
 }
 
@@ -58,7 +61,7 @@ static void say(FILE *out, const char *fmt, ...)
 static const char *name_or(const Run *e, int i, const char *none)
 {
 	const RunActor *a = run_actor(e, i);
-	return a ? a->name : none;
+	return a && a->name ? a->name : none;
 }
 
 static int name_width(const Run *e)
@@ -68,7 +71,7 @@ static int name_width(const Run *e)
 		/* A program's later processes and threads are NAME.2 ...: room
 		 * for them from the start keeps the columns still. */
 		int first = i < run_lesson(e)->nactors;
-		int n = (int)strlen(run_actor(e, i)->name) + (run_traced(e, i) && first ? 2 : 0);
+		int n = (int)strlen(name_of(e, i)) + (run_traced(e, i) && first ? 2 : 0);
 		w = n > w ? n : w;
 	}
 	return w;
@@ -121,6 +124,13 @@ static void print_return(const Run *e, const Event *ev, int w, FILE *out)
 		hex(ev->data, ev->len, ev->total, w, out);
 }
 
+/* A recorded status can name a signal no kernel sends. */
+static const char *signame(int sig)
+{
+	const char *name = sigabbrev_np(sig);
+	return name ? name : "?";
+}
+
 static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 {
 	const char *name = name_or(e, ev->actor, "?");
@@ -128,9 +138,9 @@ static void print_exit(const Run *e, const Event *ev, int w, FILE *out)
 	/* A server left waiting for a next client, stopped: the run is over
 	 * (run_servers_over), as the note before this line says. */
 	if (WIFSIGNALED(ev->status) && a && a->state == ACTOR_DONE)
-		say(out, "%-*s  +++ stopped by sockstep (SIG%s) +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+		say(out, "%-*s  +++ stopped by sockstep (SIG%s) +++\n", w, name, signame(WTERMSIG(ev->status)));
 	else if (WIFSIGNALED(ev->status))
-		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, sigabbrev_np(WTERMSIG(ev->status)));
+		say(out, "%-*s  +++ killed by SIG%s +++\n", w, name, signame(WTERMSIG(ev->status)));
 	else if (WEXITSTATUS(ev->status) != 0 || !a || a->state != ACTOR_DONE)
 		say(out, "%-*s  +++ exited with %d before its end +++\n", w, name, WEXITSTATUS(ev->status));
 }
@@ -304,7 +314,7 @@ static void report_stuck(Run *e)
 		const Event *call = timeline_by_seq(t, a->call_seq);
 		if (call)
 			calltext_call(call, MAXSTR, ctext, sizeof ctext);
-		fprintf(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
+		utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
 			a->name, call ? ctext : "a call");
 	}
 }
@@ -402,7 +412,7 @@ static void prompt(const Stepper *s, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	size_t len = strlen(text);
+	size_t len = utf8_safe(text, text, sizeof text - 1);
 	text[len] = s->tty ? ' ' : '\n';
 	fwrite(text, 1, len + 1, s->prompt);
 	fflush(s->prompt);
@@ -566,7 +576,7 @@ static int step_through(Stepper *s)
 			return 0;
 		const char *give = input && (line[0] || !stand_in(s->e, a)) ? line : NULL;
 		if (run_step(s->e, a, give) < 0)
-			fprintf(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
+			utf8_print(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
 	}
 }
 
@@ -582,18 +592,18 @@ int plain_run_with(Run *e, const PlainOptions *opt, FILE *out)
 	const Lesson *l = run_lesson(e);
 	memset(&printer, 0, sizeof printer);
 	printer.narrate = opt->narrate;
-	fprintf(out, "# %s\n", l->title);
+	utf8_print(out, "# %s\n", l->title);
 	if (run_start(e, err, sizeof err) < 0) {
 		plain_print(e, 0, out);  /* what the actors said, a program's output among it */
 		fflush(out);
-		fprintf(stderr, "sockstep: %s\n", err);
+		utf8_print(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-	fprintf(out, "# network: %s\n", run_network(e));
+	utf8_print(out, "# network: %s\n", run_network(e));
 	if (*run_kernel_note(e))
-		fprintf(out, "# kernel view: %s\n", run_kernel_note(e));
+		utf8_print(out, "# kernel view: %s\n", run_kernel_note(e));
 	if (opt->narrate && l->about)
-		fprintf(out, "# %s\n", l->about);
+		utf8_print(out, "# %s\n", l->about);
 	size_t shown = plain_print(e, 0, out);
 	if (run_free_running(e)) {
 		run_free_run(e, STUCK_MS);

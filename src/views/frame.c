@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/utf8.h"
+
 static const char *const role_names[ROLE_COUNT_] = {
 	[ROLE_NORMAL] = "normal", [ROLE_TITLE] = "title", [ROLE_BORDER] = "border",
 	[ROLE_ACTOR0] = "actor0", [ROLE_ACTOR1] = "actor1", [ROLE_ACTOR2] = "actor2",
@@ -81,24 +83,6 @@ void frame_clear(Frame *f)
 	f->cursor_y = -1;
 }
 
-/* Length of the valid UTF-8 sequence of one printable character at s, or 0
- * when s starts with a control byte or bytes that are not valid UTF-8. */
-static size_t char_len(const unsigned char *s)
-{
-	if (s[0] >= 0x20 && s[0] < 0x7f)
-		return 1;
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (s[0] >= 0xf5)
-		n = 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* C1 controls (U+0080..U+009F) would confuse a terminal as much as C0 ones. */
-	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	return n;
-}
-
 static FrameCell *cell_at(Frame *f, int x, int y)
 {
 	if (x < 0 || y < 0 || x >= f->w || y >= f->h)
@@ -110,7 +94,7 @@ static FrameCell *cell_at(Frame *f, int x, int y)
 static void take_char(const char **s, FrameCell *c, Role role)
 {
 	const unsigned char *p = (const unsigned char *)*s;
-	size_t n = char_len(p);
+	size_t n = utf8_char_len(*s);
 	if (c) {
 		if (n) {
 			memcpy(c->ch, p, n);

@@ -223,7 +223,11 @@ static void timeline_text(const Run *e, const ScreenState *s, int w, char *buf, 
 	int o = n > 0 ? snprintf(buf, cap, "step %d/%d", k, n) : snprintf(buf, cap, "step %d", k);
 	if (n <= 0 || o < 0 || (size_t)o >= cap)
 		return;
-	int cells = w >= 120 ? 20 : 10, done = k * cells / n;
+	/* A recording's counts can be any int: the product is taken wide,
+	 * and a count past the furthest fills the bar, no more. */
+	int cells = w >= 120 ? 20 : 10;
+	int64_t wide = (int64_t)k * cells / n;
+	int done = wide > cells ? cells : (int)wide;
 	o += snprintf(buf + o, cap - (size_t)o, " ");
 	for (int i = 0; i < cells && (size_t)o + 4 < cap; i++)
 		o += snprintf(buf + o, cap - (size_t)o, "%s", i < done ? g->bar_done : g->bar_ahead);

@@ -10,8 +10,8 @@ LESSON=lessons/01-echo.lesson
 
 need_tui
 
-# --- SIGINT, SIGTERM, SIGHUP while the TUI runs ---------------------------
-for sig in INT TERM HUP; do
+# --- SIGINT, SIGTERM, SIGHUP, SIGQUIT while the TUI runs ---------------
+for sig in INT TERM HUP QUIT; do
 	s=sig$sig
 	start "$s" 80 24 "$(wrapped "$s" "$SOCKSTEP $LESSON")"
 	if ! wait_for "$s" "SERVER"; then

@@ -99,6 +99,33 @@ static void test_unwritable_place_is_an_error_not_a_crash(void **state)
 	setenv("XDG_STATE_HOME", dir, 1);
 }
 
+/* The file written before the rename is a new one: a link put where it
+ * will be (the name is the pid) does not turn the write onto its target. */
+static void test_a_link_in_place_of_the_temporary_file_is_not_followed(void **state)
+{
+	(void)state;
+	char err[256] = "", victim[128], tmp[4200], path[4096], text[64] = "";
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	FILE *fp = fopen(victim, "w");
+	assert_non_null(fp);
+	fputs("mine\n", fp);
+	fclose(fp);
+	assert_int_equal(progress_finish("echo", 1, 1, err, sizeof err), 0);  /* makes the folder */
+	assert_int_equal(progress_path(path, sizeof path), 0);
+	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+	assert_int_equal(symlink(victim, tmp), 0);
+	assert_int_equal(progress_finish("udp", 1, 1, err, sizeof err), 0);
+	fp = fopen(victim, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(text, sizeof text, fp));
+	fclose(fp);
+	assert_string_equal(text, "mine\n");
+	Progress p;
+	assert_int_equal(progress_load(&p), 0);
+	assert_non_null(progress_find(&p, "udp"));
+	progress_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_finish_load_reset),
 		cmocka_unit_test(test_garbage_lines_are_skipped),
 		cmocka_unit_test(test_unwritable_place_is_an_error_not_a_crash),
+		cmocka_unit_test(test_a_link_in_place_of_the_temporary_file_is_not_followed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -437,13 +437,15 @@ static void hand_addr(struct sockaddr_storage *ss, uint32_t *len, int which)
 	}
 }
 
-/* Event i of the by-hand run: 0 a note at time 0, 1 every number low, 2
- * every number high; with texts and addresses of every kind. */
+/* Event i of the by-hand run: 0 a note at time 0, 1 every number low (a
+ * note: its actor -1 is sockstep, and only a note or the kernel's events
+ * may have none), 2 every number high; with texts and addresses of every
+ * kind. */
 static void hand_event(Hand *h, int i)
 {
 	static uint8_t data[GATE_DATA_MAX];
 	static const char *const texts[] = { "hello", "\xff\xfe not UTF-8", "caf\xc3\xa9" };
-	static const int kinds[] = { EV_NOTE, EV_PRINT, EV_INPUT };
+	static const int kinds[] = { EV_NOTE, EV_NOTE, EV_INPUT };
 	int64_t limit[RL_COUNT_] = { [RL_SEQ] = i + 1 };
 	Event ev;
 	memset(&ev, 0, sizeof ev);
