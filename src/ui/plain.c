@@ -71,7 +71,7 @@ static int name_width(const Run *e)
 		/* A program's later processes and threads are NAME.2 ...: room
 		 * for them from the start keeps the columns still. */
 		int first = i < run_lesson(e)->nactors;
-		int n = (int)strlen(name_of(e, i)) + (run_traced(e, i) && first ? 2 : 0);
+		int n = (int)strlen(name_or(e, i, "?")) + (run_traced(e, i) && first ? 2 : 0);
 		w = n > w ? n : w;
 	}
 	return w;
