@@ -58,7 +58,8 @@ FUZZ_SECONDS ?= 60
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
 # linked statically, one with threads, and a wrapper that refuses ptrace.
 PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
-             fetch_client writev_server inetd_server fdpass_server mmsg splice_server
+             fetch_client writev_server inetd_server fdpass_server mmsg splice_server \
+             epoll_server nb_client sigchld_server
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE
