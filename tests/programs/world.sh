@@ -28,7 +28,6 @@ declare -A WHY=(
 	[node]="Node.js makes its first wait in a helper thread, so the client starts before the server listens (ECONNREFUSED) or both end blocked, until the fair scheduler (issue 12)"
 	[nodefd]="Node.js numbers its sockets one lower under sockstep than under strace (18, not 19) and reads the end of the stream only when it came with the data: its own start and timing, not a call shown wrong"
 	[pace]="socat polls with recv(MSG_DONTWAIT) as often as its peer's pace makes it (EAGAIN), and typed lines come one by one where strace's pipe gives them at once"
-	[order]="the three connections' bytes interleave in any order in a free run, and plain_balanced compares one stream per side"
 )
 
 # The pairs: name; stepped, free run and strace columns ("-": checked, else
@@ -48,7 +47,7 @@ nc	stdin	-	-	nc -l 127.0.0.1 65432 <$S/echo-server.py	nc -N 127.0.0.1 65432	hell
 nc, IPv6	stdin	-	-	nc -6 -l ::1 65432 <$S/echo-server.py	nc -N ::1 65432	hello to nc over IPv6
 busybox httpd, wget	outlives	outlives	outlives	busybox httpd -f -p 127.0.0.1:65432 -h $S	busybox wget -q -O - http://127.0.0.1:65432/echo-server.py	
 selectors server, selectors client	-	-	-	$PY $S/selectors-server.py	$PY $S/selectors-client.py	
-threaded server, three clients	-	order	-	$PY $S/threaded-server.py	$PY $S/threaded-clients.py	
+threaded server, three clients	-	-	-	$PY $S/threaded-server.py	$PY $S/threaded-clients.py	
 C epoll server, non-blocking connect	-	-	-	$P/epoll_server	$P/nb_client	
 forking server reaping in SIGCHLD	-	-	-	$P/sigchld_server	$P/threaded_client	
 chat client selecting on stdin	stdin	-	-	$P/epoll_server 1	$PY $S/select-chat.py	hello through select
