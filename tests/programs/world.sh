@@ -27,7 +27,7 @@ declare -A WHY=(
 	[outlives]="the server outlives its client, which ends the run 'stuck' until the end of a run is fixed (issue 12)"
 	[stdin]="it waits on its terminal with select/poll, an input source only once stdin is one (issue 12)"
 	[node]="Node.js makes its first wait in a helper thread, so the client starts before the server listens (ECONNREFUSED) or both end blocked, until the fair scheduler (issue 12)"
-	[nodefd]="Node.js numbers its sockets one higher under strace (19, not 18: one more descriptor open at its start) and reads the end of the stream only when it came with the data: its start and timing, not a call shown wrong"
+	[nodefd]="Node.js numbers its sockets one higher under strace (19, not 18: its standard input is /dev/null there, not a terminal, and it opens one more descriptor) and reads the end of the stream only when it came with the data: its start and timing, not a call shown wrong"
 	[dup]="the server's child cat has its parent's socketpair as descriptors 0 and 1 (a dup2, which no line shows), so plain_balanced counts the bytes it echoes as the connection's"
 	[pace]="socat polls with recv(MSG_DONTWAIT) as often as its peer's pace makes it (EAGAIN), and typed lines come one by one where strace's pipe gives them at once"
 )
