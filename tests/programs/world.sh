@@ -24,7 +24,6 @@ trap 'rm -rf "$T"' EXIT
 
 declare -A WHY=(
 	[outlives]="the server outlives its client: stepped, the run ends with it waiting (status 0); a free run does not yet stop such a server (it ends 'did not reach its end'), and strace_pair has no end to wait for"
-	[stdin]="it waits on its terminal with select/poll, an input source only once stdin is one (issue 12)"
 	[node]="Node.js makes its first wait in a helper thread, so the client starts before the server listens (ECONNREFUSED) or both end blocked, until the fair scheduler (issue 12)"
 	[nodefd]="Node.js numbers its sockets one higher under strace (19, not 18: its standard input is /dev/null there, not a terminal, and it opens one more descriptor) and reads the end of the stream only when it came with the data: its start and timing, not a call shown wrong"
 	[dup]="the server's child cat has its parent's socketpair as descriptors 0 and 1 (a dup2, which no line shows), so plain_balanced counts the bytes it echoes as the connection's"
@@ -44,7 +43,7 @@ curl, Node.js http	node	-	nodefd	node $S/http-server.js	curl -s http://127.0.0.1
 Node.js net echo	node	-	nodefd	node $S/net-echo-server.js	node $S/net-echo-client.js	
 Node.js net echo, IPv6	node	-	nodefd	node $S/net-echo-server.js ::1	node $S/net-echo-client.js ::1	
 socat, PIPE	-	-	pace	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 PIPE	socat - TCP:127.0.0.1:65432	hello through socat|and a second line
-socat, EXEC:cat through a socketpair	stdin	dup	pace	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 EXEC:cat	socat - TCP:127.0.0.1:65432	hello to cat
+socat, EXEC:cat through a socketpair	dup	dup	pace	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 EXEC:cat	socat - TCP:127.0.0.1:65432	hello to cat
 socat, IPv6	-	-	pace	socat TCP6-LISTEN:65432,reuseaddr,bind=[::1] PIPE	socat - TCP6:[::1]:65432	hello over IPv6
 nc	-	-	-	nc -l 127.0.0.1 65432 <$S/echo-server.py	nc -N 127.0.0.1 65432	hello to nc
 nc, IPv6	-	-	-	nc -6 -l ::1 65432 <$S/echo-server.py	nc -N ::1 65432	hello to nc over IPv6
