@@ -50,9 +50,12 @@ done
 # sockstep run: a program has no lesson steps, so each kind of call it makes
 # is explained the first time, as the narration pane explains it. (Python's
 # first calls make and close an epoll set, at import: six kinds.)
-if command -v python3 >/dev/null 2>&1; then
-	timeout 60 ./sockstep run --plain --narrate --server "python3 tests/programs/echo-server.py" \
-		--client "python3 tests/programs/echo-client.py" >"$tmp/out" 2>&1
+# The interpreter itself, not a version manager's shell wrapper around it
+# (whose own calls would be explained too), as tests/lib-python.sh finds it.
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+if [ -n "$PY" ]; then
+	timeout 60 ./sockstep run --plain --narrate --server "$PY tests/programs/echo-server.py" \
+		--client "$PY tests/programs/echo-client.py" >"$tmp/out" 2>&1
 	status=$?
 	grep -v '^ *~ ' "$tmp/out" >"$tmp/calls"
 	after_recv=$(grep -E -A 2 '^server +recv\(4, 1024\) = 12$' "$tmp/calls" | grep -c '^ *> server: recv() takes what has arrived')

@@ -38,6 +38,8 @@ from_sockstep() {
 
 # strace_pair NAME SERVER [CLIENT]: each program's calls under strace -f,
 # in $T/NAME.strace, sorted (its processes' calls interleave as they will).
+# Their standard input is open, as under sockstep (a terminal there): a run
+# started with it closed (CI's) would give the programs' first socket 0.
 strace_pair() {
 	local name=$1 server=$2 client=$3
 	mkdir -p "$T/$name"
@@ -51,7 +53,7 @@ strace_pair() {
 			      ! grep -q " 0100007F:FF98 00000000:0000 0A" /proc/net/tcp; do sleep 0.02; done
 			strace -f -ff -qq -e trace="$1" -o "$2/c" $4 >/dev/null 2>&1
 		fi
-		wait $srv' sh "$TRACE" "$T/$name" "$server" "$client" || return 1
+		wait $srv' sh "$TRACE" "$T/$name" "$server" "$client" </dev/null || return 1
 	cat "$T/$name"/s.* 2>/dev/null | from_strace | sort >"$T/$name.server"
 	: >"$T/$name.client"
 	[ -z "$client" ] || cat "$T/$name"/c.* | from_strace | sort >"$T/$name.client"
