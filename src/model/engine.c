@@ -1493,12 +1493,15 @@ static int pick(Engine *e, int *blocks)
 	*blocks = 0;
 	if (servers_over(e))
 		return -1;
+	/* A probe reads the gate, where a program's new process or thread may
+	 * get a column: the pick is among the actors seen when it began. */
+	int n = e->run.n;
 	sched_view(e, s);
-	for (int i = 0; i < e->run.n; i++) {
+	for (int i = 0; i < n; i++) {
 		s[i].would_block = s[i].runnable && (found || probe(e, i));
 		found |= s[i].runnable && !s[i].would_block && !s[i].idle;
 	}
-	int i = sched_pick(s, e->run.n, e->turn);
+	int i = sched_pick(s, n, e->turn);
 	*blocks = i >= 0 && s[i].would_block;
 	return i;
 }
