@@ -32,10 +32,9 @@ static pid_t tgid_of(pid_t tid)
 	return (pid_t)tgid;
 }
 
-/* A copy of tid's descriptor fd, or -1. The caller closes it at once.
- * Kernels before 6.9 open no pidfd for a thread (PIDFD_THREAD): its
+/* Kernels before 6.9 open no pidfd for a thread (PIDFD_THREAD): its
  * process's is asked then. */
-static int copy_fd(pid_t tid, int fd)
+int procfd_copy(pid_t tid, int fd)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 	if (pidfd < 0)
@@ -53,7 +52,7 @@ static int copy_fd(pid_t tid, int fd)
 
 int procfd_listening(pid_t tid, int fd)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return -1;
 	int on = 0;
@@ -65,7 +64,7 @@ int procfd_listening(pid_t tid, int fd)
 
 int procfd_readable(pid_t tid, int fd)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return -1;
 	struct pollfd p = { .fd = copy, .events = POLLIN };

@@ -10,6 +10,9 @@
 
 #include <sys/types.h>
 
+/* A copy of tid's descriptor fd, or -1. The caller closes it at once. */
+int procfd_copy(pid_t tid, int fd);
+
 /* Is fd a listening socket (SO_ACCEPTCONN)? 1 or 0; -1 when it cannot be
  * told (the process is gone, or fd is no socket). */
 int procfd_listening(pid_t tid, int fd);

@@ -40,6 +40,7 @@
 
 #include "model/gate.h"
 #include "model/lesson.h"
+#include "model/procfd.h"
 
 #if defined(__x86_64__)
 #define TRACER_ARCH AUDIT_ARCH_X86_64
@@ -186,20 +187,6 @@ static size_t peek(pid_t tid, uint64_t addr, void *buf, size_t n)
 	return got > 0 ? (size_t)got : 0;
 }
 
-/* A copy of the tracee's descriptor fd, or -1. Close it at once: a copy
- * kept would change what the tracee's close() does. */
-static int copy_fd(pid_t tid, int fd)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (pidfd < 0)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-	if (pidfd < 0)
-		return -1;
-	int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	close(pidfd);
-	return copy;
-}
-
 /* Does the tracee's descriptor fd name a file whose link in /proc starts
  * with prefix ("socket:", "anon_inode:[eventpoll]")? */
 static int fd_is(pid_t tid, int fd, const char *prefix)
@@ -247,7 +234,7 @@ static void keep_addr_out(GateRecord *r, pid_t tid, uint64_t at, uint64_t lenp)
 /* The local or peer address of the tracee's socket fd, asked of a copy. */
 static void keep_name(GateRecord *r, pid_t tid, int fd, int peer)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return;
 	socklen_t len = sizeof r->addr;
@@ -746,7 +733,7 @@ static void epoll_ready(GateRecord *r, pid_t tid, uint64_t at, int64_t n)
  * what a splice out of a socket put in a pipe is read so too. */
 static uint32_t source_bytes(pid_t tid, int fd, uint64_t offp, uint64_t n, uint8_t *buf, size_t cap)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return 0;
 	struct stat st;
@@ -782,7 +769,7 @@ static uint32_t source_bytes(pid_t tid, int fd, uint64_t offp, uint64_t n, uint8
 /* How many bytes wait in the tracee's pipe fd, or -1 (not a pipe). */
 static int64_t pipe_fill(pid_t tid, int fd)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return -1;
 	struct stat st;
@@ -851,7 +838,7 @@ static void keep_rights(GateRecord *r, pid_t tid, const struct msghdr *m)
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof fd))
 			continue;
 		memcpy(&fd, CMSG_DATA(c), sizeof fd);
-		int copy = copy_fd(tid, fd);
+		int copy = procfd_copy(tid, fd);
 		struct stat st;
 		if (copy < 0 || fstat(copy, &st) < 0) {
 			if (copy >= 0)
@@ -1154,7 +1141,7 @@ static void describe_result(Task *k, int64_t rval, int is_error, uint64_t ns)
  * non-blocking (the call returns EAGAIN at once)? */
 static int ready(pid_t tid, int fd, short events)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return 1;  /* cannot tell: let it go and see */
 	struct pollfd p = { .fd = copy, .events = events };
@@ -1169,7 +1156,7 @@ static int ready(pid_t tid, int fd, short events)
  * any other (an event loop's sockets, a chat client's stdin among them). */
 static int ready_in_wait(pid_t tid, int fd, short events)
 {
-	int copy = copy_fd(tid, fd);
+	int copy = procfd_copy(tid, fd);
 	if (copy < 0)
 		return 1;  /* cannot tell: let it go and see */
 	struct pollfd p = { .fd = copy, .events = events };
