@@ -1258,16 +1258,26 @@ static int all_ended(Engine *e, int unused)
 	return 1;
 }
 
+/* A free run ends when every program has, or when only servers are left
+ * waiting for a next client (servers_over), which it looks for whenever
+ * the gates have been quiet for FREE_LOOK_MS: a polling server's calls go
+ * on, so it looks after every batch too. Nothing new for stuck_ms: the
+ * run is stuck. */
 static int engine_run_free(Run *r, int stuck_ms)
 {
+	enum { FREE_LOOK_MS = 100 };
 	Engine *e = (Engine *)r;
+	long quiet_since = now_ms();
 	for (;;) {
 		size_t before = timeline_count(e->run.tl);
-		if (pump(e, stuck_ms, all_ended, 0)) {
+		if (pump(e, FREE_LOOK_MS, all_ended, 0) || servers_over(e)) {
 			recorded(e, "free-run", -1);
 			return 1;
 		}
-		if (timeline_count(e->run.tl) == before)
+		long now = now_ms();
+		if (timeline_count(e->run.tl) != before)
+			quiet_since = now;
+		else if (now - quiet_since >= stuck_ms)
 			return 0;  /* nothing happened for stuck_ms: blocked for good */
 	}
 }
@@ -1295,9 +1305,18 @@ enum { WAIT_FDS_MAX = 64 };
 /* The call an actor waits in: its socket, or the list poll and select got. */
 typedef struct {
 	int op, fd;
+	int64_t how;          /* arg[2]: GATE_WAIT_SET when data holds GateWaitFd */
 	const uint8_t *data;
 	size_t len;
 } Waiting;
+
+/* Free run: is actor i in a call that has not returned (the free run's
+ * blocked)? */
+static int in_call(const Engine *e, int i)
+{
+	const RunActor *a = &e->run.a[i];
+	return a->call_seq && !timeline_return_of(e->run.tl, a->call_seq);
+}
 
 /* Can actor i be a server left waiting: blocked, or polling in its next
  * call, or ended? Returns 1 waiting, 0 ended, -1 neither. */
@@ -1306,6 +1325,8 @@ static int left_waiting(const Engine *e, int i)
 	const RunActor *a = &e->run.a[i];
 	if (a->state == ACTOR_DONE || a->state == ACTOR_DEAD)
 		return 0;
+	if (a->state == ACTOR_RUNNING && e->opt.free_run)
+		return in_call(e, i) || a->idle ? 1 : -1;
 	return a->state == ACTOR_BLOCKED || (a->state == ACTOR_READY && a->idle) ? 1 : -1;
 }
 
@@ -1334,10 +1355,13 @@ static int waited_fds(pid_t tid, const Waiting *w, int *fds, int max)
 	}
 	if (w->op == OP_EPOLL_WAIT)
 		return procfd_epoll_fds(tid, w->fd, fds, max);
+	/* A program's wait lists its descriptors as GateWaitFd entries; a
+	 * lesson actor's as bare numbers. */
+	size_t size = w->how & GATE_WAIT_SET ? sizeof(GateWaitFd) : sizeof(int32_t);
 	int n = 0;
-	for (size_t at = 0; at + sizeof(int32_t) <= w->len && n < max; at += sizeof(int32_t)) {
+	for (size_t at = 0; at + size <= w->len && n < max; at += size) {
 		int32_t fd;
-		memcpy(&fd, w->data + at, sizeof fd);
+		memcpy(&fd, w->data + at, sizeof fd);   /* the first member of either */
 		fds[n++] = fd;
 	}
 	return n;
@@ -1352,14 +1376,14 @@ static int waits_for_client(const Engine *e, int i)
 	Waiting w;
 	if (tid <= 0)
 		return 0;
-	if (a->state == ACTOR_BLOCKED) {
+	if (a->state == ACTOR_BLOCKED || (a->state == ACTOR_RUNNING && in_call(e, i))) {
 		const Event *call = timeline_by_seq(e->run.tl, a->call_seq);
 		/* Not asleep in the kernel: on its way out of the call. */
 		if (!call || !tracer_asleep(tid))
 			return 0;
-		w = (Waiting){ call->op, call->fd, call->data, call->len };
+		w = (Waiting){ call->op, call->fd, call->arg[2], call->data, call->len };
 	} else {
-		w = (Waiting){ a->pending.op, a->pending.fd, a->pending.data, a->pending.len };
+		w = (Waiting){ a->pending.op, a->pending.fd, a->pending.arg[2], a->pending.data, a->pending.len };
 	}
 	if (w.op != OP_ACCEPT && w.op != OP_POLL && w.op != OP_SELECT && w.op != OP_EPOLL_WAIT)
 		return 0;
@@ -1440,7 +1464,7 @@ static void stop_servers(Engine *e)
 static int servers_over(Engine *e)
 {
 	int clients;
-	if (e->opt.free_run || !only_waiting(e, &clients))
+	if (!only_waiting(e, &clients))
 		return 0;
 	/* A call may have returned or begun since the last look: take in what
 	 * came, and decide on what is there now; the kernel is asked about the

@@ -26,24 +26,46 @@ strace_pair() {
 		echo "strace is not installed"
 		return 1
 	fi
-	if ! unshare -n true 2>/dev/null; then
-		echo "cannot make a network namespace (unshare -n)"
+	if ! unshare -n -p -f --mount-proc true 2>/dev/null; then
+		echo "cannot make a network and a process namespace (unshare -n -p -f --mount-proc)"
 		return 1
 	fi
 	local calls=network,read,write,readv,writev,sendfile,splice
 	# The client starts once the server listens (any listener in the new
 	# namespace is the server's; strace's own output is buffered); the
 	# wait is bounded, and a server that never listens fails the comparison.
-	unshare -n sh -c '
+	# A server that outlives its client (http.server) is given 2 s to end
+	# by itself, then everything left in the pair's process namespace is
+	# stopped, as sockstep stops it: its last wait stays unfinished.
+	# The programs start with the descriptors sockstep gives them, 0 to 2:
+	# whatever else the test's caller left open would shift their numbers.
+	unshare -n -p -f --mount-proc bash -c '
+		for fd in /proc/$$/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
 		ip link set lo up 2>/dev/null || exit 3
 		strace -f -qq -y -s 100 -e trace="$1" -o "$2/server.strace" sh -c "$3" >"$2/server.out" 2>&1 &
+		server=$!
 		i=0
 		while [ $i -lt 200 ] && [ -z "$(ss -Hltux 2>/dev/null)" ]; do
 			sleep 0.05
 			i=$((i + 1))
 		done
 		timeout 30 strace -f -qq -y -s 100 -e trace="$1" -o "$2/client.strace" sh -c "$4" >"$2/client.out" 2>&1
-		wait
+		status=$?
+		i=0
+		while [ $i -lt 40 ] && kill -0 $server 2>/dev/null; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		if kill -0 $server 2>/dev/null; then
+			kill -KILL $(pgrep -v -x strace | grep -vx 1) 2>/dev/null
+			wait $server 2>/dev/null
+			exit $status
+		fi
+		wait $server || exit $?
+		exit $status
 	' sh "$calls" "$dir" "$server" "$client"
 	local status=$?
 	if [ $status -ne 0 ]; then
@@ -63,6 +85,17 @@ NETWORK = {'socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'conne
            'shutdown', 'setsockopt', 'getsockopt'}
 # sockstep names a sendto without an address send, as the program wrote it.
 RENAME = {'send': 'sendto', 'recv': 'recvfrom', 'splice-recv': 'splice'}
+# How a stream's bytes are cut into calls, and whether a non-blocking read
+# finds nothing yet (EAGAIN), is the peers' timing, which tracing changes:
+# for the calls that move bytes, the bytes each kind of call moved are
+# compared in all, and an EAGAIN of theirs is not counted.
+MOVING = DATA | {'sendto', 'recvfrom', 'sendmsg', 'recvmsg'}
+
+def count(calls, name, ret, err):
+    if name in MOVING and ret > 0:
+        calls[(name, 'bytes')] += ret
+    elif not (name in MOVING and err == 'EAGAIN'):
+        calls[(name, ret)] += 1
 
 def from_strace(path):
     """(call, return value) of each socket call in an strace -f -y log."""
@@ -83,25 +116,25 @@ def from_strace(path):
             if text.endswith('<unfinished ...>'):
                 pending[pid] = text
                 continue
-        ret = re.search(r'\) += (-?\d+)', text)
+        ret = re.search(r'\) += (-?\d+)(?: (E[A-Z0-9]+))?', text)
         if not ret or name not in DATA | NETWORK:
             continue
         if name in DATA and '<socket:[' not in text:
             continue
-        calls[(name, int(ret.group(1)))] += 1
+        count(calls, name, int(ret.group(1)), ret.group(2))
     return calls
 
 def from_plain(path):
     """The same, per side, of sockstep run --plain's lines."""
     sides = collections.defaultdict(collections.Counter)
     for line in open(path, errors='replace'):
-        m = re.match(r'(\S+)\s+([a-z0-9-]+)\(.*\) = (-?\d+)', line)
+        m = re.match(r'(\S+)\s+([a-z0-9-]+)\(.*\) = (-?\d+)(?: (E[A-Z0-9]+))?', line)
         if not m:
             continue
-        actor, name, ret = m.groups()
+        actor, name, ret, err = m.groups()
         name = RENAME.get(name, name)
         if name in DATA | NETWORK:
-            sides[actor.split('.')[0]][(name, int(ret))] += 1
+            count(sides[actor.split('.')[0]], name, int(ret), err)
     return sides
 
 dirname, plain = sys.argv[1], sys.argv[2]
@@ -111,7 +144,7 @@ for side in ('server', 'client'):
     traced = from_strace(f'{dirname}/{side}.strace')
     if traced != shown[side]:
         bad = True
-        for key in sorted(set(traced) | set(shown[side])):
+        for key in sorted(set(traced) | set(shown[side]), key=str):
             if traced[key] != shown[side][key]:
                 print(f'    {side}: {key[0]} = {key[1]}: strace {traced[key]}, sockstep {shown[side][key]}')
 sys.exit(1 if bad else 0)
@@ -124,10 +157,13 @@ import collections, re, sys
 
 SENDS = {'send', 'sendto', 'sendmsg', 'sendmmsg', 'write', 'writev', 'sendfile', 'splice'}
 RECVS = {'recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'read', 'readv'}
-sent, got = {'server': b'', 'client': b''}, {'server': b'', 'client': b''}
+# Bytes as lists of values; --plain shows a call's first 256 bytes and
+# counts the rest ("... 556 more bytes"): those are None, a byte unseen,
+# which matches any byte the other side shows.
+sent, got = {'server': [], 'client': []}, {'server': [], 'client': []}
 # The same bytes per connection as each side sees it: an actor's
 # descriptor, until it closes it (then its number is another connection's).
-streams = {id(sent): collections.defaultdict(bytes), id(got): collections.defaultdict(bytes)}
+streams = {id(sent): collections.defaultdict(list), id(got): collections.defaultdict(list)}
 closed = collections.Counter()
 # A side's own socketpairs (a server talking to its worker) carry bytes
 # that stay on that side: each actor's descriptors made by socketpair,
@@ -174,23 +210,34 @@ for line in open(sys.argv[1], errors='replace'):
             where = (sent if sends else got, side, (side, actor, fd, closed[(actor, fd)]))
         continue
     h = re.match(r'\s+[0-9a-f]{4}  ((?:[0-9a-f]{2} )*[0-9a-f]{2})', line)
-    if h and where:
+    more = re.match(r'\s+\.\.\. (\d+) more bytes$', line)
+    if (h or more) and where:
         table, side, stream = where
-        table[side] += bytes.fromhex(h.group(1).replace(' ', ''))
-        streams[id(table)][stream] += bytes.fromhex(h.group(1).replace(' ', ''))
+        values = list(bytes.fromhex(h.group(1).replace(' ', ''))) if h else [None] * int(more.group(1))
+        table[side] += values
+        streams[id(table)][stream] += values
         continue
     if not line.startswith(' '):
         where = None
+
+def same(x, y):
+    return len(x) == len(y) and all(p is None or q is None or p == q for p, q in zip(x, y))
+
+def text(v):
+    return bytes(b if b is not None else ord('?') for b in v[:80])
+
 bad = False
 for a, b in (('server', 'client'), ('client', 'server')):
     def each(table, side):
-        return sorted(v for k, v in streams[id(table)].items() if k[0] == side)
-    if got[b] != sent[a] and each(got, b) == each(sent, a):
+        return sorted((v for k, v in streams[id(table)].items() if k[0] == side),
+                      key=lambda v: [-1 if x is None else x for x in v])
+    if not same(got[b], sent[a]) and len(each(got, b)) == len(each(sent, a)) and \
+            all(same(x, y) for x, y in zip(each(got, b), each(sent, a))):
         continue
-    if got[b] != sent[a] or not got[b]:
+    if not same(got[b], sent[a]) or not got[b]:
         bad = True
-        print(f'    {b} received {got[b][:80]!r} ({len(got[b])} bytes) but {a} was shown sending '
-              f'{sent[a][:80]!r} ({len(sent[a])} bytes)')
+        print(f'    {b} received {text(got[b])!r} ({len(got[b])} bytes) but {a} was shown sending '
+              f'{text(sent[a])!r} ({len(sent[a])} bytes)')
 sys.exit(1 if bad else 0)
 PY
 }
