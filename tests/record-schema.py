@@ -93,6 +93,8 @@ def in_range(value, span):
 def when_holds(when, obj):
     if when == "always":
         return True
+    if when == "known":
+        return False   # written when sockstep knows it: never required
     if when == "TCP":
         return obj.get("proto") == "TCP"
     return obj.get("family") in [w.strip() for w in when.split(",")]

@@ -478,17 +478,32 @@ typedef struct {
 /* Who a traced task is, for a note: "echo_server, pid 1234", or
  * "threaded_server, thread 1235 of pid 1234"; asked of /proc, so a task
  * already gone is only "pid 1234". */
-static void task_words(int32_t task, char *buf, size_t cap)
+/* A task's name, as the kernel has it: a program sets its own (prctl
+ * PR_SET_NAME), so anything but printable ASCII becomes '?'. "" when the
+ * task is gone. */
+static void task_comm(int32_t task, char comm[16])
 {
-	char path[64], comm[32] = "", line[128];
-	int tgid = 0;
+	char path[64];
+	comm[0] = '\0';
 	snprintf(path, sizeof path, "/proc/%d/comm", (int)task);
 	FILE *f = fopen(path, "re");
-	if (f) {
-		if (fgets(comm, sizeof comm, f))
-			comm[strcspn(comm, "\n")] = '\0';
-		fclose(f);
-	}
+	if (!f)
+		return;
+	if (!fgets(comm, 16, f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	for (char *c = comm; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+}
+
+static void task_words(int32_t task, char *buf, size_t cap)
+{
+	char path[64], comm[16], line[128];
+	int tgid = 0;
+	task_comm(task, comm);
+	FILE *f;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)task);
 	if ((f = fopen(path, "re"))) {
 		while (fgets(line, sizeof line, f) && sscanf(line, "Tgid: %d", &tgid) != 1)
@@ -516,6 +531,7 @@ static void take_column(Engine *e, int i, int32_t task)
 {
 	e->task[i] = task;
 	e->run.a[i].program = task;
+	task_comm(task, e->run.a[i].comm);
 	e->exit_told[i] = 0;
 	e->asleep_since[i] = 0;
 	if (e->called[i]) {
@@ -563,6 +579,7 @@ static int slot_for(Engine *e, int i, int32_t task)
 	snprintf(e->names[j], sizeof e->names[j], "%s.%d", e->run.a[i].name, siblings + 1);
 	e->run.a[j].name = e->names[j];
 	e->run.a[j].program = task;
+	task_comm(task, e->run.a[j].comm);
 	e->run.a[j].step = -1;
 	e->run.a[j].state = ACTOR_RUNNING;
 	e->run.owner[j] = i;

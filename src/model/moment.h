@@ -43,6 +43,9 @@ typedef struct {
 	                          (sched_idle), so it waits its turn (sched.h) */
 	int status;            /* DONE/DEAD: wait status */
 	int next_example;      /* input examples used so far */
+	char comm[16];         /* a program's process or thread: its name as the
+	                          kernel has it (/proc/PID/comm), printable ASCII
+	                          only; "" for a lesson actor, or when not known */
 } RunActor;
 
 /* A run at one moment: after a step, or after anything else that changed

@@ -307,6 +307,7 @@ static const RecField actor_fields[] = {
 	{ "status", RF_INT, AT(RunActor, status), .min = INT32_MIN, .max = INT32_MAX },
 	{ "next_example", RF_INT, AT(RunActor, next_example), .min = 0, .max = INT32_MAX },
 	{ "pending", RF_PENDING, .flags = RF_NULL, AT(RunActor, pending) },
+	{ "comm", RF_CHARS, AT(RunActor, comm), .when = "known" },
 };
 
 /* The call an actor is stopped before: what its ">" line shows. */
@@ -557,6 +558,8 @@ static void put_field(JsonlOut *o, const RecField *f, const void *row, int side,
 			put_file(o, f, s);
 		return;
 	}
+	if (f->type == RF_CHARS && f->when && !*(const char *)p)
+		return;
 	jsonl_key(o, f->name);
 	switch (f->type) {
 	case RF_INT: jsonl_int(o, (int64_t)load(p, f->size, 1)); break;
@@ -582,6 +585,7 @@ static void put_field(JsonlOut *o, const RecField *f, const void *row, int side,
 		jsonl_cstring(o, s ? s : "");
 		break;
 	}
+	case RF_CHARS: jsonl_cstring(o, p); break;
 	case RF_PENDING: {
 		const GateRecord *g = p;
 		if (g->kind == 0)
@@ -853,6 +857,26 @@ static int get_text_field(const RecReader *rd, const JsonlValue *o, const RecFie
 	return 0;
 }
 
+/* A char array's string: it must fit, and be printable ASCII (it reaches
+ * the screen). */
+static int get_chars(const RecReader *rd, const JsonlValue *o, const RecField *f, char *p)
+{
+	memset(p, 0, f->size);
+	if (f->when && !jsonl_get(o, f->name))
+		return 0;
+	const JsonlValue *v = recformat_member(rd, o, f->name, JSONL_STRING);
+	if (!v)
+		return -1;
+	size_t len = v->len;
+	if (len >= f->size)
+		return fail(rd, "%s: \"%s\" is longer than %zu characters", rd->what, f->name, f->size - 1);
+	for (size_t i = 0; i < len; i++)
+		if (v->s[i] < 0x20 || v->s[i] > 0x7e)
+			return fail(rd, "%s: \"%s\" may hold printable ASCII only", rd->what, f->name);
+	memcpy(p, v->s, len);
+	return 0;
+}
+
 static int get_pending(const RecReader *rd, const JsonlValue *o, const RecField *f, GateRecord *g)
 {
 	const JsonlValue *p = jsonl_get(o, f->name);
@@ -901,6 +925,7 @@ static int get_field(const RecReader *rd, const RecField *f, const JsonlValue *o
 	case RF_DATA: return get_data(rd, o, f, row);
 	case RF_TEXT:
 	case RF_CSTR: return get_text_field(rd, o, f, row);
+	case RF_CHARS: return get_chars(rd, o, f, p);
 	case RF_PENDING: return get_pending(rd, o, f, p);
 	default: return fail(rd, "%s: \"%s\" cannot be read by the table", rd->what, f->name);
 	}

@@ -49,6 +49,9 @@ typedef enum {
 	                NAME_hex bytes when it is not UTF-8; NULL is null with RF_NULL,
 	                else "" (malloc'd when read) */
 	RF_CSTR,     /* a char *: a string as it is (malloc'd when read) */
+	RF_CHARS,    /* a char array of the field's size: a string of printable
+	                ASCII that fits it; with when, the member is left out
+	                while the string is empty, and read as empty when absent */
 	RF_FILE,     /* a char * path: the file's name, without its directory */
 	RF_PENDING,  /* a GateRecord: a pending object, or null when it has no kind */
 	RF_ACTORS,   /* a Moment's actors: an array of actor objects */

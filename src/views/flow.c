@@ -420,14 +420,16 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
 {
 	const RunActor *a = run_actor(e, i);
-	char name[64], state[96], text[256], pid[32] = "";
+	char name[64], state[96], text[256], pid[48] = "";
 	size_t k;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
 		name[k] = (char)toupper((unsigned char)a->name[k]);
 	name[k] = '\0';
 	flow_actor_state(e, i, state, sizeof state);
+	/* A program's column names its process or thread as ps and strace do:
+	 * the kernel's name for it, and its id. */
 	if (a->program > 0)
-		snprintf(pid, sizeof pid, "  pid %d", (int)a->program);
+		snprintf(pid, sizeof pid, "  %s%spid %d", a->comm, *a->comm ? " " : "", (int)a->program);
 	snprintf(text, sizeof text, "%s%s  %s%s", name, pid, state, s->next == i ? " (next)" : "");
 	Role role = i == s->selected ? ROLE_SELECTED : a->state == ACTOR_DEAD ? ROLE_ERROR : actor_role(i);
 	if (i == s->selected)

@@ -98,8 +98,9 @@ in_modes "ten children, eight columns" many --server "$P/fork_many"
 timeout 60 ./sockstep run --plain --record "$T/many.jsonl" --server "$P/fork_many" >/dev/null 2>&1 </dev/null
 ./sockstep replay --plain "$T/many.jsonl" >"$T/out" 2>&1
 status=$?
-if [ $status -eq 0 ] && why=$(many "$T/out"); then
-	echo "PASS: ten children, eight columns (replay)"
+if [ $status -eq 0 ] && why=$(many "$T/out") &&
+   why="no column named fork_many in the recording" && grep -q '"comm":"fork_many"' "$T/many.jsonl"; then
+	echo "PASS: ten children, eight columns (replay), each column's process named"
 else
 	echo "FAIL: ten children, eight columns (replay): status $status: $why"
 fi

@@ -22,8 +22,10 @@ step_until() {
 
 start echo 160 48 "$SOCKSTEP run --server '$PY tests/programs/echo-server.py' --client '$PY tests/programs/echo-client.py'"
 # Python's first call is the epoll set its selectors module tries at import.
-if wait_for echo "SERVER  pid" 10 && wait_for echo "epoll_create1(EPOLL_CLOEXEC)" 5; then
-	pass "run: both programs stopped at their first call"
+# Each heading names its program's process as the kernel does (comm).
+if wait_for echo "SERVER  python3" 10 && wait_for echo "CLIENT  python3" 5 &&
+   wait_for echo "epoll_create1(EPOLL_CLOEXEC)" 5; then
+	pass "run: both programs stopped at their first call, each heading naming its program"
 else
 	fail "run: first stop" "$(screen echo | head -n 5)"
 fi
@@ -67,7 +69,7 @@ else
 fi
 
 start chat 120 40 "$SOCKSTEP run --server '$PY tests/programs/chat-server.py' --client '$PY tests/programs/chat-client.py'"
-wait_for chat "SERVER  pid" 10
+wait_for chat "SERVER  python3" 10
 if step_until chat "input (enter sends)"; then
 	pass "chat: the client's input() opens the line editor"
 else
@@ -88,7 +90,7 @@ tm send-keys -t chat q
 # wait is for input (not stuck, not finished), space opens the line editor,
 # and the typed line wakes the select and crosses to the server.
 start sel 120 40 "$SOCKSTEP run --server '$PY tests/programs/upper-server.py' --client '$PY tests/programs/select-client.py'"
-wait_for sel "SERVER  pid" 10
+wait_for sel "SERVER  python3" 10
 pids=$(actor_pids sel)
 if step_until sel "client waits in pselect6(" 30 && ! screen sel | head -n 1 | grep -q "finished"; then
 	pass "select on stdin: the client waits for input in its select, the run not finished"
@@ -116,7 +118,7 @@ fi
 # An accept a SIGCHLD interrupts is no failure: not marked as one, and
 # never "E?"; the restarted accept is a new call.
 start intr 160 48 "$SOCKSTEP run --server '${BUILD:-build}/programs/sigchld_server'"
-wait_for intr "SERVER  pid" 10
+wait_for intr "SERVER  sigchld_server pid" 10
 if step_until intr "ERESTARTSYS" 20 && screen intr | grep -qE '(…|\.\.) accept\(3\) = \? ERESTARTSYS' &&
    ! screen intr | grep -q 'E?'; then
 	pass "interrupted accept: shown as interrupted, not failed"
@@ -128,7 +130,7 @@ tm send-keys -t intr q
 # spin, shown as polling, and space never loops in one of them; once the
 # client has ended, the server waiting for a next client ends the run.
 start multi 160 48 "$SOCKSTEP run --server '$PY tests/programs/multiconn-server.py' --client '$PY tests/programs/multiconn-client.py'"
-wait_for multi "SERVER  pid" 10
+wait_for multi "SERVER  python3" 10
 pids=$(actor_pids multi)
 # Space until the first event loop has nothing new (ten presses at once,
 # then one at a time), then autoplay (a) at its fastest (+) to the end.

@@ -322,6 +322,30 @@ static void test_reader_refusals(void **state)
 	assert_string_equal(replay_lesson(r)->name, "t");
 	replay_free(r);
 
+	/* A program's name (comm) is optional, must fit 15 characters, and is
+	 * printable ASCII: it reaches the screen. */
+#define COMM_SNAP(comm) HEADER "{\"type\":\"snapshot\",\"n\":0,\"t\":0,\"events\":0,\"steps\":0,\"next\":0," \
+	"\"actor\":-1,\"actors\":[{\"name\":\"a\",\"owner\":0,\"state\":\"ready\",\"step\":0,\"pid\":1," \
+	"\"program\":1,\"call_seq\":0,\"status\":0,\"next_example\":0,\"pending\":null,\"comm\":\"" comm "\"}]," \
+	"\"sockets\":null}\n"
+	assert_non_null(r = replay_parse("t.jsonl", COMM_SNAP("node"), strlen(COMM_SNAP("node")), buf, sizeof buf));
+	Timeline *t = timeline_new();
+	RunActor a[LESSON_MAX_ACTORS];
+	int owner[LESSON_MAX_ACTORS];
+	Moment m = { .a = a, .owner = owner };
+	assert_int_equal(replay_apply(r, 0, t, &m, NULL, 0), 0);
+	assert_string_equal(a[0].comm, "node");
+	timeline_free(t);
+	replay_free(r);
+	assert_non_null(r = replay_parse("t.jsonl", COMM_SNAP("0123456789abcde"), strlen(COMM_SNAP("0123456789abcde")),
+					 buf, sizeof buf));
+	replay_free(r);
+	assert_string_equal(refusal(COMM_SNAP("0123456789abcdef")),
+			    "t.jsonl:2: snapshot: \"comm\" is longer than 15 characters");
+	assert_string_equal(refusal(COMM_SNAP("a\\u001b]0;x")),
+			    "t.jsonl:2: snapshot: \"comm\" may hold printable ASCII only");
+#undef COMM_SNAP
+
 	assert_string_equal(refusal(""), "t.jsonl:1: empty: not a sockstep recording");
 	err = refusal("title: Echo\nactor a\n");
 	assert_non_null(err);
