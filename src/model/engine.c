@@ -90,6 +90,7 @@ struct engine {
 	 * calls are shown in their program's column, marked with their pid. */
 	struct { int32_t task; uint64_t call_seq; } extra[MAX_EXTRA];
 	int nextra;
+	size_t ordered;        /* a free run: the events put in order so far (order_free_run) */
 	char fail[600];                    /* a tracer that could not run its program */
 	int other_host;        /* host b's namespace in a two-host lesson, or -1 */
 	/* engine_goto: every step run so far, and further ones run before
@@ -645,9 +646,12 @@ static void no_column(Engine *e, int i, const GateRecord *r)
 	}
 }
 
+static void stamp(Engine *e, size_t from, const GateRecord *r);
+
 static void take(void *ctx, const GateRecord *r)
 {
 	Reader *rd = ctx;
+	size_t before = timeline_count(rd->e->run.tl);
 	/* A call's packets and state changes go before its return. Between a
 	 * return and the actor's next stop it makes no call, so other records
 	 * need no look: each look is a socket-table dump per family. */
@@ -658,6 +662,66 @@ static void take(void *ctx, const GateRecord *r)
 		no_column(rd->e, rd->actor, r);
 	else
 		absorb(rd->e, slot, r);
+	if (rd->e->opt.free_run && r->at_ns)
+		stamp(rd->e, before, r);
+}
+
+/* Does a call wait for another program: is its return what another's call
+ * caused (the bytes a send brought, a connection, a wait that woke)? */
+static int waits_for_others(int op)
+{
+	return lesson_op_receives(op) || op == OP_ACCEPT || op == OP_POLL || op == OP_SELECT ||
+	       op == OP_EPOLL_WAIT;
+}
+
+/* A free run's records come in batches: what record r made (the events
+ * from index from on) happened when its tracer stamped it, and
+ * order_free_run puts it there. A call is shown where it returns, and
+ * where it returns a call that waits (a recv) shows what another's call
+ * caused after that call began; so a call that waits goes where it
+ * returned, and any other where it began: a close before the recv its end
+ * of stream woke, though that recv may have returned first. */
+static void stamp(Engine *e, size_t from, const GateRecord *r)
+{
+	uint64_t when = r->at_ns;
+	const Event *ret = timeline_get(e->run.tl, timeline_count(e->run.tl) - 1);
+	if (r->kind == GATE_RESULT && ret && ret->kind == EV_RETURN && !waits_for_others(r->op)) {
+		const Event *call = timeline_by_seq(e->run.tl, ret->call_seq);
+		if (call && call->when_ns < when)
+			when = call->when_ns;
+	}
+	for (size_t k = from; k < timeline_count(e->run.tl); k++)
+		timeline_set_when(e->run.tl, k, when);
+}
+
+static uint64_t moved_seq(uint64_t seq, size_t from, size_t n, const uint64_t *moved)
+{
+	return seq > from && seq - from - 1 < n ? moved[seq - from - 1] : seq;
+}
+
+/* A free run's programs each send their records in batches, so the
+ * timeline has one program's calls, then another's: a client's recv of
+ * the reply before the server's send of it. Before a moment is shown or
+ * recorded, the events since the last moment go in the order their
+ * tracers stamped them (timeline_order); what points at them follows. */
+static void order_free_run(Engine *e)
+{
+	size_t from = e->ordered, n = timeline_count(e->run.tl);
+	if (!e->opt.free_run || n <= from)
+		return;
+	uint64_t *moved = malloc((n - from) * sizeof *moved);
+	if (!moved || timeline_order(e->run.tl, from, moved) < 0) {
+		free(moved);
+		return;   /* out of memory: in the order they came, as before */
+	}
+	for (int i = 0; i < e->run.n; i++) {
+		e->run.a[i].call_seq = moved_seq(e->run.a[i].call_seq, from, n - from, moved);
+		e->run.a[i].return_seq = moved_seq(e->run.a[i].return_seq, from, n - from, moved);
+	}
+	for (int x = 0; x < e->nextra; x++)
+		e->extra[x].call_seq = moved_seq(e->extra[x].call_seq, from, n - from, moved);
+	free(moved);
+	e->ordered = n;
 }
 
 static void read_gate(Engine *e, int i)
@@ -1055,6 +1119,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 	if (check_exposure(e, private_ns, err, errlen) < 0 || start_hosts(e, private_ns, err, errlen) < 0)
 		return -1;
 	e->private_ns = private_ns;
+	e->ordered = timeline_count(e->run.tl);
 	e->run.steps_done = 0;
 	e->turn = -1;
 	e->full_noted = 0;
@@ -1107,6 +1172,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 		engine_stop(&e->run);
 		return -1;
 	}
+	order_free_run(e);   /* what the start shows is in order too */
 	return record_start(e, err, errlen);
 }
 
@@ -1897,6 +1963,7 @@ static void recorded(Engine *e, const char *cause, int actor)
 {
 	Moment m;
 	int *owners = NULL;
+	order_free_run(e);
 	if (!e->rec || moment_of(e, &m, cause, actor, -1, &owners) < 0 || !record_due(e->rec, e->run.tl, &m))
 		goto out;
 	/* Who runs next, asked first: asking reads the actors' gates, which

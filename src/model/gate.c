@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { HDR = 1 + 1 + 2 + 4 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 4 + 4 };
+enum { HDR = 1 + 1 + 2 + 4 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 8 + 4 + 4 };
 
 #define PUT(field) do { memcpy(p, &(field), sizeof(field)); p += sizeof(field); } while (0)
 #define GET(field) do { memcpy(&(field), p, sizeof(field)); p += sizeof(field); } while (0)
@@ -27,7 +27,7 @@ int gate_encode(const GateRecord *r, uint8_t *buf, size_t cap)
 	uint8_t *p = buf;
 	PUT(r->kind); PUT(r->op); PUT(r->step); PUT(r->task); PUT(r->fd);
 	PUT(r->arg[0]); PUT(r->arg[1]); PUT(r->arg[2]);
-	PUT(r->ret); PUT(r->err); PUT(r->ns); PUT(r->total);
+	PUT(r->ret); PUT(r->err); PUT(r->ns); PUT(r->at_ns); PUT(r->total);
 	PUT(r->addrlen); PUT(r->len);
 	memcpy(p, &r->addr, r->addrlen);
 	p += r->addrlen;
@@ -43,7 +43,7 @@ int gate_decode(const uint8_t *buf, size_t n, GateRecord *r)
 	memset(r, 0, offsetof(GateRecord, data));
 	GET(r->kind); GET(r->op); GET(r->step); GET(r->task); GET(r->fd);
 	GET(r->arg[0]); GET(r->arg[1]); GET(r->arg[2]);
-	GET(r->ret); GET(r->err); GET(r->ns); GET(r->total);
+	GET(r->ret); GET(r->err); GET(r->ns); GET(r->at_ns); GET(r->total);
 	GET(r->addrlen); GET(r->len);
 	if (r->kind < GATE_CALL || r->kind >= GATE_KIND_MAX_)
 		return -1;

@@ -49,6 +49,10 @@ typedef struct {
 	int64_t ret;          /* RESULT: the call's return value; PROBE: would_block; DONE: status */
 	int32_t err;          /* RESULT: errno when ret < 0 */
 	uint64_t ns;          /* RESULT: time spent in the call */
+	uint64_t at_ns;       /* a traced program's record: when its tracer made it
+	                         (CLOCK_MONOTONIC), so a free run's events, which
+	                         come in batches, are put in the order they
+	                         happened; 0: when it arrives */
 	uint64_t total;       /* bytes the call asked to move (CALL) or moved (RESULT) */
 	uint32_t addrlen;     /* an address: CALL bind/connect/sendto; RESULT accept/recvfrom peer,
 	                         or the local address a connect/socket got */
@@ -89,7 +93,7 @@ enum { GATE_WAIT_MAX = 64 };
 #define GATE_WAIT_NFDS(a2) ((int64_t)((uint64_t)(a2) & 0xffffffffu))
 
 /* Largest encoded record. */
-enum { GATE_WIRE_MAX = 96 + (int)sizeof(struct sockaddr_storage) + GATE_DATA_MAX };
+enum { GATE_WIRE_MAX = 104 + (int)sizeof(struct sockaddr_storage) + GATE_DATA_MAX };
 
 /* Encode r into buf; returns the size, or -1 if it does not fit. */
 int gate_encode(const GateRecord *r, uint8_t *buf, size_t cap);

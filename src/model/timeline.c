@@ -217,6 +217,62 @@ const Event *timeline_get(const Timeline *t, size_t i)
 	return i < t->n ? &t->ev[i] : NULL;
 }
 
+typedef struct {
+	uint64_t when;
+	size_t at;          /* its index before: the order among equal times */
+} Place;
+
+static int place_cmp(const void *a, const void *b)
+{
+	const Place *x = a, *y = b;
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+int timeline_order(Timeline *t, size_t from, uint64_t *moved)
+{
+	if (from >= t->n)
+		return 0;
+	size_t n = t->n - from;
+	Place *p = malloc(n * sizeof *p);
+	Event *ev = malloc(n * sizeof *ev);
+	uint64_t *seq = moved ? moved : malloc(n * sizeof *seq);
+	if (!p || !ev || !seq) {
+		free(p);
+		free(ev);
+		if (seq != moved)
+			free(seq);
+		return -1;
+	}
+	uint64_t floor = from ? t->ev[from - 1].when_ns : 0;
+	for (size_t k = 0; k < n; k++) {
+		const Event *e = &t->ev[from + k];
+		uint64_t when = e->when_ns > floor ? e->when_ns : floor;
+		/* Its call came before it here, so its call's time is known. */
+		if (e->kind == EV_RETURN && e->call_seq > from && e->call_seq - from - 1 < k &&
+		    p[e->call_seq - from - 1].when > when)
+			when = p[e->call_seq - from - 1].when;
+		p[k] = (Place){ when, k };
+	}
+	qsort(p, n, sizeof *p, place_cmp);
+	for (size_t j = 0; j < n; j++)
+		seq[p[j].at] = from + j + 1;
+	for (size_t j = 0; j < n; j++) {
+		ev[j] = t->ev[from + p[j].at];
+		ev[j].seq = from + j + 1;
+		ev[j].when_ns = p[j].when;
+		if (ev[j].kind == EV_RETURN && ev[j].call_seq > from && ev[j].call_seq - from - 1 < n)
+			ev[j].call_seq = seq[ev[j].call_seq - from - 1];
+	}
+	memcpy(t->ev + from, ev, n * sizeof *ev);
+	free(p);
+	free(ev);
+	if (seq != moved)
+		free(seq);
+	return 0;
+}
+
 const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 {
 	for (size_t i = t->n; i-- > 0;) {

@@ -108,6 +108,16 @@ void timeline_truncate(Timeline *t, size_t n);
  * had, moved to the replay's clock, so what fades on screen fades alike. */
 void timeline_set_when(Timeline *t, size_t i, uint64_t when_ns);
 
+/* Put the events from index from on in the order of their times (when_ns):
+ * a free run's come in batches, each program's stamped when it happened.
+ * Among equal times they keep the order they came in; a return never goes
+ * before its call, nor an event before index from (its time is raised to
+ * theirs). Their seqs become their new positions: moved[k], when moved is
+ * not NULL (room for timeline_count - from), is the new seq of the event
+ * whose seq was from + k + 1. Returns 0, or -1 when out of memory (then
+ * nothing moved). */
+int timeline_order(Timeline *t, size_t from, uint64_t *moved);
+
 /* The EV_RETURN that ends the call with this seq, or NULL while it runs. */
 const Event *timeline_return_of(const Timeline *t, uint64_t call_seq);
 

@@ -101,8 +101,11 @@ static uint64_t now_ns(void)
 
 /* ---- the records ------------------------------------------------------ */
 
-static void send_record(Tracer *t, const GateRecord *r)
+/* A record is stamped as it is made: a free run's come in batches, and
+ * sockstep orders them by these times (model/timeline.h). */
+static void send_record(Tracer *t, GateRecord *r)
 {
+	r->at_ns = now_ns();
 	int rc = t->free_run ? gate_batch_add(t->gate, &t->batch, r) : gate_send(t->gate, r);
 	if (rc < 0)
 		_exit(EXIT_FAILURE);  /* sockstep is gone; the tracees die with us */

@@ -27,6 +27,10 @@ declare -A WHY=(
 	[dup]="the server's child cat has its parent's socketpair as descriptors 0 and 1 (a dup2, which no line shows), so plain_balanced counts the bytes it echoes as the connection's"
 )
 
+# socat's client, once its input has ended, waits 0.5 s for the rest of the
+# reply and then quits: stepping on a busy machine can take longer, so it
+# is given 5 s (-t 5).
+#
 # The pairs: name; stepped, free run and strace columns ("-": checked, else
 # a key of WHY); server; client; the lines the client types, separated by
 # "|" (under strace they come through a pipe). Fields are tab-separated.
@@ -38,9 +42,9 @@ curl, python3 -m http.server, IPv6	-	-	-	$PY -m http.server --bind ::1 --directo
 curl, Node.js http	-	-	-	node $S/http-server.js	curl -s http://127.0.0.1:65432/hello	
 Node.js net echo	-	-	nodeeof	node $S/net-echo-server.js	node $S/net-echo-client.js	
 Node.js net echo, IPv6	-	-	nodeeof	node $S/net-echo-server.js ::1	node $S/net-echo-client.js ::1	
-socat, PIPE	-	-	-	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 PIPE	socat - TCP:127.0.0.1:65432	hello through socat|and a second line
-socat, EXEC:cat through a socketpair	dup	dup	dup	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 EXEC:cat	socat - TCP:127.0.0.1:65432	hello to cat
-socat, IPv6	-	-	-	socat TCP6-LISTEN:65432,reuseaddr,bind=[::1] PIPE	socat - TCP6:[::1]:65432	hello over IPv6
+socat, PIPE	-	-	-	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 PIPE	socat -t 5 - TCP:127.0.0.1:65432	hello through socat|and a second line
+socat, EXEC:cat through a socketpair	dup	dup	dup	socat TCP-LISTEN:65432,reuseaddr,bind=127.0.0.1 EXEC:cat	socat -t 5 - TCP:127.0.0.1:65432	hello to cat
+socat, IPv6	-	-	-	socat TCP6-LISTEN:65432,reuseaddr,bind=[::1] PIPE	socat -t 5 - TCP6:[::1]:65432	hello over IPv6
 nc	-	-	-	nc -l 127.0.0.1 65432 <$S/echo-server.py	nc -N 127.0.0.1 65432	hello to nc
 nc, IPv6	-	-	-	nc -6 -l ::1 65432 <$S/echo-server.py	nc -N ::1 65432	hello to nc over IPv6
 busybox httpd, wget	-	-	-	busybox httpd -f -p 127.0.0.1:65432 -h $S	busybox wget -q -O - http://127.0.0.1:65432/echo-server.py	

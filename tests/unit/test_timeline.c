@@ -1,9 +1,14 @@
-/* test_timeline.c - a console that prints without end stays bounded.
+/* test_timeline.c - a console that prints without end stays bounded, and
+ * a free run's batches are put in the order they happened.
  *
  * The timeline keeps each actor's first console lines, and of the lines
  * after them the last ones before the actor's next event, with a marker
  * that counts the rest: a million lines make a bounded number of events,
- * the first and last lines are there, and the count is exact. */
+ * the first and last lines are there, and the count is exact.
+ *
+ * timeline_order puts events in the order of their times, keeps the order
+ * they came in among equal times, never puts a return before its call nor
+ * an event before the ones it starts after, and says where each went. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,6 +157,55 @@ static void test_clear_forgets(void **state)
 	timeline_free(t);
 }
 
+/* Add a call or return of actor at time when; returns its seq. */
+static uint64_t at(Timeline *t, EventKind kind, int actor, uint64_t call_seq, uint64_t when)
+{
+	Event ev = { .kind = kind, .actor = actor, .step = 0, .fd = 3, .call_seq = call_seq };
+	const Event *e = timeline_add(t, &ev);
+	assert_non_null(e);
+	timeline_set_when(t, timeline_count(t) - 1, when);
+	return e->seq;
+}
+
+static void test_order_by_time(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	at(t, EV_CALL, 0, 0, 100);                        /* 1: before the range */
+	/* The client's batch came first: its recv returned at 400. */
+	uint64_t ccall = at(t, EV_CALL, 1, 0, 200);       /* 2 */
+	at(t, EV_RETURN, 1, ccall, 400);                  /* 3 */
+	/* Then the server's: its send ran from 300 to 350. */
+	uint64_t scall = at(t, EV_CALL, 0, 0, 300);       /* 4 */
+	at(t, EV_RETURN, 0, scall, 350);                  /* 5 */
+	/* A return stamped before its call (no stamp: it came late) stays after. */
+	uint64_t late = at(t, EV_CALL, 0, 0, 500);        /* 6 */
+	at(t, EV_RETURN, 0, late, 450);                   /* 7 */
+	/* Stamped before the range began: it stays in the range. */
+	at(t, EV_CALL, 1, 0, 50);                         /* 8 */
+	uint64_t moved[7];
+	assert_int_equal(timeline_order(t, 1, moved), 0);
+	static const struct { int actor; EventKind kind; uint64_t when; } want[] = {
+		{ 0, EV_CALL, 100 }, { 1, EV_CALL, 100 }, { 1, EV_CALL, 200 }, { 0, EV_CALL, 300 },
+		{ 0, EV_RETURN, 350 }, { 1, EV_RETURN, 400 }, { 0, EV_CALL, 500 }, { 0, EV_RETURN, 500 },
+	};
+	for (size_t i = 0; i < 8; i++) {
+		const Event *e = timeline_get(t, i);
+		assert_int_equal(e->seq, i + 1);
+		assert_int_equal(e->actor, want[i].actor);
+		assert_int_equal(e->kind, want[i].kind);
+		assert_int_equal(e->when_ns, want[i].when);
+	}
+	/* Each return names its call where it went; the map says so too. */
+	assert_int_equal(timeline_get(t, 4)->call_seq, 4);
+	assert_int_equal(timeline_get(t, 5)->call_seq, 3);
+	assert_int_equal(timeline_get(t, 7)->call_seq, 7);
+	static const uint64_t where[7] = { 3, 6, 4, 5, 7, 8, 2 };
+	assert_memory_equal(moved, where, sizeof where);
+	assert_ptr_equal(timeline_return_of(t, 3), timeline_get(t, 5));
+	timeline_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_consoles_apart),
 		cmocka_unit_test(test_plain_add_keeps_all),
 		cmocka_unit_test(test_clear_forgets),
+		cmocka_unit_test(test_order_by_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
