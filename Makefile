@@ -65,7 +65,7 @@ PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
              prefork_server threaded_server fork_many poll_client poll_server accept_server \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server \
              nonblock_client epoll_server sigchld_server \
-             epoll_count_server nb_client reaping_server
+             epoll_count_server nb_client reaping_server reach_ancestors
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -489,10 +490,45 @@ static int open_terminal(Tracer *t)
 	return 0;
 }
 
-/* In the program's process: its own session on the terminal, a stop for
- * the tracer to attach, the filter, then the command. */
+/* The program runs with no capability at all: none in its bounding set
+ * (so an exec, even of root's, gains none back), none inheritable or
+ * ambient, none permitted or effective. Run by root, it could otherwise
+ * enter any namespace (setns into pid 1's network leaves the lesson's),
+ * trace sockstep or read any file; in a user namespace, it would hold
+ * every capability over that namespace. The bounding set needs
+ * CAP_SETPCAP to shrink: without it (an ordinary user on the host's
+ * network) the program has no capability to lose, and no_new_privs (the
+ * filter's) keeps an exec from gaining any. Three calls to the kernel do
+ * it; libcap would be a dependency for the same three. Returns 0, or -1
+ * when a capability is left. */
+static int drop_capabilities(void)
+{
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EPERM)
+			return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+	if (syscall(SYS_capset, &head, none) < 0)
+		return -1;
+	struct __user_cap_data_struct left[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+	if (syscall(SYS_capget, &head, left) < 0)
+		return -1;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		if (left[i].permitted || left[i].effective || left[i].inheritable)
+			return -1;
+	return 0;
+}
+
+/* In the program's process: its own session on the terminal, no
+ * capability, a stop for the tracer to attach, the filter, then the
+ * command. */
 static _Noreturn void program(Tracer *t, const char *command, const sigset_t *mask)
 {
+	/* Dumpable, as any process the user starts, so the tracer (which is
+	 * not) may trace it; it holds none of the tracer's descriptors once it
+	 * stops, and the exec makes it the program. */
+	prctl(PR_SET_DUMPABLE, 1);
 	/* SIGCHLD is the tracer's to wait for, not blocked for the program
 	 * (a mask survives exec: a forking server would never hear of its
 	 * children). */
@@ -502,6 +538,10 @@ static _Noreturn void program(Tracer *t, const char *command, const sigset_t *ma
 	if (tty < 0 || dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0)
 		_exit(EXIT_CANNOT_RUN);
 	close_range(3, ~0U, 0);
+	if (drop_capabilities() < 0) {
+		dprintf(2, "sockstep: cannot drop the program's capabilities: %s\n", strerror(errno));
+		_exit(EXIT_CANNOT_RUN);
+	}
 	/* Traced from here: once the filter is in, a call it stops would fail
 	 * with ENOSYS if no tracer were there to take it. */
 	raise(SIGSTOP);
@@ -1622,6 +1662,10 @@ static void free_loop(Tracer *t)
 _Noreturn void tracer_run(const char *command_line, int gate, int free_run)
 {
 	static Tracer t;
+	/* Not dumpable (sockstep is not, and the fork kept it; said again here
+	 * because it is what keeps the program it traces from copying the
+	 * gate, tracing the tracer or writing its memory). */
+	prctl(PR_SET_DUMPABLE, 0);
 	t.gate = gate;
 	t.free_run = free_run;
 	t.master = t.slave = t.sigfd = -1;
