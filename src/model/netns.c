@@ -103,6 +103,12 @@ int netns_enter(char *why, size_t cap)
 		snprintf(why, cap, "loopback would not come up (%s)", strerror(errno));
 		return -1;
 	}
+	/* The programs run without capabilities (tracer.c), so without
+	 * CAP_NET_BIND_SERVICE: in this namespace, which is the lesson's
+	 * alone, a port below 1024 is anyone's, as a server on port 80 in a
+	 * lesson expects. The setting is the namespace's own; a kernel
+	 * without it keeps the usual rule. */
+	write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
 	return 0;
 }
 

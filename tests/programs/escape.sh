@@ -26,3 +26,25 @@ for net in "" --no-netns; do
 		grep -E '\| (ancestor|reached|setns|left)' "$tmp/reach" | sed 's/^/    /'
 	fi
 done
+
+# Without any capability (none effective, permitted or in the bounding
+# set), a server still binds port 80 in the lesson's own namespace, as it
+# could before: there low ports are anyone's.
+cat >"$tmp/low.py" <<'PY'
+import socket
+print(" ".join(l.split()[0] + l.split()[1] for l in open("/proc/self/status") if l.startswith(("CapEff", "CapPrm", "CapBnd"))))
+s = socket.socket()
+s.bind(("127.0.0.1", 80))
+s.listen()
+print("bound", s.getsockname()[1])
+PY
+timeout 60 ./sockstep run --plain --server "python3 $tmp/low.py" >"$tmp/low" 2>&1
+if grep -q '| CapPrm:0000000000000000 CapEff:0000000000000000 CapBnd:0000000000000000$' "$tmp/low" &&
+   grep -q '| bound 80$' "$tmp/low"; then
+	echo "PASS: a program runs without capabilities, and binds port 80 in its namespace"
+elif grep -q '^# network: host' "$tmp/low"; then
+	echo "SKIP: a program binds port 80 in its namespace: no network namespace here"
+else
+	echo "FAIL: a program runs without capabilities, and binds port 80 in its namespace"
+	grep '|' "$tmp/low" | sed 's/^/    /'
+fi
