@@ -422,25 +422,53 @@ static struct sock_filter jump(uint16_t code, uint32_t k, int at, int to)
 	return (struct sock_filter)BPF_JUMP(code, k, (uint8_t)(to - at - 1), 0);
 }
 
+/* Calls refused with ENOSYS, as Docker's default profile refuses them:
+ * io_uring makes socket calls (socket, bind, listen, accept, send...) from
+ * a ring the kernel works through, never as system calls this filter or
+ * the tracer could see. */
+static const long refused[] = {
+#ifdef SYS_io_uring_setup
+	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#endif
+};
+
+enum { NREFUSED = sizeof refused / sizeof refused[0] };
+
+#if defined(__x86_64__)
+/* x32 calls come with the x86-64 arch and this bit in their number. */
+enum { X32_BIT = 0x40000000, NX32 = 2 };
+#else
+enum { NX32 = 0 };
+#endif
+
+/* The filter, in order: a call of another ABI (i386's int 0x80, x32) goes
+ * to the tracer, which refuses it (another_abi); io_uring is refused; the
+ * calls to stop go to the tracer; the rest run. */
 static int install_filter(void)
 {
-	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 11 };
+	enum { FIRST = 2, R = FIRST + 1 + NX32 + NREFUSED + NALWAYS, N = R + 12 };
 	const uint32_t cmd_low = offsetof(struct seccomp_data, args[1]) +
 				 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
 	const uint32_t fd_low = offsetof(struct seccomp_data, args[0]) +
 				(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
-	const int trace = R + 10;
+	const int trace = R + 10, refuse = R + 11;
 	struct sock_filter f[N];
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 #ifdef TRACER_ARCH
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, TRACER_ARCH, i, i + 2);
+	f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TRACER_ARCH, 0, (uint8_t)(trace - i - 1));
 #else
-	f[i] = jump(BPF_JMP | BPF_JA, 0, i, i + 2);
+	f[i] = jump(BPF_JMP | BPF_JA, 0, i, i + 1);
 #endif
 	i++;
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);  /* another ABI: not traced */
-	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));  /* FIRST */
+#if defined(__x86_64__)
+	/* Numbers from 2^31 up are no call (syscall(-1)): the kernel says ENOSYS. */
+	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, 0x80000000u, i, i + 2); i++;
+	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, i, trace); i++;
+#endif
+	for (int k = 0; k < NREFUSED; k++, i++)
+		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[k], i, refuse);
 	for (int k = 0; k < NALWAYS; k++, i++)
 		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)always[k], i, trace);
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 3); i++;
@@ -454,10 +482,28 @@ static int install_filter(void)
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, i, trace); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 10 */
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);           /* R + 11 */
 	struct sock_fprog prog = { .len = (unsigned short)i, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/* A call of another ABI than the one the tracer reads (i386's int 0x80,
+ * x32), or NULL. Their numbers and arguments are not the ones op_of knows
+ * (socketcall alone multiplexes every socket call): such a call could do
+ * anything unseen, so it is refused, with the program. */
+static const char *another_abi(const struct __ptrace_syscall_info *info)
+{
+#ifdef TRACER_ARCH
+	if (info->arch != TRACER_ARCH)
+		return info->arch == AUDIT_ARCH_I386 ? "i386 (int 0x80)" : "not the native one";
+#endif
+#if defined(__x86_64__)
+	if (info->seccomp.nr >= X32_BIT && info->seccomp.nr < 0x80000000u)
+		return "x32";
+#endif
+	return NULL;
 }
 
 /* ---- starting the program ---------------------------------------------- */
@@ -1383,6 +1429,15 @@ static void at_seccomp(Tracer *t, Task *k)
 		resume(k->tid, PTRACE_CONT, 0);
 		return;
 	}
+	const char *abi = another_abi(&info);
+	if (abi) {
+		/* fail() ends the tracer, and the tracees with it (EXITKILL),
+		 * this one before its call runs. */
+		char why[200];
+		snprintf(why, sizeof why, "pid %d made a system call of another ABI, %s; sockstep traces only "
+			 "the native calls, so it cannot show it: stopped", (int)k->tid, abi);
+		fail(t, "%s", why);
+	}
 	k->nr = info.seccomp.nr;
 	memcpy(k->args, info.seccomp.args, sizeof k->args);
 	int op = op_of(t, k);
@@ -1408,10 +1463,15 @@ static void at_seccomp(Tracer *t, Task *k)
 	describe_call(k);
 	k->reported = 1;
 	send_record(t, r);
-	if (t->free_run)
+	/* A free run lets calls go at once, but a bind or a listen waits for
+	 * sockstep's go (it comes at once too): on the host's network sockstep
+	 * must see where it binds before it does (engine.c, exposed). */
+	if (t->free_run && op != OP_BIND && op != OP_LISTEN) {
 		let_run(t, k);
-	else
-		k->state = T_AT_CALL;
+		return;
+	}
+	flush(t);
+	k->state = T_AT_CALL;
 }
 
 static void at_syscall_exit(Tracer *t, Task *k)

@@ -48,3 +48,75 @@ else
 	echo "FAIL: a program runs without capabilities, and binds port 80 in its namespace"
 	grep '|' "$tmp/low" | sed 's/^/    /'
 fi
+
+# On the host's network (--no-netns) nothing listens beyond loopback:
+# every way a program tried is stopped with a note, and it never said it
+# was listening (it prints where it listens, from getsockname).
+guarded() {
+	local name=$1 note=$2 out=$3
+	if grep -qF -- "$note" "$out" && ! grep -q '| listening on' "$out"; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"
+		grep -vE '^ +~ ' "$out" | tail -n 8 | sed 's/^/    /'
+	fi
+}
+# A free run waits at a bind or a listen too, for sockstep to look first.
+for mode in "" --free-run; do
+	timeout 60 ./sockstep run --plain $mode --no-netns --server "$P/listen_unbound" >"$tmp/unbound" 2>&1
+	guarded "--no-netns${mode:+ $mode}: listen() on a socket never bound (0.0.0.0) is stopped" \
+		"server listens on a socket it did not bind, which the kernel binds to 0.0.0.0 (every address), beyond loopback, on the host's network: stopped" \
+		"$tmp/unbound"
+done
+
+# Another ABI: socketcall through int 0x80 from an x86-64 program. The
+# filter sends every call of another ABI to the tracer, which refuses it.
+if [ "$("$P/int80" 2>&1 | head -c 12)" != "listening on" ]; then
+	echo "SKIP: --no-netns: an int 0x80 socketcall is refused: this machine runs no i386 call ($("$P/int80" 2>&1))"
+else
+	timeout 60 ./sockstep run --plain --no-netns --server "$P/int80" >"$tmp/int80" 2>&1
+	guarded "--no-netns: a socket call of the i386 ABI (int 0x80) is refused, the program stopped" \
+		"made a system call of another ABI, i386 (int 0x80); sockstep traces only the native calls, so it cannot show it: stopped" \
+		"$tmp/int80"
+fi
+
+# io_uring makes socket calls no tracer sees: setting one up is refused
+# (ENOSYS), in a namespace or not.
+timeout 60 ./sockstep run --plain --no-netns --server "$P/io_uring" >"$tmp/uring" 2>&1
+check "io_uring_setup is refused with ENOSYS" grep -q '| io_uring_setup: Function not implemented$' "$tmp/uring"
+
+# A second thread rewrites the address the bind passes once sockstep has
+# read it (127.0.0.1) and before the kernel does (0.0.0.0). --step holds
+# the bind until Enter: the rewrite is made while it waits, then Enter
+# lets it go. What counts is the address as the kernel holds it.
+race() {
+	mkfifo "$tmp/in"
+	timeout 60 ./sockstep run --plain --step --no-netns --server "$P/bind_race $tmp/go $tmp/done" \
+		<"$tmp/in" >"$tmp/race" 2>"$tmp/race.err" &
+	local pid=$! prompts=0 n i
+	exec 3>"$tmp/in"
+	for ((i = 0; i < 1200 && prompts < 50; i++)); do
+		kill -0 $pid 2>/dev/null || break
+		n=$(grep -c '^next:' "$tmp/race.err")
+		if [ "$n" -gt "$prompts" ]; then
+			prompts=$n
+			if tail -n 1 "$tmp/race.err" | grep -q '^next: server bind(.*127.0.0.1'; then
+				touch "$tmp/go"
+				while [ ! -e "$tmp/done" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done
+			fi
+			echo >&3
+		fi
+		sleep 0.05
+	done
+	exec 3>&-
+	wait $pid
+	cat "$tmp/race.err" >>"$tmp/race"
+}
+race
+if [ ! -e "$tmp/done" ]; then
+	echo "FAIL: --no-netns: an address rewritten after it was read is stopped: the bind was never shown with 127.0.0.1"
+	tail -n 5 "$tmp/race" | sed 's/^/    /'
+else
+	guarded "--no-netns: an address rewritten after it was read is stopped (the kernel's address counts)" \
+		"server has its socket on 0.0.0.0:" "$tmp/race"
+fi
