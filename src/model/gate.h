@@ -42,7 +42,8 @@ enum { GATE_PROBE_GOES = 0, GATE_PROBE_BLOCKS = 1, GATE_PROBE_INPUT = 2 };
 typedef struct {
 	uint8_t kind;         /* GateKind */
 	uint8_t op;           /* LessonOp of the call */
-	uint16_t step;        /* index of the step in the actor's list; a traced task's call count */
+	uint32_t step;        /* index of the step in the actor's list; a traced task's call count
+	                         (32 bits: a program's calls are not bounded, tracer.c) */
 	int32_t task;         /* the traced thread or process that makes the call (0: a lesson actor) */
 	int32_t fd;           /* the socket the call uses, or -1 */
 	int64_t arg[3];       /* call arguments: family/type/proto, backlog, size, how ... */

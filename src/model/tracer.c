@@ -64,7 +64,7 @@ typedef struct {
 	pid_t tid;
 	TaskState state;
 	int reported;            /* has sent a record: the engine knows it */
-	uint16_t calls;
+	uint32_t calls;          /* its socket calls so far: its step (up to INT32_MAX) */
 	uint64_t nr;             /* the call it is stopped at or in */
 	uint64_t args[6];
 	GateRecord rec;          /* that call's record */
@@ -1458,7 +1458,11 @@ static void at_seccomp(Tracer *t, Task *k)
 	r->kind = GATE_CALL;
 	r->op = (uint8_t)op;
 	r->task = k->tid;
-	r->step = ++k->calls;
+	/* A step is an int wherever it is shown or recorded: past INT32_MAX
+	 * calls (hours of a free run at a million a second) it stays there. */
+	if (k->calls < INT32_MAX)
+		k->calls++;
+	r->step = k->calls;
 	r->fd = (int32_t)k->args[0];
 	describe_call(k);
 	k->reported = 1;

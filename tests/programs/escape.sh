@@ -120,3 +120,16 @@ else
 	guarded "--no-netns: an address rewritten after it was read is stopped (the kernel's address counts)" \
 		"server has its socket on 0.0.0.0:" "$tmp/race"
 fi
+
+# A program's calls are counted past 16 bits: the last of 70002 calls is
+# step 70002 (a free run, recorded; the last snapshot says where each
+# actor is).
+timeout 120 ./sockstep run --plain --free-run --record "$tmp/many.jsonl" --server "$P/many_calls" >"$tmp/many" 2>&1
+status=$?
+last=$(tail -n 1 "$tmp/many.jsonl" | grep -o '"state":"done","step":[0-9]*' | grep -o '[0-9]*$')
+rm -f "$tmp/many.jsonl"
+if [ $status -eq 0 ] && grep -q '| 70002 calls$' "$tmp/many" && [ "$last" = 70002 ]; then
+	echo "PASS: a program of more than 65535 calls counts them all (step 70002)"
+else
+	echo "FAIL: a program of more than 65535 calls counts them all: status $status, last step ${last:-none}"
+fi
