@@ -87,6 +87,9 @@ enum { GATE_WAIT_MAX = 64 };
 #define GATE_WAIT_PCALL ((int64_t)1 << 41)   /* ppoll, pselect6, epoll_pwait */
 #define GATE_WAIT_SIGMASK ((int64_t)1 << 42) /* ...with a signal mask given */
 #define GATE_WAIT_SIGARG ((int64_t)1 << 43)  /* pselect6: its sixth argument given */
+#define GATE_WAIT_SECONDS ((int64_t)1 << 44) /* arg[0] is the timeout's seconds as passed (negative,
+                                                or too long for ms), not ms */
+#define GATE_WAIT_SUBSEC ((int64_t)1 << 45)  /* ...and its fraction, not kept, is not 0 */
 #define GATE_WAIT_NFDS(a2) ((int64_t)((uint64_t)(a2) & 0xffffffffu))
 
 /* Largest encoded record. */

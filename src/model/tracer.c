@@ -313,13 +313,13 @@ static int poll_fds(GateRecord *r, pid_t tid, uint64_t at, uint64_t n)
 	return writes;
 }
 
-/* One of select's sets, or none (at 0, or unreadable). */
+/* One of select's sets, or none (at 0, or unreadable). nfds is the
+ * program's: anything an int holds, INT_MAX and negative ones included. */
 static int read_set(pid_t tid, uint64_t at, int nfds, fd_set *set)
 {
-	size_t bytes = (size_t)(nfds + 7) / 8;
+	int n = nfds < 0 ? 0 : nfds > FD_SETSIZE ? FD_SETSIZE : nfds;
+	size_t bytes = ((size_t)n + 7) / 8;
 	memset(set, 0, sizeof *set);
-	if (bytes > sizeof *set)
-		bytes = sizeof *set;
 	return at && peek(tid, at, set, bytes) == bytes;
 }
 
@@ -358,20 +358,35 @@ static int select_fds(GateRecord *r, pid_t tid, int nfds, const uint64_t *sets, 
 	return writes;
 }
 
-static int64_t timespec_ms(pid_t tid, uint64_t at)
+/* A timeout as a wait's record holds it (gate.h): in ms; or, when ms
+ * cannot say it (a negative one, which the kernel refuses, or one beyond
+ * what 64 bits of ms hold), its seconds as passed, with GATE_WAIT_SECONDS
+ * (and GATE_WAIT_SUBSEC when its fraction, not kept, is not 0) added to
+ * *flags. The program chooses every field: nothing here may overflow. */
+static int64_t timeout_of(int64_t sec, int64_t frac, int64_t frac_per_ms, int64_t *flags)
+{
+	int64_t ms;
+	if (sec >= 0 && frac >= 0 && !__builtin_mul_overflow(sec, 1000, &ms) &&
+	    !__builtin_add_overflow(ms, frac / frac_per_ms, &ms))
+		return ms;
+	*flags |= GATE_WAIT_SECONDS | (frac ? GATE_WAIT_SUBSEC : 0);
+	return sec;
+}
+
+static int64_t timespec_ms(pid_t tid, uint64_t at, int64_t *flags)
 {
 	struct timespec ts;
 	if (!at || peek(tid, at, &ts, sizeof ts) != sizeof ts)
 		return -1;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return timeout_of(ts.tv_sec, ts.tv_nsec, 1000000, flags);
 }
 
-static int64_t timeval_ms(pid_t tid, uint64_t at)
+static int64_t timeval_ms(pid_t tid, uint64_t at, int64_t *flags)
 {
 	struct timeval tv;
 	if (!at || peek(tid, at, &tv, sizeof tv) != sizeof tv)
 		return -1;
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return timeout_of(tv.tv_sec, tv.tv_usec, 1000, flags);
 }
 
 /* ---- the seccomp filter ------------------------------------------------- */
@@ -766,16 +781,17 @@ static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 {
 	r->fd = -1;
 	int p = pcall(nr);
+	int64_t when = 0;   /* GATE_WAIT_SECONDS, GATE_WAIT_SUBSEC */
 	if (r->op == OP_POLL) {
 		r->arg[1] = poll_fds(r, tid, a[0], a[1]);
-		r->arg[0] = p ? timespec_ms(tid, a[2]) : (int)a[2];
+		r->arg[0] = p ? timespec_ms(tid, a[2], &when) : (int)a[2];
 		r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[1] | (p ? GATE_WAIT_PCALL : 0) |
-			    (p && a[3] ? GATE_WAIT_SIGMASK : 0);
+			    (p && a[3] ? GATE_WAIT_SIGMASK : 0) | when;
 		return;
 	}
 	r->arg[1] = select_fds(r, tid, (int)a[0], a + 1, 0);
-	r->arg[0] = p ? timespec_ms(tid, a[4]) : timeval_ms(tid, a[4]);
-	r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[0] | (p ? GATE_WAIT_PCALL : 0) |
+	r->arg[0] = p ? timespec_ms(tid, a[4], &when) : timeval_ms(tid, a[4], &when);
+	r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[0] | (p ? GATE_WAIT_PCALL : 0) | when |
 		    (p && a[5] ? GATE_WAIT_SIGARG : 0) | (p && pselect_has_mask(tid, a[5]) ? GATE_WAIT_SIGMASK : 0);
 }
 
@@ -1123,8 +1139,13 @@ static void describe_call(Task *k)
 		r->arg[0] = (int)a[2];
 		r->arg[1] = (int)a[3];
 #ifdef SYS_epoll_pwait2
-		if (nr == SYS_epoll_pwait2)
-			r->arg[1] = timespec_ms(k->tid, a[3]);
+		if (nr == SYS_epoll_pwait2) {
+			/* Shown in ms: one ms cannot say is the longest (or, negative, none). */
+			int64_t when = 0;
+			r->arg[1] = timespec_ms(k->tid, a[3], &when);
+			if (when)
+				r->arg[1] = r->arg[1] < 0 ? -1 : INT64_MAX;
+		}
 #endif
 		r->arg[2] = pcall(nr) ? GATE_WAIT_PCALL | (a[4] ? GATE_WAIT_SIGMASK : 0) : 0;
 		break;
@@ -1275,6 +1296,10 @@ static int would_block(const Task *k)
 	case OP_SEND: case OP_SENDTO: case OP_SENDMSG: case OP_WRITE:
 		return !dontwait && !ready(k->tid, r->fd, POLLOUT);
 	case OP_POLL: case OP_SELECT:
+		if (r->op == OP_SELECT && (int32_t)GATE_WAIT_NFDS(r->arg[2]) < 0)
+			return 0;   /* EINVAL at once */
+		if ((r->arg[2] & GATE_WAIT_SECONDS) && r->arg[0] < 0)
+			return 0;   /* a negative timeout: EINVAL at once */
 		return r->arg[0] != 0 && !any_ready(k->tid, r);
 	case OP_EPOLL_WAIT:
 		return r->arg[1] != 0 && !ready_in_wait(k->tid, r->fd, POLLIN);

@@ -133,3 +133,27 @@ if [ $status -eq 0 ] && grep -q '| 70002 calls$' "$tmp/many" && [ "$last" = 7000
 else
 	echo "FAIL: a program of more than 65535 calls counts them all: status $status, last step ${last:-none}"
 fi
+
+# select's nfds and timeouts are the program's to choose: INT_MAX,
+# negative, LONG_MAX and LONG_MIN seconds are shown as passed, and the
+# tracer lives through them (the sanitizer build, make SAN=1, stops it at
+# any signed overflow).
+timeout 60 ./sockstep run --plain --server "$P/select_hostile" >"$tmp/select" 2>&1
+status=$?
+missing=""
+for line in "select(2147483647, [3], NULL, NULL, {tv_sec=0, tv_usec=0}) = 1 (in [3])" \
+	"select(-1, NULL, NULL, NULL, {tv_sec=0, tv_usec=0}) = -1 EINVAL" \
+	"select(4, [3], NULL, NULL, {tv_sec=9223372036854775807, tv_usec=0}) = 1 (in [3])" \
+	"select(4, [3], NULL, NULL, {tv_sec=-9223372036854775808, tv_usec=0}) = -1 EINVAL" \
+	"pselect6(4, [3], NULL, NULL, {tv_sec=9223372036854775807, tv_nsec=...}, NULL) = 1 (in [3])" \
+	"pselect6(4, [3], NULL, NULL, {tv_sec=-9223372036854775808, tv_nsec=0}, NULL) = -1 EINVAL" \
+	"pselect6(-2147483648, NULL, NULL, NULL, {tv_sec=" \
+	"| pselect6 INT_MIN = -1 Invalid argument"; do
+	grep -qF -- "$line" "$tmp/select" || missing="$missing [$line]"
+done
+if [ $status -eq 0 ] && [ -z "$missing" ]; then
+	echo "PASS: select's hostile nfds and timeouts are shown as passed, and the tracer lives"
+else
+	echo "FAIL: select's hostile nfds and timeouts: status $status, missing:$missing"
+	grep -E 'select|\|' "$tmp/select" | sed 's/^/    /'
+fi
