@@ -90,6 +90,7 @@ check "io_uring_setup is refused with ENOSYS" grep -q '| io_uring_setup: Functio
 # the bind until Enter: the rewrite is made while it waits, then Enter
 # lets it go. What counts is the address as the kernel holds it.
 race() {
+	trap '' PIPE   # sockstep may end between a look and an Enter
 	mkfifo "$tmp/in"
 	timeout 60 ./sockstep run --plain --step --no-netns --server "$P/bind_race $tmp/go $tmp/done" \
 		<"$tmp/in" >"$tmp/race" 2>"$tmp/race.err" &
@@ -104,7 +105,7 @@ race() {
 				touch "$tmp/go"
 				while [ ! -e "$tmp/done" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done
 			fi
-			echo >&3
+			echo >&3 2>/dev/null || break   # sockstep has ended meanwhile
 		fi
 		sleep 0.05
 	done
