@@ -60,12 +60,15 @@ FUZZ_SECONDS ?= 60
 # servers that fork or start threads before any client comes, servers that
 # outlive their clients (a poll loop, an accept loop), the programs of the
 # byte-moving calls and of stdin as a source, and a non-blocking client, an
-# epoll server and one whose accept a SIGCHLD interrupts.
+# epoll server and one whose accept a SIGCHLD interrupts; and hostile ones
+# (tests/programs/escape.sh) that try to reach sockstep or to listen beyond
+# loopback around its guard.
 PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
              prefork_server threaded_server fork_many poll_client poll_server accept_server \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server \
              nonblock_client epoll_server sigchld_server \
-             epoll_count_server nb_client reaping_server
+             epoll_count_server nb_client reaping_server reach_ancestors \
+             listen_unbound bind_race io_uring int80 many_calls select_hostile
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE

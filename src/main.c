@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -578,5 +579,10 @@ static int stdout_written(int status)
 
 int main(int argc, char **argv)
 {
+	/* Not dumpable: a program sockstep runs has the same user, and could
+	 * otherwise trace sockstep, open its memory or copy its descriptors
+	 * (pidfd_getfd), the channels to every actor among them. This also
+	 * makes its /proc files root's, and no core file is written. */
+	prctl(PR_SET_DUMPABLE, 0);
 	return stdout_written(sockstep_main(argc, argv));
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -779,6 +780,12 @@ static int run_flow(Actor *a, int i, const LessonStep *s)
 
 _Noreturn void actor_run(const Lesson *lesson, int actor, int gate, int free_run)
 {
+	/* Dumpable again (sockstep is not, and the fork kept it), so sockstep
+	 * may read which sockets are this actor's in /proc/PID/fd when it is
+	 * not root. A lesson's actors run only sockstep's own code, and never
+	 * in a run with a program of the user's (sockstep run has programs
+	 * only), so nothing of the user's is there to reach this one. */
+	prctl(PR_SET_DUMPABLE, 1);
 	Actor a;
 	memset(&a, 0, sizeof a);
 	a.la = &lesson->actors[actor];

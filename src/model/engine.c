@@ -358,17 +358,70 @@ static int is_loopback(const struct sockaddr_storage *ss)
 	return 1;  /* AF_UNIX and the rest stay on this machine */
 }
 
-/* Outside a private namespace a program's bind beyond loopback would open a
- * port to the network: the program is stopped there unless the user said
- * --allow-external (lessons are checked before they start, check_exposure). */
+/* Where the socket of a traced call is bound, as the kernel holds it:
+ * asked of a copy of the program's descriptor, not read from the bytes the
+ * call passed (another thread may rewrite those once they are read).
+ * Returns 0, or -1 when it cannot be said (the descriptor is gone). */
+static int bound_at(const GateRecord *r, struct sockaddr_storage *ss, socklen_t *len)
+{
+	int copy = r->task > 0 ? procfd_copy(r->task, r->fd) : -1;
+	if (copy < 0)
+		return -1;
+	*len = sizeof *ss;
+	memset(ss, 0, sizeof *ss);
+	int rc = getsockname(copy, (struct sockaddr *)ss, len);
+	close(copy);
+	return rc;
+}
+
+/* An IP socket with no port yet: listen() binds it to every address. */
+static int unbound(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port == 0;
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port == 0;
+	return 0;
+}
+
+/* Outside a private namespace a program that binds or listens beyond
+ * loopback would open a port to the network: the program is stopped there
+ * unless the user said --allow-external (lessons are checked before they
+ * start, check_exposure). Every way there is looked at: a bind's address
+ * before it runs; a listen's socket before it runs (one never bound lands
+ * on 0.0.0.0 or ::); and the socket's address as the kernel holds it once
+ * a bind or listen has returned. (Other ABIs and io_uring, the ways around
+ * the tracer, are refused by its filter.) */
 static int exposed(Engine *e, int i, const GateRecord *r)
 {
-	if (e->private_ns || e->opt.allow_external || r->op != OP_BIND || !r->addrlen || is_loopback(&r->addr))
+	if (e->private_ns || e->opt.allow_external || (r->op != OP_BIND && r->op != OP_LISTEN))
 		return 0;
-	char addr[160], text[sizeof e->fail];
-	addr_format(&r->addr, r->addrlen, addr, sizeof addr);
-	if (snprintf(text, sizeof text, "%s binds %s, beyond loopback, on the host's network: stopped; "
-		     "--allow-external permits it", e->run.a[i].name, addr) >= (int)sizeof text)
+	if (r->kind == GATE_RESULT && r->ret < 0)
+		return 0;
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	const char *how = "binds %s";
+	int never_bound = 0;
+	if (r->kind == GATE_CALL && r->op == OP_BIND) {
+		ss = r->addr;
+		len = r->addrlen;
+	} else if (bound_at(r, &ss, &len) < 0) {
+		return 0;
+	} else if (r->kind == GATE_CALL && unbound(&ss)) {
+		never_bound = 1;
+		how = "listens on a socket it did not bind, which the kernel binds to %s (every address)";
+	} else {
+		how = "has its socket on %s (as the kernel holds it)";
+	}
+	if (!len || is_loopback(&ss))
+		return 0;
+	char addr[160], what[300], text[sizeof e->fail];
+	addr_format(&ss, len, addr, sizeof addr);
+	if (never_bound)
+		snprintf(addr, sizeof addr, "%s", ss.ss_family == AF_INET6 ? "::" : "0.0.0.0");
+	snprintf(what, sizeof what, how, addr);
+	if (snprintf(text, sizeof text, "%s %s, beyond loopback, on the host's network: stopped; "
+		     "--allow-external permits it", e->run.a[i].name, what) >= (int)sizeof text)
 		text[sizeof text - 1] = '\0';
 	note(e, i, text);
 	memcpy(e->fail, text, sizeof text);
@@ -406,6 +459,9 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		a->pending = *r;
 		if (e->opt.free_run) {
 			free_call(e, i, r);
+			/* A traced bind or listen waits for its go even so (tracer.c). */
+			if (run_traced(&e->run, i) && (r->op == OP_BIND || r->op == OP_LISTEN))
+				gate_command_task(e->gate[i], GATE_CMD_GO, r->task);
 			break;
 		}
 		a->state = ACTOR_READY;
@@ -423,6 +479,8 @@ static void absorb(Engine *e, int i, const GateRecord *r)
 		ev.call_seq = a->call_seq;
 		returned(e, i, timeline_add(e->run.tl, &ev));
 		a->state = ACTOR_RUNNING;  /* until its next stop arrives */
+		if (run_traced(&e->run, i))
+			exposed(e, i, r);
 		break;
 	case GATE_PRINT: {
 		char text[GATE_DATA_MAX + 1];
@@ -633,6 +691,7 @@ static void no_column(Engine *e, int i, const GateRecord *r)
 		ev.call_seq = x >= 0 ? e->extra[x].call_seq : 0;
 		ev.text = mark;
 		timeline_add(e->run.tl, &ev);
+		exposed(e, i, r);
 		break;
 	case GATE_INPUT:
 		gate_command(e->gate[i], GATE_CMD_EOF);

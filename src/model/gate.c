@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { HDR = 1 + 1 + 2 + 4 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 8 + 4 + 4 };
+enum { HDR = 1 + 1 + 4 + 4 + 4 + 3 * 8 + 8 + 4 + 8 + 8 + 8 + 4 + 4 };
 
 #define PUT(field) do { memcpy(p, &(field), sizeof(field)); p += sizeof(field); } while (0)
 #define GET(field) do { memcpy(&(field), p, sizeof(field)); p += sizeof(field); } while (0)

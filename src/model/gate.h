@@ -42,7 +42,8 @@ enum { GATE_PROBE_GOES = 0, GATE_PROBE_BLOCKS = 1, GATE_PROBE_INPUT = 2 };
 typedef struct {
 	uint8_t kind;         /* GateKind */
 	uint8_t op;           /* LessonOp of the call */
-	uint16_t step;        /* index of the step in the actor's list; a traced task's call count */
+	uint32_t step;        /* index of the step in the actor's list; a traced task's call count
+	                         (32 bits: a program's calls are not bounded, tracer.c) */
 	int32_t task;         /* the traced thread or process that makes the call (0: a lesson actor) */
 	int32_t fd;           /* the socket the call uses, or -1 */
 	int64_t arg[3];       /* call arguments: family/type/proto, backlog, size, how ... */
@@ -90,6 +91,9 @@ enum { GATE_WAIT_MAX = 64 };
 #define GATE_WAIT_PCALL ((int64_t)1 << 41)   /* ppoll, pselect6, epoll_pwait */
 #define GATE_WAIT_SIGMASK ((int64_t)1 << 42) /* ...with a signal mask given */
 #define GATE_WAIT_SIGARG ((int64_t)1 << 43)  /* pselect6: its sixth argument given */
+#define GATE_WAIT_SECONDS ((int64_t)1 << 44) /* arg[0] is the timeout's seconds as passed (negative,
+                                                or too long for ms), not ms */
+#define GATE_WAIT_SUBSEC ((int64_t)1 << 45)  /* ...and its fraction, not kept, is not 0 */
 #define GATE_WAIT_NFDS(a2) ((int64_t)((uint64_t)(a2) & 0xffffffffu))
 
 /* Largest encoded record. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,13 +33,9 @@ static int write_file(const char *path, const char *text)
 /* Become root of a new user namespace, mapped to who we were outside.
  * Done once per process: after it, later unshare(CLONE_NEWNET) calls are
  * allowed by the namespace's own capabilities. */
-static int enter_userns(void)
+static int write_maps(uid_t uid, gid_t gid)
 {
 	char map[64];
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	if (unshare(CLONE_NEWUSER) < 0)
-		return -1;
 	if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
 		return -1;
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
@@ -46,6 +43,25 @@ static int enter_userns(void)
 		return -1;
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
 	return write_file("/proc/self/gid_map", map);
+}
+
+/* A process that is not dumpable (sockstep makes itself so, main.c) has
+ * its /proc files owned by root, and cannot write its own maps: it is
+ * dumpable while it writes them. This happens once, before the first run,
+ * so no program of sockstep's is there to take the moment. */
+static int enter_userns(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (unshare(CLONE_NEWUSER) < 0)
+		return -1;
+	int dumpable = prctl(PR_GET_DUMPABLE);
+	prctl(PR_SET_DUMPABLE, 1);
+	int rc = write_maps(uid, gid);
+	int err = errno;
+	prctl(PR_SET_DUMPABLE, dumpable > 0 ? dumpable : 0);
+	errno = err;
+	return rc;
 }
 
 static int link_up(const char *name)
@@ -87,6 +103,12 @@ int netns_enter(char *why, size_t cap)
 		snprintf(why, cap, "loopback would not come up (%s)", strerror(errno));
 		return -1;
 	}
+	/* The programs run without capabilities (tracer.c), so without
+	 * CAP_NET_BIND_SERVICE: in this namespace, which is the lesson's
+	 * alone, a port below 1024 is anyone's, as a server on port 80 in a
+	 * lesson expects. The setting is the namespace's own; a kernel
+	 * without it keeps the usual rule. */
+	write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
 	return 0;
 }
 

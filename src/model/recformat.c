@@ -314,7 +314,7 @@ static const RecField actor_fields[] = {
 static const RecField pending_fields[] = {
 	{ "kind", RF_WORD, AT(GateRecord, kind), .words = &gate_words },
 	{ "op", RF_WORD, AT(GateRecord, op), .words = &op_words },
-	{ "step", RF_UINT, AT(GateRecord, step), .min = 0, .max = UINT16_MAX },
+	{ "step", RF_UINT, AT(GateRecord, step), .min = 0, .max = INT32_MAX },
 	{ "fd", RF_INT, AT(GateRecord, fd), .min = INT32_MIN, .max = INT32_MAX },
 	{ "arg", RF_ARGS, AT(GateRecord, arg) },
 	{ "ret", RF_INT, AT(GateRecord, ret), .min = INT64_MIN, .max = INT64_MAX },

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -63,7 +64,7 @@ typedef struct {
 	pid_t tid;
 	TaskState state;
 	int reported;            /* has sent a record: the engine knows it */
-	uint16_t calls;
+	uint32_t calls;          /* its socket calls so far: its step (up to INT32_MAX) */
 	uint64_t nr;             /* the call it is stopped at or in */
 	uint64_t args[6];
 	GateRecord rec;          /* that call's record */
@@ -315,13 +316,13 @@ static int poll_fds(GateRecord *r, pid_t tid, uint64_t at, uint64_t n)
 	return writes;
 }
 
-/* One of select's sets, or none (at 0, or unreadable). */
+/* One of select's sets, or none (at 0, or unreadable). nfds is the
+ * program's: anything an int holds, INT_MAX and negative ones included. */
 static int read_set(pid_t tid, uint64_t at, int nfds, fd_set *set)
 {
-	size_t bytes = (size_t)(nfds + 7) / 8;
+	int n = nfds < 0 ? 0 : nfds > FD_SETSIZE ? FD_SETSIZE : nfds;
+	size_t bytes = ((size_t)n + 7) / 8;
 	memset(set, 0, sizeof *set);
-	if (bytes > sizeof *set)
-		bytes = sizeof *set;
 	return at && peek(tid, at, set, bytes) == bytes;
 }
 
@@ -360,20 +361,35 @@ static int select_fds(GateRecord *r, pid_t tid, int nfds, const uint64_t *sets, 
 	return writes;
 }
 
-static int64_t timespec_ms(pid_t tid, uint64_t at)
+/* A timeout as a wait's record holds it (gate.h): in ms; or, when ms
+ * cannot say it (a negative one, which the kernel refuses, or one beyond
+ * what 64 bits of ms hold), its seconds as passed, with GATE_WAIT_SECONDS
+ * (and GATE_WAIT_SUBSEC when its fraction, not kept, is not 0) added to
+ * *flags. The program chooses every field: nothing here may overflow. */
+static int64_t timeout_of(int64_t sec, int64_t frac, int64_t frac_per_ms, int64_t *flags)
+{
+	int64_t ms;
+	if (sec >= 0 && frac >= 0 && !__builtin_mul_overflow(sec, 1000, &ms) &&
+	    !__builtin_add_overflow(ms, frac / frac_per_ms, &ms))
+		return ms;
+	*flags |= GATE_WAIT_SECONDS | (frac ? GATE_WAIT_SUBSEC : 0);
+	return sec;
+}
+
+static int64_t timespec_ms(pid_t tid, uint64_t at, int64_t *flags)
 {
 	struct timespec ts;
 	if (!at || peek(tid, at, &ts, sizeof ts) != sizeof ts)
 		return -1;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return timeout_of(ts.tv_sec, ts.tv_nsec, 1000000, flags);
 }
 
-static int64_t timeval_ms(pid_t tid, uint64_t at)
+static int64_t timeval_ms(pid_t tid, uint64_t at, int64_t *flags)
 {
 	struct timeval tv;
 	if (!at || peek(tid, at, &tv, sizeof tv) != sizeof tv)
 		return -1;
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return timeout_of(tv.tv_sec, tv.tv_usec, 1000, flags);
 }
 
 /* ---- the seccomp filter ------------------------------------------------- */
@@ -424,25 +440,53 @@ static struct sock_filter jump(uint16_t code, uint32_t k, int at, int to)
 	return (struct sock_filter)BPF_JUMP(code, k, (uint8_t)(to - at - 1), 0);
 }
 
+/* Calls refused with ENOSYS, as Docker's default profile refuses them:
+ * io_uring makes socket calls (socket, bind, listen, accept, send...) from
+ * a ring the kernel works through, never as system calls this filter or
+ * the tracer could see. */
+static const long refused[] = {
+#ifdef SYS_io_uring_setup
+	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#endif
+};
+
+enum { NREFUSED = sizeof refused / sizeof refused[0] };
+
+#if defined(__x86_64__)
+/* x32 calls come with the x86-64 arch and this bit in their number. */
+enum { X32_BIT = 0x40000000, NX32 = 2 };
+#else
+enum { NX32 = 0 };
+#endif
+
+/* The filter, in order: a call of another ABI (i386's int 0x80, x32) goes
+ * to the tracer, which refuses it (another_abi); io_uring is refused; the
+ * calls to stop go to the tracer; the rest run. */
 static int install_filter(void)
 {
-	enum { FIRST = 3, R = FIRST + 1 + NALWAYS, N = R + 11 };
+	enum { FIRST = 2, R = FIRST + 1 + NX32 + NREFUSED + NALWAYS, N = R + 12 };
 	const uint32_t cmd_low = offsetof(struct seccomp_data, args[1]) +
 				 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
 	const uint32_t fd_low = offsetof(struct seccomp_data, args[0]) +
 				(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
-	const int trace = R + 10;
+	const int trace = R + 10, refuse = R + 11;
 	struct sock_filter f[N];
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 #ifdef TRACER_ARCH
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, TRACER_ARCH, i, i + 2);
+	f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TRACER_ARCH, 0, (uint8_t)(trace - i - 1));
 #else
-	f[i] = jump(BPF_JMP | BPF_JA, 0, i, i + 2);
+	f[i] = jump(BPF_JMP | BPF_JA, 0, i, i + 1);
 #endif
 	i++;
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);  /* another ABI: not traced */
-	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));  /* FIRST */
+#if defined(__x86_64__)
+	/* Numbers from 2^31 up are no call (syscall(-1)): the kernel says ENOSYS. */
+	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, 0x80000000u, i, i + 2); i++;
+	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, i, trace); i++;
+#endif
+	for (int k = 0; k < NREFUSED; k++, i++)
+		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[k], i, refuse);
 	for (int k = 0; k < NALWAYS; k++, i++)
 		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)always[k], i, trace);
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, i, R + 3); i++;
@@ -456,10 +500,28 @@ static int install_filter(void)
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, i, trace); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 10 */
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);           /* R + 11 */
 	struct sock_fprog prog = { .len = (unsigned short)i, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/* A call of another ABI than the one the tracer reads (i386's int 0x80,
+ * x32), or NULL. Their numbers and arguments are not the ones op_of knows
+ * (socketcall alone multiplexes every socket call): such a call could do
+ * anything unseen, so it is refused, with the program. */
+static const char *another_abi(const struct __ptrace_syscall_info *info)
+{
+#ifdef TRACER_ARCH
+	if (info->arch != TRACER_ARCH)
+		return info->arch == AUDIT_ARCH_I386 ? "i386 (int 0x80)" : "not the native one";
+#endif
+#if defined(__x86_64__)
+	if (info->seccomp.nr >= X32_BIT && info->seccomp.nr < 0x80000000u)
+		return "x32";
+#endif
+	return NULL;
 }
 
 /* ---- starting the program ---------------------------------------------- */
@@ -492,10 +554,45 @@ static int open_terminal(Tracer *t)
 	return 0;
 }
 
-/* In the program's process: its own session on the terminal, a stop for
- * the tracer to attach, the filter, then the command. */
+/* The program runs with no capability at all: none in its bounding set
+ * (so an exec, even of root's, gains none back), none inheritable or
+ * ambient, none permitted or effective. Run by root, it could otherwise
+ * enter any namespace (setns into pid 1's network leaves the lesson's),
+ * trace sockstep or read any file; in a user namespace, it would hold
+ * every capability over that namespace. The bounding set needs
+ * CAP_SETPCAP to shrink: without it (an ordinary user on the host's
+ * network) the program has no capability to lose, and no_new_privs (the
+ * filter's) keeps an exec from gaining any. Three calls to the kernel do
+ * it; libcap would be a dependency for the same three. Returns 0, or -1
+ * when a capability is left. */
+static int drop_capabilities(void)
+{
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EPERM)
+			return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+	if (syscall(SYS_capset, &head, none) < 0)
+		return -1;
+	struct __user_cap_data_struct left[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+	if (syscall(SYS_capget, &head, left) < 0)
+		return -1;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		if (left[i].permitted || left[i].effective || left[i].inheritable)
+			return -1;
+	return 0;
+}
+
+/* In the program's process: its own session on the terminal, no
+ * capability, a stop for the tracer to attach, the filter, then the
+ * command. */
 static _Noreturn void program(Tracer *t, const char *command, const sigset_t *mask)
 {
+	/* Dumpable, as any process the user starts, so the tracer (which is
+	 * not) may trace it; it holds none of the tracer's descriptors once it
+	 * stops, and the exec makes it the program. */
+	prctl(PR_SET_DUMPABLE, 1);
 	/* SIGCHLD is the tracer's to wait for, not blocked for the program
 	 * (a mask survives exec: a forking server would never hear of its
 	 * children). */
@@ -505,6 +602,10 @@ static _Noreturn void program(Tracer *t, const char *command, const sigset_t *ma
 	if (tty < 0 || dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0)
 		_exit(EXIT_CANNOT_RUN);
 	close_range(3, ~0U, 0);
+	if (drop_capabilities() < 0) {
+		dprintf(2, "sockstep: cannot drop the program's capabilities: %s\n", strerror(errno));
+		_exit(EXIT_CANNOT_RUN);
+	}
 	/* Traced from here: once the filter is in, a call it stops would fail
 	 * with ENOSYS if no tracer were there to take it. */
 	raise(SIGSTOP);
@@ -683,16 +784,17 @@ static void describe_wait(GateRecord *r, pid_t tid, long nr, const uint64_t *a)
 {
 	r->fd = -1;
 	int p = pcall(nr);
+	int64_t when = 0;   /* GATE_WAIT_SECONDS, GATE_WAIT_SUBSEC */
 	if (r->op == OP_POLL) {
 		r->arg[1] = poll_fds(r, tid, a[0], a[1]);
-		r->arg[0] = p ? timespec_ms(tid, a[2]) : (int)a[2];
+		r->arg[0] = p ? timespec_ms(tid, a[2], &when) : (int)a[2];
 		r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[1] | (p ? GATE_WAIT_PCALL : 0) |
-			    (p && a[3] ? GATE_WAIT_SIGMASK : 0);
+			    (p && a[3] ? GATE_WAIT_SIGMASK : 0) | when;
 		return;
 	}
 	r->arg[1] = select_fds(r, tid, (int)a[0], a + 1, 0);
-	r->arg[0] = p ? timespec_ms(tid, a[4]) : timeval_ms(tid, a[4]);
-	r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[0] | (p ? GATE_WAIT_PCALL : 0) |
+	r->arg[0] = p ? timespec_ms(tid, a[4], &when) : timeval_ms(tid, a[4], &when);
+	r->arg[2] = GATE_WAIT_SET | (int64_t)(uint32_t)a[0] | (p ? GATE_WAIT_PCALL : 0) | when |
 		    (p && a[5] ? GATE_WAIT_SIGARG : 0) | (p && pselect_has_mask(tid, a[5]) ? GATE_WAIT_SIGMASK : 0);
 }
 
@@ -1040,8 +1142,13 @@ static void describe_call(Task *k)
 		r->arg[0] = (int)a[2];
 		r->arg[1] = (int)a[3];
 #ifdef SYS_epoll_pwait2
-		if (nr == SYS_epoll_pwait2)
-			r->arg[1] = timespec_ms(k->tid, a[3]);
+		if (nr == SYS_epoll_pwait2) {
+			/* Shown in ms: one ms cannot say is the longest (or, negative, none). */
+			int64_t when = 0;
+			r->arg[1] = timespec_ms(k->tid, a[3], &when);
+			if (when)
+				r->arg[1] = r->arg[1] < 0 ? -1 : INT64_MAX;
+		}
 #endif
 		r->arg[2] = pcall(nr) ? GATE_WAIT_PCALL | (a[4] ? GATE_WAIT_SIGMASK : 0) : 0;
 		break;
@@ -1192,6 +1299,10 @@ static int would_block(const Task *k)
 	case OP_SEND: case OP_SENDTO: case OP_SENDMSG: case OP_WRITE:
 		return !dontwait && !ready(k->tid, r->fd, POLLOUT);
 	case OP_POLL: case OP_SELECT:
+		if (r->op == OP_SELECT && (int32_t)GATE_WAIT_NFDS(r->arg[2]) < 0)
+			return 0;   /* EINVAL at once */
+		if ((r->arg[2] & GATE_WAIT_SECONDS) && r->arg[0] < 0)
+			return 0;   /* a negative timeout: EINVAL at once */
 		return r->arg[0] != 0 && !any_ready(k->tid, r);
 	case OP_EPOLL_WAIT:
 		return r->arg[1] != 0 && !ready_in_wait(k->tid, r->fd, POLLIN);
@@ -1346,6 +1457,15 @@ static void at_seccomp(Tracer *t, Task *k)
 		resume(k->tid, PTRACE_CONT, 0);
 		return;
 	}
+	const char *abi = another_abi(&info);
+	if (abi) {
+		/* fail() ends the tracer, and the tracees with it (EXITKILL),
+		 * this one before its call runs. */
+		char why[200];
+		snprintf(why, sizeof why, "pid %d made a system call of another ABI, %s; sockstep traces only "
+			 "the native calls, so it cannot show it: stopped", (int)k->tid, abi);
+		fail(t, "%s", why);
+	}
 	k->nr = info.seccomp.nr;
 	memcpy(k->args, info.seccomp.args, sizeof k->args);
 	int op = op_of(t, k);
@@ -1366,15 +1486,24 @@ static void at_seccomp(Tracer *t, Task *k)
 	r->kind = GATE_CALL;
 	r->op = (uint8_t)op;
 	r->task = k->tid;
-	r->step = ++k->calls;
+	/* A step is an int wherever it is shown or recorded: past INT32_MAX
+	 * calls (hours of a free run at a million a second) it stays there. */
+	if (k->calls < INT32_MAX)
+		k->calls++;
+	r->step = k->calls;
 	r->fd = (int32_t)k->args[0];
 	describe_call(k);
 	k->reported = 1;
 	send_record(t, r);
-	if (t->free_run)
+	/* A free run lets calls go at once, but a bind or a listen waits for
+	 * sockstep's go (it comes at once too): on the host's network sockstep
+	 * must see where it binds before it does (engine.c, exposed). */
+	if (t->free_run && op != OP_BIND && op != OP_LISTEN) {
 		let_run(t, k);
-	else
-		k->state = T_AT_CALL;
+		return;
+	}
+	flush(t);
+	k->state = T_AT_CALL;
 }
 
 static void at_syscall_exit(Tracer *t, Task *k)
@@ -1625,6 +1754,10 @@ static void free_loop(Tracer *t)
 _Noreturn void tracer_run(const char *command_line, int gate, int free_run)
 {
 	static Tracer t;
+	/* Not dumpable (sockstep is not, and the fork kept it; said again here
+	 * because it is what keeps the program it traces from copying the
+	 * gate, tracing the tracer or writing its memory). */
+	prctl(PR_SET_DUMPABLE, 0);
 	t.gate = gate;
 	t.free_run = free_run;
 	t.master = t.slave = t.sigfd = -1;

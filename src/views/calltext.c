@@ -292,7 +292,8 @@ static size_t wait_entries(const Event *ev, GateWaitFd *w, size_t max)
 {
 	size_t n = ev->len / sizeof *w;
 	n = n < max ? n : max;
-	memcpy(w, ev->data, n * sizeof *w);
+	if (n)   /* a wait on no descriptor has no data at all (NULL) */
+		memcpy(w, ev->data, n * sizeof *w);
 	return n;
 }
 
@@ -309,10 +310,15 @@ static void put(char *buf, size_t cap, size_t *o, const char *fmt, ...)
 	*o = n < 0 ? cap : *o + (size_t)n < cap ? *o + (size_t)n : cap;
 }
 
-/* "NULL", "{tv_sec=1, tv_usec=500000}" ("tv_nsec" for the p-calls). */
-static void timeout_text(int64_t ms, int nsec, char *buf, size_t cap)
+/* "NULL", "{tv_sec=1, tv_usec=500000}" ("tv_nsec" for the p-calls); a
+ * timeout ms cannot hold (flags has GATE_WAIT_SECONDS) shows its seconds
+ * as passed, and its fraction when it was 0, else "...". */
+static void timeout_text(int64_t ms, int64_t flags, int nsec, char *buf, size_t cap)
 {
-	if (ms < 0)
+	if (flags & GATE_WAIT_SECONDS)
+		snprintf(buf, cap, "{tv_sec=%lld, tv_%s=%s}", (long long)ms, nsec ? "nsec" : "usec",
+			 flags & GATE_WAIT_SUBSEC ? "..." : "0");
+	else if (ms < 0)
 		snprintf(buf, cap, "NULL");
 	else if (nsec)
 		snprintf(buf, cap, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ms / 1000, (long long)(ms % 1000) * 1000000);
@@ -354,7 +360,7 @@ static void waitset_poll_call(const Event *ev, char *buf, size_t cap)
 		snprintf(buf, cap, "poll(%s, %lld, %lld)", fds, nfds, (long long)ev->arg[0]);
 		return;
 	}
-	timeout_text(ev->arg[0], 1, tv, sizeof tv);
+	timeout_text(ev->arg[0], ev->arg[2], 1, tv, sizeof tv);
 	snprintf(buf, cap, "ppoll(%s, %lld, %s, %s, 8)", fds, nfds, tv,
 		 ev->arg[2] & GATE_WAIT_SIGMASK ? "[...]" : "NULL");
 }
@@ -384,8 +390,8 @@ static void waitset_select_call(const Event *ev, char *buf, size_t cap)
 	fdset_text(ev, 0, POLLIN, rd, sizeof rd);
 	fdset_text(ev, 0, POLLOUT, wr, sizeof wr);
 	fdset_text(ev, 0, POLLPRI, ex, sizeof ex);
-	timeout_text(ev->arg[0], p, tv, sizeof tv);
-	long long nfds = (long long)GATE_WAIT_NFDS(ev->arg[2]);
+	timeout_text(ev->arg[0], ev->arg[2], p, tv, sizeof tv);
+	long long nfds = (int32_t)GATE_WAIT_NFDS(ev->arg[2]);   /* an int: negative ones too */
 	if (!p) {
 		snprintf(buf, cap, "select(%lld, %s, %s, %s, %s)", nfds, rd, wr, ex, tv);
 		return;
