@@ -1141,11 +1141,26 @@ static int in_a_call(const Engine *e, int i)
 	return 0;
 }
 
+static int waits_for_client(const Engine *e, int i);
+static int left_waiting(const Engine *e, int i);
+
+/* Does one of program i's columns wait for a client, blocked or polling
+ * (waits_for_client)? A server with a timer (redis wakes ten times a
+ * second) is never quiet for long, but it polls its listener. */
+static int polls_listener(const Engine *e, int i)
+{
+	for (int j = 0; j < e->run.n; j++)
+		if (e->run.owner[j] == i && left_waiting(e, j) == 1 && waits_for_client(e, j))
+			return 1;
+	return 0;
+}
+
 /* A free run starts programs in turn, as a user does: each once the one
  * before waits in a call (a server in accept) with every thread and
- * process of it asleep, or has ended. Started at once, a client would
- * race its server to the port; and a program's first call in a thread of
- * its own (Node.js's event loop) is not yet the one a client needs. */
+ * process of it asleep, or polls its listener, or has ended. Started at
+ * once, a client would race its server to the port; and a program's first
+ * call in a thread of its own (Node.js's event loop) is not yet the one a
+ * client needs. */
 static void settle_program(Engine *e, int i)
 {
 	long end = now_ms() + START_MS;
@@ -1154,6 +1169,8 @@ static void settle_program(Engine *e, int i)
 		if (pump(e, 100, actor_ended, i))
 			return;
 		if (timeline_count(e->run.tl) == before && in_a_call(e, i) && tree_asleep(e->run.a[i].pid, 0))
+			return;
+		if (polls_listener(e, i))
 			return;
 	}
 }

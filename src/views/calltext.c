@@ -89,30 +89,68 @@ static const char *how_name(long how)
 	return how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : how == SHUT_RDWR ? "SHUT_RDWR" : "?";
 }
 
-static const char *level_name(long level)
+/* The levels and options a socket option call names, as strace writes
+ * them; one not here is written as its number. */
+static const struct {
+	long level, opt;
+	const char *name;
+} options[] = {
+	{ SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR" }, { SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT" },
+	{ SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE" }, { SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF" },
+	{ SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF" }, { SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST" },
+	/* A lesson gives milliseconds, which its actor converts (lesson.c). */
+	{ SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO_MS" }, { SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO" },
+	{ SOL_SOCKET, SO_ERROR, "SO_ERROR" }, { SOL_SOCKET, SO_TYPE, "SO_TYPE" },
+	{ SOL_SOCKET, SO_LINGER, "SO_LINGER" }, { SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT" },
+	{ SOL_SOCKET, SO_SNDLOWAT, "SO_SNDLOWAT" }, { SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE" },
+	{ SOL_SOCKET, SO_PRIORITY, "SO_PRIORITY" }, { SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN" },
+	{ SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN" }, { SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
+	{ SOL_SOCKET, SO_PASSCRED, "SO_PASSCRED" }, { SOL_SOCKET, SO_PEERCRED, "SO_PEERCRED" },
+	{ SOL_SOCKET, SO_BINDTODEVICE, "SO_BINDTODEVICE" }, { SOL_SOCKET, SO_TIMESTAMP, "SO_TIMESTAMP" },
+	{ SOL_SOCKET, SO_MARK, "SO_MARK" }, { SOL_SOCKET, SO_ZEROCOPY, "SO_ZEROCOPY" },
+	{ IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY" }, { IPPROTO_TCP, TCP_MAXSEG, "TCP_MAXSEG" },
+	{ IPPROTO_TCP, TCP_CORK, "TCP_CORK" }, { IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE" },
+	{ IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL" }, { IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT" },
+	{ IPPROTO_TCP, TCP_SYNCNT, "TCP_SYNCNT" }, { IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2" },
+	{ IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT" }, { IPPROTO_TCP, TCP_INFO, "TCP_INFO" },
+	{ IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK" }, { IPPROTO_TCP, TCP_CONGESTION, "TCP_CONGESTION" },
+	{ IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT" }, { IPPROTO_TCP, TCP_FASTOPEN, "TCP_FASTOPEN" },
+	{ IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT" },
+	{ IPPROTO_IP, IP_TOS, "IP_TOS" }, { IPPROTO_IP, IP_TTL, "IP_TTL" },
+	{ IPPROTO_IP, IP_RECVERR, "IP_RECVERR" }, { IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO" },
+	{ IPPROTO_IP, IP_MTU_DISCOVER, "IP_MTU_DISCOVER" }, { IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, "IP_BIND_ADDRESS_NO_PORT" },
+	{ IPPROTO_IP, IP_MULTICAST_TTL, "IP_MULTICAST_TTL" }, { IPPROTO_IP, IP_MULTICAST_LOOP, "IP_MULTICAST_LOOP" },
+	{ IPPROTO_IP, IP_ADD_MEMBERSHIP, "IP_ADD_MEMBERSHIP" },
+	{ IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY" }, { IPPROTO_IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS" },
+	{ IPPROTO_IPV6, IPV6_TCLASS, "IPV6_TCLASS" }, { IPPROTO_IPV6, IPV6_RECVERR, "IPV6_RECVERR" },
+	{ IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" }, { IPPROTO_IPV6, IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER" },
+};
+
+/* A level's name (strace's), or its number: buf holds it. */
+static const char *level_name(long level, char *buf, size_t cap)
 {
-	return level == SOL_SOCKET ? "SOL_SOCKET" : level == IPPROTO_TCP ? "IPPROTO_TCP"
-	       : level == IPPROTO_IPV6 ? "IPPROTO_IPV6" : "?";
+	if (level == SOL_SOCKET)
+		return "SOL_SOCKET";
+	if (level == IPPROTO_TCP)
+		return "IPPROTO_TCP";
+	if (level == IPPROTO_IP)
+		return "IPPROTO_IP";
+	if (level == IPPROTO_IPV6)
+		return "IPPROTO_IPV6";
+	if (level == IPPROTO_UDP)
+		return "IPPROTO_UDP";
+	snprintf(buf, cap, "%ld", level);
+	return buf;
 }
 
-static const char *option_name(long level, long opt)
+/* An option's name at its level, or its number: buf holds it. */
+static const char *option_name(long level, long opt, char *buf, size_t cap)
 {
-	if (level == IPPROTO_TCP)
-		return opt == TCP_NODELAY ? "TCP_NODELAY" : "?";
-	if (level == IPPROTO_IPV6)
-		return opt == IPV6_V6ONLY ? "IPV6_V6ONLY" : "?";
-	switch (opt) {
-	case SO_REUSEADDR: return "SO_REUSEADDR";
-	case SO_REUSEPORT: return "SO_REUSEPORT";
-	case SO_KEEPALIVE: return "SO_KEEPALIVE";
-	case SO_RCVBUF: return "SO_RCVBUF";
-	case SO_SNDBUF: return "SO_SNDBUF";
-	case SO_BROADCAST: return "SO_BROADCAST";
-	case SO_RCVTIMEO: return "SO_RCVTIMEO_MS";
-	case SO_ERROR: return "SO_ERROR";
-	case SO_TYPE: return "SO_TYPE";
-	default: return "?";
-	}
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (options[i].level == level && options[i].opt == opt)
+			return options[i].name;
+	snprintf(buf, cap, "%ld", opt);
+	return buf;
 }
 
 /* ---- pieces of calls ------------------------------------------------ */
@@ -668,7 +706,7 @@ static int moving_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 
 void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 {
-	char addr[160], data[640], flags[128];
+	char addr[160], data[640], flags[128], lv[24], on[24];
 	const char *name = lesson_op_name((LessonOp)ev->op);
 	if (moving_call(ev, maxstr, buf, cap))
 		return;
@@ -740,12 +778,12 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		snprintf(buf, cap, "sleep(%lld ms)", (long long)ev->arg[0]);
 		break;
 	case OP_SETSOCKOPT:
-		snprintf(buf, cap, "setsockopt(%d, %s, %s, %lld)", ev->fd, level_name(ev->arg[0]),
-			 option_name(ev->arg[0], ev->arg[1]), (long long)ev->arg[2]);
+		snprintf(buf, cap, "setsockopt(%d, %s, %s, %lld)", ev->fd, level_name(ev->arg[0], lv, sizeof lv),
+			 option_name(ev->arg[0], ev->arg[1], on, sizeof on), (long long)ev->arg[2]);
 		break;
 	case OP_GETSOCKOPT:
-		snprintf(buf, cap, "getsockopt(%d, %s, %s)", ev->fd, level_name(ev->arg[0]),
-			 option_name(ev->arg[0], ev->arg[1]));
+		snprintf(buf, cap, "getsockopt(%d, %s, %s)", ev->fd, level_name(ev->arg[0], lv, sizeof lv),
+			 option_name(ev->arg[0], ev->arg[1], on, sizeof on));
 		break;
 	case OP_GETADDRINFO:
 		getaddrinfo_call(ev, buf, cap);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # world.sh - sockstep run on real programs from real tools (issue 12): curl
-# against python3 -m http.server, socat, nc, busybox, Node.js net and http,
+# against python3 -m http.server, socat, nc, busybox, redis, Node.js net and http,
 # a selectors server and client, a threaded server with several clients, a
 # C epoll server with a client that connects without blocking, a forking
 # server that reaps in a SIGCHLD handler, a chat client that selects on its
@@ -47,6 +47,7 @@ socat, EXEC:cat through a socketpair	dup	dup	dup	socat TCP-LISTEN:65432,reuseadd
 socat, IPv6	-	-	-	socat TCP6-LISTEN:65432,reuseaddr,bind=[::1] PIPE	socat -t 5 - TCP6:[::1]:65432	hello over IPv6
 nc	-	-	-	nc -l 127.0.0.1 65432 <$S/echo-server.py	nc -N 127.0.0.1 65432	hello to nc
 nc, IPv6	-	-	-	nc -6 -l ::1 65432 <$S/echo-server.py	nc -N ::1 65432	hello to nc over IPv6
+redis-server, redis-cli	-	-	-	redis-server --port 65432 --bind 127.0.0.1 --save '' --appendonly no	redis-cli -p 65432 set lesson sockets	
 busybox httpd, wget	-	-	-	busybox httpd -f -p 127.0.0.1:65432 -h $S	busybox wget -q -O - http://127.0.0.1:65432/echo-server.py	
 selectors server, selectors client	-	-	-	$PY $S/selectors-server.py	$PY $S/selectors-client.py	
 threaded server, three clients	-	-	-	$PY $S/threaded-server.py	$PY $S/threaded-clients.py	

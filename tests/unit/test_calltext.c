@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -294,6 +295,27 @@ static void test_names_and_options(void **state)
 	assert_string_equal(buf, "0 [1500]");
 	calltext_call(&ev, 32, buf, sizeof buf);
 	assert_string_equal(buf, "getsockopt(3, SOL_SOCKET, SO_RCVTIMEO_MS)");
+
+	/* redis-cli's keepalive, named as strace names it; an option or level
+	 * without a name here is its number, never "?". */
+	ev = call(OP_SETSOCKOPT, 3);
+	ev.arg[0] = IPPROTO_TCP;
+	ev.arg[1] = TCP_KEEPIDLE;
+	ev.arg[2] = 15;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, IPPROTO_TCP, TCP_KEEPIDLE, 15)");
+	ev.arg[0] = IPPROTO_IP;
+	ev.arg[1] = IP_TOS;
+	ev.arg[2] = 16;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, IPPROTO_IP, IP_TOS, 16)");
+	ev.arg[1] = 9999;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, IPPROTO_IP, 9999, 16)");
+	ev.arg[0] = 277;   /* SOL_TLS */
+	ev.arg[1] = 1;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, 277, 1, 16)");
 }
 
 /* setblocking is an fcntl(F_SETFL) with the flags it really sets. */
