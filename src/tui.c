@@ -162,8 +162,9 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-/* A crash: give the terminal back, then die of the same signal (core and
- * all). The actors die with us through PR_SET_PDEATHSIG. */
+/* A crash: give the terminal back, then die of the same signal, so the
+ * shell says which (sockstep is not dumpable, main.c: no core file). The
+ * actors die with us through PR_SET_PDEATHSIG. */
 static void on_fatal(int sig)
 {
 	if (live_ui)
