@@ -67,3 +67,63 @@ else
 	echo "FAIL: replay differs (status $live, then $again)"
 	diff "$tmp/talk.live" "$tmp/talk.replay" | head -n 6 | sed 's/^/    /'
 fi
+
+# A console shows what a terminal would (console_render): a program's
+# CR LF line ends, colours and a progress counter rewritten in place are
+# not "?" marks and raw escapes; the recorded text keeps no escape either.
+./sockstep run --plain --free-run --record "$tmp/term.jsonl" \
+	--actor "t=printf 'GET / HTTP/1.0\\r\\n\\033[1;31mred\\033[0m\\r\\n10%%\\r20%%\\r\\n\\033]0;title\\007done\\n'" \
+	>"$tmp/term.out" 2>&1
+got=$(grep '^t  *| ' "$tmp/term.out" | sed 's/^t  *| //' | tr '\n' '/')
+if [ "$got" = "GET / HTTP/1.0/red/20%/done/" ] && ! grep -q $'\033' "$tmp/term.out" "$tmp/term.jsonl"; then
+	echo "PASS: a program's terminal lines shown as a terminal shows them"
+else
+	echo "FAIL: a program's terminal lines: '$got'$(grep -c $'\033' "$tmp/term.out") escapes"
+fi
+
+# A lesson's print of received bytes with line ends: in --plain, each line
+# under the actor's name, without its CR; in the TUI at 80x24, one row
+# with a line-end mark, never "??".
+cat >"$tmp/crlf.lesson" <<'LESSON'
+title: A request with CR LF
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 6000
+  listen
+  accept
+  recv 100
+  print "Got: $received"
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 6000
+  send "GET / HTTP/1.0\r\nHost: x\r\n\r\n"
+  close
+LESSON
+./sockstep --plain "$tmp/crlf.lesson" >"$tmp/crlf.out" 2>&1
+got=$(grep '^server  *| ' "$tmp/crlf.out" | tr '\n' '/')
+if [ "$got" = "server  | Got: GET / HTTP/1.0/server  | Host: x/server  | /" ] && ! grep -q $'\r' "$tmp/crlf.out"; then
+	echo "PASS: --plain: a printed text's lines each under the actor, without CR"
+else
+	echo "FAIL: --plain: a printed text's lines: '$got'"
+fi
+if command -v tmux >/dev/null 2>&1; then
+	session="console-$$"
+	tmux -L "$session" new-session -d -s "$session" -x 80 -y 24 "./sockstep $tmp/crlf.lesson"
+	row=""
+	for _ in $(seq 1 40); do
+		row=$(tmux -L "$session" capture-pane -p -t "$session" | grep 'Got:')
+		[ -n "$row" ] && break
+		tmux -L "$session" send-keys -t "$session" ' '
+		sleep 0.3
+	done
+	tmux -L "$session" send-keys -t "$session" q
+	sleep 0.3
+	tmux -L "$session" kill-server 2>/dev/null
+	if echo "$row" | grep -q 'Got: GET / HTTP/1.0 ⏎ Host' && ! echo "$row" | grep -q '??'; then
+		echo "PASS: TUI 80x24: a printed text's line ends marked, not '??'"
+	else
+		echo "FAIL: TUI 80x24: console row '$row'"
+	fi
+else
+	echo "SKIP: TUI 80x24 console row: tmux is not installed (sh .ci/deps check installs it)"
+fi

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/console.h"
 #include "model/gate.h"
 #include "model/lesson.h"
 #include "model/procfd.h"
@@ -151,6 +152,14 @@ static void send_text(Tracer *t, GateKind kind, const char *text, size_t n)
  * console and the calls keep their order. */
 static volatile sig_atomic_t output_signalled;  /* SIGIO: the terminal has output */
 
+/* A line of the program's terminal, as the terminal shows it
+ * (console_render: its CR LF ends, colours, a progress rewritten). */
+static void send_line(Tracer *t, const char *text, size_t n)
+{
+	static char shown[sizeof ((Tracer *)0)->out];
+	send_text(t, GATE_PRINT, shown, console_render(text, n, shown));
+}
+
 static void read_output(Tracer *t, int partial)
 {
 	output_signalled = 0;   /* before reading: output after this signals again */
@@ -162,11 +171,11 @@ static void read_output(Tracer *t, int partial)
 		for (size_t i = 0; i < t->outlen; i++) {
 			if (t->out[i] != '\n')
 				continue;
-			send_text(t, GATE_PRINT, t->out + start, i - start);
+			send_line(t, t->out + start, i - start);
 			start = i + 1;
 		}
 		if (start == 0 && t->outlen == sizeof t->out) {
-			send_text(t, GATE_PRINT, t->out, t->outlen);  /* a line longer than a record */
+			send_line(t, t->out, t->outlen);  /* a line longer than a record */
 			start = t->outlen;
 		}
 		memmove(t->out, t->out + start, t->outlen - start);
@@ -175,7 +184,7 @@ static void read_output(Tracer *t, int partial)
 			break;
 	}
 	if (partial && t->outlen) {
-		send_text(t, GATE_PRINT, t->out, t->outlen);
+		send_line(t, t->out, t->outlen);
 		t->outlen = 0;
 	}
 }

@@ -251,6 +251,23 @@ static void print_end_of_call(const Run *e, const Event *ev, int w, FILE *out)
 		narrate(e, call, w, out);
 }
 
+/* A printed text, each of its lines under the actor's name, as a
+ * terminal shows it (calltext_console). */
+static void print_console(const char *text, int w, const char *name, FILE *out)
+{
+	char shown[GATE_DATA_MAX + 1];
+	calltext_console(text ? text : "", NULL, shown, sizeof shown);
+	for (char *line = shown;;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		say(out, "%-*s  | %s\n", w, name, line);
+		if (!end)
+			break;
+		line = end + 1;
+	}
+}
+
 size_t plain_print(const Run *e, size_t from, FILE *out)
 {
 	const Timeline *t = run_timeline(e);
@@ -276,7 +293,7 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 				say(out, "%-*s  %s\n", w, name, ctext);
 				break;
 			}
-			say(out, "%-*s  | %s\n", w, name, ev->text);
+			print_console(ev->text, w, name, out);
 			narrate(e, ev, w, out);
 			break;
 		case EV_INPUT:

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "model/addr.h"
+#include "model/console.h"
 #include "model/gate.h"
 #include "model/lesson.h"
 
@@ -984,6 +985,27 @@ static void grouped(uint64_t n, char *buf, size_t cap)
 		if (i > 0 && (len - i) % 3 == 0)
 			buf[o++] = ',';
 		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+void calltext_console(const char *text, const char *newline, char *buf, size_t cap)
+{
+	size_t o = 0, sep = newline ? strlen(newline) : 1;
+	if (!cap)
+		return;
+	for (const char *line = text;;) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		/* console_render needs room for n bytes: the line is cut to fit. */
+		if (n > cap - 1 - o)
+			n = cap - 1 - o;
+		o += console_render(line, n, buf + o);
+		if (!end || !end[1] || o + sep >= cap)
+			break;
+		memcpy(buf + o, newline ? newline : "\n", sep);
+		o += sep;
+		line = end + 1;
 	}
 	buf[o] = '\0';
 }

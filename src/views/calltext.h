@@ -56,6 +56,11 @@ int calltext_interrupted(int err);
 /* The name of a getaddrinfo error code, "EAI_NONAME"; "EAI_?" for an unknown one. */
 const char *calltext_eai_name(int code);
 
+/* A printed text as a terminal shows it (console_render): its lines, each
+ * without its CR and escape sequences, joined by newline (a glyph that
+ * says a line ends, for a view that has one row for it; NULL: '\n'). */
+void calltext_console(const char *text, const char *newline, char *buf, size_t cap);
+
 /* A console line that stands for the lines not kept (an EV_PRINT with
  * ret > 0, timeline.h): "... 1,234,567 lines (2.4 MB) not kept ...". */
 void calltext_dropped(const Event *print, char *buf, size_t cap);

@@ -659,10 +659,13 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 			frame_put(f, c.cx[a] + 9, y, "-", ROLE_DIM, c.cw - 9);
 		for (int i = 0; i < got; i++) {
 			const Event *ev = lines[got - 1 - i];
-			char dropped[96];
+			char shown[512];
 			if (ev->ret > 0)   /* the count of the lines not kept */
-				calltext_dropped(ev, dropped, sizeof dropped);
-			frame_put_fit(f, c.cx[a] + 9, y + i, ev->ret > 0 ? dropped : ev->text,
+				calltext_dropped(ev, shown, sizeof shown);
+			else
+				calltext_console(ev->text ? ev->text : "", s->unicode ? " \u23ce " : " \\n ", shown,
+						 sizeof shown);
+			frame_put_fit(f, c.cx[a] + 9, y + i, shown,
 				      ev->ret > 0 ? ROLE_DIM : ROLE_CONSOLE, c.cw - 9, glyphs_get(s->unicode)->ell);
 		}
 	}
