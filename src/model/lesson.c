@@ -54,6 +54,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_RECVMMSG] = "recvmmsg", [OP_SENDFILE] = "sendfile", [OP_SPLICE] = "splice",
 	[OP_SPLICE_RECV] = "splice-recv",
 	[OP_FCNTL] = "fcntl", [OP_EPOLL_CTL] = "epoll_ctl", [OP_EPOLL_CREATE] = "epoll_create",
+	[OP_DUP] = "dup",
 	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
@@ -1875,7 +1876,7 @@ const char *lesson_op_name(LessonOp op)
 
 int lesson_op_is_call(LessonOp op)
 {
-	return op >= OP_SOCKET && op <= OP_EPOLL_CREATE;
+	return op >= OP_SOCKET && op <= OP_DUP;
 }
 
 int lesson_op_sends(LessonOp op)
@@ -1892,7 +1893,7 @@ int lesson_op_receives(LessonOp op)
 
 int lesson_op_traced_only(LessonOp op)
 {
-	return op >= OP_SOCKETPAIR && op <= OP_EPOLL_CREATE;
+	return op >= OP_SOCKETPAIR && op <= OP_DUP;
 }
 
 Lesson *lesson_programs(const char *title, char *const *names, char *const *commands, int n)

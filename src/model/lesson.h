@@ -41,6 +41,9 @@ typedef enum {
 	OP_FCNTL,           /* fcntl(fd, F_GETFL or F_SETFL) on a socket: arg cmd, flags */
 	OP_EPOLL_CTL,       /* epoll_ctl(): adds, changes or removes a watched descriptor */
 	OP_EPOLL_CREATE,    /* epoll_create1() or epoll_create(): a new epoll set */
+	OP_DUP,             /* dup(), dup2(), dup3() or fcntl(F_DUPFD) of a socket: a second
+	                       number for it; arg 0 the number asked (dup: -1), 1 the
+	                       flags (O_CLOEXEC), 2 which call (LESSON_DUP_*) */
 	/* Everything else runs inside the actor without stopping. */
 	OP_PRINT,           /* a line on the actor's console */
 	OP_INPUT,           /* ask the student for a line (stops for it) */
@@ -51,6 +54,9 @@ typedef enum {
 	OP_BREAK_IF_INPUT,  /* leave the loop if the last input equals data */
 	OP_COUNT_
 } LessonOp;
+
+/* Which call an OP_DUP was (its arg[2]). */
+enum { LESSON_DUP, LESSON_DUP2, LESSON_DUP3, LESSON_DUP_FCNTL, LESSON_DUP_FCNTL_CLOEXEC };
 
 /* Where the bytes of a send, or the text of a print, come from. */
 typedef enum {

@@ -418,7 +418,10 @@ static const long always[] = {
 	SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_shutdown, SYS_setsockopt,
 	SYS_getsockopt, SYS_getsockname, SYS_getpeername, SYS_ppoll, SYS_pselect6,
 	SYS_epoll_pwait, SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_sendmmsg, SYS_recvmmsg,
-	SYS_sendfile, SYS_splice, SYS_epoll_ctl, SYS_epoll_create1,
+	SYS_sendfile, SYS_splice, SYS_epoll_ctl, SYS_epoll_create1, SYS_dup, SYS_dup3,
+#ifdef SYS_dup2
+	SYS_dup2,
+#endif
 #ifdef SYS_epoll_create
 	SYS_epoll_create,
 #endif
@@ -473,12 +476,12 @@ enum { NX32 = 0 };
  * calls to stop go to the tracer; the rest run. */
 static int install_filter(void)
 {
-	enum { FIRST = 2, R = FIRST + 1 + NX32 + NREFUSED + NALWAYS, N = R + 12 };
+	enum { FIRST = 2, R = FIRST + 1 + NX32 + NREFUSED + NALWAYS, N = R + 14 };
 	const uint32_t cmd_low = offsetof(struct seccomp_data, args[1]) +
 				 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
 	const uint32_t fd_low = offsetof(struct seccomp_data, args[0]) +
 				(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0);
-	const int trace = R + 10, refuse = R + 11;
+	const int trace = R + 12, refuse = R + 13;
 	struct sock_filter f[N];
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -507,9 +510,11 @@ static int install_filter(void)
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, cmd_low);                     /* R + 6: fcntl */
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_GETFL, i, trace); i++;
 	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, i, trace); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD, i, trace); i++;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD_CLOEXEC, i, trace); i++;
 	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 10 */
-	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);           /* R + 11 */
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE);                    /* R + 12 */
+	f[i++] = stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);           /* R + 13 */
 	struct sock_fprog prog = { .len = (unsigned short)i, .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
@@ -767,7 +772,16 @@ static int op_of(Tracer *t, Task *k)
 #ifdef SYS_epoll_create
 	case SYS_epoll_create: return OP_EPOLL_CREATE;
 #endif
-	case SYS_fcntl: return is_socket(k->tid, fd) ? OP_FCNTL : -1;
+	case SYS_fcntl:
+		if (!is_socket(k->tid, fd))
+			return -1;
+		return k->args[1] == F_DUPFD || k->args[1] == F_DUPFD_CLOEXEC ? OP_DUP : OP_FCNTL;
+	case SYS_dup:
+	case SYS_dup3:
+#ifdef SYS_dup2
+	case SYS_dup2:
+#endif
+		return is_socket(k->tid, fd) ? OP_DUP : -1;
 	default: return -1;
 	}
 }
@@ -1056,6 +1070,18 @@ static void describe_moving_result(Task *k, int64_t rval)
 }
 
 /* Everything the call record says, read before the call runs. */
+/* Which dup a call is, the number it asks for (fcntl: the lowest it
+ * takes; dup: none, -1) and dup3's flags (OP_DUP). */
+static void describe_dup(GateRecord *r, long nr, const uint64_t *a)
+{
+	r->arg[0] = nr == SYS_dup ? -1 : nr == SYS_fcntl ? (int)a[2] : (int)a[1];
+	r->arg[1] = nr == SYS_dup3 ? (int)a[2] : 0;
+	if (nr == SYS_fcntl)
+		r->arg[2] = (int)a[1] == F_DUPFD_CLOEXEC ? LESSON_DUP_FCNTL_CLOEXEC : LESSON_DUP_FCNTL;
+	else
+		r->arg[2] = nr == SYS_dup ? LESSON_DUP : nr == SYS_dup3 ? LESSON_DUP3 : LESSON_DUP2;
+}
+
 static void describe_call(Task *k)
 {
 	GateRecord *r = &k->rec;
@@ -1075,6 +1101,9 @@ static void describe_call(Task *k)
 	case OP_FCNTL:
 		r->arg[0] = (int)a[1];
 		r->arg[1] = (int)a[1] == F_SETFL ? (int64_t)(int)a[2] : 0;
+		break;
+	case OP_DUP:
+		describe_dup(r, nr, a);
 		break;
 	case OP_EPOLL_CTL:
 		describe_epoll_ctl(r, k->tid, a);

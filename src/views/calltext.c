@@ -549,6 +549,28 @@ static void fcntl_call(const Event *ev, char *buf, size_t cap)
 	}
 }
 
+/* dup(5), dup2(5, 0), dup3(5, 0, O_CLOEXEC), fcntl(5, F_DUPFD, 10). */
+static void dup_call(const Event *ev, char *buf, size_t cap)
+{
+	switch (ev->arg[2]) {
+	case LESSON_DUP:
+		snprintf(buf, cap, "dup(%d)", ev->fd);
+		break;
+	case LESSON_DUP3:
+		snprintf(buf, cap, "dup3(%d, %lld, %s)", ev->fd, (long long)ev->arg[0],
+			 ev->arg[1] & O_CLOEXEC ? "O_CLOEXEC" : "0");
+		break;
+	case LESSON_DUP_FCNTL:
+	case LESSON_DUP_FCNTL_CLOEXEC:
+		snprintf(buf, cap, "fcntl(%d, %s, %lld)", ev->fd,
+			 ev->arg[2] == LESSON_DUP_FCNTL ? "F_DUPFD" : "F_DUPFD_CLOEXEC", (long long)ev->arg[0]);
+		break;
+	default:
+		snprintf(buf, cap, "dup2(%d, %lld)", ev->fd, (long long)ev->arg[0]);
+		break;
+	}
+}
+
 /* The results of a traced program's waits and fcntl, in full; returns 0
  * for any other call. */
 static int detailed_result(const Event *ev, char *buf, size_t cap)
@@ -766,6 +788,9 @@ void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 		break;
 	case OP_FCNTL:
 		fcntl_call(ev, buf, cap);
+		break;
+	case OP_DUP:
+		dup_call(ev, buf, cap);
 		break;
 	case OP_SENDTO:
 		quoted(ev, maxstr, data, sizeof data);

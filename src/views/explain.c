@@ -81,6 +81,11 @@ static const char *what(LessonOp op)
 		       "(EPOLLIN: something to read or a connection to accept; EPOLLOUT: room to send).";
 	case OP_FCNTL:
 		return "fcntl() reads (F_GETFL) or sets (F_SETFL) the descriptor's status flags.";
+	case OP_DUP:
+		return "dup2() (and dup, dup3, fcntl F_DUPFD) gives the socket a second descriptor number: both numbers name the same "
+		       "socket, which stays open until every one is closed. A server started by inetd, or "
+		       "socat's EXEC, puts the connection on 0 and 1 this way, so that the program it runs "
+		       "reads and writes the connection as its standard input and output.";
 	default:
 		return "A system call on a socket.";
 	}

@@ -60,6 +60,12 @@ pair "sendfile server (Python)" "$PY $S/sendfile-server.py" "$P/fetch_client" \
 	'^server +sendfile\(5, 3, \[0\], 39\) = 39$'
 pair "inetd-style server, the socket on 0 and 1" "$P/inetd_server cat" "$P/fetch_client" \
 	'^server\.2 +write\(1, "GET /\\n", 6\) = 6$'
+# ...and how the connection got there: the dup2 calls are shown.
+if grep -qE '^server\.2 +dup2\([0-9]+, 0\) = 0$' "$T/stepped" && grep -qE '^server\.2 +dup2\([0-9]+, 1\) = 1$' "$T/stepped"; then
+	echo "PASS: inetd-style server: its dup2 of the connection onto 0 and 1 is shown"
+else
+	echo "FAIL: inetd-style server: no dup2 onto 0 and 1: $(grep -E '^server\.2' "$T/stepped" | head -n 3)"
+fi
 pair "connection passed to a worker" "$P/fdpass_server" "$P/fetch_client" \
 	'^server\.2 +recvmsg\(4, 1\) = 1 \[SCM_RIGHTS fd 3 socket:\[[0-9]+\]\]$'
 cp "$T/stepped" "$T/fdpass"

@@ -199,6 +199,14 @@ for line in open(sys.argv[1], errors='replace'):
         elif name in ('socket', 'accept', 'accept4') and ret >= 0:
             internal[actor].discard(ret)
             socks[actor].add(ret)
+        elif (name in ('dup', 'dup2', 'dup3') or (name == 'fcntl' and 'F_DUPFD' in rest)) and ret >= 0:
+            # A second number for the same socket: one of the side's own
+            # socketpairs stays its own (socat's EXEC puts it on 0 and 1).
+            for table in (internal, socks):
+                if fd in table[actor]:
+                    table[actor].add(ret)
+                else:
+                    table[actor].discard(ret)
         elif name == 'recvmsg' and 'SCM_RIGHTS fd' in rest:
             passed = int(re.search(r'SCM_RIGHTS fd (\d+)', rest).group(1))
             internal[actor].discard(passed)

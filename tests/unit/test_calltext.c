@@ -555,6 +555,26 @@ static void test_epoll(void **state)
 	calltext_call(&ev, 32, buf, sizeof buf);
 	assert_string_equal(buf, "epoll_create(1)");
 
+	/* A socket's second number, each call as strace writes it. */
+	ev = call(OP_DUP, 7);
+	ev.arg[0] = 0;
+	ev.arg[2] = LESSON_DUP2;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "dup2(7, 0)");
+	ev.arg[0] = -1;
+	ev.arg[2] = LESSON_DUP;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "dup(7)");
+	ev.arg[0] = 1;
+	ev.arg[1] = O_CLOEXEC;
+	ev.arg[2] = LESSON_DUP3;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "dup3(7, 1, O_CLOEXEC)");
+	ev.arg[0] = 10;
+	ev.arg[2] = LESSON_DUP_FCNTL_CLOEXEC;
+	calltext_call(&ev, 32, buf, sizeof buf);
+	assert_string_equal(buf, "fcntl(7, F_DUPFD_CLOEXEC, 10)");
+
 	ev = call(OP_EPOLL_WAIT, 5);
 	ev.arg[0] = 64;
 	ev.arg[1] = -1;

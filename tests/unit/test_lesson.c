@@ -653,8 +653,8 @@ static void test_ops(void **state)
 	assert_string_equal(lesson_op_name(OP_COUNT_), "?");
 	for (int op = 0; op < OP_COUNT_; op++) {
 		assert_non_null(lesson_op_name((LessonOp)op));
-		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_EPOLL_CREATE);
-		assert_int_equal(lesson_op_traced_only((LessonOp)op), op > OP_SELECT && op <= OP_EPOLL_CREATE);
+		assert_int_equal(lesson_op_is_call((LessonOp)op), op <= OP_DUP);
+		assert_int_equal(lesson_op_traced_only((LessonOp)op), op > OP_SELECT && op <= OP_DUP);
 	}
 	assert_true(lesson_op_sends(OP_WRITE) && lesson_op_sends(OP_SENDMSG) && lesson_op_sends(OP_SENDALL));
 	assert_true(lesson_op_receives(OP_READ) && lesson_op_receives(OP_RECVMSG) && lesson_op_receives(OP_RECVFROM));
