@@ -952,7 +952,8 @@ static uint64_t keep_mmsg(GateRecord *r, pid_t tid, uint64_t at, uint64_t cnt, i
 
 /* The first descriptor an SCM_RIGHTS message carries: its number in this
  * process to arg[0], and in arg[2] its inode (a socket's, or minus a
- * file's), which is the same in sender and receiver: the same socket. */
+ * file's), which is the same in sender and receiver: the same socket.
+ * When it carries more, arg[0] counts the others from bit 32 on. */
 static void keep_rights(GateRecord *r, pid_t tid, const struct msghdr *m)
 {
 	union { struct cmsghdr align; uint8_t b[512]; } ctl;
@@ -961,23 +962,27 @@ static void keep_rights(GateRecord *r, pid_t tid, const struct msghdr *m)
 	if (!m->msg_control || peek(tid, (uint64_t)(uintptr_t)m->msg_control, ctl.b, n) != n)
 		return;
 	struct msghdr local = { .msg_control = ctl.b, .msg_controllen = n };
+	int32_t first = -1;
+	int64_t count = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&local); c; c = CMSG_NXTHDR(&local, c)) {
-		int32_t fd;
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof fd))
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof first))
 			continue;
-		memcpy(&fd, CMSG_DATA(c), sizeof fd);
-		int copy = procfd_copy(tid, fd);
-		struct stat st;
-		if (copy < 0 || fstat(copy, &st) < 0) {
-			if (copy >= 0)
-				close(copy);
-			return;
-		}
-		close(copy);
-		r->arg[0] = fd;
-		r->arg[2] = S_ISSOCK(st.st_mode) ? (int64_t)st.st_ino : -(int64_t)st.st_ino;
+		if (first < 0)
+			memcpy(&first, CMSG_DATA(c), sizeof first);
+		count += (int64_t)((c->cmsg_len - CMSG_LEN(0)) / sizeof first);
+	}
+	if (first < 0)
+		return;
+	int copy = procfd_copy(tid, first);
+	struct stat st;
+	if (copy < 0 || fstat(copy, &st) < 0) {
+		if (copy >= 0)
+			close(copy);
 		return;
 	}
+	close(copy);
+	r->arg[0] = first | (count - 1) << 32;
+	r->arg[2] = S_ISSOCK(st.st_mode) ? (int64_t)st.st_ino : -(int64_t)st.st_ino;
 }
 
 /* writev, readv, sendmmsg, recvmmsg, sendfile, splice: read before the

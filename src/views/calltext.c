@@ -680,11 +680,16 @@ static void pieces_text(const Event *ev, int64_t shown, int64_t count, const int
  * both sides: the same socket); "" when it passed none. */
 static void rights_text(const Event *ev, char *buf, size_t cap)
 {
+	char more[48] = "";
+	int fd = (int)(ev->arg[0] & 0xffffffff);
+	long long others = (long long)((uint64_t)ev->arg[0] >> 32);
 	buf[0] = '\0';
+	if (others > 0)
+		snprintf(more, sizeof more, ", and %lld more", others);
 	if (ev->arg[2] > 0)
-		snprintf(buf, cap, "[SCM_RIGHTS fd %lld socket:[%lld]]", (long long)ev->arg[0], (long long)ev->arg[2]);
+		snprintf(buf, cap, "[SCM_RIGHTS fd %d socket:[%lld]%s]", fd, (long long)ev->arg[2], more);
 	else if (ev->arg[2] < 0)
-		snprintf(buf, cap, "[SCM_RIGHTS fd %lld inode %lld]", (long long)ev->arg[0], -(long long)ev->arg[2]);
+		snprintf(buf, cap, "[SCM_RIGHTS fd %d inode %lld%s]", fd, -(long long)ev->arg[2], more);
 }
 
 /* writev(4, [{"HTTP/1.0 200 OK\r\n", 17}, ...], 2), sendfile(4, 5, [0],

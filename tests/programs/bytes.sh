@@ -69,6 +69,17 @@ fi
 pair "connection passed to a worker" "$P/fdpass_server" "$P/fetch_client" \
 	'^server\.2 +recvmsg\(4, 1\) = 1 \[SCM_RIGHTS fd 3 socket:\[[0-9]+\]\]$'
 cp "$T/stepped" "$T/fdpass"
+# Two descriptors in one message: the first is named, the other counted,
+# on both sides (the same socket: the same inode).
+timeout 60 ./sockstep run --plain --actor "a=$PY $S/two-fds.py" >"$T/two" 2>&1 </dev/null
+sent=$(grep -oE '^a +sendmsg\(.*\[SCM_RIGHTS fd [0-9]+ socket:\[[0-9]+\], and 1 more\]\) = 3$' "$T/two" | grep -oE 'socket:\[[0-9]+\]')
+got=$(grep -oE '^a +recvmsg\(.*= 3 \[SCM_RIGHTS fd [0-9]+ socket:\[[0-9]+\], and 1 more\]$' "$T/two" | grep -oE 'socket:\[[0-9]+\]')
+if [ -n "$sent" ] && [ "$sent" = "$got" ] && grep -q '^a  *| two 2$' "$T/two"; then
+	echo "PASS: SCM_RIGHTS with two descriptors: the first named, the other counted, both sides"
+else
+	echo "FAIL: SCM_RIGHTS with two descriptors: $(grep -E 'msg' "$T/two" | head -n 2)"
+fi
+
 pair "splice through pipes, both ways" "$P/splice_server" "$P/fetch_client" \
 	'^server +splice\(4, NULL, 6, NULL, 1024, 0\) = 6$'
 pair "UDP, several datagrams a call" "$P/mmsg server" "$P/mmsg client" \
