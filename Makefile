@@ -54,7 +54,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # Every tests/fuzz/fuzz_NAME.c is a target, found as the test suites are.
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(patsubst %,$(BUILD)/tests/replay-%,$(FUZZ_TARGETS))
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 600
 # Programs sockstep run traces in the tests (tests/programs): plain C, one
 # linked statically, one with threads, a wrapper that refuses ptrace,
 # servers that fork or start threads before any client comes, servers that
