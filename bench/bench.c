@@ -663,7 +663,7 @@ typedef struct {
 	char figure[64], measured[96], comparison[128], ratio[32], target[64], met[96];
 } Row;
 
-static Row rows[12];
+static Row rows[16];
 static int nrows;
 
 static Row *row_add(const char *figure, const char *target)
@@ -1022,6 +1022,80 @@ static void row_run_stepped(void)
 	snprintf(r->met, sizeof r->met, "%s", yes_no(ok && wm < 2 * dm));
 }
 
+/* The pingpong lesson cut to ROUNDS round trips, written into the state
+ * directory; returns its path (static). */
+static const char *lesson_rounds(int rounds)
+{
+	static char path[600];
+	char cmd[9000];
+	snprintf(path, sizeof path, "%s/pingpong-%d.lesson", state_dir, rounds);
+	snprintf(cmd, sizeof cmd, "sed 's/repeat 20000/repeat %d/' '%s' > '%s'", rounds,
+		 lesson_path("pingpong.lesson"), path);
+	if (system(cmd) != 0)
+		die("cannot write %s", path);
+	return path;
+}
+
+/* The bench lesson stepped to its end in --plain (every call stopped, the
+ * kernel view read after each) against its own free run, taking turns:
+ * what a step costs beyond the call itself, per call. */
+static void row_lesson_stepped(void)
+{
+	enum { ROUNDS = 300 };
+	const char *lesson = lesson_rounds(ROUNDS);
+	char *stepped[] = { (char *)sockstep, "--plain", (char *)lesson, NULL };
+	char *free_run[] = { (char *)sockstep, "--plain", "--free-run", (char *)lesson, NULL };
+	double st[FREE_RUNS], fr[FREE_RUNS];
+	int ok = 1, k;
+	for (int i = 0; i < FREE_RUNS; i++) {
+		st[i] = timed_run(stepped, &k);
+		ok &= k;
+		fr[i] = timed_run(free_run, &k);
+		ok &= k;
+	}
+	double sm = median(st, FREE_RUNS), fm = median(fr, FREE_RUNS);
+	Row *r = row_add("stepped lesson", "at most 20x its free run");
+	snprintf(r->measured, sizeof r->measured, "%.0f ms, %d round trips stepped in --plain%s", sm, ROUNDS,
+		 ok ? "" : " (a run failed!)");
+	snprintf(r->comparison, sizeof r->comparison, "the same lesson's free run: %.0f ms", fm);
+	snprintf(r->ratio, sizeof r->ratio, "%.1fx", sm / fm);
+	snprintf(r->met, sizeof r->met, "%s", yes_no(ok && sm <= 20 * fm));
+}
+
+/* 10 MB through nc, stepped to its end by sockstep run --plain, against
+ * the same pair under strace -f, on the host's loopback (a port of its
+ * own). Once each: the stepped run is long, and strace's is the scale. */
+static void row_nc_stepped(void)
+{
+	enum { MB = 10, LIMIT_S = 300 };
+	char file[600], server[1400], client[1400], pair[3000], limit[16];
+	int port = 40000 + (int)(getpid() % 20000);
+	snprintf(file, sizeof file, "%s/10mb", state_dir);
+	char make_file[1400];
+	snprintf(make_file, sizeof make_file, "head -c %dM /dev/zero > '%s'", MB, file);
+	if (system(make_file) != 0)
+		die("cannot write %s", file);
+	snprintf(server, sizeof server, "nc -l 127.0.0.1 %d >/dev/null", port);
+	snprintf(client, sizeof client, "nc -N 127.0.0.1 %d <'%s'", port, file);
+	snprintf(pair, sizeof pair, "%s & sleep 0.3; %s; wait", server, client);
+	snprintf(limit, sizeof limit, "%d", LIMIT_S);
+	char *stepped[] = { "timeout", limit, (char *)sockstep, "run", "--plain", "--no-netns", "--server", server,
+			    "--client", client, NULL };
+	char *traced[] = { "strace", "-f", "-qq", "-o", "/dev/null", "sh", "-c", pair, NULL };
+	int ok, tok;
+	double st = timed_run(stepped, &ok);
+	double tt = timed_run(traced, &tok);
+	Row *r = row_add("stepped nc", "report: no target yet");
+	if (ok)
+		snprintf(r->measured, sizeof r->measured, "%.1f s, %d MB through nc, stepped", st / 1000, MB);
+	else
+		snprintf(r->measured, sizeof r->measured, "not done in %d s (%d MB through nc, stepped)", LIMIT_S, MB);
+	snprintf(r->comparison, sizeof r->comparison, "strace -f: %.2f s%s", tt / 1000, tok ? "" : " (failed!)");
+	snprintf(r->ratio, sizeof r->ratio, ok ? "%.0fx" : "over %.0fx", st / tt);
+	snprintf(r->met, sizeof r->met, "%s", ok && tok ? "measured" : "no");
+	unlink(file);
+}
+
 /* Memory: sockstep --plain moving 1 GiB, beside three runs moving 256 MiB
  * (peak memory hardly depends on the noise, so they may share the
  * machine): VmHWM sampled every 10 ms until each exits. */
@@ -1158,13 +1232,18 @@ int main(int argc, char **argv)
 	rows_run_free();
 	fprintf(stderr, "bench: sockstep run, stepped...\n");
 	row_run_stepped();
+	fprintf(stderr, "bench: the lesson stepped against its free run...\n");
+	row_lesson_stepped();
+	fprintf(stderr, "bench: 10 MB through nc, stepped (up to 5 min)...\n");
+	row_nc_stepped();
 	fprintf(stderr, "bench: memory...\n");
 	row_memory();
 	fprintf(stderr, "bench: memory, endless output (8 s)...\n");
 	row_console();
 
 	/* The order. */
-	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "run stepped", "memory", "idle" };
+	static const char *order[] = { "step latency", "start-up", "terminal output", "free run", "run free", "run stepped",
+				       "stepped lesson", "stepped nc", "memory", "idle" };
 	printf("| figure | measured | comparison | ratio | target | met |\n");
 	printf("|---|---|---|---|---|---|\n");
 	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)

@@ -16,7 +16,7 @@ FLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes 
 OUT=build/bench
 mkdir -p "$OUT"
 
-for tool in gdb strace python3; do
+for tool in gdb strace python3 nc; do
 	command -v "$tool" >/dev/null || {
 		echo "bench: $tool is needed (sudo apt-get install $tool)" >&2
 		exit 1
