@@ -129,6 +129,7 @@ typedef struct {
 	int col;
 	int quoted;
 	int bracket;   /* question choices only: written as [answer] */
+	size_t raw, rawlen;  /* as written: its span of the line, quotes and escapes kept */
 } Tok;
 
 /* A socket name an actor has defined so far, in file order. */
@@ -256,8 +257,12 @@ static const char *show(Parser *p, const char *s, size_t len)
 	return out;
 }
 
+/* A token in an error, as written: a string with its quotes and escapes
+ * ("\n", not a '?' for the newline it decodes to). */
 static const char *show_tok(Parser *p, const Tok *t)
 {
+	if (t->rawlen)
+		return show(p, p->ln + t->raw, t->rawlen);
 	return show(p, t->s, t->len);
 }
 
@@ -491,12 +496,15 @@ static int tokenize(Parser *p, size_t b, size_t e)
 		Tok *t = next_tok(p, i);
 		if (!t)
 			return -1;
+		t->raw = i;
 		if (p->ln[i] != '"') {
 			read_word(p, &i, e, 0, t);
+			t->rawlen = i - t->raw;
 			continue;
 		}
 		if (read_string(p, &i, e, t) < 0)
 			return -1;
+		t->rawlen = i - t->raw;
 		if (i < e && !is_blank(p->ln[i]))
 			return fail(p, (int)i + 1, "expected a space after the closing quote");
 	}
@@ -549,6 +557,30 @@ static int parse_bytes(Parser *p, LessonStep *st, int i, int n)
 
 #define DATA_FORMS "a \"quoted string\", $received, $input, upper $received or bytes N"
 
+/* A quoted DATA is sent as written: print fills in $received, $input and
+ * $peer, a send does not. So a variable written inside a send's quotes,
+ * which would go out as its letters, is refused, with how to write what
+ * was meant (\x24 is a '$' that is meant). */
+static int variable_in(Parser *p, const Tok *t, const char *what)
+{
+	static const char *const vars[] = { "$received", "$input", "$peer" };
+	const char *raw = p->ln + t->raw;
+	for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+		size_t len = strlen(vars[k]);
+		for (size_t at = 0; at + len <= t->rawlen; at++) {
+			if (memcmp(raw + at, vars[k], len) != 0)
+				continue;
+			char how[64] = "";
+			if (k < 2)
+				snprintf(how, sizeof how, "%s %s sends it; ", what, vars[k]);
+			return fail(p, t->col + (int)at,
+				    "%s: %s is not filled in inside quotes (only print does that): "
+				    "%sto send the characters, write \\x24%s", what, vars[k], how, vars[k] + 1);
+		}
+	}
+	return 0;
+}
+
 /* DATA at token i: "text", $received, $input, upper $received, upper $input,
  * bytes N. *used is how many tokens it took. */
 static int parse_data(Parser *p, LessonStep *st, int i, int n, int *used)
@@ -558,8 +590,11 @@ static int parse_data(Parser *p, LessonStep *st, int i, int n, int *used)
 	if (i >= n)
 		return fail(p, st->col, "%s: expected DATA: " DATA_FORMS, what);
 	*used = 1;
-	if (t->quoted)
+	if (t->quoted) {
+		if (variable_in(p, t, what) < 0)
+			return -1;
 		return set_text(p, &st->data, t);
+	}
 	if (is_word(t, "bytes")) {
 		*used = 2;
 		return parse_bytes(p, st, i, n);

@@ -761,7 +761,7 @@ static const ErrCase err_cases[] = {
 	{ S "  bind 127.0.0.1 65536\n", "4:18: port must be 0..65535" },
 	{ S "  bind 127.0.0.1 -1\n", "4:18: port must be 0..65535" },
 	{ S "  bind 256.0.0.1 80\n", "4:8: '256.0.0.1' is not a numeric IPv4 or IPv6 address (such as 127.0.0.1 or ::1)" },
-	{ S "  bind \"127.0.0.1\" 80\n", "4:8: '127.0.0.1' is not a numeric IPv4 or IPv6 address (such as 127.0.0.1 or ::1)" },
+	{ S "  bind \"127.0.0.1\" 80\n", "4:8: '\"127.0.0.1\"' is not a numeric IPv4 or IPv6 address (such as 127.0.0.1 or ::1)" },
 	{ S "  bind 127.0.0.1 80 x\n", "4:21: unexpected 'x'" },
 	{ S "  bind $peer\n", "4:8: bind: expected HOST PORT or a /path" },
 	{ S "  bind ::1 80\n", "4:8: '::1' is an IPv6 address, but socket 's' is AF_INET" },
@@ -798,7 +798,14 @@ static const ErrCase err_cases[] = {
 	{ S "  sendall hello\n", "4:11: sendall: expected DATA: a \"quoted string\", $received, $input, upper $received or bytes N" },
 	{ S "  send upper\n", "4:8: upper: expected $received or $input" },
 	{ S "  send upper \"x\"\n", "4:14: upper: expected $received or $input" },
-	{ S "  send \"a\" \"b\"\n", "4:12: unexpected 'b'" },
+	{ S "  send \"a\" \"b\"\n", "4:12: unexpected '\"b\"'" },
+	/* A token in an error is shown as written: not '?' for "\n". */
+	{ S "  send $input \"\\n\"\n", "4:15: unexpected '\"\\n\"'" },
+	/* A variable inside a send's quotes would go out as its letters. */
+	{ S "  send \"$input\\n\"\n", "4:9: send: $input is not filled in inside quotes (only print does that): "
+				   "send $input sends it; to send the characters, write \\x24input" },
+	{ S "  sendall \"got: $received\"\n", "4:17: sendall: $received is not filled in inside quotes (only print "
+					"does that): sendall $received sends it; to send the characters, write \\x24received" },
 	{ S "  send $received $input\n", "4:18: unexpected '$input'" },
 	{ S "  sendto \"x\"\n", "4:10: sendto: expected HOST PORT, a /path or $peer after the data" },
 	{ S "  sendto \"x\" 1.2.3.4\n", "4:14: sendto: expected HOST PORT, a /path or $peer" },
@@ -815,7 +822,7 @@ static const ErrCase err_cases[] = {
 	/* print, input */
 	{ A "  print\n", "3:3: print: expected a \"quoted string\"" },
 	{ A "  print hello\n", "3:9: print: expected a \"quoted string\"" },
-	{ A "  print \"a\" \"b\"\n", "3:13: unexpected 'b'" },
+	{ A "  print \"a\" \"b\"\n", "3:13: unexpected '\"b\"'" },
 	{ A "  print \"x\" on s\n", "3:13: unexpected 'on'" },
 	{ A "  input\n", "3:3: input: expected a \"PROMPT\" in quotes" },
 	{ A "  input name\n", "3:9: input: expected a \"PROMPT\" in quotes" },
@@ -859,7 +866,7 @@ static const ErrCase err_cases[] = {
 	{ A "  close on s\n", "3:12: no socket named 's' here (this actor has none yet)" },
 	{ S "  accept\n  close on\n", "5:9: on: expected the NAME of a socket" },
 	{ S "  accept as c\n  close on x\n", "5:12: no socket named 'x' here (this actor has: s, c)" },
-	{ S "  close on \"s\"\n", "4:12: no socket named 's' here (this actor has: s)" },
+	{ S "  close on \"s\"\n", "4:12: no socket named '\"s\"' here (this actor has: s)" },
 	{ S "  close on s on s\n", "4:14: 'on' given twice" },
 	{ S "  accept as c on s as d\n", "4:20: 'as' given twice" },
 	{ A "  socket AF_INET SOCK_STREAM as x\nactor b\n  close on x\n", "5:12: no socket named 'x' here (this actor has none yet)" },
@@ -937,7 +944,7 @@ static const ErrCase err_cases[] = {
 	{ S "  recv 10 MSG_PEEK 20\n", "4:11: MSG_PEEK: flags go last, after the other words (before 'on NAME')" },
 	{ S "  sendto \"x\" MSG_DONTWAIT 10.0.0.1 9\n", "4:14: MSG_DONTWAIT: flags go last, after the other words (before 'on NAME')" },
 	{ S "  recv 10 on s MSG_PEEK\n", "4:11: unexpected 'on'" },
-	{ S "  send \"x\" \"MSG_PEEK\"\n", "4:12: unexpected 'MSG_PEEK'" },
+	{ S "  send \"x\" \"MSG_PEEK\"\n", "4:12: unexpected '\"MSG_PEEK\"'" },
 	{ S "  send bytes\n", "4:8: bytes: expected a count 1..16777216, as in bytes 100000" },
 	{ S "  send bytes 0\n", "4:14: bytes: expected a count 1..16777216, as in bytes 100000" },
 	{ S "  send bytes 16777217\n", "4:14: bytes: expected a count 1..16777216, as in bytes 100000" },
