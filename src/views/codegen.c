@@ -106,6 +106,7 @@ typedef struct {
 	int poll_max;      /* the most sockets one poll waits on: C's fds[] */
 	int sleep, poll, select, fcntl, addrinfo, hostname, local, remote;
 	int value, valuelen, timeval, tcp, sigpipe, pystruct;
+	int tv;            /* C: a variable struct timeval tv (timeval: only its header) */
 	int families[3];   /* AF_INET, AF_INET6, AF_UNIX sockets: what show_addr handles */
 } Needs;
 
@@ -966,6 +967,7 @@ static int c_sockopt(Gen *g, const LessonStep *s, const char *sock)
 		g->need.value |= !tv;
 		g->need.valuelen = 1;
 		g->need.timeval |= tv;
+		g->need.tv |= tv;
 		emit(g, "valuelen = sizeof %s;", tv ? "tv" : "value");
 		snprintf(call, sizeof call, "getsockopt(%s, %s, %s, &%s, &valuelen)", sock, lvl, opt,
 			 tv ? "tv" : "value");
@@ -998,6 +1000,7 @@ static int c_wait(Gen *g, const LessonStep *s)
 	}
 	if (s->timeout_ms >= 0) {
 		g->need.timeval = 1;
+		g->need.tv = 1;
 		emit(g, "tv = (struct timeval){ .tv_sec = %ld, .tv_usec = %ld };", s->timeout_ms / 1000,
 		     s->timeout_ms % 1000 * 1000);
 	}
@@ -1453,7 +1456,7 @@ static void c_declarations(const Gen *g, Out *o)
 		out_line(o, "    int value;");
 	if (n->valuelen)
 		out_line(o, "    socklen_t valuelen;");
-	if (n->timeval)
+	if (n->tv)
 		out_line(o, "    struct timeval tv;");
 	if (n->local)
 		out_line(o, "    struct sockaddr_storage local;");

@@ -362,3 +362,21 @@ for lesson in "${lessons[@]}"; do
 	name=${name#[0-9][0-9]-}
 	cat "$tmp/$name.build.log" "$tmp/$name.run.log"
 done
+
+# A receive timeout set and never read back: the C declares no struct
+# timeval it does not use (-Werror would refuse it).
+mkdir -p "$tmp/rcvtimeo"
+cat >"$tmp/rcvtimeo/rcvtimeo.lesson" <<'LESSON'
+title: A timeout set, never read
+actor server
+  socket AF_INET SOCK_STREAM
+  setsockopt SOL_SOCKET SO_RCVTIMEO_MS 1500
+  bind 127.0.0.1 6000
+  listen
+  accept
+  recv 10
+  close
+LESSON
+if [ $# -eq 0 ]; then
+	build_lesson "$tmp/rcvtimeo/rcvtimeo.lesson" rcvtimeo-only-set
+fi
