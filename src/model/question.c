@@ -1,14 +1,12 @@
 /* question.c - answers against real outcomes (see question.h). */
 #include "model/question.h"
 
-#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/wait.h>
 
+#include "model/answerkind.h"
 #include "model/lesson.h"
 #include "model/packet.h"
 
@@ -27,52 +25,6 @@ static int packets_during(const Timeline *t, const Event *call, const Event *ret
 		Packet p;
 		if (packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) == 0 && p.proto == 6)
 			flags[n++] = p.flags;
-	}
-	return n;
-}
-
-static int flag_bit(const char *word, size_t len)
-{
-	static const struct { const char *name; uint8_t bit; } names[] = {
-		{ "SYN", PKT_SYN }, { "ACK", PKT_ACK }, { "FIN", PKT_FIN }, { "RST", PKT_RST }, { "PSH", PKT_PSH },
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (len == 3 && strncmp(word, names[i].name, 3) == 0)
-			return names[i].bit;
-	return -1;
-}
-
-/* "SYN, SYN/ACK, ACK" -> {SYN}, {SYN|ACK}, {ACK}. Packets are separated by
- * spaces or ", "; flags within one packet by '/', '+' or ','. Returns the
- * count, or -1 when the answer is not made of flag names. */
-static int parse_flags(const char *s, uint8_t *want, int max)
-{
-	int n = 0;
-	while (*s) {
-		while (*s == ' ' || (*s == ',' && s[1] == ' '))
-			s++;
-		if (!*s)
-			break;
-		uint8_t set = 0;
-		for (;;) {
-			const char *w = s;
-			while (isalpha((unsigned char)*s))
-				s++;
-			int bit = flag_bit(w, (size_t)(s - w));
-			if (bit < 0)
-				return -1;
-			set |= (uint8_t)bit;
-			if ((*s == '/' || *s == '+' || *s == ',') && isalpha((unsigned char)s[1])) {
-				s++;
-				continue;
-			}
-			break;
-		}
-		if (n == max)
-			return -1;
-		want[n++] = set;
-		if (*s && *s != ' ' && *s != ',')
-			return -1;
 	}
 	return n;
 }
@@ -120,30 +72,6 @@ static void describe(const Event *call, const Event *ret, int exit_status, char 
 		snprintf(what, cap, "%sreturned %lld", call->blocked ? "blocked, then " : "", (long long)ret->ret);
 }
 
-/* The first word of the form E[A-Z0-9]+ or SIG[A-Z]+ in s, copied to out. */
-static int find_name(const char *s, const char *prefix, char *out, size_t cap)
-{
-	size_t pl = strlen(prefix);
-	for (const char *p = s; *p; p++) {
-		if (strncmp(p, prefix, pl) != 0 || (p > s && isalnum((unsigned char)p[-1])))
-			continue;
-		size_t n = pl;
-		while (isupper((unsigned char)p[n]) || isdigit((unsigned char)p[n]))
-			n++;
-		if (n > pl + 1 && n < cap) {
-			memcpy(out, p, n);
-			out[n] = '\0';
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int says(const char *answer, const char *word)
-{
-	return strcasestr(answer, word) != NULL;
-}
-
 QuestionVerdict question_check(const char *answer, const Timeline *t, const Event *call,
 			       const Event *ret, int exit_status, char *what, size_t cap)
 {
@@ -151,13 +79,13 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 	uint8_t want[MAX_PACKETS], seen[MAX_PACKETS];
 	describe(call, ret, exit_status, what, cap);
 
-	if (find_name(answer, "SIG", name, sizeof name)) {
+	if (answerkind_signal(answer, name, sizeof name)) {
 		int dead = exit_status >= 0 && WIFSIGNALED(exit_status);
 		const char *abbrev = dead ? sigabbrev_np(WTERMSIG(exit_status)) : NULL;
 		return dead && abbrev && strcmp(name + 3, abbrev) == 0 ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
-	int nw = parse_flags(answer, want, MAX_PACKETS);
-	int none = strcasecmp(answer, "none") == 0 || strcasecmp(answer, "no packets") == 0;
+	int nw = answerkind_flags(answer, want, MAX_PACKETS);
+	int none = answerkind_none(answer);
 	if (nw > 0 || none) {
 		int ns = packets_during(t, call, ret, seen, MAX_PACKETS);
 		describe_packets(seen, ns, what, cap);
@@ -171,22 +99,19 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 	if (value_read)
 		snprintf(what, cap, "read %lld%s%s", (long long)ret->arg[2], ret->arg[2] > 0 ? " " : "",
 			 ret->arg[2] > 0 && strerrorname_np((int)ret->arg[2]) ? strerrorname_np((int)ret->arg[2]) : "");
-	if (find_name(answer, "E", name, sizeof name) && strcmp(name, "EOF") != 0) {
+	if (answerkind_errno(answer, name, sizeof name)) {
 		const char *real = ret && ret->ret < 0 ? strerrorname_np(ret->err) : NULL;
 		if (value_read)
 			real = ret->arg[2] > 0 ? strerrorname_np((int)ret->arg[2]) : NULL;
 		return real && strcmp(real, name) == 0 ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
-	int not_block = says(answer, "not block") || says(answer, "n't block") || says(answer, "at once");
-	if (not_block || says(answer, "block") || says(answer, "waits")) {
+	int not_block;
+	if (answerkind_blocks(answer, &not_block)) {
 		int blocked = call->blocked || !ret;
 		return blocked == !not_block ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
-	const char *p = answer;
-	while (*p == ' ' || *p == '=')
-		p++;
-	if (isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]))) {
-		long long n = strtoll(p, NULL, 10);
+	long long n;
+	if (answerkind_number(answer, &n)) {
 		long long real = value_read ? ret->arg[2] : ret ? ret->ret : 0;
 		return ret && real == n ? QUESTION_AGREES : QUESTION_DISAGREES;
 	}
