@@ -19,24 +19,25 @@ static int check_question(Run *e, int actor, int step, FILE *out)
 	char what[256];
 	if (!lesson_op_is_call(s->op)) {
 		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that is not a call, so no run can check it\n",
-			l->path, s->line, s->col, q->text);
+			l->path, q->line, q->col, q->text);
 		return 1;
 	}
 	const Event *call = question_first_call(t, actor, step);
 	if (!call) {
-		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, s->line, s->col, q->text);
+		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, q->line, q->col, q->text);
 		return 1;
 	}
 	const Event *ret = timeline_return_of(t, call->seq);
 	QuestionVerdict v = question_check(answer, t, call, ret, question_exit_status(t, call, ret), what, sizeof what);
 	if (v == QUESTION_AGREES)
 		return 0;
+	/* The answer's own place: the '?' line, not its step's. */
 	if (v == QUESTION_UNCHECKABLE)
 		utf8_print(out, "%s:%d:%d: the answer \"%s\" cannot be checked against a run: give a number, an errno "
 			"name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, ACK) or \"none\", or a "
-			"signal name\n", l->path, s->line, s->col, answer);
+			"signal name\n", l->path, q->line, q->answer_col, answer);
 	else
-		utf8_print(out, "%s:%d:%d: the answer \"%s\" is wrong: %s %s\n", l->path, s->line, s->col, answer,
+		utf8_print(out, "%s:%d:%d: the answer \"%s\" is wrong: %s %s\n", l->path, q->line, q->answer_col, answer,
 			lesson_op_name(s->op), what);
 	return 1;
 }

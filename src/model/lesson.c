@@ -24,6 +24,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "model/answerkind.h"
+
 enum {
 	MAX_FILE = 1 << 20,      /* a lesson is small; this stops a wrong file early */
 	MAX_LINE = 4096,
@@ -1625,6 +1627,9 @@ static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 		return oom(p);
 	st->question = q;
 	q->answer = answer;
+	q->line = p->line;
+	q->col = (int)p->b + 1;
+	q->answer_col = p->tok[answer].col;
 	q->text = dup_bytes(p->ln + tb, te - tb);
 	q->choices = calloc((size_t)p->ntok, sizeof *q->choices);
 	if (!q->text || !q->choices)
@@ -1634,6 +1639,11 @@ static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 			return -1;
 		q->nchoices++;
 	}
+	/* An answer no run can check would only be found out by --check. */
+	if (!answerkind_checkable(q->choices[answer]))
+		return fail(p, p->tok[answer].col, "question: the answer [%s] cannot be checked against a run: give "
+			    "a number, an errno name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, "
+			    "ACK) or \"none\", or a signal name", show_tok(p, &p->tok[answer]));
 	return 0;
 }
 

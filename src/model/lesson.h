@@ -80,6 +80,8 @@ typedef struct {
 	char **choices;
 	int nchoices;
 	int answer;      /* index of the bracketed choice */
+	int line, col;   /* where the '?' is, and where the answer is */
+	int answer_col;
 } LessonQuestion;
 
 typedef struct {

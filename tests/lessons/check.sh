@@ -11,7 +11,8 @@ for lesson in lessons/*.lesson; do
 		echo "$out" | sed 's/^/    /'
 	fi
 done
-# A wrong answer is caught: the same run, with the echo's answer changed.
+# A wrong answer is caught, at the answer on its question's line: the same
+# run, with the echo's answer changed.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/wrong.lesson" <<'LESSON'
@@ -30,7 +31,7 @@ actor client
 LESSON
 out=$(./sockstep --check "$tmp/wrong.lesson" 2>&1)
 status=$?
-if [ $status -eq 1 ] && echo "$out" | grep -q "wrong.lesson:7:3: the answer \"100\" is wrong: recv returned 5"; then
+if [ $status -eq 1 ] && echo "$out" | grep -q "wrong.lesson:8:46: the answer \"100\" is wrong: recv returned 5"; then
 	echo "PASS: --check reports a wrong answer with its place"
 else
 	echo "FAIL: --check reports a wrong answer with its place (status $status)"

@@ -34,7 +34,7 @@ static const char lesson_text[] =
 	"  recv 100\n"
 	"  ? The client sent hello. How many bytes will this recv() return?  [5] 0 \"it blocks\" \"does not block\"\n"
 	"  print \"got it\"\n"
-	"  ? What will the console show?  [\"got it\"] nothing\n"
+	"  ? How many lines will the console show?  [1] 0\n"
 	"  send \"hi\"\n"
 	"  close\n"
 	"actor client\n"

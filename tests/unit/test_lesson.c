@@ -589,7 +589,7 @@ static void test_narration_and_questions(void **state)
 		"  > Second part.\n"
 		"  ? What does \"recv\" [really] return?  [12] 0 blocks-forever\n"
 		"  print \"y\"\n"
-		"  ?Which one?[ \"a b\" ] \"c\"\n");
+		"  ?Which one?[ \"5 bytes\" ] \"c\"\n");
 	const LessonStep *s = step(l, 0, 0);
 	assert_string_equal(s->narration, "First  part. Second part.");
 	assert_non_null(s->question);
@@ -602,7 +602,7 @@ static void test_narration_and_questions(void **state)
 	s = step(l, 0, 1);
 	assert_null(s->narration);
 	assert_string_equal(s->question->text, "Which one?");
-	assert_string_equal(s->question->choices[0], "a b");
+	assert_string_equal(s->question->choices[0], "5 bytes");
 	assert_string_equal(s->question->choices[1], "c");
 	assert_int_equal(s->question->answer, 0);
 	lesson_free(l);
@@ -953,7 +953,7 @@ static const ErrCase err_cases[] = {
 	/* narration and questions */
 	{ A "  > too early\n", "3:3: '>' narration must follow a step" },
 	{ A "  ? too early? [a] b\n", "3:3: '?' question must follow a step" },
-	{ A " print \"x\"\n ? Q? [a] b\n ? R? [a] b\n", "5:2: this step already has a question" },
+	{ A " print \"x\"\n ? Q? [1] b\n ? R? [1] b\n", "5:2: this step already has a question" },
 	{ A " print \"x\"\n ? no question mark [a] b\n", "4:2: question: the question must end with '?'" },
 	{ A " print \"x\"\n ?  ? [a] b\n", "4:2: question: expected the question text before the '?'" },
 	{ A " print \"x\"\n ? Q? [a]\n", "4:6: question: expected at least 2 choices after the '?'" },
@@ -961,6 +961,11 @@ static const ErrCase err_cases[] = {
 	{ A " print \"x\"\n ? Q? a b\n", "4:7: question: put the right answer in [brackets]" },
 	{ A " print \"x\"\n ? Q? [a] [b]\n", "4:11: question: only one choice can be the [answer]" },
 	{ A " print \"x\"\n ? Q? [a b\n", "4:7: question: expected ']' to close this choice" },
+	/* An answer no run can check is refused as the lesson loads, at the
+	 * answer on the '?' line. */
+	{ A " print \"x\"\n ? Did it work? [yes] no\n", "4:17: question: the answer [yes] cannot be checked against a run: "
+	  "give a number, an errno name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, ACK) or "
+	  "\"none\", or a signal name" },
 	{ A " print \"x\"\n ? Q? [a\n", "4:7: question: expected ']' to close this choice" },
 	{ A " print \"x\"\n ? Q? [] b\n", "4:7: question: empty choice" },
 	{ A " print \"x\"\n ? Q? \"\" [b]\n", "4:7: question: empty choice" },
