@@ -97,6 +97,7 @@ struct engine {
 	 * going back (the end of this file). */
 	PastStep *past;
 	int npast, past_cap;
+	RunActor rec_a[LESSON_MAX_ACTORS];  /* a moment's actors, as the recording has them */
 	int restepping;        /* engine_goto is running the steps again */
 	int turn;              /* the last actor stepped while a poller could run, or -1 (sched_pick) */
 	Record *rec;           /* --record: the run written down, or NULL */
@@ -2015,9 +2016,16 @@ static int moment_of(Engine *e, Moment *m, const char *cause, int actor, int nex
 	*m = (Moment){
 		.when_ns = now_ns(), .cause = cause, .actor = actor, .events = timeline_count(e->run.tl),
 		.steps = e->run.steps_done, .next = next, .finished = run_finished(&e->run),
-		.succeeded = run_succeeded(&e->run), .na = e->run.n, .a = e->run.a, .owner = e->run.owner,
+		.succeeded = run_succeeded(&e->run), .na = e->run.n, .a = e->rec_a, .owner = e->run.owner,
 		.kernel = e->run.kernel != NULL,
 	};
+	/* A call the fold holds back is not in the recording yet: the
+	 * actors point at the events the recording has, or at none. */
+	for (int i = 0; i < e->run.n; i++) {
+		e->rec_a[i] = e->run.a[i];
+		e->rec_a[i].call_seq = timeline_placed(e->run.tl, e->run.a[i].call_seq);
+		e->rec_a[i].return_seq = timeline_placed(e->run.tl, e->run.a[i].return_seq);
+	}
 	free(*owners);
 	*owners = NULL;
 	if (!l || l->n == 0)

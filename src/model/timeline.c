@@ -391,6 +391,11 @@ static void placed_add(Timeline *t, uint64_t held, uint64_t seq)
 	t->placed[t->nplaced++] = (Placed){ held, seq };
 }
 
+uint64_t timeline_placed(const Timeline *t, uint64_t seq)
+{
+	return seq < TIMELINE_HELD_SEQ ? seq : placed_seq(t, seq);
+}
+
 void timeline_fold_flush(Timeline *t)
 {
 	if (!t->nheld && !t->folded.events)

@@ -112,6 +112,10 @@ uint64_t timeline_console_dropped(const Timeline *t, int actor);
 enum { TIMELINE_FOLD_HEAD = 1000, TIMELINE_FOLD_TAIL = 100 };
 #define TIMELINE_HELD_SEQ (UINT64_C(1) << 62)
 
+/* The place of seq in the timeline: seq itself, or what a held seq became;
+ * 0 while it is held, or when it was folded. */
+uint64_t timeline_placed(const Timeline *t, uint64_t seq);
+
 /* Put the events held back into the timeline, after the marker of those
  * folded: the run ends, or a moment is shown that must be complete. */
 void timeline_fold_flush(Timeline *t);
