@@ -373,6 +373,36 @@ static void test_fold_forgets_and_replays(void **state)
 	timeline_free(t);
 }
 
+/* A free run puts its batches in order after the fold has put in what it
+ * held: a held seq still names the event it became, wherever that went. */
+static void test_order_follows_placed(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	for (int i = 0; i < FHEAD / 2; i++)
+		returns(t, 0, OP_SEND, call(t, 0, OP_SEND, 10), 10);
+	uint64_t held = call(t, 0, OP_SEND, 10);
+	returns(t, 0, OP_SEND, held, 10);
+	size_t from = timeline_count(t);
+	timeline_fold_flush(t);
+	assert_int_equal(timeline_count(t), from + 2);
+	/* The call put in goes after its return's time: the order moves it
+	 * only as far as its return, which stays after it. */
+	timeline_set_when(t, from, 100);
+	timeline_set_when(t, from + 1, 50);
+	Event note = { .kind = EV_NOTE, .actor = -1, .step = -1, .fd = -1, .text = "x" };
+	timeline_add(t, &note);
+	timeline_set_when(t, from + 2, 10);
+	uint64_t moved[3];
+	assert_int_equal(timeline_order(t, from, moved), 0);
+	const Event *c = timeline_by_seq(t, held);
+	assert_non_null(c);
+	assert_int_equal(c->kind, EV_CALL);
+	assert_int_equal(c->seq, moved[0]);
+	assert_ptr_equal(timeline_return_of(t, held)->call_seq, c->seq);
+	timeline_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_packets_folded),
 		cmocka_unit_test(test_running_call_kept),
 		cmocka_unit_test(test_fold_forgets_and_replays),
+		cmocka_unit_test(test_order_follows_placed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
