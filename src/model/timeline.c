@@ -197,6 +197,7 @@ int timeline_add_print(Timeline *t, const Event *ev)
 {
 	assert(ev->kind == EV_PRINT && ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS);
 	Console *c = &t->con[ev->actor];
+	t->added++;
 	if (c->printed < TIMELINE_CONSOLE_HEAD && c->n == 0) {
 		c->printed++;
 		return add(t, ev) ? 0 : -1;

@@ -124,8 +124,8 @@ void timeline_fold_flush(Timeline *t);
  * kept, already folded: it must not fold again. */
 void timeline_set_folding(Timeline *t, int on);
 
-/* Events taken in since the last clear, those held back or folded
- * included: whether something happened. */
+/* Events taken in since the last clear (console lines too), those held
+ * back or folded included: whether something happened. */
 uint64_t timeline_added(const Timeline *t);
 
 /* Packets taken in since the last clear, those held back or folded

@@ -403,6 +403,21 @@ static void test_order_follows_placed(void **state)
 	timeline_free(t);
 }
 
+/* Whether something happened counts what the timeline took in, kept,
+ * held or folded, console lines too: a program that only prints, or only
+ * sends past the first events, is not taken for one that is stuck. */
+static void test_added_counts_all(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	print_n(t, 0, 0, HEAD + TAIL + 5, NULL);
+	assert_int_equal(timeline_added(t), HEAD + TAIL + 5);
+	for (int i = 0; i < FHEAD; i++)
+		packet(t, 60);
+	assert_int_equal(timeline_added(t), HEAD + TAIL + 5 + FHEAD);
+	timeline_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_running_call_kept),
 		cmocka_unit_test(test_fold_forgets_and_replays),
 		cmocka_unit_test(test_order_follows_placed),
+		cmocka_unit_test(test_added_counts_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
