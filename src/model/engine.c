@@ -97,9 +97,9 @@ struct engine {
 	 * going back (the end of this file). */
 	PastStep *past;
 	int npast, past_cap;
+	RunActor rec_a[LESSON_MAX_ACTORS];  /* a moment's actors, as the recording has them */
 	int restepping;        /* engine_goto is running the steps again */
 	int turn;              /* the last actor stepped while a poller could run, or -1 (sched_pick) */
-	size_t packets, packets_upto;  /* EV_PACKETs among the first packets_upto events */
 	Record *rec;           /* --record: the run written down, or NULL */
 };
 
@@ -1165,10 +1165,10 @@ static void settle_program(Engine *e, int i)
 {
 	long end = now_ms() + START_MS;
 	while (now_ms() < end) {
-		size_t before = timeline_count(e->run.tl);
+		uint64_t before = timeline_added(e->run.tl);
 		if (pump(e, 100, actor_ended, i))
 			return;
-		if (timeline_count(e->run.tl) == before && in_a_call(e, i) && tree_asleep(e->run.a[i].pid, 0))
+		if (timeline_added(e->run.tl) == before && in_a_call(e, i) && tree_asleep(e->run.a[i].pid, 0))
 			return;
 		if (polls_listener(e, i))
 			return;
@@ -1269,6 +1269,7 @@ static void engine_stop(Run *r)
 {
 	Engine *e = (Engine *)r;
 	timeline_console_flush(e->run.tl, -1);   /* the last lines a console held back */
+	timeline_fold_flush(e->run.tl);          /* and the last of a long transfer */
 	recorded(e, "stop", -1);
 	for (int i = 0; i < e->run.n; i++) {
 		e->run.a[i].program = 0;
@@ -1428,13 +1429,13 @@ static int engine_run_free(Run *r, int stuck_ms)
 	Engine *e = (Engine *)r;
 	long quiet_since = now_ms();
 	for (;;) {
-		size_t before = timeline_count(e->run.tl);
+		uint64_t before = timeline_added(e->run.tl);   /* held back by the fold too */
 		if (pump(e, FREE_LOOK_MS, all_ended, 0) || servers_over(e)) {
 			recorded(e, "free-run", -1);
 			return 1;
 		}
 		long now = now_ms();
-		if (timeline_count(e->run.tl) != before)
+		if (timeline_added(e->run.tl) != before)
 			quiet_since = now;
 		else if (now - quiet_since >= stuck_ms)
 			return 0;  /* nothing happened for stuck_ms: blocked for good */
@@ -1841,7 +1842,7 @@ static int engine_pollfds(const Run *r, struct pollfd *pfd, int max)
  * gates through this, and a moment is only over when the wait is. */
 static int handle(Engine *e, const struct pollfd *pfd, int n)
 {
-	size_t before = timeline_count(e->run.tl);
+	uint64_t before = timeline_added(e->run.tl);
 	for (int k = 0; k < n; k++) {
 		if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
@@ -1851,7 +1852,7 @@ static int handle(Engine *e, const struct pollfd *pfd, int n)
 			if (e->gate[i] == pfd[k].fd && e->run.owner[i] == i)
 				read_gate(e, i);
 	}
-	return (int)(timeline_count(e->run.tl) - before);
+	return (int)(timeline_added(e->run.tl) - before);
 }
 
 static int engine_handle(Run *r, const struct pollfd *pfd, int n)
@@ -1903,16 +1904,13 @@ static void past_clear(Engine *e, int from)
 static void past_forget(Engine *e)
 {
 	past_clear(e, 0);
-	e->packets = e->packets_upto = 0;
 }
 
-/* Packets seen so far in this run; counted on from where it last looked. */
+/* Packets seen so far in this run, those the fold held back or folded
+ * included: a run stepped again folds where its timing says. */
 static size_t packets_seen(Engine *e)
 {
-	size_t n = timeline_count(e->run.tl);
-	for (; e->packets_upto < n; e->packets_upto++)
-		e->packets += timeline_get(e->run.tl, e->packets_upto)->kind == EV_PACKET;
-	return e->packets;
+	return (size_t)timeline_packets(e->run.tl);
 }
 
 static PastMark past_mark(Engine *e)
@@ -2018,9 +2016,16 @@ static int moment_of(Engine *e, Moment *m, const char *cause, int actor, int nex
 	*m = (Moment){
 		.when_ns = now_ns(), .cause = cause, .actor = actor, .events = timeline_count(e->run.tl),
 		.steps = e->run.steps_done, .next = next, .finished = run_finished(&e->run),
-		.succeeded = run_succeeded(&e->run), .na = e->run.n, .a = e->run.a, .owner = e->run.owner,
+		.succeeded = run_succeeded(&e->run), .na = e->run.n, .a = e->rec_a, .owner = e->run.owner,
 		.kernel = e->run.kernel != NULL,
 	};
+	/* A call the fold holds back is not in the recording yet: the
+	 * actors point at the events the recording has, or at none. */
+	for (int i = 0; i < e->run.n; i++) {
+		e->rec_a[i] = e->run.a[i];
+		e->rec_a[i].call_seq = timeline_placed(e->run.tl, e->run.a[i].call_seq);
+		e->rec_a[i].return_seq = timeline_placed(e->run.tl, e->run.a[i].return_seq);
+	}
 	free(*owners);
 	*owners = NULL;
 	if (!l || l->n == 0)
@@ -2086,7 +2091,6 @@ static int engine_goto(Run *r, int n, char *err, size_t errlen)
 	if (n < e->run.steps_done) {
 		engine_stop(&e->run);
 		timeline_clear(e->run.tl);
-		e->packets = e->packets_upto = 0;
 		if (engine_start(&e->run, err, errlen) < 0)
 			return -1;
 	}

@@ -206,6 +206,8 @@ Run *playback_open(const char *path, char *err, size_t errlen)
 		replay_free(rp);
 		return NULL;
 	}
+	/* The recording holds what the run kept: folded already. */
+	timeline_set_folding(p->run.tl, 0);
 	Run *r = &p->run;
 	p->replay = rp;
 	r->ops = &playback_ops;

@@ -3,10 +3,14 @@
  * A growing array of events; each event owns a copy of its bytes and text so
  * that the engine's buffers can be reused at once. Consoles are bounded
  * here: past its first lines, an actor's console lines wait in a small ring
- * until its next event, and only the last of them become events. */
+ * until its next event, and only the last of them become events. A long
+ * transfer is bounded the same way (the fold): its calls, packets and
+ * queue changes wait in a short list and only the last become events. */
 #include "model/timeline.h"
 
 #include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,11 +27,37 @@ typedef struct {
 	int dropped_step;             /* the step of the first line dropped */
 } Console;
 
+/* An event held back by the fold; a call is never folded while it runs. */
+typedef struct {
+	Event ev;             /* its seq is TIMELINE_HELD_SEQ + n */
+	int returned;         /* an EV_CALL: its return has come */
+} Held;
+
+/* What a run of foldable events left out, for its marker. */
+typedef struct {
+	uint64_t events, calls, packets, states;
+	uint64_t sent, received;     /* bytes the calls folded moved */
+} Folded;
+
+/* A held seq that became an event: by_seq and return_of follow it. */
+typedef struct {
+	uint64_t held, seq;
+} Placed;
+
 struct timeline {
 	Event *ev;
 	size_t n, cap;
 	uint64_t next_seq;
 	Console con[LESSON_MAX_ACTORS];
+	int no_fold;          /* a replay's timeline: already folded */
+	uint64_t foldable;    /* foldable events that became events at once */
+	Held *held;
+	size_t nheld, heldcap;
+	uint64_t next_held;
+	Folded folded;
+	Placed *placed;       /* ascending in held (and so in seq, but after timeline_order) */
+	size_t nplaced, placedcap;
+	uint64_t added, packets;
 };
 
 static uint64_t now_ns(void)
@@ -52,6 +82,35 @@ static void console_reset(Console *c)
 	memset(c, 0, sizeof *c);
 }
 
+static int fold_kind(const Event *ev);
+
+/* The fold starts again from what is left of the timeline: what was held
+ * came after it, and so did what was placed beyond it. */
+static void fold_reset(Timeline *t)
+{
+	for (size_t k = 0; k < t->nheld; k++) {
+		free(t->held[k].ev.data);
+		free(t->held[k].ev.text);
+	}
+	t->nheld = 0;
+	t->folded = (Folded){ 0 };
+	size_t kept = 0;
+	for (size_t k = 0; k < t->nplaced; k++)
+		if (t->placed[k].seq <= t->n)
+			t->placed[kept++] = t->placed[k];
+	t->nplaced = kept;
+	t->foldable = t->added = t->packets = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const Event *e = &t->ev[i];
+		int marker = e->kind == EV_NOTE && e->actor < 0 && e->ret > 0;
+		t->foldable += fold_kind(e) ? 1 : 0;
+		t->packets += e->kind == EV_PACKET ? 1 : marker ? (uint64_t)e->arg[1] : 0;
+		t->added += 1 + (marker ? (uint64_t)e->ret : 0);
+	}
+	if (t->n == 0)
+		t->next_held = 0;
+}
+
 void timeline_truncate(Timeline *t, size_t n)
 {
 	for (size_t i = n; i < t->n; i++) {
@@ -69,6 +128,7 @@ void timeline_truncate(Timeline *t, size_t n)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->ev[i].kind == EV_PRINT && t->ev[i].actor >= 0)
 			t->con[t->ev[i].actor].printed += 1 + (uint64_t)(t->ev[i].ret > 0 ? t->ev[i].ret : 0);
+	fold_reset(t);
 }
 
 void timeline_clear(Timeline *t)
@@ -88,6 +148,8 @@ void timeline_free(Timeline *t)
 		return;
 	timeline_clear(t);
 	free(t->ev);
+	free(t->held);
+	free(t->placed);
 	free(t);
 }
 
@@ -135,6 +197,7 @@ int timeline_add_print(Timeline *t, const Event *ev)
 {
 	assert(ev->kind == EV_PRINT && ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS);
 	Console *c = &t->con[ev->actor];
+	t->added++;
 	if (c->printed < TIMELINE_CONSOLE_HEAD && c->n == 0) {
 		c->printed++;
 		return add(t, ev) ? 0 : -1;
@@ -162,8 +225,240 @@ int timeline_add_print(Timeline *t, const Event *ev)
 	return 0;
 }
 
+/* ---- the fold of a long transfer ------------------------------------------ */
+
+/* Calls that move a socket's bytes, or wait for them to come. */
+static int op_folds(int op)
+{
+	switch (op) {
+	case OP_SEND: case OP_SENDALL: case OP_RECV: case OP_SENDTO: case OP_RECVFROM:
+	case OP_SENDMSG: case OP_RECVMSG: case OP_READ: case OP_WRITE: case OP_WRITEV:
+	case OP_READV: case OP_SENDMMSG: case OP_RECVMMSG: case OP_SENDFILE: case OP_SPLICE:
+	case OP_SPLICE_RECV: case OP_POLL: case OP_SELECT: case OP_EPOLL_WAIT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Is ev of a kind a transfer repeats without end? (A return folds only
+ * with its call: see foldable.) */
+static int fold_kind(const Event *ev)
+{
+	switch (ev->kind) {
+	case EV_CALL:
+	case EV_RETURN:
+		return ev->actor >= 0 && op_folds(ev->op);
+	case EV_PACKET:
+		return 1;
+	case EV_STATE:
+		return ev->state >= 0 && ev->state == ev->old_state;
+	default:
+		return 0;
+	}
+}
+
+static Held *held_find(Timeline *t, uint64_t seq)
+{
+	for (size_t k = 0; k < t->nheld; k++)
+		if (t->held[k].ev.seq == seq)
+			return &t->held[k];
+	return NULL;
+}
+
+/* The seq a held seq became, or 0: it is held, or was folded. */
+static uint64_t placed_seq(const Timeline *t, uint64_t held)
+{
+	size_t lo = 0, hi = t->nplaced;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->placed[mid].held < held)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nplaced && t->placed[lo].held == held ? t->placed[lo].seq : 0;
+}
+
+/* Is ev to be held back now? Past the head, a foldable event is; a
+ * return only when its call is held too (one whose call became an event
+ * goes in beside it). */
+static int foldable(Timeline *t, const Event *ev)
+{
+	if (t->no_fold || !fold_kind(ev))
+		return 0;
+	if (ev->kind == EV_RETURN)
+		return ev->call_seq >= TIMELINE_HELD_SEQ && held_find(t, ev->call_seq) != NULL;
+	return t->foldable >= TIMELINE_FOLD_HEAD || t->nheld > 0;
+}
+
+static void held_free(Held *h)
+{
+	free(h->ev.data);
+	free(h->ev.text);
+}
+
+static void held_remove(Timeline *t, size_t k)
+{
+	held_free(&t->held[k]);
+	memmove(&t->held[k], &t->held[k + 1], (t->nheld - k - 1) * sizeof *t->held);
+	t->nheld--;
+}
+
+/* Fold the oldest held event that may go: a packet, a state, or a call
+ * that has returned, with its return. A call still running stays.
+ * Returns whether one went. */
+static int fold_oldest(Timeline *t)
+{
+	for (size_t k = 0; k < t->nheld; k++) {
+		Held *h = &t->held[k];
+		if (h->ev.kind == EV_CALL && !h->returned)
+			continue;
+		t->folded.events++;
+		if (h->ev.kind == EV_PACKET) {
+			t->folded.packets++;
+		} else if (h->ev.kind == EV_STATE) {
+			t->folded.states++;
+		} else if (h->ev.kind == EV_CALL) {
+			uint64_t call = h->ev.seq;
+			t->folded.calls++;
+			for (size_t j = k + 1; j < t->nheld; j++)
+				if (t->held[j].ev.kind == EV_RETURN && t->held[j].ev.call_seq == call) {
+					t->folded.events++;
+					const Event *r = &t->held[j].ev;
+					if (r->ret > 0 && lesson_op_sends((LessonOp)r->op))
+						t->folded.sent += r->total;
+					else if (r->ret > 0 && lesson_op_receives((LessonOp)r->op))
+						t->folded.received += r->total;
+					held_remove(t, j);
+					break;
+				}
+		}
+		held_remove(t, k);
+		return 1;
+	}
+	return 0;
+}
+
+/* Hold ev back; the oldest held gives way when there are too many. */
+static const Event *hold(Timeline *t, const Event *ev)
+{
+	if (t->nheld == t->heldcap) {
+		size_t cap = t->heldcap ? t->heldcap * 2 : TIMELINE_FOLD_TAIL + 8;
+		Held *grown = realloc(t->held, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		t->held = grown;
+		t->heldcap = cap;
+	}
+	Held h = { .ev = *ev };
+	h.ev.data = NULL;
+	h.ev.text = NULL;
+	if (ev->len && !(h.ev.data = malloc(ev->len)))
+		return NULL;
+	if (ev->len)
+		memcpy(h.ev.data, ev->data, ev->len);
+	if (ev->text && !(h.ev.text = strdup(ev->text))) {
+		free(h.ev.data);
+		return NULL;
+	}
+	h.ev.seq = TIMELINE_HELD_SEQ + t->next_held++;
+	h.ev.when_ns = now_ns();
+	if (ev->kind == EV_RETURN) {
+		Held *call = held_find(t, ev->call_seq);
+		if (call)
+			call->returned = 1;
+	}
+	t->held[t->nheld++] = h;
+	/* The last ones stay, and so do the calls still running. */
+	while (t->nheld > TIMELINE_FOLD_TAIL && fold_oldest(t))
+		;
+	Held *kept = held_find(t, h.ev.seq);
+	return kept ? &kept->ev : NULL;
+}
+
+static const Event *store(Timeline *t, const Event *ev, uint64_t when_ns);
+
+static void placed_add(Timeline *t, uint64_t held, uint64_t seq)
+{
+	if (t->nplaced == t->placedcap) {
+		size_t cap = t->placedcap ? t->placedcap * 2 : 64;
+		Placed *grown = realloc(t->placed, cap * sizeof *grown);
+		if (!grown)
+			return;   /* a call of it looks folded: nothing worse */
+		t->placed = grown;
+		t->placedcap = cap;
+	}
+	t->placed[t->nplaced++] = (Placed){ held, seq };
+}
+
+uint64_t timeline_placed(const Timeline *t, uint64_t seq)
+{
+	return seq < TIMELINE_HELD_SEQ ? seq : placed_seq(t, seq);
+}
+
+void timeline_fold_flush(Timeline *t)
+{
+	if (!t->nheld && !t->folded.events)
+		return;
+	if (t->folded.events) {
+		const Folded *f = &t->folded;
+		char text[400];
+		snprintf(text, sizeof text,
+			 "folded here, a long transfer keeping its first and last events: %" PRIu64
+			 " calls (%" PRIu64 " bytes sent, %" PRIu64 " received), %" PRIu64
+			 " packets, %" PRIu64 " socket queue changes",
+			 f->calls, f->sent, f->received, f->packets, f->states);
+		Event mark = { .kind = EV_NOTE, .actor = -1, .step = -1, .fd = -1, .peer_actor = -1, .text = text,
+			       .ret = (int64_t)f->events, .arg = { (int64_t)f->calls, (int64_t)f->packets, (int64_t)f->states },
+			       .total = f->sent + f->received };
+		store(t, &mark, t->nheld ? t->held[0].ev.when_ns : now_ns());
+		t->folded = (Folded){ 0 };
+	}
+	for (size_t k = 0; k < t->nheld; k++) {
+		Event *e = &t->held[k].ev;
+		if (e->kind == EV_RETURN && e->call_seq >= TIMELINE_HELD_SEQ)
+			e->call_seq = placed_seq(t, e->call_seq);
+		const Event *put = store(t, e, e->when_ns);
+		if (put)
+			placed_add(t, e->seq, put->seq);
+		held_free(&t->held[k]);
+	}
+	t->nheld = 0;
+}
+
+void timeline_set_folding(Timeline *t, int on)
+{
+	if (!on)
+		timeline_fold_flush(t);
+	t->no_fold = !on;
+}
+
+uint64_t timeline_added(const Timeline *t)
+{
+	return t->added;
+}
+
+uint64_t timeline_packets(const Timeline *t)
+{
+	return t->packets;
+}
+
 const Event *timeline_add(Timeline *t, const Event *ev)
 {
+	t->added++;
+	t->packets += ev->kind == EV_PACKET;
+	if (foldable(t, ev))
+		return hold(t, ev);
+	/* A return of a call held back, then put in: it points at its place. */
+	Event copy;
+	if (ev->kind == EV_RETURN && ev->call_seq >= TIMELINE_HELD_SEQ) {
+		copy = *ev;
+		copy.call_seq = placed_seq(t, ev->call_seq);
+		ev = &copy;
+	}
+	timeline_fold_flush(t);
+	t->foldable += fold_kind(ev) ? 1 : 0;
 	/* An actor's lines held back came before this, its next event. */
 	if (ev->actor >= 0 && ev->actor < LESSON_MAX_ACTORS && (t->con[ev->actor].n || t->con[ev->actor].dropped))
 		flush(t, ev->actor);
@@ -171,6 +466,11 @@ const Event *timeline_add(Timeline *t, const Event *ev)
 }
 
 static const Event *add(Timeline *t, const Event *ev)
+{
+	return store(t, ev, now_ns());
+}
+
+static const Event *store(Timeline *t, const Event *ev, uint64_t when_ns)
 {
 	/* Every view indexes the run's actors with an event's actor: one out
 	 * of range is a bug where the event was made, not later where it is
@@ -202,7 +502,7 @@ static const Event *add(Timeline *t, const Event *ev)
 		}
 	}
 	copy.seq = t->next_seq++;
-	copy.when_ns = now_ns();
+	copy.when_ns = when_ns;
 	t->ev[t->n] = copy;
 	return &t->ev[t->n++];
 }
@@ -266,6 +566,10 @@ int timeline_order(Timeline *t, size_t from, uint64_t *moved)
 			ev[j].call_seq = seq[ev[j].call_seq - from - 1];
 	}
 	memcpy(t->ev + from, ev, n * sizeof *ev);
+	/* A held seq that became one of these events follows it. */
+	for (size_t k = 0; k < t->nplaced; k++)
+		if (t->placed[k].seq > from && t->placed[k].seq - from - 1 < n)
+			t->placed[k].seq = seq[t->placed[k].seq - from - 1];
 	free(p);
 	free(ev);
 	if (seq != moved)
@@ -273,8 +577,23 @@ int timeline_order(Timeline *t, size_t from, uint64_t *moved)
 	return 0;
 }
 
+/* A call folded had returned; what it returned was folded with it. */
+static const Event folded_return = { .kind = EV_RETURN, .actor = -1, .step = -1, .fd = -1, .peer_actor = -1 };
+
 const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 {
+	if (call_seq >= TIMELINE_HELD_SEQ) {
+		for (size_t k = 0; k < t->nheld; k++)
+			if (t->held[k].ev.kind == EV_RETURN && t->held[k].ev.call_seq == call_seq)
+				return &t->held[k].ev;
+		for (size_t k = 0; k < t->nheld; k++)
+			if (t->held[k].ev.seq == call_seq)
+				return NULL;   /* held and still running */
+		uint64_t seq = placed_seq(t, call_seq);
+		if (seq)
+			return timeline_return_of(t, seq);
+		return call_seq - TIMELINE_HELD_SEQ < t->next_held ? &folded_return : NULL;
+	}
 	for (size_t i = t->n; i-- > 0;) {
 		if (t->ev[i].seq <= call_seq)
 			break;
@@ -286,12 +605,26 @@ const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 
 void timeline_set_blocked(Timeline *t, uint64_t call_seq)
 {
+	if (call_seq >= TIMELINE_HELD_SEQ) {
+		Held *h = held_find(t, call_seq);
+		if (h) {
+			h->ev.blocked = 1;
+			return;
+		}
+		call_seq = placed_seq(t, call_seq);
+	}
 	if (call_seq >= 1 && call_seq <= t->n)
 		t->ev[call_seq - 1].blocked = 1;
 }
 
 const Event *timeline_by_seq(const Timeline *t, uint64_t seq)
 {
+	if (seq >= TIMELINE_HELD_SEQ) {
+		for (size_t k = 0; k < t->nheld; k++)
+			if (t->held[k].ev.seq == seq)
+				return &t->held[k].ev;
+		seq = placed_seq(t, seq);
+	}
 	/* Events are appended with seq 1, 2, 3 ... from the last clear. */
 	return seq >= 1 && seq <= t->n ? &t->ev[seq - 1] : NULL;
 }

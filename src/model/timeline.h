@@ -90,6 +90,48 @@ void timeline_console_flush(Timeline *t, int actor);
 size_t timeline_console_held(const Timeline *t, int actor);
 uint64_t timeline_console_dropped(const Timeline *t, int actor);
 
+/* A long transfer is kept bounded too: a program may move bytes without
+ * end, and each call, packet and queue change would be an event. The
+ * first TIMELINE_FOLD_HEAD foldable events of a timeline are events at
+ * once. After them, each run of foldable events (up to the next event that
+ * is not) keeps its last TIMELINE_FOLD_TAIL, and counts the ones before them
+ * in a marker: an EV_NOTE, actor -1, whose text says what was folded, with
+ * ret the events folded, arg[0] the calls (a call and its return count
+ * once), arg[1] the packets, arg[2] the socket states, and total the bytes
+ * the folded calls moved. Foldable: a call that moves bytes or waits for
+ * them (send, recv, read, write ... poll, select, epoll_wait) with its
+ * return, a packet, and a state that only says a socket's queues changed.
+ * Those are held back until the next event that is not foldable, or
+ * timeline_fold_flush.
+ *
+ * An event held back has no place yet: its seq is TIMELINE_HELD_SEQ + n.
+ * timeline_by_seq, timeline_return_of and timeline_set_blocked take such
+ * a seq as long as the run lasts: the event held, the event it became once
+ * put in, or (timeline_return_of) a stand-in return for a call folded,
+ * which had returned (a call is never folded while it runs). */
+enum { TIMELINE_FOLD_HEAD = 1000, TIMELINE_FOLD_TAIL = 100 };
+#define TIMELINE_HELD_SEQ (UINT64_C(1) << 62)
+
+/* The place of seq in the timeline: seq itself, or what a held seq became;
+ * 0 while it is held, or when it was folded. */
+uint64_t timeline_placed(const Timeline *t, uint64_t seq);
+
+/* Put the events held back into the timeline, after the marker of those
+ * folded: the run ends, or a moment is shown that must be complete. */
+void timeline_fold_flush(Timeline *t);
+
+/* Fold or not (on by default). A replay's timeline holds what the run
+ * kept, already folded: it must not fold again. */
+void timeline_set_folding(Timeline *t, int on);
+
+/* Events taken in since the last clear (console lines too), those held
+ * back or folded included: whether something happened. */
+uint64_t timeline_added(const Timeline *t);
+
+/* Packets taken in since the last clear, those held back or folded
+ * included. */
+uint64_t timeline_packets(const Timeline *t);
+
 size_t timeline_count(const Timeline *t);
 const Event *timeline_get(const Timeline *t, size_t i);
 

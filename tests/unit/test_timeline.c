@@ -6,6 +6,11 @@
  * that counts the rest: a million lines make a bounded number of events,
  * the first and last lines are there, and the count is exact.
  *
+ * A long transfer is bounded alike: past the first events, a run of calls
+ * that move bytes, packets and queue changes keeps its last events and a
+ * marker that counts the rest, exactly; a call is never folded while it
+ * runs, and its seq, held or folded, still answers.
+ *
  * timeline_order puts events in the order of their times, keeps the order
  * they came in among equal times, never puts a return before its call nor
  * an event before the ones it starts after, and says where each went. */
@@ -17,6 +22,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model/lesson.h"
 #include "model/timeline.h"
 
 enum { HEAD = TIMELINE_CONSOLE_HEAD, TAIL = TIMELINE_CONSOLE_TAIL };
@@ -206,6 +212,212 @@ static void test_order_by_time(void **state)
 	timeline_free(t);
 }
 
+/* ---- the fold of a long transfer ------------------------------------------ */
+
+enum { FHEAD = TIMELINE_FOLD_HEAD, FTAIL = TIMELINE_FOLD_TAIL };
+
+/* A call of actor on fd 3 (op, asking for n bytes) and its return (n
+ * moved); returns the call's seq, as the engine keeps it. */
+static uint64_t call(Timeline *t, int actor, int op, uint64_t n)
+{
+	uint8_t bytes[16] = "0123456789abcdef";
+	Event c = { .kind = EV_CALL, .actor = actor, .step = 0, .op = op, .fd = 3, .total = n,
+		    .data = bytes, .len = sizeof bytes };
+	const Event *e = timeline_add(t, &c);
+	assert_non_null(e);
+	return e->seq;
+}
+
+static void returns(Timeline *t, int actor, int op, uint64_t call_seq, uint64_t n)
+{
+	Event r = { .kind = EV_RETURN, .actor = actor, .step = 0, .op = op, .fd = 3, .call_seq = call_seq,
+		    .ret = (int64_t)n, .total = n };
+	assert_non_null(timeline_add(t, &r));
+}
+
+static void packet(Timeline *t, uint64_t len)
+{
+	uint8_t frame[40] = { 0 };
+	Event p = { .kind = EV_PACKET, .actor = 0, .peer_actor = 1, .step = -1, .fd = -1, .total = len,
+		    .data = frame, .len = sizeof frame };
+	assert_non_null(timeline_add(t, &p));
+}
+
+static void test_million_calls_folded(void **state)
+{
+	(void)state;
+	enum { N = 1000000, SIZE = 1000 };
+	Timeline *t = timeline_new();
+	assert_non_null(t);
+	uint64_t first = 0, last = 0;
+	for (long i = 0; i < N; i++) {
+		uint64_t seq = call(t, 0, OP_SEND, SIZE);
+		returns(t, 0, OP_SEND, seq, SIZE);
+		if (i == 0)
+			first = seq;
+		last = seq;
+		/* While it sends, the events stay bounded. */
+		assert_true(timeline_count(t) <= FHEAD);
+	}
+	assert_int_equal(first, 1);
+	/* The last call is held back, and answers by its seq. */
+	assert_true(last >= TIMELINE_HELD_SEQ);
+	assert_int_equal(timeline_by_seq(t, last)->kind, EV_CALL);
+	assert_non_null(timeline_return_of(t, last));
+	/* One held back long ago was folded, and had returned. */
+	assert_null(timeline_by_seq(t, TIMELINE_HELD_SEQ));
+	assert_non_null(timeline_return_of(t, TIMELINE_HELD_SEQ));
+	assert_int_equal(timeline_added(t), 2 * (uint64_t)N);
+	other(t, EV_EXIT, 0);
+	/* The first calls, the marker, the last calls, the exit. */
+	assert_int_equal(timeline_count(t), FHEAD + 1 + FTAIL + 1);
+	const Event *mark = timeline_get(t, FHEAD);
+	uint64_t folded = N - FHEAD / 2 - FTAIL / 2;
+	assert_int_equal(mark->kind, EV_NOTE);
+	assert_int_equal(mark->actor, -1);
+	assert_int_equal(mark->ret, 2 * folded);
+	assert_int_equal(mark->arg[0], folded);
+	assert_int_equal(mark->arg[1], 0);
+	assert_int_equal(mark->total, folded * SIZE);
+	char said[64];
+	snprintf(said, sizeof said, "%llu calls (%llu bytes sent, 0 received)", (unsigned long long)folded,
+		 (unsigned long long)(folded * SIZE));
+	assert_non_null(strstr(mark->text, said));
+	/* First and last kept, with their bytes; each return after its call. */
+	assert_int_equal(timeline_get(t, 0)->kind, EV_CALL);
+	assert_memory_equal(timeline_get(t, 0)->data, "0123", 4);
+	for (size_t i = FHEAD + 1; i < FHEAD + 1 + FTAIL; i += 2) {
+		const Event *c = timeline_get(t, i), *r = timeline_get(t, i + 1);
+		assert_int_equal(c->kind, EV_CALL);
+		assert_int_equal(c->len, 16);
+		assert_int_equal(r->kind, EV_RETURN);
+		assert_int_equal(r->call_seq, c->seq);
+		assert_ptr_equal(timeline_return_of(t, c->seq), r);
+	}
+	/* The last call's held seq now names the event it became. */
+	assert_ptr_equal(timeline_by_seq(t, last), timeline_get(t, FHEAD + FTAIL - 1));
+	assert_ptr_equal(timeline_return_of(t, last), timeline_get(t, FHEAD + FTAIL));
+	for (size_t i = 0; i < timeline_count(t); i++)
+		assert_int_equal(timeline_get(t, i)->seq, i + 1);
+	timeline_free(t);
+}
+
+/* Packets alone (a capture of a transfer whose calls are not seen) are
+ * bounded too, and counted with their bytes' length on the wire. */
+static void test_packets_folded(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	Timeline *t = timeline_new();
+	for (long i = 0; i < N; i++)
+		packet(t, 100);
+	assert_int_equal(timeline_count(t), FHEAD);
+	assert_int_equal(timeline_packets(t), N);
+	timeline_fold_flush(t);
+	assert_int_equal(timeline_count(t), FHEAD + 1 + FTAIL);
+	assert_int_equal(timeline_get(t, FHEAD)->arg[1], N - FHEAD - FTAIL);
+	assert_int_equal(timeline_get(t, FHEAD + FTAIL)->kind, EV_PACKET);
+	timeline_free(t);
+}
+
+/* A call that waits (a recv) while the other side sends on and on stays,
+ * however much is folded around it; its return goes in beside it. */
+static void test_running_call_kept(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	for (int i = 0; i < FHEAD / 2; i++)
+		returns(t, 0, OP_SEND, call(t, 0, OP_SEND, 10), 10);
+	uint64_t recv = call(t, 1, OP_RECV, 10);
+	assert_true(recv >= TIMELINE_HELD_SEQ);
+	for (int i = 0; i < 10 * FTAIL; i++)
+		returns(t, 0, OP_SEND, call(t, 0, OP_SEND, 10), 10);
+	assert_null(timeline_return_of(t, recv));
+	assert_int_equal(timeline_by_seq(t, recv)->actor, 1);
+	timeline_set_blocked(t, recv);
+	timeline_fold_flush(t);
+	/* Put in at its place, before the sends kept, and still running. */
+	const Event *c = timeline_by_seq(t, recv);
+	assert_non_null(c);
+	assert_true(c->seq < TIMELINE_HELD_SEQ);
+	assert_int_equal(c->actor, 1);
+	assert_true(c->blocked);
+	assert_null(timeline_return_of(t, recv));
+	/* Its return, after the flush, points at that place. */
+	returns(t, 1, OP_RECV, recv, 10);
+	const Event *r = timeline_get(t, timeline_count(t) - 1);
+	assert_int_equal(r->call_seq, c->seq);
+	assert_ptr_equal(timeline_return_of(t, recv), r);
+	assert_int_equal(timeline_get(t, FHEAD)->arg[0], 10 * FTAIL - (FTAIL - 1) / 2);
+	timeline_free(t);
+}
+
+/* Going back (a replay's truncate, a restart's clear) forgets what was
+ * held; a replay's timeline takes every event it is given. */
+static void test_fold_forgets_and_replays(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	for (int i = 0; i < FHEAD + 50; i++)
+		packet(t, 60);
+	timeline_truncate(t, 10);
+	assert_int_equal(timeline_count(t), 10);
+	packet(t, 60);
+	assert_int_equal(timeline_count(t), 11);
+	timeline_clear(t);
+	assert_int_equal(timeline_packets(t), 0);
+	timeline_set_folding(t, 0);
+	for (int i = 0; i < FHEAD + FTAIL + 10; i++)
+		returns(t, 0, OP_SEND, call(t, 0, OP_SEND, 10), 10);
+	assert_int_equal(timeline_count(t), 2 * (FHEAD + FTAIL + 10));
+	timeline_free(t);
+}
+
+/* A free run puts its batches in order after the fold has put in what it
+ * held: a held seq still names the event it became, wherever that went. */
+static void test_order_follows_placed(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	for (int i = 0; i < FHEAD / 2; i++)
+		returns(t, 0, OP_SEND, call(t, 0, OP_SEND, 10), 10);
+	uint64_t held = call(t, 0, OP_SEND, 10);
+	returns(t, 0, OP_SEND, held, 10);
+	size_t from = timeline_count(t);
+	timeline_fold_flush(t);
+	assert_int_equal(timeline_count(t), from + 2);
+	/* The call put in goes after its return's time: the order moves it
+	 * only as far as its return, which stays after it. */
+	timeline_set_when(t, from, 100);
+	timeline_set_when(t, from + 1, 50);
+	Event note = { .kind = EV_NOTE, .actor = -1, .step = -1, .fd = -1, .text = "x" };
+	timeline_add(t, &note);
+	timeline_set_when(t, from + 2, 10);
+	uint64_t moved[3];
+	assert_int_equal(timeline_order(t, from, moved), 0);
+	const Event *c = timeline_by_seq(t, held);
+	assert_non_null(c);
+	assert_int_equal(c->kind, EV_CALL);
+	assert_int_equal(c->seq, moved[0]);
+	assert_ptr_equal(timeline_return_of(t, held)->call_seq, c->seq);
+	timeline_free(t);
+}
+
+/* Whether something happened counts what the timeline took in, kept,
+ * held or folded, console lines too: a program that only prints, or only
+ * sends past the first events, is not taken for one that is stuck. */
+static void test_added_counts_all(void **state)
+{
+	(void)state;
+	Timeline *t = timeline_new();
+	print_n(t, 0, 0, HEAD + TAIL + 5, NULL);
+	assert_int_equal(timeline_added(t), HEAD + TAIL + 5);
+	for (int i = 0; i < FHEAD; i++)
+		packet(t, 60);
+	assert_int_equal(timeline_added(t), HEAD + TAIL + 5 + FHEAD);
+	timeline_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +427,12 @@ int main(void)
 		cmocka_unit_test(test_plain_add_keeps_all),
 		cmocka_unit_test(test_clear_forgets),
 		cmocka_unit_test(test_order_by_time),
+		cmocka_unit_test(test_million_calls_folded),
+		cmocka_unit_test(test_packets_folded),
+		cmocka_unit_test(test_running_call_kept),
+		cmocka_unit_test(test_fold_forgets_and_replays),
+		cmocka_unit_test(test_order_follows_placed),
+		cmocka_unit_test(test_added_counts_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
