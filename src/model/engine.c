@@ -707,15 +707,37 @@ static void no_column(Engine *e, int i, const GateRecord *r)
 
 static void stamp(Engine *e, size_t from, const GateRecord *r);
 
+/* Can a call of this kind make, take, pass or end a socket or a descriptor,
+ * or begin a connection? Then the kernel view reads its whole table after
+ * it (kernel_invalidate). The others move bytes, wait, or read or set an
+ * option: after them it asks only about the sockets it knows. A kind not
+ * listed here may. */
+static int may_make_sockets(int op)
+{
+	switch (op) {
+	case OP_SEND: case OP_SENDALL: case OP_RECV: case OP_RECVFROM: case OP_READ: case OP_WRITE:
+	case OP_READV: case OP_WRITEV: case OP_SENDFILE: case OP_SPLICE: case OP_SPLICE_RECV:
+	case OP_SETSOCKOPT: case OP_GETSOCKOPT: case OP_GETSOCKNAME: case OP_GETPEERNAME:
+	case OP_SETBLOCKING: case OP_FCNTL: case OP_POLL: case OP_SELECT: case OP_EPOLL_WAIT:
+	case OP_EPOLL_CTL: case OP_EPOLL_CREATE: case OP_SLEEP: case OP_GETADDRINFO: case OP_GETHOSTNAME:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static void take(void *ctx, const GateRecord *r)
 {
 	Reader *rd = ctx;
 	size_t before = timeline_count(rd->e->run.tl);
 	/* A call's packets and state changes go before its return. Between a
 	 * return and the actor's next stop it makes no call, so other records
-	 * need no look: each look is a socket-table dump per family. */
-	if (r->kind == GATE_RESULT)
+	 * need no look. */
+	if (r->kind == GATE_RESULT) {
+		if (may_make_sockets(r->op))
+			kernel_invalidate(rd->e->run.kernel);
 		kernel_look(rd->e);
+	}
 	int slot = slot_for(rd->e, rd->actor, r->task);
 	if (slot < 0)
 		no_column(rd->e, rd->actor, r);
@@ -789,6 +811,7 @@ static void read_gate(Engine *e, int i)
 	int rc = gate_recv_each(e->gate[i], take, &rd);
 	if (rc > 0)
 		return;
+	kernel_invalidate(e->run.kernel);   /* the actor has ended, or ends */
 	kernel_look(e);
 	if (rc < 0 && errno == EPROTO) {
 		note(e, i, "sent a malformed record; stopped");
@@ -798,6 +821,7 @@ static void read_gate(Engine *e, int i)
 	actor_gone(e, i);
 	/* Reaped, it holds no socket any more: the table says so now, not
 	 * whenever the next look happens to come (the same in every run). */
+	kernel_invalidate(e->run.kernel);
 	kernel_look(e);
 }
 
@@ -1613,6 +1637,7 @@ static void stop_servers(Engine *e)
 		}
 		tasks_gone(e, i);
 	}
+	kernel_invalidate(e->run.kernel);
 	kernel_look(e);
 	recorded(e, "reap", -1);
 }
@@ -1764,6 +1789,9 @@ static int let_go(Engine *e, int i, int blocks)
 	ev.blocked = blocks != GATE_PROBE_GOES;
 	if (e->run.kernel && a->pending.addrlen && (ev.op == OP_CONNECT || ev.op == OP_SENDTO))
 		kernel_expect(e->run.kernel, i, &a->pending.addr);
+	/* A call that blocks (a connect) may make a socket before it returns. */
+	if (may_make_sockets(ev.op))
+		kernel_invalidate(e->run.kernel);
 	const Event *stored = timeline_add(e->run.tl, &ev);
 	a->call_seq = stored ? stored->seq : 0;
 	a->state = blocks == GATE_PROBE_INPUT ? ACTOR_INPUT : blocks ? ACTOR_BLOCKED : ACTOR_RUNNING;

@@ -1,4 +1,16 @@
-/* kernel.c - packets and socket states as timeline events (see kernel.h). */
+/* kernel.c - packets and socket states as timeline events (see kernel.h).
+ *
+ * The table is read whole (a sock_diag dump of each kind, and the socket
+ * inodes behind each actor's descriptors) only when something new may
+ * exist: after a call that makes, takes or ends a socket or a descriptor
+ * (kernel_invalidate), when the actors change, and when a packet that
+ * makes or ends a connection went by. Every other look asks the kernel
+ * about each socket it knows, by exact lookup: a dump walks the kernel's
+ * hash tables, shared by every namespace of the host, and costs a
+ * millisecond or more on a big one; a lookup costs the same anywhere. A
+ * lookup that finds any socket changed (its state, its inode, a
+ * listener's queue) or gone has the table read whole at once, so what is
+ * shown is what a dump would show. */
 #include "model/kernel.h"
 
 #include <dirent.h>
@@ -14,6 +26,10 @@
 #include "model/packet.h"
 
 enum { MAX_FLOWS = 64, MAX_INODES = 256, MAX_KNOWN = 128, PACKET_KEEP = 256 };
+
+/* When an update read the table whole: not at all (each socket was looked
+ * up), before the packets, or among them (a packet called for it). */
+enum { READ_NOT, READ_BEFORE_PACKETS, READ_AMONG_PACKETS };
 
 /* The first sequence number seen in each direction of a TCP connection, so
  * numbers can be shown relative to it, as Wireshark does. */
@@ -47,9 +63,21 @@ struct kernel {
 	Event *pending;        /* state changes being sorted, during report_changes */
 	size_t *npending;
 	char pcap_error[300];  /* --pcap's file cannot be had or written: why */
+	int stale;             /* the next update reads the table whole (see the top) */
+	pid_t pids[LESSON_MAX_ACTORS];  /* whose descriptors the table was read with */
+	int npids;
+	/* During kernel_update: its actors, whether the table could be read,
+	 * and when it was read whole (READ_*). */
+	const pid_t *look_pids;
+	int look_n;
+	int have;
+	int read;
+	unsigned char *ask;    /* one SOCKDIAG_* per socket, for sockdiag_lookup */
+	size_t ask_cap;
 };
 
 static int grow_owners(Kernel *k);
+static void shaken(Kernel *k, const Packet *p);
 
 Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char *pcap_path,
 		    char *note, size_t cap)
@@ -61,6 +89,7 @@ Kernel *kernel_open(int private_ns, const char *dev, unsigned kinds, const char 
 	k->private_ns = private_ns;
 	k->kinds = kinds;
 	k->diag2 = -1;
+	k->stale = 1;
 	note[0] = '\0';
 	k->diag = sockdiag_open();
 	k->cap = capture_open(dev, why, sizeof why);
@@ -91,6 +120,7 @@ void kernel_close(Kernel *k)
 	sockdiag_free(&k->before);
 	free(k->owner);
 	free(k->owner_before);
+	free(k->ask);
 	free(k);
 }
 
@@ -107,6 +137,12 @@ void kernel_add_namespace(Kernel *k, int diag_fd)
 	if (k->diag2 >= 0)
 		close(k->diag2);
 	k->diag2 = diag_fd;
+}
+
+void kernel_invalidate(Kernel *k)
+{
+	if (k)
+		k->stale = 1;
 }
 
 int kernel_fd(const Kernel *k)
@@ -133,16 +169,24 @@ Kernel *kernel_restored(void)
 	return k;
 }
 
+/* Room for n sockets in l. */
+static int reserve(SockList *l, size_t n)
+{
+	if (n <= l->cap)
+		return 0;
+	SockInfo *grown = realloc(l->v, n * sizeof *grown);
+	if (!grown)
+		return -1;
+	l->v = grown;
+	l->cap = n;
+	return 0;
+}
+
 int kernel_restore(Kernel *k, const SockInfo *v, const int *owner, size_t n)
 {
 	k->now.n = 0;
-	if (n > k->now.cap) {
-		SockInfo *grown = realloc(k->now.v, n * sizeof *grown);
-		if (!grown)
-			return -1;
-		k->now.v = grown;
-		k->now.cap = n;
-	}
+	if (reserve(&k->now, n) < 0)
+		return -1;
 	k->now.n = n;
 	if (grow_owners(k) < 0) {
 		k->now.n = 0;
@@ -289,6 +333,8 @@ static void on_packet(void *ctx, uint64_t ts, const uint8_t *frame, size_t caple
 	ev.len = caplen < PACKET_KEEP ? caplen : PACKET_KEEP;
 	ev.total = len;
 	if (packet_decode(frame, caplen, k->link, &p) == 0) {
+		if (p.proto == IPPROTO_TCP && (p.flags & (PKT_SYN | PKT_FIN | PKT_RST)))
+			shaken(k, &p);
 		ev.actor = actor_at(k, &p.src, k->now.n);
 		ev.peer_actor = actor_at(k, &p.dst, k->now.n);
 		if (ev.actor < 0 && ev.peer_actor < 0)
@@ -326,8 +372,10 @@ static int read_inodes(const pid_t *pids, int n, uint32_t *ino, int *who, int ma
 			continue;
 		struct dirent *de;
 		while ((de = readdir(d)) && count < max) {
-			if (atoi(de->d_name) == ACTOR_GATE_FD)
-				continue;  /* sockstep's own channel, not the lesson's */
+			/* "." and ".." are no descriptors (a readlink of them fails);
+			 * the gate is sockstep's own channel, not the lesson's. */
+			if (de->d_name[0] < '0' || de->d_name[0] > '9' || atoi(de->d_name) == ACTOR_GATE_FD)
+				continue;
 			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 			ssize_t r = readlink(path, target, sizeof target - 1);
 			if (r <= 0)
@@ -425,14 +473,9 @@ static int time_wait_owner(const Kernel *k, const SockInfo *s)
 	return -1;
 }
 
-/* Take a new snapshot and work out who owns each socket; the changes are
- * reported by report_changes, after the packets that caused them. */
-static int snapshot(Kernel *k, const pid_t *pids, int n)
+/* The table as last read becomes the one before; now is read next. */
+static void turn(Kernel *k)
 {
-	uint32_t ino[MAX_INODES];
-	int who[MAX_INODES];
-	if (k->diag < 0)
-		return -1;
 	SockList swap = k->before;
 	k->before = k->now;
 	k->now = swap;
@@ -440,6 +483,31 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 	k->owner_before = k->owner;
 	k->owner = oswap;
 	k->now.n = 0;
+}
+
+/* Are these the actors whose descriptors the table was last read with? A
+ * process started, ended or replaced may hold other sockets. */
+static int same_actors(const Kernel *k, const pid_t *pids, int n)
+{
+	if (n != k->npids)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (pids[i] != k->pids[i])
+			return 0;
+	return 1;
+}
+
+/* Read the whole table (now) and work out who owns each socket; the
+ * changes are reported by report_changes, after the packets that caused
+ * them. */
+static int read_all(Kernel *k, const pid_t *pids, int n)
+{
+	uint32_t ino[MAX_INODES];
+	int who[MAX_INODES];
+	k->now.n = 0;
+	k->stale = 1;   /* until it has been read */
+	if (k->diag < 0)
+		return -1;
 	if (sockdiag_snapshot(k->diag, &k->now, k->kinds) < 0 ||
 	    (k->diag2 >= 0 && sockdiag_snapshot(k->diag2, &k->now, k->kinds) < 0) || grow_owners(k) < 0) {
 		k->now.n = 0;
@@ -469,6 +537,69 @@ static int snapshot(Kernel *k, const pid_t *pids, int n)
 		k->owner[keep++] = owner;
 	}
 	k->now.n = keep;
+	/* More actors than are kept here (none, since the engine has no more
+	 * columns) would have the table read whole every time. */
+	k->stale = n > LESSON_MAX_ACTORS;
+	k->npids = n;
+	if (!k->stale)
+		memcpy(k->pids, pids, (size_t)n * sizeof *pids);
+	return 0;
+}
+
+/* A TCP socket only bound (CLOSE) is in no table a lookup reads. Only its
+ * own process changes it (listen, connect, close: calls after which the
+ * table is read whole, kernel_invalidate), so it is kept as it was. */
+static int askable(const SockInfo *s)
+{
+	return s->family == AF_UNIX || s->proto != IPPROTO_TCP || s->state != SOCK_CLOSE;
+}
+
+/* Has a socket changed beyond its queues, from was to is? A listener's
+ * queue counts: a connection more in it is a socket more in the table. */
+static int changed(const SockInfo *was, const SockInfo *is)
+{
+	return !sockdiag_same(was, is) || was->state != is->state || was->inode != is->inode ||
+	       (is->state == SOCK_LISTEN && (was->rqueue != is->rqueue || was->wqueue != is->wqueue));
+}
+
+/* Ask again about each socket of the table before, by exact lookup: 0 when
+ * every one is as it was but for its queues (now holds them, with their
+ * owners), -1 when anything changed or could not be asked: then the table
+ * must be read whole. */
+static int read_known(Kernel *k)
+{
+	size_t n = k->before.n;
+	if (k->diag < 0 || reserve(&k->now, n) < 0)
+		return -1;
+	k->now.n = n;
+	if (grow_owners(k) < 0)
+		return -1;
+	if (n > k->ask_cap) {
+		unsigned char *grown = realloc(k->ask, n);
+		if (!grown)
+			return -1;
+		k->ask = grown;
+		k->ask_cap = n;
+	}
+	if (n) {
+		memcpy(k->now.v, k->before.v, n * sizeof *k->now.v);
+		memcpy(k->owner, k->owner_before, n * sizeof *k->owner);
+	}
+	for (size_t i = 0; i < n; i++)
+		k->ask[i] = askable(&k->now.v[i]) ? SOCKDIAG_ASK : SOCKDIAG_SKIP;
+	if (sockdiag_lookup(k->diag, k->now.v, k->ask, n) < 0)
+		return -1;
+	if (k->diag2 >= 0) {
+		/* Not in this namespace: perhaps in the second host's. */
+		for (size_t i = 0; i < n; i++)
+			if (k->ask[i] == SOCKDIAG_GONE && askable(&k->now.v[i]))
+				k->ask[i] = SOCKDIAG_ASK;
+		if (sockdiag_lookup(k->diag2, k->now.v, k->ask, n) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (k->ask[i] == SOCKDIAG_GONE || changed(&k->before.v[i], &k->now.v[i]))
+			return -1;
 	return 0;
 }
 
@@ -512,16 +643,48 @@ static void report_changes(Kernel *k)
 	k->pending = NULL;
 }
 
+/* A packet that begins or ends one of the run's connections (SYN, FIN,
+ * RST) may bring a socket no call told of (kernel_invalidate): a client
+ * from outside, the SYN of a connect() that blocks. The table is read
+ * whole before the packet is put to an actor, as it was when every look
+ * read it whole; if it was read whole before the packets already, it is
+ * read again at the next look, since this packet may have come after. */
+static void shaken(Kernel *k, const Packet *p)
+{
+	if (k->read == READ_AMONG_PACKETS || !k->look_pids)
+		return;
+	if (!k->private_ns && actor_at(k, &p->src, k->now.n) < 0 && actor_at(k, &p->dst, k->now.n) < 0 &&
+	    expected(k, &p->dst) < 0 && expected(k, &p->src) < 0)
+		return;  /* the host's traffic, not the lesson's */
+	if (k->read == READ_BEFORE_PACKETS) {
+		k->stale = 1;
+		return;
+	}
+	k->have = read_all(k, k->look_pids, k->look_n) == 0;
+	k->read = READ_AMONG_PACKETS;
+}
+
 void kernel_update(Kernel *k, Timeline *t, const pid_t *pids, int n)
 {
 	k->t = t;
+	k->look_pids = pids;
+	k->look_n = n;
 	/* Sockets first, so each packet can be put to the actor that sent it
 	 * (a client's port is only known once connect() has picked it); then the
 	 * packets; then the state changes, which the packets caused. */
-	int have = snapshot(k, pids, n) == 0;
+	if (!same_actors(k, pids, n))
+		k->stale = 1;
+	turn(k);
+	k->have = 1;
+	k->read = READ_NOT;
+	if (k->stale || read_known(k) < 0) {
+		k->have = read_all(k, pids, n) == 0;
+		k->read = READ_BEFORE_PACKETS;
+	}
 	if (k->cap)
 		capture_read(k->cap, on_packet, k);
-	if (have)
+	if (k->have)
 		report_changes(k);
 	k->t = NULL;
+	k->look_pids = NULL;
 }

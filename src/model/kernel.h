@@ -42,11 +42,20 @@ const char *kernel_output_error(const Kernel *k);
  * table is read) is then put to that actor. */
 void kernel_expect(Kernel *k, int actor, const struct sockaddr_storage *peer);
 
+/* Something new may exist: a call made, took, passed or ended a socket or
+ * a descriptor (socket, accept, connect, close...), or a process began or
+ * ended. The next kernel_update reads the whole table and the actors'
+ * descriptors again; the others ask the kernel only about the sockets
+ * already known, one exact lookup each, whose cost does not grow with the
+ * host (a dump's does). k may be NULL (no kernel view): nothing then. */
+void kernel_invalidate(Kernel *k);
+
 /* The capture's descriptor for the caller's poll set, or -1. */
 int kernel_fd(const Kernel *k);
 
 /* Add to t every packet seen and every socket change since the last call.
- * pids[i] is actor i's process (0 once it is gone). */
+ * pids[i] is actor i's process (0 once it is gone); when they are not the
+ * last call's, the table is read whole. */
 void kernel_update(Kernel *k, Timeline *t, const pid_t *pids, int n);
 
 /* The sockets as last seen, and which actor owns each (-1: none). */

@@ -2,7 +2,13 @@
  *
  * Model layer. Asks the kernel's own interface, netlink sock_diag (inet_diag
  * for TCP and UDP over IPv4 and IPv6, unix_diag for AF_UNIX), in the current
- * network namespace. Sockets without a descriptor (TIME_WAIT) show too. */
+ * network namespace. Sockets without a descriptor (TIME_WAIT) show too.
+ *
+ * Two ways to ask: a dump (sockdiag_snapshot) lists every socket, and walks
+ * the kernel's whole hash tables to do so, which are shared by every network
+ * namespace of the host: it costs more the bigger and busier the host is. An
+ * exact lookup (sockdiag_lookup) asks about one socket already known, by its
+ * addresses and cookie, and costs the same on any host. */
 #ifndef SOCKSTEP_SOCKDIAG_H
 #define SOCKSTEP_SOCKDIAG_H
 
@@ -25,6 +31,11 @@ typedef struct {
 	socklen_t locallen, peerlen;
 	uint32_t rqueue, wqueue;            /* LISTEN: accept queue and backlog */
 	uint32_t inode;                     /* 0 when no descriptor holds it */
+	/* How the kernel finds this very socket again (sockdiag_lookup): its
+	 * cookie, unique for the kernel's lifetime, and the device it is bound
+	 * to (0: none). Neither is shown nor recorded. */
+	uint32_t cookie[2];
+	uint32_t ifindex;
 } SockInfo;
 
 typedef struct {
@@ -46,6 +57,20 @@ enum {
  * (which the caller empties first, by setting n to 0). Returns 0, or -1
  * with errno set. */
 int sockdiag_snapshot(int fd, SockList *list, unsigned mask);
+
+/* What sockdiag_lookup is to do with each socket, and what it found. */
+enum { SOCKDIAG_SKIP, SOCKDIAG_ASK, SOCKDIAG_FOUND, SOCKDIAG_GONE };
+
+/* Ask fd's namespace again about each socket v[i] whose ask[i] is
+ * SOCKDIAG_ASK, one exact lookup each (all sent at once): ask[i] becomes
+ * SOCKDIAG_FOUND and v[i] what the kernel holds now (its state, queues and
+ * inode; a connection become a TIME_WAIT keeps its cookie, and is found so),
+ * or SOCKDIAG_GONE when that socket is no more: closed, or another has its
+ * addresses now (the cookie is asked too). The rest are left as they are. A
+ * TCP socket only bound (CLOSE), in no table a lookup reads, is always GONE.
+ * Returns 0, or -1 with errno set when not every answer could be read (a
+ * dump then tells). */
+int sockdiag_lookup(int fd, SockInfo *v, unsigned char *ask, size_t n);
 
 void sockdiag_free(SockList *list);
 

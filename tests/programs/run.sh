@@ -58,7 +58,11 @@ golden "forking server, threaded client" fork-thread --server "$P/forking_server
 # the run as it should: said, the server stopped, exit status 0.
 golden "seed multi-connection pair in Python (selectors)" py-multiconn \
 	--server "$PY $S/multiconn-server.py" --client "$PY $S/multiconn-client.py"
-golden "C poll loop with a timeout" c-poll --server "$P/poll_server" --client "$P/echo_client"
+# poll_server's poll() times out after 50 ms, as long as a step settles
+# (settle_ms): whether its last poll is seen to time out before the run is
+# found over was a race, won only while each look at the kernel took
+# milliseconds. A longer settle lets the timeout come first every time.
+SOCKSTEP_SETTLE_MS=150 golden "C poll loop with a timeout" c-poll --server "$P/poll_server" --client "$P/echo_client"
 golden "C accept loop outlives its client" c-accept-loop --server "$P/accept_server" --client "$P/echo_client"
 
 # The same, read for what a user relies on rather than line by line: the
