@@ -325,14 +325,79 @@ static int flow_build(const Run *e, Flow *fl)
 	return 0;
 }
 
+/* A result without its words in parentheses: "-1 ECONNREFUSED", "0". */
+static void short_result(const Event *ret, char *buf, size_t cap)
+{
+	calltext_result(ret, 0, buf, cap);
+	char *words = strstr(buf, " (");
+	if (words)
+		*words = '\0';
+}
+
+/* The call's first quoted string (and the "..." after it when it was
+ * cut) replaced by the ellipsis glyph: "sendall(3, …, 12)". */
+static void drop_string(char *c, size_t cap, const char *ell)
+{
+	char *q = strchr(c, '"'), *p = q ? q + 1 : NULL;
+	while (p && *p && *p != '"')
+		p += p[0] == '\\' && p[1] ? 2 : 1;
+	if (!p || *p != '"')
+		return;
+	p++;
+	if (strncmp(p, "...", 3) == 0)
+		p += 3;
+	char rest[512];
+	snprintf(rest, sizeof rest, "%s", p);
+	snprintf(q, cap - (size_t)(q - c), "%s%s", ell, rest);
+}
+
+/* The call with its arguments cut to fit cw columns before its end
+ * (") = -1 EPIPE" and the tail), which stays whole: "send(3, ""..., 5,
+ * MSG_NO…) = -1 EPIPE". When not even the name and its parenthesis fit,
+ * the name is cut: "setso… = 0". Returns 1 when the name stayed whole. */
+static int cut_arguments(const char *mark, const char *c, const char *end, int cw, const char *ell, char *buf,
+			 size_t cap)
+{
+	size_t len = strlen(c);
+	int keep = cw - frame_width(mark) - frame_width(end) - frame_width(ell);
+	const char *open = strchr(c, '(');
+	int least = open ? (int)(open - c) + 1 : 0, whole = keep >= least;
+	int shut = len > 0 && c[len - 1] == ')';
+	len -= (size_t)shut;
+	/* All of it fits once no ellipsis takes a column. */
+	if (frame_width(mark) + frame_width(c) - shut + frame_width(end) <= cw) {
+		snprintf(buf, cap, "%s%.*s%s", mark, (int)len, c, end);
+		return 1;
+	}
+	if (!whole) {
+		end++;   /* its ')' */
+		keep = cw - frame_width(mark) - frame_width(end) - frame_width(ell);
+		keep = keep > 1 ? keep : 1;
+	}
+	/* keep characters of the call, counted as frame_width counts them. */
+	size_t bytes = 0;
+	for (int n = 0; n < keep && bytes < len; n++) {
+		bytes++;
+		while (bytes < len && ((unsigned char)c[bytes] & 0xc0) == 0x80)
+			bytes++;
+	}
+	snprintf(buf, cap, "%s%.*s%s%s", mark, (int)bytes, c, bytes < len || !whole ? ell : "", end);
+	return whole;
+}
+
 /* "connect(3, 127.0.0.1:65432) = 0", made to fit cw columns if it can:
- * first the peer's address goes, then bytes of the quoted data. A call of
- * a task beyond the columns, shown in its program's, starts with the
- * task's mark: "[pid 1234] ". */
-static void call_line(const Event *call, const Event *ret, int cw, const char *tail, char *buf, size_t cap)
+ * first the call's detail in the result goes (the peer's address), then
+ * bytes of the quoted data, then the result's words ("(Connection
+ * refused)") and the quoted data itself, and last the ends of the
+ * arguments -- never the result: a call line is there to say how the
+ * call returned. A call of a task beyond the columns, shown in its
+ * program's, starts with the task's mark: "[pid 1234] ". Returns 0 when
+ * even the call's name had to be cut for the result to fit. */
+static int call_line(const Event *call, const Event *ret, int cw, const char *tail, const char *ell, char *buf,
+		     size_t cap)
 {
 	static const size_t maxstr[] = { 32, 16, 8, 5 };
-	char c[512], r[256], mark[48] = "";
+	char c[512], r[256], mark[48] = "", end[320];
 	if (call->text)
 		snprintf(mark, sizeof mark, "[%s] ", call->text);
 	for (int detail = 1; detail >= 0; detail--) {
@@ -342,9 +407,15 @@ static void call_line(const Event *call, const Event *ret, int cw, const char *t
 				calltext_result(ret, detail, r, sizeof r);
 			snprintf(buf, cap, "%s%s%s%s%s", mark, c, ret ? " = " : "", ret ? r : "", tail);
 			if (frame_width(buf) <= cw)
-				return;
+				return 1;
 		}
 	}
+	calltext_call(call, 0, c, sizeof c);
+	drop_string(c, sizeof c, ell);
+	if (ret)
+		short_result(ret, r, sizeof r);
+	snprintf(end, sizeof end, ")%s%s%s", ret ? " = " : "", ret ? r : "", tail);
+	return cut_arguments(mark, c, end, cw, ell, buf, cap);
 }
 
 static const char *lifeless_tail(const Run *e, const Item *it)
@@ -365,9 +436,13 @@ static int pending_break(const Run *e, const ScreenState *s, const Item *it)
 	return it->kind == ITEM_PENDING && breaks_hit(&s->breaks, e, it->actor);
 }
 
-/* The marker and text of one item, and its role. */
-static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw, char *buf, size_t cap)
+/* The marker and text of one item, and its role. A returned call whose
+ * name and result do not fit its column's cw may take up to wide columns
+ * (the next column, free on its row), and *used says which it took. */
+static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw, int wide, int *used, char *buf,
+		      size_t cap)
 {
+	*used = cw;
 	const Glyphs *g = glyphs_get(s->unicode);
 	const char *next = pending_break(e, s, it) ? g->mark_break : g->mark_next;
 	const RunActor *a = run_actor(e, it->actor);
@@ -376,11 +451,17 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 	switch (it->kind) {
 	case ITEM_CALL:
 		if (!it->ret) {
-			call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), text, sizeof text);
+			/* Its marker says it has not returned: in a narrow
+			 * column the words that say so again give way. */
+			if (!call_line(it->ev, NULL, cw - mw, lifeless_tail(e, it), g->ell, text, sizeof text))
+				call_line(it->ev, NULL, cw - mw, "", g->ell, text, sizeof text);
 			snprintf(buf, cap, "%s%s", g->mark_run, text);
 			return a && a->state == ACTOR_DEAD ? ROLE_ERROR : ROLE_BLOCKED;
 		}
-		call_line(it->ev, it->ret, cw - mw, "", text, sizeof text);
+		if (!call_line(it->ev, it->ret, cw - mw, "", g->ell, text, sizeof text) && wide > cw) {
+			call_line(it->ev, it->ret, wide - mw, "", g->ell, text, sizeof text);
+			*used = wide;
+		}
 		if (it->ret->ret < 0 && calltext_interrupted(it->ret->err)) {
 			/* A wait a signal cut short: no failure, the kernel restarts it. */
 			snprintf(buf, cap, "%s%s", g->mark_run, text);
@@ -394,7 +475,7 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 		return ROLE_INPUT;
 	case ITEM_PENDING:
 		if (it->ev) {
-			call_line(it->ev, NULL, cw - mw, "", text, sizeof text);
+			call_line(it->ev, NULL, cw - mw, "", g->ell, text, sizeof text);
 			snprintf(buf, cap, "%s%s", next, text);
 		} else {
 			const LessonStep *st = run_lesson_step(e, it->actor);
@@ -431,6 +512,14 @@ static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Col
 	if (a->program > 0)
 		snprintf(pid, sizeof pid, "  %s%spid %d", a->comm, *a->comm ? " " : "", (int)a->program);
 	snprintf(text, sizeof text, "%s%s  %s%s", name, pid, state, s->next == i ? " (next)" : "");
+	/* A narrow column keeps the actor's state, which changes, before its
+	 * pid, which does not: first the gap after the pid narrows, then the
+	 * pid goes. */
+	if (frame_width(text) > c->cw) {
+		snprintf(text, sizeof text, "%s%s %s%s", name, pid, state, s->next == i ? " (next)" : "");
+		if (frame_width(text) > c->cw)
+			snprintf(text, sizeof text, "%s %s%s", name, state, s->next == i ? " (next)" : "");
+	}
 	Role role = i == s->selected ? ROLE_SELECTED : a->state == ACTOR_DEAD ? ROLE_ERROR : actor_role(i);
 	if (i == s->selected)
 		frame_fill(f, c->cx[i] - 1, y, c->cw + 1, " ", role);
@@ -599,6 +688,28 @@ static void draw_arrows(const ScreenState *s, Frame *f, const Columns *c, const 
 	}
 }
 
+/* Which column of which row has something in it: an item, or an arrow
+ * crossing it (rows * n cells, 1 busy). NULL when out of memory: then
+ * no text takes its neighbour's room. */
+static unsigned char *busy_cells(const Flow *fl, int n)
+{
+	unsigned char *busy = calloc((size_t)fl->rows * (size_t)n + 1, 1);
+	for (int k = 0; busy && k < fl->n; k++) {
+		const Item *it = &fl->items[k];
+		int lo = it->actor, hi = it->actor;
+		if (it->actor < 0) {
+			lo = 0;
+			hi = n - 1;
+		} else if (it->kind == ITEM_PACKET && it->link.from >= 0 && it->link.to >= 0) {
+			lo = it->link.from < it->link.to ? it->link.from : it->link.to;
+			hi = it->link.from < it->link.to ? it->link.to : it->link.from;
+		}
+		for (int i = lo; i <= hi && i < n && it->row < fl->rows; i++)
+			busy[it->row * n + i] = 1;
+	}
+	return busy;
+}
+
 void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	Flow fl;
@@ -612,14 +723,18 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 		return;
 	int body = h - 1, y0 = y + 1;
 	int first = fl.rows > body ? fl.rows - body : 0;
+	unsigned char *busy = busy_cells(&fl, n);
 	for (int k = 0; k < fl.n; k++) {
 		const Item *it = &fl.items[k];
 		if (it->row < first || it->row >= first + body || it->kind == ITEM_PACKET)
 			continue;
 		char text[1100];
-		Role role = item_text(e, s, it, it->actor < 0 ? w : c.cw, text, sizeof text);
-		int ix = it->actor < 0 ? x + 1 : c.cx[it->actor];
-		int iw = it->actor < 0 ? w - 2 : c.cw;
+		int a = it->actor, iw = a < 0 ? w - 2 : c.cw;
+		int wide = a >= 0 && a + 1 < c.n && busy && !busy[it->row * n + a + 1] ? c.cx[a + 1] + c.cw - c.cx[a] : iw;
+		Role role = item_text(e, s, it, a < 0 ? w : c.cw, wide, &iw, text, sizeof text);
+		int ix = a < 0 ? x + 1 : c.cx[a];
+		if (a < 0)
+			iw = w - 2;
 		int yy = y0 + it->row - first;
 		frame_put_fit(f, ix, yy, text, role, iw, g->ell);
 		if (pending_break(e, s, it)) {
@@ -636,6 +751,7 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 		if (fl.items[k].kind == ITEM_CALL && fl.items[k].ev->blocked)
 			draw_wait(s, f, &c, &fl.items[k], first, y0, body, fl.rows);
 	draw_arrows(s, f, &c, &fl, first, y0, body);
+	free(busy);
 	free(fl.items);
 }
 

@@ -96,6 +96,28 @@ void narration_step(const Run *e, const Event *ev, char *buf, size_t cap)
 	}
 }
 
+/* The words of the print steps an actor ran after its call ev, before
+ * its next call: a print is no socket call, so it runs with the call
+ * before it, and its words come after the call's ("$peer is the client's
+ * address"). Each step's words once, however many lines it printed. */
+static void prints_after(const Run *e, const Event *ev, char *buf, size_t cap)
+{
+	const Timeline *t = run_timeline(e);
+	int said = -1;
+	size_t k = timeline_count(t);
+	while (k > 0 && timeline_get(t, k - 1) != ev)
+		k--;
+	for (; k < timeline_count(t); k++) {
+		const Event *p = timeline_get(t, k);
+		const LessonStep *st = p->kind == EV_PRINT && p->actor == ev->actor ? step_of(e, p->actor, p->step) : NULL;
+		if (!st || !st->narration || p->step == said || p->step <= ev->step)
+			continue;
+		size_t n = strlen(buf);
+		snprintf(buf + n, cap - n, " %s", st->narration);
+		said = p->step;
+	}
+}
+
 /* What happened: the lesson's narration for the step that ran last. */
 static void what_happened(const Run *e, const Event *ev, char *buf, size_t cap)
 {
@@ -115,56 +137,85 @@ static void what_happened(const Run *e, const Event *ev, char *buf, size_t cap)
 		calltext_result(ret, 0, r, sizeof r);
 		snprintf(buf + n, cap - n, " It failed: %s.", r + 3);
 	}
+	if (ev->kind == EV_CALL || ev->kind == EV_INPUT)
+		prints_after(e, ev, buf, cap);
 }
 
-void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+/* The pane's three parts: what happened (text), the question to come
+ * (q, empty when none) and what runs next (next, in *next_role). */
+static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tcap, char *q, size_t qcap,
+		       char *next, size_t ncap, Role *next_role)
 {
-	char text[4096], next[1024], q[1024] = "";
-	Role next_role = ROLE_KEY;
-	what_happened(e, last_step(e), text, sizeof text);
+	*next_role = ROLE_KEY;
+	q[0] = '\0';
+	what_happened(e, last_step(e), text, tcap);
 	char over[400];
 	if (run_finished(e) && run_succeeded(e) && run_servers_over(e, over, sizeof over)) {
 		/* "The clients have ended; server waits ...: the run is over." */
-		snprintf(next, sizeof next, "%c%s.", over[0] >= 'a' && over[0] <= 'z' ? over[0] - 'a' + 'A' : over[0],
+		snprintf(next, ncap, "%c%s.", over[0] >= 'a' && over[0] <= 'z' ? over[0] - 'a' + 'A' : over[0],
 			 over + 1);
-		next_role = ROLE_OK;
+		*next_role = ROLE_OK;
 	} else if (run_finished(e) && run_succeeded(e)) {
-		snprintf(next, sizeof next, "%s", run_traced(e, 0) ? "Your programs ran to their end."
+		snprintf(next, ncap, "%s", run_traced(e, 0) ? "Your programs ran to their end."
 			 : "The lesson is over: every actor ran to its end.");
-		next_role = ROLE_OK;
+		*next_role = ROLE_OK;
 	} else if (run_finished(e)) {
 		char why[800];
 		narration_stuck(e, why, sizeof why);
-		snprintf(next, sizeof next, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
-		next_role = ROLE_ERROR;
+		snprintf(next, ncap, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
+		*next_role = ROLE_ERROR;
 	} else if (s->next >= 0) {
 		char call[900];
 		narration_next(e, s->next, call, sizeof call);
-		snprintf(next, sizeof next, "Next: %s", call);
+		snprintf(next, ncap, "Next: %s", call);
 		/* A question to come is announced; its choices show when it is
 		 * asked, before the call runs (quiz.h). */
 		const RunActor *a = run_actor(e, s->next);
 		const LessonStep *st = step_of(e, s->next, a->step);
 		if (st && st->question && a->state == ACTOR_READY &&
 		    answers_due(run_lesson(e), run_timeline(e), s->next, a->step) && !s->next_answered)
-			snprintf(q, sizeof q, "? Next comes a question: %s", st->question->text ? st->question->text : "");
+			snprintf(q, qcap, "? Next comes a question: %s", st->question->text ? st->question->text : "");
 	} else {
-		snprintf(next, sizeof next, "Next: waiting for the actors...");
+		snprintf(next, ncap, "Next: waiting for the actors...");
 	}
-	int qrows = q[0] ? frame_wrap(NULL, 0, 0, w - 2, h, q, ROLE_NOTICE) : 0;
-	if (qrows > h - 2)
-		qrows = h - 2 > 0 ? h - 2 : 0;
-	int trows = h - 1 - qrows;
-	int need = frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
+}
+
+int narration_rows(const Run *e, const ScreenState *s, int w, int *text_rows)
+{
+	char text[4096], next[1024], q[1024];
+	Role role;
+	band_texts(e, s, text, sizeof text, q, sizeof q, next, sizeof next, &role);
+	int t = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION);
+	if (text_rows)
+		*text_rows = t;
+	return t + (q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0) + 1;
+}
+
+/* The lesson's words come first: the question to come gets the rows they
+ * leave, and the line of what runs next is always the last. */
+void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
+{
+	char text[4096], next[1024], q[1024];
+	Role next_role;
+	band_texts(e, s, text, sizeof text, q, sizeof q, next, sizeof next, &next_role);
+	if (h <= 0)
+		return;
+	int need = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION);
+	int trows = need < h - 1 ? need : h - 1;
+	int qrows = q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0;
+	if (qrows > h - 1 - trows)
+		qrows = h - 1 - trows;
+	frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
 	if (need > trows && trows > 0) {
-		/* More than fits: an ellipsis right after the last word shown. */
+		/* More than fits (a terminal too small for the whole): an
+		 * ellipsis right after the last word shown. */
 		int end = x + w - 2;
 		while (end > x + 1 && frame_blank(f, end - 1, y + trows - 1))
 			end--;
 		frame_put(f, end < x + w - 2 ? end + 1 : end, y + trows - 1, glyphs_get(s->unicode)->ell,
 			  ROLE_NARRATION, 1);
 	}
-	if (qrows)
+	if (qrows > 0)
 		frame_wrap(f, x + 1, y + trows, w - 2, qrows, q, ROLE_NOTICE);
 	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
 }

@@ -14,6 +14,11 @@
 
 void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
+/* The rows narration_draw needs at width w to show all it has to say:
+ * the lesson's words (their rows also in *text_rows when not NULL), the
+ * question to come, and the line of what runs next. */
+int narration_rows(const Run *e, const ScreenState *s, int w, int *text_rows);
+
 /* "server accept(3)", or "client input": what stepping actor a would run. */
 void narration_next(const Run *e, int a, char *buf, size_t cap);
 

@@ -49,7 +49,8 @@ int quiz_prompt_rows(const Run *e, const ScreenQuiz *q, int w);
 void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 /* The verdict of the answered question in at most h rows from y; returns
- * the rows used (0 when no answered question is showing). */
+ * the rows used (0 when no answered question is showing). With f NULL it
+ * only counts them. */
 int quiz_draw_verdict(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -112,11 +112,49 @@ static void layout_panes(int w, int h, ScreenPane shown, int y, int band, Layout
 	}
 }
 
+/* The flow keeps its headings and this many calls however much the
+ * narration needs, and gives its rows beyond FLOW_KEEP_CALLS first. */
+enum { FLOW_MIN_CALLS = 4, FLOW_KEEP_CALLS = 6 };
+
+/* Up to want rows from *from, leaving it least; returns those taken. */
+static int take_rows(int want, int *from, int least)
+{
+	int spare = *from - least;
+	int got = want < spare ? want : spare;
+	got = got > 0 ? got : 0;
+	*from -= got;
+	return got;
+}
+
+/* The rows the narration band needs beyond its share (need: its rows
+ * without the rule), taken from the older calls of the flow, then from
+ * the panes -- the whole band: a table cut to a row teaches nothing --
+ * and last from the flow again, down to its last few calls. The step's
+ * own words are what teach it. */
+static void give_way(int need, int *narr_h, int *band, int *flow_h)
+{
+	if (need <= *narr_h)
+		return;
+	int want = need - *narr_h, got = 0;
+	got += take_rows(want - got, flow_h, 1 + FLOW_KEEP_CALLS);
+	if (got < want) {
+		int from_band = want - got < *band ? want - got : *band;
+		/* A band of one row would be a rule over nothing: all of it goes. */
+		if (*band - from_band < 2)
+			from_band = *band;
+		*band -= from_band;
+		got += from_band;
+	}
+	got += take_rows(want - got, flow_h, 1 + FLOW_MIN_CALLS);
+	*narr_h += got;
+}
+
 /* At 80x24: 9 flow rows (headings + 8), 1 console, one pane of 4 rows, 5 of
  * narration (the lesson's words matter most). Extra rows go mostly to the
  * flow and the panes; a large terminal gives the panes more, as it shows
- * all three. A question's prompt that needs more than the narration's rows
- * (narr_min) takes them from the panes: the prediction is the moment. */
+ * all three. Narration that needs more rows than its share (narr_min: the
+ * step's words with the verdict and the question to come, or an open
+ * question's prompt) takes them from the panes, then the flow (give_way). */
 static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 {
 	int extra = h - SCREEN_MIN_H;
@@ -127,16 +165,14 @@ static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 		band = 5 + extra / 2;
 	else if (h >= TALL_H)
 		band = 5 + extra * 6 / 10;
-	if (narr_min > L->narr_h) {
-		int take = narr_min - L->narr_h, spare = band - 2;
-		take = take < spare ? take : spare;
-		band -= take;
-		L->narr_h += take;
-	}
 	L->flow_y = 1;
 	L->flow_h = h - 4 - L->cons_h - band - L->narr_h;
+	give_way(narr_min, &L->narr_h, &band, &L->flow_h);
 	L->cons_y = L->flow_y + L->flow_h;
-	layout_panes(w, h, shown, L->cons_y + L->cons_h, band, L);
+	if (band >= 2)
+		layout_panes(w, h, shown, L->cons_y + L->cons_h, band, L);
+	else
+		L->npanes = L->sep_h = 0;
 	L->narr_rule = L->cons_y + L->cons_h + band;
 	L->narr_y = L->narr_rule + 1;
 	L->status_y = L->narr_y + L->narr_h;
@@ -170,21 +206,16 @@ static void layout_present(int w, int h, int narr_min, Layout *L)
 	memset(L, 0, sizeof *L);
 	L->narr_h = 4 + (extra / 8 < 3 ? extra / 8 : 3);
 	int rest = h - 4 - L->narr_h;
-	int bytes = rest * 35 / 100;
-	if (narr_min > L->narr_h) {
-		int take = narr_min - L->narr_h;
-		take = take < bytes - 1 ? take : bytes - 1;
-		bytes -= take;
-		rest -= take;
-		L->narr_h += take;
-	}
+	int bytes = rest * 35 / 100 + 1;   /* with its rule */
 	L->flow_y = 1;
-	L->flow_h = rest - 1 - bytes;
+	L->flow_h = rest - bytes;
+	give_way(narr_min, &L->narr_h, &bytes, &L->flow_h);
 	L->flow_w = w;
 	L->cons_y = L->flow_y + L->flow_h;
 	L->cons_h = 1;
-	pane_box(L, SCREEN_PANE_BYTES, 0, w, L->cons_y + 1, bytes);
-	L->narr_rule = L->cons_y + 1 + 1 + bytes;
+	if (bytes >= 2)
+		pane_box(L, SCREEN_PANE_BYTES, 0, w, L->cons_y + 1, bytes - 1);
+	L->narr_rule = L->cons_y + 1 + bytes;
 	L->narr_y = L->narr_rule + 1;
 	L->status_y = L->narr_y + L->narr_h;
 	L->keys_y = -1;
@@ -486,8 +517,20 @@ static void separator(const ScreenState *s, Frame *f, const Layout *L)
 			frame_put(f, L->sep_x, L->pane[i].rule, s->unicode ? "├" : "+", ROLE_BORDER, 1);
 }
 
+/* The rows the narration band needs: an open question's prompt, or the
+ * verdict of the one just answered with the step's words, the question
+ * to come and what runs next. */
+static int narration_need(const Run *e, const ScreenState *s, int w)
+{
+	if (s->quiz.open)
+		return quiz_prompt_rows(e, &s->quiz, w);
+	return quiz_draw_verdict(e, s, NULL, 0, 0, w, 999) + narration_rows(e, s, w, NULL);
+}
+
 /* The narration's band: the open question's prompt, or the verdict of the
- * one just answered above the lesson's words. */
+ * one just answered above the lesson's words. The verdict never pushes
+ * the words out: it gets the rows they and the line of what runs next
+ * leave. */
 static void narration_band(const Run *e, const ScreenState *s, Frame *f, const Layout *L)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
@@ -497,8 +540,9 @@ static void narration_band(const Run *e, const ScreenState *s, Frame *f, const L
 		return;
 	}
 	rule(f, g, 0, f->w, L->narr_rule, "narration", NULL);
-	/* Two rows stay the lesson's: what happened, and what runs next. */
-	int v = quiz_draw_verdict(e, s, f, 0, L->narr_y, f->w, L->narr_h - 2);
+	int text = 0;
+	narration_rows(e, s, f->w, &text);
+	int v = quiz_draw_verdict(e, s, f, 0, L->narr_y, f->w, L->narr_h - text - 1);
 	narration_draw(e, s, f, 0, L->narr_y + v, f->w, L->narr_h - v);
 }
 
@@ -510,7 +554,7 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 		return;
 	}
 	Layout L;
-	int narr_min = quiz_prompt_rows(e, &s->quiz, f->w);
+	int narr_min = narration_need(e, s, f->w);
 	if (s->present)
 		layout_present(f->w, f->h, narr_min, &L);
 	else
