@@ -385,7 +385,9 @@ static void cannot_step(Tui *t, int a)
 	char state[128];
 	const RunActor *ea = run_actor(t->e, a);
 	flow_actor_state(t->e, a, state, sizeof state);
-	if (ea->state == ACTOR_BLOCKED)
+	if (run_timed(t->e, a) != RUN_UNTIMED)
+		say(t, 0, "%s is %s: it returns by itself when its time is up", ea->name, state);
+	else if (ea->state == ACTOR_BLOCKED)
 		say(t, 0, "%s is %s: step another actor to wake it", ea->name, state);
 	else
 		say(t, 0, "%s is %s: nothing to step", ea->name, state);
@@ -501,6 +503,11 @@ static Action step(Tui *t, int a)
 	}
 	if (a < 0)
 		a = run_next(t->e);
+	char waits[1024];
+	if (a < 0 && narration_waiting(t->e, waits, sizeof waits)) {
+		say(t, 0, "%s", waits);
+		return ACT_REDRAW;
+	}
 	if (a < 0) {
 		say(t, 0, "no actor can run yet: waiting for a call to return");
 		return ACT_REDRAW;

@@ -331,18 +331,25 @@ static void report_stuck(Run *e)
 		const Event *call = timeline_by_seq(t, a->call_seq);
 		if (call)
 			calltext_call(call, MAXSTR, ctext, sizeof ctext);
-		utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
-			a->name, call ? ctext : "a call");
+		/* A sleep or a call with a timeout returns by itself: it was not
+		 * waited for to its end only when the run stopped first. */
+		if (run_timed(e, i) != RUN_UNTIMED)
+			utf8_print(stderr, "sockstep: %s was still in %s, which returns by itself when its time is up\n",
+				   a->name, call ? ctext : "a call");
+		else
+			utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
+				   a->name, call ? ctext : "a call");
 	}
 }
 
 /* The lesson run to its end by the scheduler. Step while anything can
  * move; when nothing can, give a blocked call time to return by itself (a
- * SYN retransmitted after a full queue). */
+ * SYN retransmitted after a full queue), and a sleep or a call with a
+ * timeout all the time it takes. */
 static size_t run_through(Run *e, size_t shown, FILE *out)
 {
 	for (;;) {
-		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS))
+		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS) && run_waiting(e) < 0)
 			return shown;
 		shown = plain_print(e, shown, out);
 	}
