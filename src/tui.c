@@ -110,6 +110,10 @@ typedef struct {
 	size_t edit_len;
 	char status[1024];
 	int status_keep;        /* the status message survives one more key */
+	/* The moment a hint was said at (steps done, and whether the run
+	 * was over or waited for a timer): once the run is at another, a
+	 * hint no longer describes it and goes (an error stays). */
+	int said_steps, said_finished, said_waiting;
 	int exit_status;
 	int dirty;              /* the screen needs drawing */
 	int model_dirty;        /* the engine changed: ask who runs next, look for arrows */
@@ -242,6 +246,14 @@ static int take_signals(Tui *t)
 
 /* ---- status and model --------------------------------------------------- */
 
+/* The moment the run is at, as a hint sees it (said_steps ...). */
+static void moment_of(const Tui *t, int *steps, int *finished, int *waiting)
+{
+	*steps = t->e ? run_steps_done(t->e) : 0;
+	*finished = t->e ? run_finished(t->e) : 0;
+	*waiting = t->e ? run_waiting(t->e) >= 0 : 0;
+}
+
 static void say(Tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void say(Tui *t, int error, const char *fmt, ...)
@@ -254,6 +266,22 @@ static void say(Tui *t, int error, const char *fmt, ...)
 	t->s.status_error = error;
 	t->status_keep = 1;
 	t->dirty = 1;
+	moment_of(t, &t->said_steps, &t->said_finished, &t->said_waiting);
+}
+
+/* A hint said at another moment than the run is at now is stale: "step 5
+ * of 14" after a step, "first your prediction" once it is given, "the
+ * lesson is stuck" once a call returned. An error stays until a key. */
+static void drop_stale_hint(Tui *t)
+{
+	int steps, finished, waiting;
+	if (!t->s.status || t->s.status_error)
+		return;
+	moment_of(t, &steps, &finished, &waiting);
+	if (steps == t->said_steps && finished == t->said_finished && waiting == t->said_waiting)
+		return;
+	t->s.status = NULL;
+	t->status_keep = 0;
 }
 
 static void unsay(Tui *t)
@@ -298,6 +326,7 @@ static void refresh_model(Tui *t)
 	t->dirty = 1;
 	settle_answers(t);
 	record_finished(t);
+	drop_stale_hint(t);
 	/* Every actor blocked also counts as finished (stuck) for as long as
 	 * it lasts: the end is only the end once it stays. */
 	if (!run_finished(t->e))
