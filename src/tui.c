@@ -720,6 +720,11 @@ static Action run_to_break(Tui *t)
 		say(t, 0, "no breakpoint yet: x marks the picked actor's next call, X every call of its kind");
 		return ACT_REDRAW;
 	}
+	/* At a breakpoint already, c is to go on from it: the call the run
+	 * stands before is not a stop again. */
+	int a = run_next(t->e);
+	if (a >= 0)
+		breaks_stop(&t->s.breaks, t->e, a);
 	t->s.autoplay = t->fast = 1;
 	t->next_auto = now_ms();
 	say(t, 0, "running to the next breakpoint (a question stops it too; a stops it)");
@@ -1060,12 +1065,13 @@ static Action do_quit(Tui *t, int key)
 
 static Action do_step(Tui *t, int key)
 {
-	/* Once a lesson is over, "next" is the next lesson. */
+	/* Once a lesson is over, "next" is the next lesson: n, which says
+	 * so, at once; space only after a pause, for a space pressed as the
+	 * lesson ended was meant for its last step. */
 	if (run_finished(t->e) && run_succeeded(t->e) && t->next_path[0]) {
-		if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
+		if (key == 'n' || (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS))
 			return open_path(t, t->next_path);
-		say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
-		    t->next_label);
+		say(t, 0, "the lesson is over: space again opens the next one (%s)", t->next_label);
 		t->ended_at = now_ms();   /* a key held down never gets through */
 		return ACT_REDRAW;
 	}
