@@ -50,7 +50,9 @@ int check_run(Run *e, FILE *out)
 		utf8_print(out, "%s: cannot start: %s\n", l->path, err);
 		return 2;
 	}
-	while (run_step(e, -1, NULL) >= 0 || run_wait(e, STUCK_MS))
+	/* A sleep or a call with a timeout returns by itself, however long it
+	 * takes: only a call no actor can wake is the run stuck. */
+	while (run_step(e, -1, NULL) >= 0 || run_wait(e, STUCK_MS) || run_waiting(e) >= 0)
 		;
 	run_drain(e, 2000);
 	int problems = 0;

@@ -110,6 +110,10 @@ typedef struct {
 	size_t edit_len;
 	char status[1024];
 	int status_keep;        /* the status message survives one more key */
+	/* The moment a hint was said at (steps done, and whether the run
+	 * was over or waited for a timer): once the run is at another, a
+	 * hint no longer describes it and goes (an error stays). */
+	int said_steps, said_finished, said_waiting;
 	int exit_status;
 	int dirty;              /* the screen needs drawing */
 	int model_dirty;        /* the engine changed: ask who runs next, look for arrows */
@@ -242,6 +246,14 @@ static int take_signals(Tui *t)
 
 /* ---- status and model --------------------------------------------------- */
 
+/* The moment the run is at, as a hint sees it (said_steps ...). */
+static void moment_of(const Tui *t, int *steps, int *finished, int *waiting)
+{
+	*steps = t->e ? run_steps_done(t->e) : 0;
+	*finished = t->e ? run_finished(t->e) : 0;
+	*waiting = t->e ? run_waiting(t->e) >= 0 : 0;
+}
+
 static void say(Tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void say(Tui *t, int error, const char *fmt, ...)
@@ -254,6 +266,22 @@ static void say(Tui *t, int error, const char *fmt, ...)
 	t->s.status_error = error;
 	t->status_keep = 1;
 	t->dirty = 1;
+	moment_of(t, &t->said_steps, &t->said_finished, &t->said_waiting);
+}
+
+/* A hint said at another moment than the run is at now is stale: "step 5
+ * of 14" after a step, "first your prediction" once it is given, "the
+ * lesson is stuck" once a call returned. An error stays until a key. */
+static void drop_stale_hint(Tui *t)
+{
+	int steps, finished, waiting;
+	if (!t->s.status || t->s.status_error)
+		return;
+	moment_of(t, &steps, &finished, &waiting);
+	if (steps == t->said_steps && finished == t->said_finished && waiting == t->said_waiting)
+		return;
+	t->s.status = NULL;
+	t->status_keep = 0;
 }
 
 static void unsay(Tui *t)
@@ -298,6 +326,7 @@ static void refresh_model(Tui *t)
 	t->dirty = 1;
 	settle_answers(t);
 	record_finished(t);
+	drop_stale_hint(t);
 	/* Every actor blocked also counts as finished (stuck) for as long as
 	 * it lasts: the end is only the end once it stays. */
 	if (!run_finished(t->e))
@@ -385,7 +414,9 @@ static void cannot_step(Tui *t, int a)
 	char state[128];
 	const RunActor *ea = run_actor(t->e, a);
 	flow_actor_state(t->e, a, state, sizeof state);
-	if (ea->state == ACTOR_BLOCKED)
+	if (run_timed(t->e, a) != RUN_UNTIMED)
+		say(t, 0, "%s is %s: it returns by itself when its time is up", ea->name, state);
+	else if (ea->state == ACTOR_BLOCKED)
 		say(t, 0, "%s is %s: step another actor to wake it", ea->name, state);
 	else
 		say(t, 0, "%s is %s: nothing to step", ea->name, state);
@@ -501,6 +532,11 @@ static Action step(Tui *t, int a)
 	}
 	if (a < 0)
 		a = run_next(t->e);
+	char waits[1024];
+	if (a < 0 && narration_waiting(t->e, waits, sizeof waits)) {
+		say(t, 0, "%s", waits);
+		return ACT_REDRAW;
+	}
 	if (a < 0) {
 		say(t, 0, "no actor can run yet: waiting for a call to return");
 		return ACT_REDRAW;
@@ -684,6 +720,11 @@ static Action run_to_break(Tui *t)
 		say(t, 0, "no breakpoint yet: x marks the picked actor's next call, X every call of its kind");
 		return ACT_REDRAW;
 	}
+	/* At a breakpoint already, c is to go on from it: the call the run
+	 * stands before is not a stop again. */
+	int a = run_next(t->e);
+	if (a >= 0)
+		breaks_stop(&t->s.breaks, t->e, a);
 	t->s.autoplay = t->fast = 1;
 	t->next_auto = now_ms();
 	say(t, 0, "running to the next breakpoint (a question stops it too; a stops it)");
@@ -1024,12 +1065,13 @@ static Action do_quit(Tui *t, int key)
 
 static Action do_step(Tui *t, int key)
 {
-	/* Once a lesson is over, "next" is the next lesson. */
+	/* Once a lesson is over, "next" is the next lesson: n, which says
+	 * so, at once; space only after a pause, for a space pressed as the
+	 * lesson ended was meant for its last step. */
 	if (run_finished(t->e) && run_succeeded(t->e) && t->next_path[0]) {
-		if (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS)
+		if (key == 'n' || (t->ended_at && now_ms() - t->ended_at >= END_PAUSE_MS))
 			return open_path(t, t->next_path);
-		say(t, 0, "the lesson is over: %s again opens the next one (%s)", key == 'n' ? "n" : "space",
-		    t->next_label);
+		say(t, 0, "the lesson is over: space again opens the next one (%s)", t->next_label);
 		t->ended_at = now_ms();   /* a key held down never gets through */
 		return ACT_REDRAW;
 	}

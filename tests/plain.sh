@@ -295,7 +295,7 @@ wait_until 5 grep -q '^server  recv(4, 1024) = -1 EAGAIN' "$tmp/out"
 wait_until 5 has_prompts $((n + 1))
 sleep 0.5   # one new prompt, not two
 if [ "$(ncalls "$tmp/out")" = 10 ] && grep -q '^server  recv(4, 1024) = -1 EAGAIN' "$tmp/out" && [ "$(prompts)" = $((n + 1)) ] &&
-   tail -n 1 "$tmp/err" | grep -q '^next: server poll(\[4\], POLLIN, 500) - Enter to run'; then
+   tail -n 1 "$tmp/err" | grep -q '^next: server poll(\[4\], POLLIN, 500) - predict: 1-3 and Enter runs it'; then
 	pass "--step: a call that returns by itself is printed while the prompt waits, and the prompt made again"
 else
 	fail "--step: a call that returns by itself is printed while the prompt waits" "$(ncalls "$tmp/out") calls, $(prompts) prompts after $n" "$tmp/err"
@@ -319,7 +319,7 @@ fi
 interm -e TERM=xterm -x 'next: server socket.* q to quit $' -s '\n\n\n\n\n' -x 'next: server accept\(3\).* q to quit $' -s 'q\n' \
 	-- ./sockstep --plain --step --narrate echo >"$tmp/out"
 q=$(grep -n '^        ? The listening socket s is descriptor 3\. Which descriptor does accept() return?  1) 4  2) 3, the listening socket again  3) 0' "$tmp/out" | cut -d: -f1)
-p=$(grep -n '^next: server accept(3) - Enter to run' "$tmp/out" | cut -d: -f1)
+p=$(grep -n '^next: server accept(3) - predict: 1-3 and Enter runs it' "$tmp/out" | cut -d: -f1)
 if grep -q '^STATUS 0' "$tmp/out" && [ -n "$q" ] && [ -n "$p" ] && [ $((q + 1)) = "$p" ]; then
 	pass "--step --narrate on a terminal: accept's question, numbered, just before its prompt"
 else

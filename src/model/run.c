@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 void run_free(Run *r)
@@ -156,14 +157,106 @@ int run_last_step(const Run *r)
 	return r->ops->last_step(r);
 }
 
+/* Is fd, when call is made, a socket its process gave a receive timeout
+ * (SO_RCVTIMEO)? The process's calls are read back from call to the
+ * setsockopt, or to the close or the call that made fd (the number is
+ * then another socket's). A lesson gives the timeout in ms, and 0 turns it
+ * off; a traced program's value is a struct timeval, of which the event
+ * keeps the first int (its seconds), so any timeout set counts. */
+static int receive_timeout(const Run *r, const Event *call)
+{
+	const Timeline *t = r->tl;
+	int owner = run_actor_owner(r, call->actor);
+	for (uint64_t seq = call->seq; seq-- > 1;) {
+		const Event *ev = timeline_by_seq(t, seq);
+		if (!ev || (ev->kind != EV_CALL && ev->kind != EV_RETURN) || run_actor_owner(r, ev->actor) != owner)
+			continue;
+		if (ev->kind == EV_RETURN && ev->ret == call->fd &&
+		    (ev->op == OP_SOCKET || ev->op == OP_ACCEPT))
+			return 0;
+		if (ev->kind != EV_CALL || ev->fd != call->fd)
+			continue;
+		if (ev->op == OP_CLOSE)
+			return 0;
+		if (ev->op == OP_SETSOCKOPT && ev->arg[0] == SOL_SOCKET && ev->arg[1] == SO_RCVTIMEO) {
+			const Event *ret = timeline_return_of(t, ev->seq);
+			if (!ret || ret->ret < 0)
+				continue;
+			return run_traced(r, call->actor) || ev->arg[2] > 0;
+		}
+	}
+	return 0;
+}
+
+/* Does a wait (poll, select, epoll_wait) carry a timeout? Its timeout is
+ * arg[0] (arg[1] for epoll_wait), in ms, negative for none; or, with
+ * GATE_WAIT_SECONDS, in seconds as passed. */
+static int wait_timed(const Event *call)
+{
+	if (call->op == OP_EPOLL_WAIT)
+		return call->arg[1] >= 0;
+	return call->arg[0] >= 0;
+}
+
+RunTimed run_timed(const Run *r, int i)
+{
+	if (i < 0 || i >= r->n || r->a[i].state != ACTOR_BLOCKED)
+		return RUN_UNTIMED;
+	const Event *call = timeline_by_seq(r->tl, r->a[i].call_seq);
+	if (!call || call->kind != EV_CALL)
+		return RUN_UNTIMED;
+	switch (call->op) {
+	case OP_SLEEP:
+		return RUN_SLEEP;
+	case OP_POLL:
+	case OP_SELECT:
+	case OP_EPOLL_WAIT:
+		return wait_timed(call) ? RUN_TIMER : RUN_UNTIMED;
+	case OP_ACCEPT:
+	case OP_RECV:
+	case OP_RECVFROM:
+	case OP_RECVMSG:
+	case OP_RECVMMSG:
+	case OP_READ:
+	case OP_READV:
+		return receive_timeout(r, call) ? RUN_TIMER : RUN_UNTIMED;
+	default:
+		return RUN_UNTIMED;
+	}
+}
+
+/* Can actor i move now, or will it by itself? */
+static int can_move(const Run *r, int i)
+{
+	ActorState s = r->a[i].state;
+	return s == ACTOR_READY || s == ACTOR_INPUT || s == ACTOR_RUNNING || s == ACTOR_STARTING ||
+	       run_timed(r, i) != RUN_UNTIMED;
+}
+
 int run_finished(const Run *r)
 {
+	for (int i = 0; i < r->n; i++)
+		if (can_move(r, i))
+			return 0;
+	return 1;
+}
+
+int run_waiting(const Run *r)
+{
+	int first = -1;
 	for (int i = 0; i < r->n; i++) {
 		ActorState s = r->a[i].state;
 		if (s == ACTOR_READY || s == ACTOR_INPUT || s == ACTOR_RUNNING || s == ACTOR_STARTING)
-			return 0;
+			return -1;
+		if (first < 0 && run_timed(r, i) != RUN_UNTIMED)
+			first = i;
 	}
-	return 1;
+	return first;
+}
+
+int run_stuck(const Run *r)
+{
+	return run_finished(r) && !run_succeeded(r);
 }
 
 /* An actor ended as the lesson says: it ran its last step, or it was

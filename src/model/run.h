@@ -118,8 +118,32 @@ int run_steps_done(const Run *r);
 int run_steps_reached(const Run *r);
 int run_last_step(const Run *r);
 
-/* True when no actor can run or will return: everyone done, dead, or stuck. */
+/* True when no actor can run or will return: everyone done, dead, or
+ * stuck. An actor asleep, or in a call with a timeout, will return by
+ * itself: the run is not finished while one is (run_timed). */
 int run_finished(const Run *r);
+
+/* How an actor blocked in a call comes back. */
+typedef enum {
+	RUN_UNTIMED,   /* only when another actor (or a peer) makes it ready */
+	RUN_SLEEP,     /* a sleep: when its time is up */
+	RUN_TIMER,     /* a wait with a timeout (poll, select, epoll_wait, a
+	                  socket with SO_RCVTIMEO): when a socket is ready, or
+	                  its time is up */
+} RunTimed;
+
+/* Actor i is blocked in a call that returns by itself (RUN_SLEEP or
+ * RUN_TIMER), or RUN_UNTIMED: it is not blocked, or only another actor can
+ * wake it. */
+RunTimed run_timed(const Run *r, int i);
+
+/* No actor can be stepped now, and one waits for its time to be up: the
+ * first such actor (its RunTimed says how), or -1. */
+int run_waiting(const Run *r);
+
+/* Finished, and not as the lesson says: an actor is blocked for good (or
+ * died). */
+int run_stuck(const Run *r);
 
 /* True when every actor ended its steps as the lesson says. */
 int run_succeeded(const Run *r);

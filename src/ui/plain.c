@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/answers.h"
 #include "model/lesson.h"
 #include "model/utf8.h"
 #include "views/bytes.h"
@@ -331,18 +332,25 @@ static void report_stuck(Run *e)
 		const Event *call = timeline_by_seq(t, a->call_seq);
 		if (call)
 			calltext_call(call, MAXSTR, ctext, sizeof ctext);
-		utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
-			a->name, call ? ctext : "a call");
+		/* A sleep or a call with a timeout returns by itself: it was not
+		 * waited for to its end only when the run stopped first. */
+		if (run_timed(e, i) != RUN_UNTIMED)
+			utf8_print(stderr, "sockstep: %s was still in %s, which returns by itself when its time is up\n",
+				   a->name, call ? ctext : "a call");
+		else
+			utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
+				   a->name, call ? ctext : "a call");
 	}
 }
 
 /* The lesson run to its end by the scheduler. Step while anything can
  * move; when nothing can, give a blocked call time to return by itself (a
- * SYN retransmitted after a full queue). */
+ * SYN retransmitted after a full queue), and a sleep or a call with a
+ * timeout all the time it takes. */
 static size_t run_through(Run *e, size_t shown, FILE *out)
 {
 	for (;;) {
-		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS))
+		if (run_step(e, -1, NULL) < 0 && !run_wait(e, STUCK_MS) && run_waiting(e) < 0)
 			return shown;
 		shown = plain_print(e, shown, out);
 	}
@@ -405,6 +413,10 @@ typedef struct {
 	int tty;         /* lines come from a terminal: the prompt waits on its line */
 	size_t shown;
 	LineIn in;
+	/* The predictions, as the screen asks for them (answers.h): the
+	 * question before its step, the verdict once its call came back. */
+	Answers answers;
+	unsigned char told[ANSWERS_MAX];   /* verdict k has been said */
 } Stepper;
 
 /* The student's answer to an open prompt is not coming (the input
@@ -453,6 +465,8 @@ static const char *stand_in(Run *e, int a)
 	return NULL;
 }
 
+static const LessonQuestion *owed(const Stepper *s, int a);
+
 /* What the next step runs, taken from the actor's pending call, and what
  * a line does there. */
 static void prompt_next(const Stepper *s, int a)
@@ -460,6 +474,14 @@ static void prompt_next(const Stepper *s, int a)
 	const RunActor *ea = run_actor(s->e, a);
 	const LessonStep *st = run_lesson_step(s->e, a);
 	char what[1024], ask_for[256], example[256];
+	const LessonQuestion *q = owed(s, a);
+	if (q) {
+		int n = q->nchoices < 9 ? q->nchoices : 9;
+		narration_next(s->e, a, what, sizeof what);
+		prompt(s, "next: %s - predict: %s%d and Enter runs it (Enter alone: no prediction), q to quit", what,
+		       n > 1 ? "1-" : "", n);
+		return;
+	}
 	if (ea->state != ACTOR_INPUT) {
 		narration_next(s->e, a, what, sizeof what);
 		/* Polling (sched.h): why the scheduler let the others go first. */
@@ -485,6 +507,77 @@ static void prompt_next(const Stepper *s, int a)
 	calltext_quote((const unsigned char *)asks, strlen(asks), ask_for, sizeof ask_for);
 	prompt(s, "next: %s input \"%s\" - type the line to send and Enter (empty: the example \"%s\"), Ctrl-D to quit",
 	       ea->name, ask_for, example);
+}
+
+/* A line on the prompt stream, ending a prompt left open first. */
+__attribute__((format(printf, 2, 3)))
+static void tell(const Stepper *s, const char *fmt, ...)
+{
+	end_prompt_line();
+	va_list ap;
+	va_start(ap, fmt);
+	utf8_vprint(s->prompt, fmt, ap);
+	va_end(ap);
+	fflush(s->prompt);
+}
+
+/* The question on actor a's next step, its choices numbered, on the
+ * prompt stream (the transcript stays as --plain prints it). */
+static void tell_question(const Stepper *s, const LessonQuestion *q)
+{
+	tell(s, "question: %s\n", q->text ? q->text : "");
+	for (int k = 0; k < q->nchoices && k < 9; k++)
+		tell(s, "  %d) %s\n", k + 1, q->choices[k]);
+}
+
+/* The verdicts of the predictions whose calls have come back, each once. */
+static void tell_verdicts(Stepper *s)
+{
+	char text[1600];
+	answers_settle(&s->answers, run_lesson(s->e), run_timeline(s->e));
+	for (int k = 0; k < s->answers.n; k++) {
+		const Answer *an = &s->answers.given[k];
+		if (s->told[k] || an->state == ANSWER_PENDING)
+			continue;
+		s->told[k] = 1;
+		if (an->state == ANSWER_VOID && !quiz_question(run_lesson(s->e), an->actor, an->step))
+			continue;
+		ScreenQuiz q = { .actor = an->actor, .step = an->step, .choice = an->choice };
+		quiz_verdict_text(s->e, &q, 0, text, sizeof text);
+		tell(s, "%s\n", text);
+	}
+}
+
+/* The prediction for the question on actor a's step, from the student's
+ * line: a choice's number, or nothing (the call runs unpredicted). Returns
+ * 1 when the step may run, 0 when the line asks again (no such choice). */
+static int predict(Stepper *s, int a, const char *line)
+{
+	const RunActor *ea = run_actor(s->e, a);
+	const LessonQuestion *q = quiz_question(run_lesson(s->e), a, ea->step);
+	char *end;
+	long k = strtol(line, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (line[strspn(line, " \t")] == '\0')
+		return 1;
+	if (*end || end == line || k < 1 || k > q->nchoices) {
+		tell(s, "there %s %d choice%s: a number from 1 to %d, or Enter alone to run it unpredicted\n",
+		     q->nchoices == 1 ? "is" : "are", q->nchoices, q->nchoices == 1 ? "" : "s", q->nchoices);
+		return 0;
+	}
+	answers_give(&s->answers, run_lesson(s->e), a, ea->step, (int)k - 1);
+	return 1;
+}
+
+/* Must actor a's step be predicted first (the screen asks it there)? */
+static const LessonQuestion *owed(const Stepper *s, int a)
+{
+	const RunActor *ea = run_actor(s->e, a);
+	if (!quiz_due(s->e, a) ||
+	    !answers_owed(&s->answers, run_lesson(s->e), run_timeline(s->e), a, ea->step))
+		return NULL;
+	return quiz_question(run_lesson(s->e), a, ea->step);
 }
 
 static int any_blocked(Run *e)
@@ -569,18 +662,28 @@ static int step_through(Stepper *s)
 	char line[LINE_CAP];
 	for (;;) {
 		s->shown = plain_print(s->e, s->shown, s->out);
+		fflush(s->out);
+		tell_verdicts(s);
 		int a = run_next(s->e);
 		if (a < 0) {
 			/* Nothing to step: a silence of seconds is explained. */
-			if (any_blocked(s->e))
+			char waits[1024];
+			if (narration_waiting(s->e, waits, sizeof waits))
+				tell(s, "waiting: %s\n", waits);
+			else if (any_blocked(s->e))
 				fputs("waiting: every actor that has a call to make is blocked in one\n", s->prompt);
-			if (run_wait(s->e, STUCK_MS))
+			if (run_wait(s->e, STUCK_MS) || run_waiting(s->e) >= 0)
 				continue;
+			tell_verdicts(s);
 			return 1;
 		}
 		const RunActor *ea = run_actor(s->e, a);
 		ask(s->e, a, ea->step, name_width(s->e), s->out);
 		fflush(s->out);
+		/* With --narrate the transcript has just asked it. */
+		const LessonQuestion *q = owed(s, a);
+		if (q && !printer.narrate)
+			tell_question(s, q);
 		prompt_next(s, a);
 		int r = await_line(s, a, line, sizeof line);
 		if (r == 2)
@@ -591,6 +694,8 @@ static int step_through(Stepper *s)
 		int input = ea->state == ACTOR_INPUT;
 		if (r == 0 || (!input && is_quit(line)))
 			return 0;
+		if (q && !predict(s, a, line))
+			continue;
 		const char *give = input && (line[0] || !stand_in(s->e, a)) ? line : NULL;
 		if (run_step(s->e, a, give) < 0)
 			utf8_print(s->prompt, "sockstep: %s could not be stepped\n", ea->name);
@@ -635,6 +740,7 @@ int plain_run_with(Run *e, const PlainOptions *opt, FILE *out)
 	if (opt->step) {
 		Stepper s = { .e = e, .out = out, .prompt = prompt, .tty = isatty(opt->in), .shown = shown,
 			      .in = { .fd = opt->in } };
+		answers_reset(&s.answers);
 		int ended = step_through(&s);
 		shown = s.shown;
 		if (!ended) {

@@ -64,7 +64,7 @@ static const KeysEntry table[] = {
 	  .help = "a breakpoint on every call of that kind (every recv, of every actor), or off again" },
 	{ KEYS_LESSON, KEYS_CONTINUE, { 'c' },
 	  .help = "continue, without waiting, to the next breakpoint (a question or the end "
-		  "stops it too)" },
+		  "stops it too); at a breakpoint, its call runs first" },
 	{ KEYS_LESSON, KEYS_RESTART, { 'r' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .drop = 1, .label = "restart",
 	  .help = "restart the lesson: a fresh run, new processes, a new namespace" },
 	{ KEYS_LESSON, KEYS_SCROLL, { UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_HOME, UI_KEY_END },

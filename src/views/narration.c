@@ -56,6 +56,35 @@ void narration_stuck(const Run *e, char *buf, size_t cap)
 	}
 }
 
+int narration_waiting(const Run *e, char *buf, size_t cap)
+{
+	int i = run_waiting(e);
+	const RunActor *a = run_actor(e, i);
+	const Event *call = a ? timeline_by_seq(run_timeline(e), a->call_seq) : NULL;
+	char text[512] = "a call";
+	buf[0] = '\0';
+	if (!a)
+		return 0;
+	if (call)
+		calltext_call(call, 16, text, sizeof text);
+	if (run_timed(e, i) == RUN_SLEEP)
+		snprintf(buf, cap, "%s sleeps in %s: it wakes by itself when its time is up", a->name, text);
+	else
+		snprintf(buf, cap, "%s waits in %s: it returns when a socket is ready or its time is up", a->name,
+			 text);
+	return 1;
+}
+
+const char *narration_run_word(const Run *e)
+{
+	int i = run_waiting(e);
+	if (i >= 0)
+		return run_timed(e, i) == RUN_SLEEP ? "sleeping" : "waiting for a timer";
+	if (!run_finished(e))
+		return "";
+	return run_succeeded(e) ? "finished" : "stuck";
+}
+
 /* The newest call or input: the step that "just ran". */
 static const Event *last_step(const Run *e)
 {
@@ -146,6 +175,7 @@ static void what_happened(const Run *e, const Event *ev, char *buf, size_t cap)
 static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tcap, char *q, size_t qcap,
 		       char *next, size_t ncap, Role *next_role)
 {
+	char call_wait[900];
 	*next_role = ROLE_KEY;
 	q[0] = '\0';
 	what_happened(e, last_step(e), text, tcap);
@@ -175,6 +205,8 @@ static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tc
 		if (st && st->question && a->state == ACTOR_READY &&
 		    answers_due(run_lesson(e), run_timeline(e), s->next, a->step) && !s->next_answered)
 			snprintf(q, qcap, "? Next comes a question: %s", st->question->text ? st->question->text : "");
+	} else if (narration_waiting(e, call_wait, sizeof call_wait)) {
+		snprintf(next, ncap, "Next: %s.", call_wait);
 	} else {
 		snprintf(next, ncap, "Next: waiting for the actors...");
 	}

@@ -33,4 +33,15 @@ void narration_step(const Run *e, const Event *ev, char *buf, size_t cap);
  * with "; " -- why a finished lesson got stuck. Empty when none is. */
 void narration_stuck(const Run *e, char *buf, size_t cap);
 
+/* While no actor can be stepped and one waits for its time (run_waiting):
+ * "server sleeps in sleep(500 ms): it wakes by itself when its time is
+ * up", or for a call with a timeout, that it returns when a socket is
+ * ready or its time is up. Returns 0, buf empty, when no actor waits so. */
+int narration_waiting(const Run *e, char *buf, size_t cap);
+
+/* The run in a word, for the title: "finished" (every actor ended as the
+ * lesson says), "stuck" (no actor can ever move), "sleeping" or "waiting
+ * for a timer" (none can be stepped until a time is up); "" otherwise. */
+const char *narration_run_word(const Run *e);
+
 #endif

@@ -107,11 +107,9 @@ void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y
 	}
 }
 
-/* The verdict in words, and the role it is drawn in. */
-static Role verdict_text(const Run *e, const ScreenState *s, char *buf, size_t cap)
+Role quiz_verdict_text(const Run *e, const ScreenQuiz *q, int unicode, char *buf, size_t cap)
 {
-	const Glyphs *g = glyphs_get(s->unicode);
-	const ScreenQuiz *q = &s->quiz;
+	const Glyphs *g = glyphs_get(unicode);
 	const Lesson *l = run_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
 	const char *said = lq->choices[q->choice], *answer = lq->choices[lq->answer];
@@ -147,7 +145,7 @@ int quiz_draw_verdict(const Run *e, const ScreenState *s, Frame *f, int x, int y
 	if (q->open || q->choice < 0 || !quiz_question(run_lesson(e), q->actor, q->step) || h <= 0)
 		return 0;
 	char text[1600];
-	Role role = verdict_text(e, s, text, sizeof text);
+	Role role = quiz_verdict_text(e, q, s->unicode, text, sizeof text);
 	int rows = frame_wrap(f, x + 1, y, w - 2, h, text, role);
 	return rows < h ? rows : h;
 }

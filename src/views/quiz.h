@@ -42,6 +42,13 @@ int quiz_due(const Run *e, int actor);
  * model's (answers_verdict), with the call named in o->what. */
 void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o);
 
+/* The verdict on q (answered) in words: "Right. You said: 4. The run:
+ * accept() returned 4.", or what is wrong, or that it waits for the call;
+ * marked with unicode's glyphs or plain ASCII. Returns the role it is
+ * drawn in (ROLE_OK right, ROLE_ERROR wrong or not counted, ROLE_NOTICE
+ * still to come). The screen's verdict, and --step's. */
+Role quiz_verdict_text(const Run *e, const ScreenQuiz *q, int unicode, char *buf, size_t cap);
+
 /* Rows the open prompt needs at width w, the band's rule not included. */
 int quiz_prompt_rows(const Run *e, const ScreenQuiz *q, int w);
 

@@ -276,8 +276,9 @@ static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 	if (s->asked > 0)
 		snprintf(score, sizeof score, "score %d/%d %s ", s->score, s->asked, g->dot);
 	timeline_text(e, s, f->w, when, sizeof when);
-	snprintf(right, sizeof right, "%s%s%s%s ", s->autoplay ? "autoplay " : "",
-		 run_finished(e) ? "finished " : "", score, when);
+	const char *word = narration_run_word(e);
+	snprintf(right, sizeof right, "%s%s%s%s%s ", s->autoplay ? "autoplay " : "", word, *word ? " " : "",
+		 score, when);
 	int rw = frame_width(right);
 	frame_put_fit(f, 0, 0, left, ROLE_TITLE, f->w - rw - 1, g->ell);
 	frame_put(f, f->w - rw, 0, right, ROLE_TITLE, rw);
@@ -340,9 +341,10 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 	} else if (run_finished(e)) {
 		char why[800];
 		narration_stuck(e, why, sizeof why);
-		snprintf(text, sizeof text, "lesson finished, stuck: %s. r restart, m menu, q quit",
-			 why[0] ? why : "no actor can run");
+		snprintf(text, sizeof text, "stuck: %s. r restart, m menu, q quit", why[0] ? why : "no actor can run");
 		role = ROLE_ERROR;
+	} else if (narration_waiting(e, text, sizeof text)) {
+		role = ROLE_NOTICE;
 	} else if (s->autoplay) {
 		snprintf(text, sizeof text, "autoplay on, speed %d of %d: + faster, - slower, a stops",
 			 s->speed, s->speeds);

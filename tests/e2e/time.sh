@@ -89,15 +89,19 @@ tm send-keys -t $S c
 check "c stops at a question too" wait_for $S "question: predict" 10
 tm send-keys -t $S 1
 wait_for $S "accept(3) = 4" || true
+# The run stands at the client's sendall, a breakpoint: c goes on from
+# it at once, as a debugger's continue does, and the server's recv()
+# asks its question first.
 tm send-keys -t $S c
-check "c stops before the client's sendall" \
-	eval 'wait_for $S "breakpoint before client sendall(3" 10 && ! screen $S | grep -qE "sendall\(3, .*\) = 12"'
-tm send-keys -t $S c
-check "c: the server's recv() asks its question first" wait_for $S "question: predict" 10
+check "c at a breakpoint runs its call at once; the server's recv() asks its question first" \
+	eval 'wait_for $S "question: predict" 10 && wait_re $S "sendall\(3, .*\) = 12"'
 tm send-keys -t $S 1
 wait_for $S "recv(4, 1024) = 12" || true
+tm send-keys -t $S g 6 Enter
+wait_for $S "step 6/8" 10 || true
 tm send-keys -t $S c
-check "c again: the server's sendall is the same kind" wait_for $S "breakpoint before server sendall(4" 10
+check "c from step 6: the question answered is not asked again, the server's sendall is the same kind" \
+	eval 'wait_for $S "breakpoint before server sendall(4" 10 && wait_for $S "step 8/8"'
 tm send-keys -t $S a
 check "autoplay goes on from a breakpoint: its call runs" \
 	eval 'wait_for $S "autoplay" && wait_re $S "sendall\(4, .*\) = 12" 5'
