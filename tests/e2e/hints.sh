@@ -20,17 +20,6 @@ export XDG_STATE_HOME="$TMP/state"
 
 need_tui
 
-# check NAME COMMAND...: PASS when the command succeeds, else FAIL with the screen.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		pass "$name"
-	else
-		fail "$name" "$(screen "$S" | tr '\n' '|')"
-	fi
-}
-
 # A server that sleeps on after its client has ended.
 sleeper() {
 	cat >"$TMP/sleep.lesson" <<EOF

@@ -19,6 +19,18 @@ skip() { echo "SKIP: $1: $2"; }
 
 screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
 
+# check NAME COMMAND...: PASS when the command succeeds, else FAIL with the
+# screen of the session named by $S.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		pass "$name"
+	else
+		fail "$name" "$(screen "$S" | tr '\n' '|')"
+	fi
+}
+
 # wait_for SESSION TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
 wait_for() {
 	local i

@@ -16,17 +16,6 @@ export XDG_STATE_HOME="$TMP/state"
 
 need_tui
 
-# check NAME COMMAND...: PASS when the command succeeds, else FAIL with the screen.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		pass "$name"
-	else
-		fail "$name" "$(screen "$S" | tr '\n' '|')"
-	fi
-}
-
 # A session that outlives the others keeps the tmux server up between them.
 start keep 20 5 "sleep 600"
 
