@@ -254,11 +254,6 @@ int run_waiting(const Run *r)
 	return first;
 }
 
-int run_stuck(const Run *r)
-{
-	return run_finished(r) && !run_succeeded(r);
-}
-
 /* An actor ended as the lesson says: it ran its last step, or it was
  * killed by the signal its "dies" names (SIGPIPE, writing to a closed peer). */
 static int ended_as_written(const Run *r, int i)

@@ -141,10 +141,6 @@ RunTimed run_timed(const Run *r, int i);
  * first such actor (its RunTimed says how), or -1. */
 int run_waiting(const Run *r);
 
-/* Finished, and not as the lesson says: an actor is blocked for good (or
- * died). */
-int run_stuck(const Run *r);
-
 /* True when every actor ended its steps as the lesson says. */
 int run_succeeded(const Run *r);
 
