@@ -732,14 +732,14 @@ static Action run_to_break(Tui *t)
 }
 
 /* What the screen says while the actors start (it can take a moment). */
+/* The lesson's screen, drawn before its network and actors are made, so
+ * that the first frame does not wait for them: its title, code and keys
+ * are the lesson's, and the title says "starting" until a step can run. */
 static void show_starting(Tui *t)
 {
-	int w, h;
-	t->ui->size(&w, &h);
-	if (frame_resize(t->frame, w, h) < 0)
-		return;
-	frame_put(t->frame, 1, h / 2, "sockstep: starting the actors...", ROLE_NOTICE, w - 2);
-	t->ui->draw(t->frame);
+	t->s.starting = 1;
+	render(t);
+	t->s.starting = 0;
 }
 
 /* Once, at the start: where the lesson runs when it is not a namespace of
@@ -907,13 +907,13 @@ static int lesson_start(Tui *t, Lesson *l, char *err, size_t cap)
 	t->s.selected = 0;
 	t->s.next = -1;
 	t->s.autoplay = t->opt->autoplay;
+	code_make(t);
 	show_starting(t);
 	if (run_start(t->e, err, cap) < 0) {
 		lesson_close(t);
 		return -1;
 	}
 	find_next(t);
-	code_make(t);
 	say_network(t);
 	if (unrecorded)
 		say(t, 0, "not recorded: %s holds the run of %s", t->opt->engine.record_path, t->recorded_as);

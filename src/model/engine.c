@@ -139,9 +139,12 @@ Run *engine_new(const Lesson *lesson, const EngineOptions *opt)
 		e->run.a[i].step = -1;
 		e->run.a[i].state = ACTOR_DEAD;
 	}
-	/* Named before they start: a run that cannot start is still shown. */
-	for (int i = 0; i < e->run.n; i++)
+	/* Named before they start, and starting: the screen is drawn while
+	 * the network and the processes are being made. */
+	for (int i = 0; i < e->run.n; i++) {
 		e->run.a[i].name = lesson->actors[i].name;
+		e->run.a[i].state = ACTOR_STARTING;
+	}
 	e->other_host = -1;
 	if (!e->run.tl) {
 		free(e);

@@ -276,7 +276,9 @@ static void title_bar(const Run *e, const ScreenState *s, Frame *f)
 	if (s->asked > 0)
 		snprintf(score, sizeof score, "score %d/%d %s ", s->score, s->asked, g->dot);
 	timeline_text(e, s, f->w, when, sizeof when);
-	const char *word = narration_run_word(e);
+	const char *word = s->starting ? "starting" : narration_run_word(e);
+	if (s->starting)
+		when[0] = '\0';
 	snprintf(right, sizeof right, "%s%s%s%s%s ", s->autoplay ? "autoplay " : "", word, *word ? " " : "",
 		 score, when);
 	int rw = frame_width(right);
@@ -323,6 +325,9 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 	if (s->status) {
 		snprintf(text, sizeof text, "%s", s->status);
 		role = s->status_error ? ROLE_ERROR : ROLE_NOTICE;
+	} else if (s->starting) {
+		snprintf(text, sizeof text, "starting the actors: their network, the packet capture, the processes");
+		role = ROLE_NOTICE;
 	} else if (s->quiz.open) {
 		const LessonQuestion *q = quiz_question(run_lesson(e), s->quiz.actor, s->quiz.step);
 		int n = q ? (q->nchoices < 9 ? q->nchoices : 9) : 1;

@@ -66,6 +66,8 @@ typedef struct {
 	const char *prompt;   /* a question of the controller's in the status line
 	                         ("go to step (0-14): "), or NULL ... */
 	const char *prompt_text;  /* ... and what has been typed after it */
+	int starting;         /* the lesson is drawn while its network and actors
+	                         are still being made: no step can run yet */
 } ScreenState;
 
 #endif

@@ -167,6 +167,44 @@ static void test_themes(void **state)
 	assert_non_null(strstr(asset_help_txt, "\n@keys\n"));
 }
 
+/* The first frame is drawn before the actors are made (start-up within
+ * 2x a bare curses program): it must read as the lesson starting, not as
+ * a run that has ended or is stuck. */
+static void test_before_start(void **state)
+{
+	(void)state;
+	char err[512];
+	Lesson *l = lesson_load(echo_path, err, sizeof err);
+	assert_non_null(l);
+	EngineOptions eo = { .settle_ms = 50 };
+	Run *e = engine_new(l, &eo);
+	assert_non_null(e);
+	ScreenState s;
+	screen_state_init(&s);
+	s.starting = 1;
+	s.next = -1;
+	Frame *f = frame_new(80, 24);
+	assert_non_null(f);
+	screen_render(e, &s, f);
+	char *text = frame_text(f);
+	char row[512];
+	frame_row_text(f, 0, row, sizeof row);
+	assert_non_null(strstr(row, "echo"));
+	assert_non_null(strstr(row, "starting"));
+	assert_null(strstr(row, "step 0"));
+	assert_non_null(strstr(text, "SERVER  starting"));
+	assert_non_null(strstr(text, "CLIENT  starting"));
+	assert_null(strstr(text, "Stuck"));
+	assert_null(strstr(text, "stuck"));
+	assert_null(strstr(text, "exited"));
+	assert_null(strstr(text, "finished"));
+	assert_non_null(strstr(text, "quit"));
+	free(text);
+	frame_free(f);
+	run_free(e);
+	lesson_free(l);
+}
+
 static void test_too_small(void **state)
 {
 	Fixture *r = *state;
@@ -471,6 +509,7 @@ int main(void)
 	const struct CMUnitTest basics[] = {
 		cmocka_unit_test(test_frame_basics),
 		cmocka_unit_test(test_themes),
+		cmocka_unit_test(test_before_start),
 	};
 	/* One real run, stepped further by each test in turn. */
 	const struct CMUnitTest echo[] = {
