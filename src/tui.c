@@ -322,6 +322,7 @@ static void record_finished(Tui *t)
 /* The engine changed: who runs next, and is there an arrow to animate? */
 static void refresh_model(Tui *t)
 {
+	run_show(t->e);
 	t->model_dirty = 0;
 	t->dirty = 1;
 	settle_answers(t);

@@ -34,6 +34,11 @@ void run_stop(Run *r)
 	r->ops->stop(r);
 }
 
+void run_show(Run *r)
+{
+	timeline_fold_flush(r->tl);
+}
+
 int run_step(Run *r, int actor, const char *line)
 {
 	int stepped = r->ops->step(r, actor, line);

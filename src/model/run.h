@@ -38,6 +38,13 @@ int run_restart(Run *r, char *err, size_t errlen);
 /* Kill and reap every actor. Safe to call twice. */
 void run_stop(Run *r);
 
+/* A moment is about to be shown to a person, whole: the events a long
+ * transfer's fold holds back (timeline.h) become events now, so the screen
+ * shows the call just made and not the one of a thousand events ago. A run
+ * nobody watches step by step (--plain, --free-run) never calls it, and
+ * keeps its memory flat. */
+void run_show(Run *r);
+
 /* Let one call run. actor -1 asks the scheduler (or, played back, shows the
  * next recorded moment). For an actor at an input step, line is the
  * student's line (NULL: the lesson's next example). Returns the actor

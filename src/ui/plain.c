@@ -661,6 +661,7 @@ static int step_through(Stepper *s)
 {
 	char line[LINE_CAP];
 	for (;;) {
+		run_show(s->e);   /* a person reads each step */
 		s->shown = plain_print(s->e, s->shown, s->out);
 		fflush(s->out);
 		tell_verdicts(s);
