@@ -55,8 +55,11 @@
 #include "views/screen.h"
 #include "views/theme.h"
 
-/* An arrow crosses in ANIM_FRAMES frames of ANIM_MS: about a quarter second. */
-enum { ANIM_FRAMES = 8, ANIM_MS = 35, EDIT_MAX = 512 };
+/* An arrow crosses in ANIM_CROSS_MS, in one frame per ANIM_CELLS columns
+ * of the terminal (at least ANIM_MIN_FRAMES): each frame costs some 50
+ * bytes of escapes however few cells it moves, so an 80-column arrow
+ * moves in four strides, and a wide terminal's longer one in more. */
+enum { ANIM_CROSS_MS = 260, ANIM_CELLS = 20, ANIM_MIN_FRAMES = 4, ANIM_MAX_FRAMES = 8, EDIT_MAX = 512 };
 
 /* A space pressed this soon after the lesson ended was meant for its last
  * step, not for the next lesson: the student first sees the end. */
@@ -119,6 +122,7 @@ typedef struct {
 	int model_dirty;        /* the engine changed: ask who runs next, look for arrows */
 	size_t seen;            /* timeline events already looked at for arrows */
 	long next_anim, next_auto;
+	int anim_ms;          /* between two frames of the arrows' animation */
 	long next_fade;         /* a highlight on screen ends then (ms); 0: none shows */
 } Tui;
 
@@ -343,11 +347,14 @@ static void refresh_model(Tui *t)
 		/* The arrows travel one after another; many of them (a close
 		 * that ends several connections) go faster, so that the whole
 		 * run stays under a second or so. */
-		int each = arrows <= 3 ? ANIM_FRAMES : 3 * ANIM_FRAMES / arrows;
+		int frames = t->frame->w / ANIM_CELLS;
+		frames = frames < ANIM_MIN_FRAMES ? ANIM_MIN_FRAMES : frames > ANIM_MAX_FRAMES ? ANIM_MAX_FRAMES : frames;
+		int each = arrows <= 3 ? frames : 3 * frames / arrows;
+		t->anim_ms = ANIM_CROSS_MS / frames;
 		t->s.anim_seq = seq;
 		t->s.anim_pos = 0;
 		t->s.anim_len = arrows * (each < 3 ? 3 : each);
-		t->next_anim = now_ms() + ANIM_MS;
+		t->next_anim = now_ms() + t->anim_ms;
 	}
 	if (t->s.autoplay && run_finished(t->e)) {
 		/* The status line now says the lesson is over, not the speed;
@@ -1563,7 +1570,7 @@ static void timers(Tui *t)
 	if (t->s.anim_seq && now >= t->next_anim) {
 		if (++t->s.anim_pos >= t->s.anim_len)
 			t->s.anim_seq = 0;
-		t->next_anim = now + ANIM_MS;
+		t->next_anim = now + t->anim_ms;
 		t->dirty = 1;
 	}
 	if (t->next_fade && now >= t->next_fade) {

@@ -154,10 +154,15 @@ static void curses_draw(const Frame *f)
 		}
 	}
 	attrset(A_NORMAL);
+	/* With no cursor to show, curses may leave the terminal's cursor where
+	 * its last change was: no move back to a corner after every frame (an
+	 * animation frame writes a few cells, and the move was a sixth of it). */
 	if (f->cursor_x >= 0 && f->cursor_y >= 0) {
+		leaveok(stdscr, FALSE);
 		move(f->cursor_y, f->cursor_x);
 		curs_set(1);
 	} else {
+		leaveok(stdscr, TRUE);
 		curs_set(0);
 	}
 	refresh();

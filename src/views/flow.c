@@ -578,8 +578,8 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 		const char *glyph = g->hline;
 		if (k == shown - 1)
 			glyph = rightward ? g->head_r : g->head_l;
-		else if (lstart >= 0 && p >= lstart && p < lstart + lw && shown == len)
-			glyph = NULL;
+		else if (lstart >= 0 && p >= lstart && p < lstart + lw)
+			glyph = NULL;   /* the label shows as the arrow passes it: written once */
 		if (!glyph) {
 			/* One character of the label (ASCII: byte counts and words). */
 			ch[0] = label[p - lstart];
@@ -650,9 +650,19 @@ static int has_arrow(const Item *it)
 	       !it->by_packets;
 }
 
+/* Does the arrow travel across the gap in frames? A bare ACK does not: it
+ * appears whole once the arrows before it have arrived. That keeps a step's
+ * animation to what carries meaning, and its terminal output small (a
+ * frame costs some 50 bytes of escapes, whatever it moves). */
+static int travels(const Item *it)
+{
+	return has_arrow(it) && !(it->kind == ITEM_PACKET && kerneltext_bare_ack(it->ev));
+}
+
 /* The arrows being animated (those from s->anim_seq on) travel one after
  * another, each for an equal share of the animation: the SYN first, then
- * the SYN,ACK, then the ACK. */
+ * the SYN,ACK; the ACK after them appears when the SYN,ACK has arrived.
+ * index counts the travelling arrows before it. */
 static Progress progress(const ScreenState *s, const Item *it, int index, int count)
 {
 	if (!s->anim_seq || it->ev->seq < s->anim_seq || s->anim_len <= 0 || count <= 0 ||
@@ -660,6 +670,8 @@ static Progress progress(const ScreenState *s, const Item *it, int index, int co
 		return (Progress){ 0, 0 };
 	int per = s->anim_len / count > 0 ? s->anim_len / count : 1;
 	int pos = s->anim_pos - index * per;
+	if (!travels(it))
+		return (Progress){ pos < 0 ? -1 : 0, 0 };
 	if (pos >= per)
 		return (Progress){ 0, 0 };
 	return (Progress){ pos < 0 ? -1 : pos, per };
@@ -669,13 +681,13 @@ static void draw_arrows(const ScreenState *s, Frame *f, const Columns *c, const 
 {
 	int count = 0, index = 0;
 	for (int k = 0; k < fl->n; k++)
-		count += has_arrow(&fl->items[k]) && s->anim_seq && fl->items[k].ev->seq >= s->anim_seq;
+		count += travels(&fl->items[k]) && s->anim_seq && fl->items[k].ev->seq >= s->anim_seq;
 	for (int k = 0; k < fl->n; k++) {
 		const Item *it = &fl->items[k];
 		if (!has_arrow(it))
 			continue;
 		Progress pr = progress(s, it, index, count);
-		index += s->anim_seq && it->ev->seq >= s->anim_seq;
+		index += travels(it) && s->anim_seq && it->ev->seq >= s->anim_seq;
 		if (it->row < first || it->row >= first + body || pr.pos < 0)
 			continue;
 		char buf[48];
@@ -802,8 +814,8 @@ uint64_t flow_arrow_since(const Run *e, size_t from, int *count)
 			continue;
 		if (!seq)
 			seq = it->ev->seq;
-		++*count;
+		*count += travels(it);
 	}
 	free(fl.items);
-	return seq;
+	return *count ? seq : 0;
 }

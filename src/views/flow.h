@@ -23,8 +23,10 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 
 /* The seq of the first event at timeline index >= from that draws an
  * arrow (a packet; or a connect, send or close whose packets were not
- * seen), or 0; count gets how many such arrows there are. The controller
- * animates them, one after another, from that seq on. */
+ * seen), or 0; count gets how many of those arrows travel (a bare ACK
+ * does not: it appears when the arrows before it have arrived), and the
+ * seq is 0 when none does. The controller animates them, one after
+ * another, from that seq on. */
 uint64_t flow_arrow_since(const Run *e, size_t from, int *count);
 
 /* The pending call of a READY actor, as an EV_CALL event for calltext_call

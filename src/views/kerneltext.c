@@ -57,6 +57,14 @@ void kerneltext_label(const Event *ev, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", flags);
 }
 
+int kerneltext_bare_ack(const Event *ev)
+{
+	Packet p;
+	if (packet_decode(ev->data, ev->len, (int)ev->arg[0], &p) < 0)
+		return 0;
+	return p.proto == IPPROTO_TCP && p.flags == PKT_ACK && p.wire_payload == 0;
+}
+
 void kerneltext_state(const Event *ev, char *buf, size_t cap)
 {
 	char local[160], peer[160], queues[64] = "";

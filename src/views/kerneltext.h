@@ -18,6 +18,11 @@ void kerneltext_packet(const Event *ev, char *buf, size_t cap);
  * "PSH,ACK 12B", "UDP 12B"; "malformed" for a frame that could not be read. */
 void kerneltext_label(const Event *ev, char *buf, size_t cap);
 
+/* Is the packet event a bare TCP ACK (no data, no SYN, FIN or RST)? The
+ * flow draws it at once rather than animating it: it only acknowledges
+ * the segment whose arrow has just arrived. */
+int kerneltext_bare_ack(const Event *ev);
+
 /* An EV_STATE: protocol, addresses, old and new state, queues. */
 void kerneltext_state(const Event *ev, char *buf, size_t cap);
 

@@ -19,6 +19,7 @@
 
 #include "model/engine.h"
 #include "model/lesson.h"
+#include "views/flow.h"
 #include "views/frame.h"
 #include "views/screen.h"
 #include "views/sockpane.h"
@@ -406,6 +407,47 @@ static void test_handshake_in_panes(void **state)
 	assert_true(screen_all_panes(160, 48) && screen_all_panes(120, 40) && !screen_all_panes(80, 24));
 }
 
+/* The handshake's arrows as the controller animates them: the SYN and the
+ * SYN,ACK travel one after the other, a label showing as its arrow passes
+ * it; the bare ACK travels not, and appears once they have arrived. */
+static void test_handshake_animated(void **state)
+{
+	Fixture *r = *state;
+	char row[1024];
+	need_capture(r);
+	int count = 0;
+	r->s.anim_seq = flow_arrow_since(r->engine, 0, &count);
+	assert_true(r->s.anim_seq != 0);
+	assert_int_equal(count, 2);
+	r->s.anim_len = 2 * 4;
+	r->s.pane = SCREEN_PANE_BYTES;
+
+	r->s.anim_pos = 3;   /* the SYN's last stride: its label has been passed */
+	Frame *f = render(r, 80, 24, 0);
+	assert_true(arrow_row(f, "-SYN-", 1, row, sizeof row) >= 0);
+	int head = column_of(row, "<");   /* not yet arrived: further right than at the end */
+	assert_int_equal(find_row(f, "SYN,ACK", row, sizeof row), -1);
+	assert_int_equal(arrow_row(f, "-ACK-", 1, row, sizeof row), -1);
+	frame_free(f);
+
+	r->s.anim_pos = 7;   /* the SYN,ACK's last stride */
+	f = render(r, 80, 24, 0);
+	assert_true(arrow_row(f, "-SYN-", 1, row, sizeof row) >= 0);
+	assert_true(find_row(f, "SYN,ACK", row, sizeof row) >= 0);
+	assert_int_equal(arrow_row(f, "-ACK-", 1, row, sizeof row), -1);
+	frame_free(f);
+
+	r->s.anim_pos = 8;   /* over: every arrow whole */
+	f = render(r, 80, 24, 0);
+	assert_true(arrow_row(f, "-SYN-", 1, row, sizeof row) >= 0);
+	assert_true(column_of(row, "<") < head);
+	assert_true(arrow_row(f, "-SYN,ACK-", 0, row, sizeof row) >= 0);
+	assert_true(arrow_row(f, "-ACK-", 1, row, sizeof row) >= 0);
+	frame_free(f);
+	r->s.anim_seq = 0;
+	r->s.anim_pos = r->s.anim_len = 0;
+}
+
 /* Role of the first cell of needle on row y. */
 static Role role_at(const Frame *f, int y, const char *row, const char *needle)
 {
@@ -520,6 +562,7 @@ int main(void)
 	};
 	const struct CMUnitTest kernel[] = {
 		cmocka_unit_test(test_handshake_in_panes),
+		cmocka_unit_test(test_handshake_animated),
 		cmocka_unit_test(test_changes_highlighted),
 		cmocka_unit_test(test_close_time_wait),
 	};
