@@ -280,16 +280,30 @@ static uint64_t placed_seq(const Timeline *t, uint64_t held)
 	return lo < t->nplaced && t->placed[lo].held == held ? t->placed[lo].seq : 0;
 }
 
-/* Is ev to be held back now? Past the head, a foldable event is; a
- * return only when its call is held too (one whose call became an event
- * goes in beside it). */
+/* Is ev to be held back now? Past the head, a foldable event is. A return
+ * is when its call is held too, or when its call became an event (put in
+ * by a flush while it ran) but other events are held: they came before
+ * it. Had it gone in, it would have put them in first, and so would the
+ * next return of a call they ran beside: in a ping-pong one side always
+ * waits in a call, and nothing would fold again. */
 static int foldable(Timeline *t, const Event *ev)
 {
 	if (t->no_fold || !fold_kind(ev))
 		return 0;
+	if (ev->kind == EV_RETURN && ev->call_seq >= TIMELINE_HELD_SEQ)
+		return 1;   /* its call is held (timeline_add put in the place of one that is not) */
 	if (ev->kind == EV_RETURN)
-		return ev->call_seq >= TIMELINE_HELD_SEQ && held_find(t, ev->call_seq) != NULL;
+		return t->nheld > 0;
 	return t->foldable >= TIMELINE_FOLD_HEAD || t->nheld > 0;
+}
+
+/* A held return whose call is an event already: it is kept, as a call
+ * still running is, and goes in at the flush (its call must not look as
+ * if it never returned). */
+static int orphan_return(const Timeline *t, const Held *h)
+{
+	(void)t;
+	return h->ev.kind == EV_RETURN && h->ev.call_seq < TIMELINE_HELD_SEQ;
 }
 
 static void held_free(Held *h)
@@ -312,7 +326,7 @@ static int fold_oldest(Timeline *t)
 {
 	for (size_t k = 0; k < t->nheld; k++) {
 		Held *h = &t->held[k];
-		if (h->ev.kind == EV_CALL && !h->returned)
+		if ((h->ev.kind == EV_CALL && !h->returned) || orphan_return(t, h))
 			continue;
 		t->folded.events++;
 		if (h->ev.kind == EV_PACKET) {
@@ -448,15 +462,15 @@ const Event *timeline_add(Timeline *t, const Event *ev)
 {
 	t->added++;
 	t->packets += ev->kind == EV_PACKET;
-	if (foldable(t, ev))
-		return hold(t, ev);
 	/* A return of a call held back, then put in: it points at its place. */
 	Event copy;
-	if (ev->kind == EV_RETURN && ev->call_seq >= TIMELINE_HELD_SEQ) {
+	if (ev->kind == EV_RETURN && ev->call_seq >= TIMELINE_HELD_SEQ && !held_find(t, ev->call_seq)) {
 		copy = *ev;
 		copy.call_seq = placed_seq(t, ev->call_seq);
 		ev = &copy;
 	}
+	if (foldable(t, ev))
+		return hold(t, ev);
 	timeline_fold_flush(t);
 	t->foldable += fold_kind(ev) ? 1 : 0;
 	/* An actor's lines held back came before this, its next event. */
@@ -594,6 +608,9 @@ const Event *timeline_return_of(const Timeline *t, uint64_t call_seq)
 			return timeline_return_of(t, seq);
 		return call_seq - TIMELINE_HELD_SEQ < t->next_held ? &folded_return : NULL;
 	}
+	for (size_t k = 0; k < t->nheld; k++)
+		if (t->held[k].ev.kind == EV_RETURN && t->held[k].ev.call_seq == call_seq)
+			return &t->held[k].ev;   /* held behind others, its call put in */
 	for (size_t i = t->n; i-- > 0;) {
 		if (t->ev[i].seq <= call_seq)
 			break;
