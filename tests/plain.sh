@@ -100,7 +100,7 @@ else
 fi
 
 # Where a screen can be drawn, the screen it is.
-interm -e TERM=xterm-256color -x 'SERVER +pid' -s 'q' -- ./sockstep echo >"$tmp/out"
+interm -e TERM=xterm-256color -x 'pid [0-9]+ +ready' -s 'q' -- ./sockstep echo >"$tmp/out"
 if grep -q '^STATUS 0' "$tmp/out" && grep -q $'\e\\[' "$tmp/out" && ! grep -q '^server  socket(' "$tmp/out"; then
 	pass "a terminal that can draw one still gets the screen"
 else
