@@ -848,8 +848,10 @@ static int32_t watched_task(const Engine *e, int i)
  * IDLE_MS (the kernel's word, tracer_asleep) is as good as stopped. */
 static int settled(Engine *e, int i)
 {
-	int32_t task = watched_task(e, i);
-	if (!moving(e, i) || !run_traced(&e->run, i) || task <= 0 || !tracer_asleep(task)) {
+	/* The task is looked up only for a traced program on the move: it
+	 * may read /proc, and a lesson's actor reports its every call. */
+	int32_t task = moving(e, i) && run_traced(&e->run, i) ? watched_task(e, i) : 0;
+	if (task <= 0 || !tracer_asleep(task)) {
 		e->asleep_since[i] = 0;
 		return !moving(e, i);
 	}
