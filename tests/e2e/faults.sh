@@ -14,7 +14,7 @@ need_tui
 for sig in INT TERM HUP QUIT; do
 	s=sig$sig
 	start "$s" 80 24 "$(wrapped "$s" "$SOCKSTEP $LESSON")"
-	if ! wait_for "$s" "SERVER"; then
+	if ! wait_started "$s"; then
 		fail "SIG$sig restores the terminal" "the TUI did not start"
 		continue
 	fi
@@ -59,7 +59,7 @@ fi
 
 # --- an actor killed in the middle of a blocking call -----------------------
 start kill 80 24 "$SOCKSTEP $LESSON"
-wait_for kill "SERVER"
+wait_started kill
 tm send-keys -t kill Space 1 Space 1 Space 1 Space 1 Space 1 Space 1   # 1 answers a question, if one is asked
 # The server now waits in recv(4, ...) for the client's bytes.
 if wait_for kill "recv(4, 1024)"; then
@@ -81,7 +81,7 @@ gone_within 10 $pids || fail "a killed actor" "the other actor is left behind"
 
 # --- an actor blocked for ever: quitting is still at once -------------------
 start stuck 80 24 "$(wrapped stuck "$SOCKSTEP $LESSON")"
-wait_for stuck "SERVER"
+wait_started stuck
 tm send-keys -t stuck Space 1 Space 1 Space 1 Enter 1
 if wait_for stuck "blocked"; then
 	pids=$(actor_pids stuck)
@@ -97,7 +97,7 @@ fi
 
 # --- a resize storm, then a 20x10 terminal that grows back -------------------
 start storm 80 24 "$SOCKSTEP $LESSON"
-wait_for storm "SERVER"
+wait_started storm
 tm send-keys -t storm Space Space
 for ((i = 0; i < 300; i++)); do
 	tm resize-window -t storm -x $((20 + RANDOM % 200)) -y $((5 + RANDOM % 60)) 2>/dev/null
@@ -105,7 +105,7 @@ done
 tm resize-window -t storm -x 20 -y 10
 if wait_for storm "small: 20x10"; then
 	tm resize-window -t storm -x 80 -y 24
-	if wait_for storm "SERVER" && wait_for storm "bind(3, 127.0.0.1:65432) = 0"; then
+	if wait_started storm && wait_for storm "bind(3, 127.0.0.1:65432) = 0"; then
 		pass "300 resizes, then 20x10 shows the notice and 80x24 the lesson again"
 	else
 		fail "resize storm" "the drawing did not come back: $(screen storm | head -3 | tr '\n' '|')"

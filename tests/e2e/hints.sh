@@ -51,7 +51,7 @@ plain_pid=$!
 sleeper 60000
 S=sleep
 start $S 80 24 "$SOCKSTEP $TMP/sleep.lesson"
-wait_for $S "SERVER" || true
+wait_started $S || true
 tm send-keys -t $S Enter
 check "the sleep is shown running" wait_for $S "sleep(60000 ms)"
 tm send-keys -t $S Tab Enter Enter
@@ -68,7 +68,7 @@ tm send-keys -t $S q
 # --- hints of another step go -------------------------------------------------
 S=stale
 start $S 80 24 "$SOCKSTEP $LESSON"
-wait_for $S "SERVER" || true
+wait_started $S || true
 for k in 1 2 3 4 5 6; do tm send-keys -t $S Space 1; done
 wait_for $S "step 6/6" 10 || true
 tm send-keys -t $S g 5 Enter
@@ -92,7 +92,7 @@ tm send-keys -t $S q
 # --- one press: c at a breakpoint, n at the end ----------------------------------
 S=keys
 start $S 80 24 "$SOCKSTEP $LESSON"
-wait_for $S "SERVER" || true
+wait_started $S || true
 tm send-keys -t $S x
 wait_for $S "breakpoint on server socket(AF_INET, SOCK_STREAM)" || true
 tm send-keys -t $S c

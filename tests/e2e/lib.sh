@@ -51,6 +51,11 @@ wait_re() {
 	return 1
 }
 
+# wait_started SESSION [SECONDS]: until the lesson's actors are up, a pid
+# in a column heading. The lesson is drawn before them, its columns saying
+# "starting", so its actors' names show first.
+wait_started() { wait_re "$1" ' pid [0-9]+' "${2:-5}"; }
+
 # start SESSION W H COMMAND: a detached session of W x H running COMMAND.
 start() { tm new-session -d -s "$1" -x "$2" -y "$3" "$4"; }
 

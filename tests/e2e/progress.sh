@@ -36,7 +36,7 @@ LESSON
 finished() {
 	local name=$1 session=$2 keys=$3 k
 	start "$session" 100 30 "env XDG_STATE_HOME=$TMP/not-a-folder $SOCKSTEP $4 $TMP/lessons/01-short.lesson"
-	if ! wait_for "$session" "SERVER"; then
+	if ! wait_started "$session"; then
 		fail "$name" "the lesson did not open: $(screen "$session" | tail -3 | tr '\n' '|')"
 		return
 	fi

@@ -47,7 +47,7 @@ drive() {
 
 # --- the run, recorded and cast --------------------------------------------
 start live 80 24 "$(wrapped live "$SOCKSTEP --record $TMP/run.jsonl --cast $TMP/run.cast $LESSON")"
-wait_for live "SERVER" || fail "the run starts" "$(screen live | head -3 | tr '\n' '|')"
+wait_started live || fail "the run starts" "$(screen live | head -3 | tr '\n' '|')"
 drive live
 stable live >"$TMP/live.txt"
 tm send-keys -t live q
@@ -65,7 +65,7 @@ tracer=""
 command -v strace >/dev/null 2>&1 &&
 	tracer="env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=$calls -o $TMP/replay.trace"
 start replay 80 24 "$(wrapped replay "$tracer $SOCKSTEP replay --cast $TMP/replay.cast $TMP/run.jsonl")"
-wait_for replay "SERVER" || fail "the replay starts" "$(screen replay | head -3 | tr '\n' '|')"
+wait_started replay || fail "the replay starts" "$(screen replay | head -3 | tr '\n' '|')"
 wait_for replay "a recorded run, nothing runs" || fail "the replay says what it is" "$(screen replay | tail -3 | tr '\n' '|')"
 drive replay
 stable replay >"$TMP/replay.txt"
@@ -165,7 +165,7 @@ fi
 # A resize is in the cast: an "r" event, and the frames after it, written
 # to a terminal of the new size, leave the screen the student saw.
 start resized 80 24 "$(wrapped resized "$SOCKSTEP --cast $TMP/resized.cast $LESSON")"
-wait_for resized "SERVER" || true
+wait_started resized || true
 tm send-keys -t resized Space
 tm resize-window -t resized -x 100 -y 30
 wait_re resized '^ sockstep .{80,}step 1$' || true
@@ -203,7 +203,7 @@ fi
 # Regression: the recording holds the lesson recorded; another lesson
 # opened from the menu afterwards used to overwrite it.
 start other 80 24 "$(wrapped other "$SOCKSTEP --record $TMP/other.jsonl $LESSON")"
-wait_for other "SERVER" || true
+wait_started other || true
 tm send-keys -t other Space
 wait_re other 'step 1' || true
 tm send-keys -t other m

@@ -22,7 +22,7 @@ start keep 20 5 "sleep 600"
 # --- b and g: back a step, and to a step by its number -------------------------
 S=back
 start $S 80 24 "$SOCKSTEP $LESSON"
-wait_for $S "SERVER" || true
+wait_started $S || true
 for k in 1 2 3 4 5 6; do tm send-keys -t $S Space 1; done
 check "six steps: the title says step 6/6, the accept has returned" \
 	eval 'wait_for $S "step 6/6" && wait_for $S "accept(3) = 4" && wait_for $S "score 1/1"'
@@ -55,7 +55,7 @@ tm send-keys -t $S q
 # --- breakpoints: x on a step, X on a kind, c continues to them ----------------------
 S=brk
 start $S 80 24 "$SOCKSTEP $LESSON"
-wait_for $S "SERVER" || true
+wait_started $S || true
 for k in 1 2 3; do tm send-keys -t $S Space; done
 wait_for $S "listen(3, 1) = 0" || true
 tm send-keys -t $S x
@@ -99,7 +99,7 @@ tm send-keys -t $S q
 # --- presenter mode -------------------------------------------------------------
 S=present
 start $S 80 24 "$SOCKSTEP --present $LESSON"
-wait_for $S "SERVER" || true
+wait_started $S || true
 check "--present: no key bar, no other pane, the clicker keys said" \
 	eval 'wait_re $S "PgDn or (→|right) next" && ! screen $S | grep -qE " k +(sockets|packets) " &&
 		! screen $S | grep -qF "k: sockets" && wait_for $S "narration"'

@@ -29,7 +29,7 @@ need_tui
 
 # --- stepping the echo lesson at 80x24, then q ---------------------------
 start main 80 24 "$(wrapped main "$SOCKSTEP $LESSON")"
-if wait_for main "SERVER" && wait_for main "CLIENT"; then
+if wait_started main && wait_for main "CLIENT"; then
 	pass "starts at 80x24 with a column per actor"
 else
 	fail "starts at 80x24 with a column per actor" "no SERVER/CLIENT headings: $(screen main | head -3 | tr '\n' '|')"
@@ -95,7 +95,7 @@ fi
 
 # --- NO_COLOR: no colour codes at all, and still readable -----------------
 start nocolor 80 24 "env NO_COLOR=1 $SOCKSTEP $LESSON"
-wait_for nocolor "SERVER" || fail "NO_COLOR run" "did not start"
+wait_started nocolor || fail "NO_COLOR run" "did not start"
 tm send-keys -t nocolor Space 1
 if wait_for nocolor "socket(AF_INET, SOCK_STREAM) = 3"; then
 	# capture-pane -e writes attributes as SGR codes: colours are 30-38, 40-48,
@@ -118,7 +118,7 @@ else
 	fail "40x12 shows the too-small notice" "$(screen small | tr '\n' '|')"
 fi
 tm resize-window -t small -x 80 -y 24
-if wait_for small "SERVER" && ! screen small | grep -qF "too small"; then
+if wait_started small && ! screen small | grep -qF "too small"; then
 	pass "the drawing returns after resizing to 80x24"
 else
 	fail "the drawing returns after resizing to 80x24" "$(screen small | head -3 | tr '\n' '|')"
@@ -129,7 +129,7 @@ tm send-keys -t small q
 # Five steps: the server's socket, bind and listen, the client's socket and
 # connect (accept() would block, so the client runs before it).
 start kernel 80 24 "$SOCKSTEP $LESSON"
-wait_for kernel "SERVER" || true
+wait_started kernel || true
 if screen kernel | grep -qF "no packet capture"; then
 	skip "kernel view at 80x24" "no packet capture"
 else
@@ -170,7 +170,7 @@ tm send-keys -t kernel q
 
 # --- a large terminal ----------------------------------------------------
 start large 160 48 "$SOCKSTEP $LESSON"
-wait_for large "SERVER" || true
+wait_started large || true
 for k in 1 2 3 4 5 6 7; do tm send-keys -t large Space 1; done
 if wait_for large "48 65 6c 6c 6f 2c 20 77 6f 72 6c 64" && wait_for large "connect(3, 127.0.0.1:65432) = 0"; then
 	pass "renders at 160x48"
@@ -181,7 +181,7 @@ tm send-keys -t large q
 
 # At 160x48 the socket table and the packets are beside the bytes, no key needed.
 start wide 160 48 "$SOCKSTEP $LESSON"
-wait_for wide "SERVER" || true
+wait_started wide || true
 if screen wide | grep -qF "no packet capture"; then
 	skip "kernel view at 160x48" "no packet capture"
 else
@@ -197,7 +197,7 @@ tm send-keys -t wide q
 
 # --- SIGTERM while running ---------------------------------------------------
 start term 80 24 "$(wrapped term "$SOCKSTEP $LESSON")"
-wait_for term "SERVER" || true
+wait_started term || true
 pids=$(actor_pids term)
 shpid=$(tm display-message -p -t term '#{pane_pid}')
 main_pid=$(pgrep -P "$shpid" | head -1)
@@ -253,7 +253,7 @@ else
 	fail "no lesson: the menu lists the lessons, the first one picked" "$(screen menu | head -5 | tr '\n' '|')"
 fi
 tm send-keys -t menu Enter
-wait_for menu "SERVER" || fail "enter opens the lesson" "$(screen menu | head -3 | tr '\n' '|')"
+wait_started menu || fail "enter opens the lesson" "$(screen menu | head -3 | tr '\n' '|')"
 for k in $(seq 1 12); do
 	screen menu | grep -qF "question: predict" && break
 	tm send-keys -t menu Space
@@ -297,7 +297,7 @@ else
 fi
 menu_pids=""
 tm send-keys -t menu Enter
-wait_for menu "Second lesson" && wait_for menu "SERVER"
+wait_for menu "Second lesson" && wait_started menu
 menu_pids=$(actor_pids menu)
 for k in 1 2 3; do tm send-keys -t menu Space; done
 wait_for menu "listen(3, 1) = 0" || true
