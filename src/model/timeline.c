@@ -44,6 +44,11 @@ typedef struct {
 	uint64_t held, seq;
 } Placed;
 
+/* Every change of any timeline takes the next tick: a timeline's changes
+ * (timeline_changes) name its events as they are, unlike any other's, even
+ * one made later at the same address. */
+static uint64_t change_clock;
+
 struct timeline {
 	Event *ev;
 	size_t n, cap;
@@ -58,6 +63,8 @@ struct timeline {
 	Placed *placed;       /* ascending in held (and so in seq, but after timeline_order) */
 	size_t nplaced, placedcap;
 	uint64_t added, packets;
+	uint64_t changes;     /* timeline_changes: a new tick at every change of ev */
+	uint64_t moved;       /* timeline_moved: a new tick when events go or move */
 };
 
 static uint64_t now_ns(void)
@@ -70,8 +77,10 @@ static uint64_t now_ns(void)
 Timeline *timeline_new(void)
 {
 	Timeline *t = calloc(1, sizeof *t);
-	if (t)
+	if (t) {
 		t->next_seq = 1;
+		t->changes = t->moved = ++change_clock;
+	}
 	return t;
 }
 
@@ -113,6 +122,7 @@ static void fold_reset(Timeline *t)
 
 void timeline_truncate(Timeline *t, size_t n)
 {
+	t->changes = t->moved = ++change_clock;
 	for (size_t i = n; i < t->n; i++) {
 		free(t->ev[i].data);
 		free(t->ev[i].text);
@@ -140,6 +150,7 @@ void timeline_set_when(Timeline *t, size_t i, uint64_t when_ns)
 {
 	if (i < t->n)
 		t->ev[i].when_ns = when_ns;
+	t->changes = ++change_clock;
 }
 
 void timeline_free(Timeline *t)
@@ -448,6 +459,16 @@ void timeline_set_folding(Timeline *t, int on)
 	t->no_fold = !on;
 }
 
+uint64_t timeline_changes(const Timeline *t)
+{
+	return t->changes;
+}
+
+uint64_t timeline_moved(const Timeline *t)
+{
+	return t->moved;
+}
+
 uint64_t timeline_added(const Timeline *t)
 {
 	return t->added;
@@ -518,6 +539,7 @@ static const Event *store(Timeline *t, const Event *ev, uint64_t when_ns)
 	copy.seq = t->next_seq++;
 	copy.when_ns = when_ns;
 	t->ev[t->n] = copy;
+	t->changes = ++change_clock;
 	return &t->ev[t->n++];
 }
 
@@ -580,6 +602,7 @@ int timeline_order(Timeline *t, size_t from, uint64_t *moved)
 			ev[j].call_seq = seq[ev[j].call_seq - from - 1];
 	}
 	memcpy(t->ev + from, ev, n * sizeof *ev);
+	t->changes = t->moved = ++change_clock;
 	/* A held seq that became one of these events follows it. */
 	for (size_t k = 0; k < t->nplaced; k++)
 		if (t->placed[k].seq > from && t->placed[k].seq - from - 1 < n)
@@ -630,8 +653,10 @@ void timeline_set_blocked(Timeline *t, uint64_t call_seq)
 		}
 		call_seq = placed_seq(t, call_seq);
 	}
-	if (call_seq >= 1 && call_seq <= t->n)
+	if (call_seq >= 1 && call_seq <= t->n) {
 		t->ev[call_seq - 1].blocked = 1;
+		t->changes = ++change_clock;
+	}
 }
 
 const Event *timeline_by_seq(const Timeline *t, uint64_t seq)

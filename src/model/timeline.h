@@ -128,6 +128,17 @@ void timeline_set_folding(Timeline *t, int on);
  * back or folded included: whether something happened. */
 uint64_t timeline_added(const Timeline *t);
 
+/* Changes at every change of the events (one put in, a truncate, an
+ * order, a mark), to a value no other timeline has had: a view may keep
+ * what it worked out from the events for as long as this is the same. */
+uint64_t timeline_changes(const Timeline *t);
+
+/* The same, but only when events go or move (a truncate, an order): while
+ * it stays, the events in are where they were, with the same kinds, calls
+ * and results (only their blocked and when marks may change), and new
+ * ones come after them. */
+uint64_t timeline_moved(const Timeline *t);
+
 /* Packets taken in since the last clear, those held back or folded
  * included. */
 uint64_t timeline_packets(const Timeline *t);

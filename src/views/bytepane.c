@@ -16,6 +16,14 @@
 typedef struct {
 	int n, udp;
 	char list[160];
+} CarriedList;
+
+/* Where to find them: the timeline between the call (from) and its return
+ * (to), the sender's packets. Only a message on screen is decoded and
+ * written out; the pane walks every message of the run at each frame. */
+typedef struct {
+	size_t from, to;
+	int any;             /* a packet came while the call ran */
 } Carried;
 
 /* Bytes per hex line (the classic hexdump width: fits 80 columns with its
@@ -37,18 +45,8 @@ static int visible(const Walk *wk)
 	return wk->f && wk->line >= wk->from && wk->line < wk->from + wk->count;
 }
 
-static void carried_text(const Carried *c, char *buf, size_t cap)
-{
-	if (c->n == 0) {
-		buf[0] = '\0';
-		return;
-	}
-	snprintf(buf, cap, "  carried by %d %s%s: %s", c->n, c->udp ? "datagram" : "segment", c->n == 1 ? "" : "s",
-		 c->list);
-}
-
 /* A packet the sender sent while its send ran: note its flags and length. */
-static void carried_add(Carried *c, const Event *pkt)
+static void carried_add(CarriedList *c, const Event *pkt)
 {
 	Packet p;
 	char flags[48], one[64];
@@ -65,6 +63,23 @@ static void carried_add(Carried *c, const Event *pkt)
 	if (n + 1 < sizeof c->list)
 		snprintf(c->list + n, sizeof c->list - n, "%s%s", c->n ? ", " : "", one);
 	c->n++;
+}
+
+static void carried_text(const Run *e, int actor, const Carried *c, char *buf, size_t cap)
+{
+	CarriedList l = { 0 };
+	const Timeline *t = run_timeline(e);
+	for (size_t k = c->from + 1; c->any && k < c->to; k++) {
+		const Event *ev = timeline_get(t, k);
+		if (ev->kind == EV_PACKET && ev->actor == actor)
+			carried_add(&l, ev);
+	}
+	if (l.n == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, cap, "  carried by %d %s%s: %s", l.n, l.udp ? "datagram" : "segment", l.n == 1 ? "" : "s",
+		 l.list);
 }
 
 static void header(Walk *wk, const Run *e, const Event *call, const Event *ret, Link link, const Carried *c)
@@ -87,7 +102,7 @@ static void header(Walk *wk, const Run *e, const Event *call, const Event *ret, 
 		int y = wk->y + wk->line - wk->from;
 		int n = frame_put_fit(wk->f, wk->x, y, text, (Role)(ROLE_ACTOR0 + me % 8), wk->w, wk->g->ell);
 		char carried[256];
-		carried_text(c, carried, sizeof carried);
+		carried_text(e, me, c, carried, sizeof carried);
 		frame_put_fit(wk->f, wk->x + n, y, carried, ROLE_ARROW, wk->w - n, wk->g->ell);
 	}
 	wk->line++;
@@ -144,18 +159,20 @@ static void walk(const Run *e, Walk *wk)
 	Links lk;
 	int n = run_actor_count(e);
 	links_init(&lk, n);
+	const Link *known = links_of(t, n);
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
-		Link link = links_feed(&lk, ev);
+		Link link = known ? known[k] : links_feed(&lk, ev);
 		if (ev->actor < 0 || ev->actor >= n)
 			continue;
 		if (ev->kind == EV_CALL) {
 			call[ev->actor] = ev;
 			sent_to[ev->actor] = link;
-			memset(&carried[ev->actor], 0, sizeof carried[0]);
+			carried[ev->actor] = (Carried){ .from = k };
 		} else if (ev->kind == EV_PACKET && call[ev->actor]) {
-			carried_add(&carried[ev->actor], ev);
+			carried[ev->actor].any = 1;
 		} else if (ev->kind == EV_RETURN && call[ev->actor] && call[ev->actor]->seq == ev->call_seq) {
+			carried[ev->actor].to = k;
 			message(wk, e, call[ev->actor], ev, link.kind == LINK_RECV ? link : sent_to[ev->actor],
 				&carried[ev->actor]);
 			call[ev->actor] = NULL;
@@ -165,8 +182,17 @@ static void walk(const Run *e, Walk *wk)
 
 int bytepane_lines(const Run *e, int *messages)
 {
-	Walk wk = { 0 };
-	walk(e, &wk);
+	/* Asked several times a frame (the heading, the scroll's bound, the
+	 * pane), and at every frame of an animation: counted once for each
+	 * state of the timeline. */
+	static uint64_t counted;
+	static Walk wk;
+	uint64_t now = timeline_changes(run_timeline(e));
+	if (now != counted) {
+		wk = (Walk){ 0 };
+		walk(e, &wk);
+		counted = now;
+	}
 	if (messages)
 		*messages = wk.messages;
 	return wk.line;

@@ -269,9 +269,10 @@ static int flow_build(const Run *e, Flow *fl)
 		return -1;
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		open[i] = -1;
+	const Link *known = links_of(t, n);
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
-		Link link = links_feed(&lk, ev);
+		Link link = known ? known[k] : links_feed(&lk, ev);
 		int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
 		Item it = { .actor = a, .ev = ev, .link = link, .until = -1 };
 		if (ev->kind == EV_RETURN) {

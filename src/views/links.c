@@ -2,6 +2,7 @@
 #include "views/links.h"
 
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -236,4 +237,41 @@ Link links_feed(Links *l, const Event *ev)
 	if (ev->kind == EV_RETURN)
 		return on_return(l, ev);
 	return (Link){ LINK_NONE, ev->actor, -1 };
+}
+
+/* links_of's memory: the links of the first n events of the timeline that
+ * had moved at tick moved, and the state after them. One run is drawn at
+ * a time; another timeline, or one whose events moved, starts again. */
+static struct {
+	uint64_t moved;
+	int nactors;
+	Links state;
+	Link *link;
+	size_t n, cap;
+} known;
+
+const Link *links_of(const Timeline *t, int nactors)
+{
+	size_t count = timeline_count(t);
+	if (known.moved != timeline_moved(t) || known.nactors != nactors || known.n > count) {
+		known.moved = timeline_moved(t);
+		known.nactors = nactors;
+		known.n = 0;
+		links_init(&known.state, nactors);
+	}
+	if (count > known.cap) {
+		size_t cap = known.cap ? known.cap : 256;
+		while (cap < count)
+			cap *= 2;
+		Link *grown = realloc(known.link, cap * sizeof *grown);
+		if (!grown) {
+			known.moved = 0;   /* start again next time */
+			return NULL;
+		}
+		known.link = grown;
+		known.cap = cap;
+	}
+	for (; known.n < count; known.n++)
+		known.link[known.n] = links_feed(&known.state, timeline_get(t, known.n));
+	return known.link;
 }

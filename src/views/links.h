@@ -60,6 +60,12 @@ void links_init(Links *l, int nactors);
 /* Feed the next event of the timeline (in order); returns the link it makes. */
 Link links_feed(Links *l, const Event *ev);
 
+/* The link of each event of t, by index (links_feed of every event from
+ * the first, for nactors actors): worked out once and extended as events
+ * are put in, since the views that need it are drawn at every frame.
+ * Valid until the timeline changes again; NULL when out of memory. */
+const Link *links_of(const Timeline *t, int nactors);
+
 /* Does this link draw an arrow between columns? */
 int links_is_arrow(LinkKind kind);
 
