@@ -56,7 +56,9 @@ struct timeline {
 	Console con[LESSON_MAX_ACTORS];
 	int no_fold;          /* a replay's timeline: already folded */
 	uint64_t foldable;    /* foldable events that became events at once */
-	Held *held;
+	Held *held;           /* the held, oldest first: a window of held_mem */
+	Held *held_mem;
+	size_t held_at;       /* where the window starts in held_mem */
 	size_t nheld, heldcap;
 	uint64_t next_held;
 	Folded folded;
@@ -93,6 +95,14 @@ static void console_reset(Console *c)
 
 static int fold_kind(const Event *ev);
 
+/* Nothing is held: the window starts at the beginning again. */
+static void held_empty(Timeline *t)
+{
+	t->nheld = 0;
+	t->held_at = 0;
+	t->held = t->held_mem;
+}
+
 /* The fold starts again from what is left of the timeline: what was held
  * came after it, and so did what was placed beyond it. */
 static void fold_reset(Timeline *t)
@@ -101,7 +111,7 @@ static void fold_reset(Timeline *t)
 		free(t->held[k].ev.data);
 		free(t->held[k].ev.text);
 	}
-	t->nheld = 0;
+	held_empty(t);
 	t->folded = (Folded){ 0 };
 	size_t kept = 0;
 	for (size_t k = 0; k < t->nplaced; k++)
@@ -159,7 +169,7 @@ void timeline_free(Timeline *t)
 		return;
 	timeline_clear(t);
 	free(t->ev);
-	free(t->held);
+	free(t->held_mem);
 	free(t->placed);
 	free(t);
 }
@@ -323,11 +333,22 @@ static void held_free(Held *h)
 	free(h->ev.text);
 }
 
+/* Take the k-th held out. The fold takes the oldest, or one of the first
+ * few (behind calls still running): the ones before it move up a place,
+ * and the window starts one later, rather than every later one moving
+ * down (a hundred events of 200 bytes, at every event of a transfer). */
 static void held_remove(Timeline *t, size_t k)
 {
 	held_free(&t->held[k]);
-	memmove(&t->held[k], &t->held[k + 1], (t->nheld - k - 1) * sizeof *t->held);
-	t->nheld--;
+	if (k < t->nheld - k - 1) {
+		memmove(&t->held[1], &t->held[0], k * sizeof *t->held);
+		t->held_at++;
+		t->held = t->held_mem + t->held_at;
+	} else {
+		memmove(&t->held[k], &t->held[k + 1], (t->nheld - k - 1) * sizeof *t->held);
+	}
+	if (--t->nheld == 0)
+		held_empty(t);
 }
 
 /* Fold the oldest held event that may go: a packet, a state, or a call
@@ -368,12 +389,16 @@ static int fold_oldest(Timeline *t)
 /* Hold ev back; the oldest held gives way when there are too many. */
 static const Event *hold(Timeline *t, const Event *ev)
 {
-	if (t->nheld == t->heldcap) {
-		size_t cap = t->heldcap ? t->heldcap * 2 : TIMELINE_FOLD_TAIL + 8;
-		Held *grown = realloc(t->held, cap * sizeof *grown);
+	if (t->held_at + t->nheld == t->heldcap && t->held_at > 0) {
+		memmove(t->held_mem, t->held, t->nheld * sizeof *t->held);
+		t->held_at = 0;
+		t->held = t->held_mem;
+	} else if (t->nheld == t->heldcap) {
+		size_t cap = t->heldcap ? t->heldcap * 2 : 2 * TIMELINE_FOLD_TAIL + 8;
+		Held *grown = realloc(t->held_mem, cap * sizeof *grown);
 		if (!grown)
 			return NULL;
-		t->held = grown;
+		t->held = t->held_mem = grown;
 		t->heldcap = cap;
 	}
 	Held h = { .ev = *ev };
@@ -449,7 +474,7 @@ void timeline_fold_flush(Timeline *t)
 			placed_add(t, e->seq, put->seq);
 		held_free(&t->held[k]);
 	}
-	t->nheld = 0;
+	held_empty(t);
 }
 
 void timeline_set_folding(Timeline *t, int on)
