@@ -352,7 +352,9 @@ void keys_bar_draw(Frame *f, int y, const KeysHint *h, int n)
 {
 	int limit = 9;
 	for (;; limit--) {
-		int total = 1 - 2;   /* the last hint needs no gap after it */
+		/* A hint is " key ", a blank, its label and a blank before the
+		 * next; the last needs no blank after it. */
+		int total = 1 - 1;
 		for (int i = 0; i < n; i++)
 			if (h[i].drop <= limit)
 				total += frame_width(h[i].key) + frame_width(h[i].label) + 4;
@@ -363,6 +365,10 @@ void keys_bar_draw(Frame *f, int y, const KeysHint *h, int n)
 	for (int i = 0; i < n; i++) {
 		if (h[i].drop > limit)
 			continue;
+		/* A hint that does not fit whole is left out: "q" without
+		 * "quit" says nothing. */
+		if (x + frame_width(h[i].key) + frame_width(h[i].label) + 3 > f->w)
+			break;
 		char key[40];
 		snprintf(key, sizeof key, " %s ", h[i].key);
 		x += frame_put(f, x, y, key, ROLE_KEY, f->w - x);
