@@ -1173,6 +1173,17 @@ static Action do_scroll(Tui *t, int key)
 	}
 }
 
+/* w: the next page of the step's words; the screen wraps it round to
+ * the first after the last, and a new step starts at the first again. */
+static Action do_narr_page(Tui *t, int key)
+{
+	(void)key;
+	uint64_t moment = narration_moment(t->e);
+	t->s.narr_page = t->s.narr_seq == moment ? t->s.narr_page + 1 : 1;
+	t->s.narr_seq = moment;
+	return ACT_REDRAW;
+}
+
 static Action do_present(Tui *t, int key)
 {
 	(void)key;
@@ -1447,6 +1458,7 @@ static const KeyHandler handlers[] = {
 	[KEYS_CONTINUE] = do_continue,
 	[KEYS_RESTART] = do_restart,
 	[KEYS_SCROLL] = do_scroll,
+	[KEYS_NARR_PAGE] = do_narr_page,
 	[KEYS_PRESENT_TOGGLE] = do_present,
 	[KEYS_MENU_OPEN] = do_menu,
 	[KEYS_LEAVE_HINT] = do_leave_hint,

@@ -70,6 +70,10 @@ static const KeysEntry table[] = {
 	{ KEYS_LESSON, KEYS_SCROLL, { UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_HOME, UI_KEY_END },
 	  .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .bar_named = 2, .drop = 3, .label = "bytes",
 	  .help = "scroll the byte pane: a page, a line, to the oldest, to the newest" },
+	/* Named in the bar only while the step's words have more pages. */
+	{ KEYS_LESSON, KEYS_NARR_PAGE, { 'w' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "more words",
+	  .help = "the next page of the step's narration, when its words need more rows than the "
+		  "screen has" },
 	{ KEYS_LESSON, KEYS_PRESENT_TOGGLE, { 'p' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .drop = 3,
 	  .label = "present", .help = "presenter mode on or off (--present): the flow and the bytes large" },
 	{ KEYS_LESSON, KEYS_MENU_OPEN, { 'm' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "menu",

@@ -113,8 +113,10 @@ static void layout_panes(int w, int h, ScreenPane shown, int y, int band, Layout
 }
 
 /* The flow keeps its headings and this many calls however much the
- * narration needs, and gives its rows beyond FLOW_KEEP_CALLS first. */
-enum { FLOW_MIN_CALLS = 4, FLOW_KEEP_CALLS = 6 };
+ * narration needs, and gives its rows beyond FLOW_KEEP_CALLS first. In
+ * the compact layout it keeps fewer, the call just made and the one to
+ * come: a projector's 20 rows must still hold the step's words. */
+enum { FLOW_MIN_CALLS = 4, FLOW_KEEP_CALLS = 6, FLOW_MIN_CALLS_COMPACT = 2 };
 
 /* Up to want rows from *from, leaving it least; returns those taken. */
 static int take_rows(int want, int *from, int least)
@@ -131,7 +133,7 @@ static int take_rows(int want, int *from, int least)
  * the panes -- the whole band: a table cut to a row teaches nothing --
  * and last from the flow again, down to its last few calls. The step's
  * own words are what teach it. */
-static void give_way(int need, int *narr_h, int *band, int *flow_h)
+static void give_way(int need, int min_calls, int *narr_h, int *band, int *flow_h)
 {
 	if (need <= *narr_h)
 		return;
@@ -145,8 +147,17 @@ static void give_way(int need, int *narr_h, int *band, int *flow_h)
 		*band -= from_band;
 		got += from_band;
 	}
-	got += take_rows(want - got, flow_h, 1 + FLOW_MIN_CALLS);
+	got += take_rows(want - got, flow_h, 1 + min_calls);
 	*narr_h += got;
+}
+
+/* Below 80x24 (a projector's large font) the flow keeps its headings and
+ * FLOW_KEEP_CALLS calls and the narration its five rows; the one pane gets
+ * what they leave, if that is a rule and two rows, else nothing. */
+static int compact_band(int h)
+{
+	int band = h - 4 - 1 - 5 - (1 + FLOW_KEEP_CALLS);
+	return band >= 3 ? band : 0;
 }
 
 /* At 80x24: 9 flow rows (headings + 8), 1 console, one pane of 4 rows, 5 of
@@ -157,7 +168,7 @@ static void give_way(int need, int *narr_h, int *band, int *flow_h)
  * question's prompt) takes them from the panes, then the flow (give_way). */
 static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 {
-	int extra = h - SCREEN_MIN_H;
+	int extra = h - SCREEN_FULL_H;
 	L->cons_h = 1 + (extra / 10 < 3 ? extra / 10 : 3);
 	L->narr_h = 5 + (extra / 8 < 2 ? extra / 8 : 2);
 	int band = 5 + extra * 3 / 10;
@@ -165,9 +176,12 @@ static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 		band = 5 + extra / 2;
 	else if (h >= TALL_H)
 		band = 5 + extra * 6 / 10;
+	else if (h < SCREEN_FULL_H)
+		band = compact_band(h);
 	L->flow_y = 1;
 	L->flow_h = h - 4 - L->cons_h - band - L->narr_h;
-	give_way(narr_min, &L->narr_h, &band, &L->flow_h);
+	give_way(narr_min, h < SCREEN_FULL_H ? FLOW_MIN_CALLS_COMPACT : FLOW_MIN_CALLS, &L->narr_h, &band,
+		 &L->flow_h);
 	L->cons_y = L->flow_y + L->flow_h;
 	if (band >= 2)
 		layout_panes(w, h, shown, L->cons_y + L->cons_h, band, L);
@@ -202,14 +216,15 @@ static void layout_code(int w, Layout *L)
  * last, above the status line, where a presenter's audience reads on. */
 static void layout_present(int w, int h, int narr_min, Layout *L)
 {
-	int extra = h - SCREEN_MIN_H;
+	int extra = h - SCREEN_FULL_H;
 	memset(L, 0, sizeof *L);
 	L->narr_h = 4 + (extra / 8 < 3 ? extra / 8 : 3);
 	int rest = h - 4 - L->narr_h;
 	int bytes = rest * 35 / 100 + 1;   /* with its rule */
 	L->flow_y = 1;
 	L->flow_h = rest - bytes;
-	give_way(narr_min, &L->narr_h, &bytes, &L->flow_h);
+	give_way(narr_min, h < SCREEN_FULL_H ? FLOW_MIN_CALLS_COMPACT : FLOW_MIN_CALLS, &L->narr_h, &bytes,
+		 &L->flow_h);
 	L->flow_w = w;
 	L->cons_y = L->flow_y + L->flow_h;
 	L->cons_h = 1;
@@ -363,7 +378,7 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 /* The key bar: the key table's hints for what is open (keys.h), with the
  * words that change -- the pane k shows next, what s turns the code pane
  * to, how many answers a question has. */
-static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
+static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int narr_pages)
 {
 	unsigned bar = KEYS_BAR_RUN;
 	if (s->editing)
@@ -383,6 +398,17 @@ static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
 		/* A terminal that shows every pane leaves k nothing to do. */
 		if (h[i].cmd == KEYS_PANE && screen_all_panes(f->w, f->h))
 			continue;
+		/* w is named while the step's words have more pages, right
+		 * after space: on a narrow bar the hints after it give way. */
+		if (h[i].cmd == KEYS_NARR_PAGE && narr_pages < 2)
+			continue;
+		if (h[i].cmd == KEYS_NARR_PAGE && k > 1) {
+			KeysHint more = h[i];
+			memmove(&h[2], &h[1], (size_t)(k - 1) * sizeof h[0]);
+			h[1] = more;
+			k++;
+			continue;
+		}
 		if (h[i].cmd == KEYS_PANE)
 			h[i].label = screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES));
 		if (h[i].cmd == KEYS_CODE && s->code.on)
@@ -541,11 +567,27 @@ static void narration_band(const Run *e, const ScreenState *s, Frame *f, const L
 		quiz_draw_prompt(e, s, f, 0, L->narr_y, f->w, L->narr_h);
 		return;
 	}
-	rule(f, g, 0, f->w, L->narr_rule, "narration", NULL);
-	int text = 0;
+	int text = 0, pages;
 	narration_rows(e, s, f->w, &text);
 	int v = quiz_draw_verdict(e, s, f, 0, L->narr_y, f->w, L->narr_h - text - 1);
+	int page = narration_page(e, s, f->w, L->narr_h - v, &pages);
+	char more[64] = "";
+	if (pages > 1)
+		snprintf(more, sizeof more, "page %d/%d, w: %s", page + 1, pages, page + 1 < pages ? "more" : "first");
+	rule(f, g, 0, f->w, L->narr_rule, "narration", more);
 	narration_draw(e, s, f, 0, L->narr_y + v, f->w, L->narr_h - v);
+}
+
+/* The pages of the step's words in the narration band (1: they fit). */
+static int narration_pages(const Run *e, const ScreenState *s, const Layout *L, int w)
+{
+	int text = 0, pages = 1;
+	if (s->quiz.open)
+		return 1;
+	narration_rows(e, s, w, &text);
+	int v = quiz_draw_verdict(e, s, NULL, 0, 0, w, L->narr_h - text - 1);
+	narration_page(e, s, w, L->narr_h - v, &pages);
+	return pages;
 }
 
 void screen_render(const Run *e, const ScreenState *s, Frame *f)
@@ -582,7 +624,7 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 	narration_band(e, s, f, &L);
 	status_line(e, s, f, L.status_y);
 	if (L.keys_y >= 0)
-		key_bar(e, s, f, L.keys_y);
+		key_bar(e, s, f, L.keys_y, narration_pages(e, s, &L, f->w));
 	if (s->help) {
 		f->cursor_x = f->cursor_y = -1;
 		help_overlay(s, f);

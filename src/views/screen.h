@@ -18,7 +18,11 @@
 #include "views/frame.h"
 #include "views/screenstate.h"
 
-enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
+/* The smallest terminal drawn (a projector's large font gives about 60x20),
+ * and the size from which the normal layout applies; between the two the
+ * layout is compact: the flow and the narration first, a pane only in the
+ * rows they leave. */
+enum { SCREEN_MIN_W = 60, SCREEN_MIN_H = 20, SCREEN_FULL_W = 80, SCREEN_FULL_H = 24 };
 
 
 void screen_state_init(ScreenState *s);

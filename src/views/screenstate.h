@@ -49,6 +49,9 @@ typedef struct {
 	                         for the socket pane's highlights; 0: none shown */
 	int help;             /* the help overlay is open */
 	int help_scroll;      /* its first line shown */
+	uint64_t narr_seq;    /* the step (its event's seq) narr_page belongs to */
+	int narr_page;        /* the page of that step's words shown, when they
+	                         need more rows than the narration has (w) */
 	int editing;          /* the line editor is open for edit_actor */
 	int edit_actor;
 	const char *edit_text;
