@@ -1184,6 +1184,21 @@ static Action do_narr_page(Tui *t, int key)
 	return ACT_REDRAW;
 }
 
+/* o: the next of the actors sharing the flow's last column. The fold
+ * shows a picked actor among them first, so o picks the one after the
+ * actor it shows. */
+static Action do_fold(Tui *t, int key)
+{
+	(void)key;
+	int folded = flow_folded(t->e, t->frame->w);
+	int shown = flow_fold_shown(t->e, &t->s, t->frame->w);
+	if (folded <= 0 || shown < 0)
+		return ACT_IGNORED;
+	int first = run_actor_count(t->e) - folded;
+	t->s.selected = first + (shown - first + 1) % folded;
+	return ACT_REDRAW;
+}
+
 static Action do_present(Tui *t, int key)
 {
 	(void)key;
@@ -1459,6 +1474,7 @@ static const KeyHandler handlers[] = {
 	[KEYS_RESTART] = do_restart,
 	[KEYS_SCROLL] = do_scroll,
 	[KEYS_NARR_PAGE] = do_narr_page,
+	[KEYS_FOLD] = do_fold,
 	[KEYS_PRESENT_TOGGLE] = do_present,
 	[KEYS_MENU_OPEN] = do_menu,
 	[KEYS_LEAVE_HINT] = do_leave_hint,

@@ -54,22 +54,118 @@ typedef struct {
 } Flow;
 
 typedef struct {
-	int n;               /* columns */
-	int cx[LESSON_MAX_ACTORS];
+	int n;               /* actors */
+	int cx[LESSON_MAX_ACTORS];  /* each actor's column; -1: folded away */
 	int cw;              /* column width */
+	int fold;            /* the actor the fold column shows, -1: no fold */
+	int folded;          /* how many actors share the fold column */
+	int fold_at;         /* ... and which of them fold is (from 0) */
 } Columns;
 
-/* Columns for n actors across w: a gap between them wide enough for an
- * arrow with its label; wide terminals get wider gaps and columns. */
-static void columns(int n, int x, int w, Columns *c)
+/* A column narrower than this cuts even short calls' names ("setsocko… =
+ * 0"): more actors than fit at this width share the last column. */
+enum { FOLD_MIN_CW = 22 };
+
+static int gap_of(int cols, int w)
 {
-	int gap = n > 2 ? 6 : 7 + (w > 80 ? (w - 80) / 5 : 0);
-	if (gap > 30)
-		gap = 30;
+	int gap = cols > 2 ? 6 : 7 + (w > 80 ? (w - 80) / 5 : 0);
+	return gap > 30 ? 30 : gap;
+}
+
+static int width_of(int cols, int w)
+{
+	return (w - 1 - gap_of(cols, w) * (cols - 1)) / cols;
+}
+
+/* The columns n actors get across w, at least two. */
+static int columns_fit(int n, int w)
+{
+	int cols = n < 1 ? 1 : n;
+	while (cols > 2 && width_of(cols, w) < FOLD_MIN_CW)
+		cols--;
+	return cols;
+}
+
+int flow_folded(const Run *e, int w)
+{
+	int n = run_actor_count(e), cols = columns_fit(n, w);
+	return cols < n ? n - cols + 1 : 0;
+}
+
+/* Defined after columns(), which it asks. */
+static void columns(const Run *e, const ScreenState *s, int n, int x, int w, Columns *c);
+
+int flow_fold_shown(const Run *e, const ScreenState *s, int w)
+{
+	Columns c;
+	columns(e, s, run_actor_count(e), 0, w, &c);
+	return c.fold;
+}
+
+/* The actor of the newest call or input, or -1. */
+static int last_actor(const Run *e)
+{
+	const Timeline *t = run_timeline(e);
+	for (size_t k = timeline_count(t); k-- > 0;) {
+		const Event *ev = timeline_get(t, k);
+		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && ev->actor >= 0)
+			return ev->actor;
+	}
+	return -1;
+}
+
+/* Which of the actors from first on the fold shows: the picked one, else
+ * the one whose step just ran, else the one that runs next -- the fold
+ * follows what happens -- else the first of them. */
+static int fold_pick(const Run *e, const ScreenState *s, int first, int n)
+{
+	int last = last_actor(e);
+	if (s->selected >= first && s->selected < n)
+		return s->selected;
+	if (last >= first && last < n)
+		return last;
+	if (s->next >= first && s->next < n)
+		return s->next;
+	return first;
+}
+
+/* Columns for the actors across w: a gap between them wide enough for an
+ * arrow with its label; wide terminals get wider gaps and columns. When
+ * more actors than fit, the last column is a fold: it shows one of the
+ * actors that did not fit (fold_pick), and its heading says which of how
+ * many ("2/3"). */
+static void columns(const Run *e, const ScreenState *s, int n, int x, int w, Columns *c)
+{
+	int cols = columns_fit(n, w);
 	c->n = n < 1 ? 1 : n;
-	c->cw = (w - 1 - gap * (c->n - 1)) / c->n;
-	for (int i = 0; i < c->n; i++)
-		c->cx[i] = x + 1 + i * (c->cw + gap);
+	c->cw = width_of(cols, w);
+	c->fold = -1;
+	c->folded = c->fold_at = 0;
+	if (cols < c->n) {
+		c->folded = c->n - cols + 1;
+		c->fold = fold_pick(e, s, cols - 1, c->n);
+		c->fold_at = c->fold - (cols - 1);
+	}
+	for (int i = 0, col = 0; i < c->n; i++) {
+		c->cx[i] = -1;
+		if (c->fold >= 0 && i >= cols - 1 && i != c->fold)
+			continue;
+		c->cx[i] = x + 1 + col++ * (c->cw + gap_of(cols, w));
+	}
+}
+
+static int shown(const Columns *c, int a)
+{
+	return a >= 0 && a < c->n && c->cx[a] >= 0;
+}
+
+/* The actor whose column is right of a's, or -1. */
+static int right_of(const Columns *c, int a)
+{
+	for (int i = a + 1; i < c->n; i++)
+		if (shown(c, i))
+			return i;
+	return -1;
 }
 
 static Role actor_role(int i)
@@ -254,7 +350,20 @@ static int on_ip(const Flow *fl, int a, int fd)
 	return f == AF_INET || f == AF_INET6;
 }
 
-static int flow_build(const Run *e, Flow *fl)
+/* Is the event about an actor the fold hides (c NULL: none is hidden)?
+ * A packet is when either end is. */
+static int hidden(const Columns *c, const Event *ev, int n)
+{
+	if (!c)
+		return 0;
+	int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
+	int b = ev->kind == EV_PACKET && ev->peer_actor >= 0 && ev->peer_actor < n ? ev->peer_actor : -1;
+	return (a >= 0 && !shown(c, a)) || (b >= 0 && !shown(c, b));
+}
+
+/* The diagram's items; c: the columns, whose folded actors it leaves out
+ * (NULL: every actor). */
+static int flow_build(const Run *e, const Columns *c, Flow *fl)
 {
 	const Timeline *t = run_timeline(e);
 	int n = run_actor_count(e);
@@ -272,6 +381,8 @@ static int flow_build(const Run *e, Flow *fl)
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
 		Link link = links_feed(&lk, ev);
+		if (hidden(c, ev, n))
+			continue;
 		int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
 		Item it = { .actor = a, .ev = ev, .link = link, .until = -1 };
 		if (ev->kind == EV_RETURN) {
@@ -309,7 +420,7 @@ static int flow_build(const Run *e, Flow *fl)
 	/* What each actor will do next, below what it did. */
 	for (int a = 0; a < n; a++) {
 		const RunActor *ea = run_actor(e, a);
-		if (ea->state != ACTOR_READY && ea->state != ACTOR_INPUT)
+		if ((ea->state != ACTOR_READY && ea->state != ACTOR_INPUT) || (c && !shown(c, a)))
 			continue;
 		Item it = { .kind = ITEM_PENDING, .actor = a, .until = -1 };
 		if (ea->state == ACTOR_READY) {
@@ -503,9 +614,14 @@ static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Col
 	const RunActor *a = run_actor(e, i);
 	char name[64], state[96], text[256], pid[48] = "";
 	size_t k;
+	if (!shown(c, i))
+		return;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
 		name[k] = (char)toupper((unsigned char)a->name[k]);
 	name[k] = '\0';
+	/* The fold column: which of the actors sharing it this is ("2/3"). */
+	if (i == c->fold)
+		snprintf(name + k, sizeof name - k, " %d/%d", c->fold_at + 1, c->folded);
 	flow_actor_state(e, i, state, sizeof state);
 	/* A program's column names its process or thread as ps and strace do:
 	 * the kernel's name for it, and its id. */
@@ -553,7 +669,7 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 		       Progress pr)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
-	if (a < 0 || b < 0 || a == b || a >= c->n || b >= c->n)
+	if (!shown(c, a) || !shown(c, b) || a == b)
 		return;
 	int left = a < b ? a : b, right = a < b ? b : a, rightward = a < b;
 	int L = c->cx[left] + c->cw, R = c->cx[right] - 2;
@@ -599,9 +715,11 @@ static void draw_stub(const ScreenState *s, Frame *f, const Columns *c, const It
 {
 	const Glyphs *g = glyphs_get(s->unicode);
 	int a = it->actor, out = it->link.from == a, in = it->link.to == a;
-	int end = c->cx[a] + c->cw;
-	if (a + 1 < c->n)
-		end = c->cx[a + 1] - 2;
+	if (!shown(c, a))
+		return;
+	int end = c->cx[a] + c->cw, next = right_of(c, a);
+	if (next >= 0)
+		end = c->cx[next] - 2;
 	else if (end > f->w)
 		end = f->w;
 	int x = c->cx[a] + c->cw;
@@ -716,10 +834,10 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 	Columns c;
 	const Glyphs *g = glyphs_get(s->unicode);
 	int n = run_actor_count(e);
-	columns(n, x, w, &c);
+	columns(e, s, n, x, w, &c);
 	for (int i = 0; i < n; i++)
 		draw_heading(e, s, f, &c, i, y);
-	if (h < 2 || flow_build(e, &fl) < 0)
+	if (h < 2 || flow_build(e, &c, &fl) < 0)
 		return;
 	int body = h - 1, y0 = y + 1;
 	int first = fl.rows > body ? fl.rows - body : 0;
@@ -730,7 +848,8 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 			continue;
 		char text[1100];
 		int a = it->actor, iw = a < 0 ? w - 2 : c.cw;
-		int wide = a >= 0 && a + 1 < c.n && busy && !busy[it->row * n + a + 1] ? c.cx[a + 1] + c.cw - c.cx[a] : iw;
+		int nb = a >= 0 ? right_of(&c, a) : -1;
+		int wide = nb >= 0 && busy && !busy[it->row * n + nb] ? c.cx[nb] + c.cw - c.cx[a] : iw;
 		Role role = item_text(e, s, it, a < 0 ? w : c.cw, wide, &iw, text, sizeof text);
 		int ix = a < 0 ? x + 1 : c.cx[a];
 		if (a < 0)
@@ -760,8 +879,10 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 	Columns c;
 	const Timeline *t = run_timeline(e);
 	int n = run_actor_count(e);
-	columns(n, x, w, &c);
+	columns(e, s, n, x, w, &c);
 	for (int a = 0; a < n; a++) {
+		if (!shown(&c, a))
+			continue;
 		/* The last h lines of this actor, oldest first. */
 		const Event *lines[16];
 		int got = 0;
@@ -793,7 +914,7 @@ uint64_t flow_arrow_since(const Run *e, size_t from, int *count)
 	Flow fl;
 	uint64_t seq = 0;
 	*count = 0;
-	if (from >= timeline_count(t) || flow_build(e, &fl) < 0)
+	if (from >= timeline_count(t) || flow_build(e, NULL, &fl) < 0)
 		return 0;
 	uint64_t since = timeline_get(t, from)->seq;
 	for (int k = 0; k < fl.n; k++) {

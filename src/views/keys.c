@@ -74,6 +74,10 @@ static const KeysEntry table[] = {
 	{ KEYS_LESSON, KEYS_NARR_PAGE, { 'w' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "more words",
 	  .help = "the next page of the step's narration, when its words need more rows than the "
 		  "screen has" },
+	/* Named in the bar only while actors share a column. */
+	{ KEYS_LESSON, KEYS_FOLD, { 'o' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "other actor",
+	  .help = "when more actors than fit share the flow's last column (its heading says 2/3), "
+		  "pick the next of them: the column shows the picked one, else the one whose step just ran" },
 	{ KEYS_LESSON, KEYS_PRESENT_TOGGLE, { 'p' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .drop = 3,
 	  .label = "present", .help = "presenter mode on or off (--present): the flow and the bytes large" },
 	{ KEYS_LESSON, KEYS_MENU_OPEN, { 'm' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "menu",

@@ -378,7 +378,7 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 /* The key bar: the key table's hints for what is open (keys.h), with the
  * words that change -- the pane k shows next, what s turns the code pane
  * to, how many answers a question has. */
-static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int narr_pages)
+static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int narr_pages, int folded)
 {
 	unsigned bar = KEYS_BAR_RUN;
 	if (s->editing)
@@ -400,9 +400,9 @@ static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int nar
 			continue;
 		/* w is named while the step's words have more pages, right
 		 * after space: on a narrow bar the hints after it give way. */
-		if (h[i].cmd == KEYS_NARR_PAGE && narr_pages < 2)
+		if ((h[i].cmd == KEYS_NARR_PAGE && narr_pages < 2) || (h[i].cmd == KEYS_FOLD && !folded))
 			continue;
-		if (h[i].cmd == KEYS_NARR_PAGE && k > 1) {
+		if ((h[i].cmd == KEYS_NARR_PAGE || h[i].cmd == KEYS_FOLD) && k > 1) {
 			KeysHint more = h[i];
 			memmove(&h[2], &h[1], (size_t)(k - 1) * sizeof h[0]);
 			h[1] = more;
@@ -624,7 +624,8 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 	narration_band(e, s, f, &L);
 	status_line(e, s, f, L.status_y);
 	if (L.keys_y >= 0)
-		key_bar(e, s, f, L.keys_y, narration_pages(e, s, &L, f->w));
+		key_bar(e, s, f, L.keys_y, narration_pages(e, s, &L, f->w),
+			L.flow_w > 0 ? flow_folded(e, L.flow_w) : 0);
 	if (s->help) {
 		f->cursor_x = f->cursor_y = -1;
 		help_overlay(s, f);
