@@ -908,6 +908,17 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 	}
 }
 
+int flow_rows(const Run *e, const ScreenState *s, int w)
+{
+	Flow fl;
+	Columns c;
+	columns(e, s, run_actor_count(e), 0, w, &c);
+	if (flow_build(e, &c, &fl) < 0)
+		return 1;
+	free(fl.items);
+	return 1 + fl.rows;
+}
+
 uint64_t flow_arrow_since(const Run *e, size_t from, int *count)
 {
 	const Timeline *t = run_timeline(e);

@@ -21,6 +21,10 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 /* Each actor's last console lines (EV_PRINT), under its column. */
 void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
+/* The rows the whole diagram needs at width w: its headings and every
+ * row of calls and arrows. */
+int flow_rows(const Run *e, const ScreenState *s, int w);
+
 /* How many actors share the flow's last column at width w (0: each has
  * a column of its own), the last ones. The fold shows one of them at a
  * time: the picked actor, else the one whose step just ran, else the one

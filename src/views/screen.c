@@ -210,19 +210,33 @@ static void layout_code(int w, Layout *L)
 }
 
 /* Presenter mode: for a projector, where the back row must read it. The
- * flow gets about two thirds of the rows and the bytes the rest, the
- * console keeps one row (what the programs print is part of the story);
- * sockets, packets, code and the key bar give way. The narration comes
- * last, above the status line, where a presenter's audience reads on. */
-static void layout_present(int w, int h, int narr_min, Layout *L)
+ * flow is drawn larger than in the normal layout: it gets the rows it
+ * needs, and the bytes at most a third of them and only the rows the flow
+ * leaves (none when that is less than a rule and three lines). The console
+ * keeps one row (what the programs print is part of the story); sockets,
+ * packets, code and the key bar give way. The narration comes last, above
+ * the status line, where a presenter's audience reads on. */
+static void layout_present(int w, int h, int narr_min, int flow_need, Layout *L)
 {
 	int extra = h - SCREEN_FULL_H;
 	memset(L, 0, sizeof *L);
 	L->narr_h = 4 + (extra / 8 < 3 ? extra / 8 : 3);
 	int rest = h - 4 - L->narr_h;
 	int bytes = rest * 35 / 100 + 1;   /* with its rule */
+	if (bytes > rest - flow_need)
+		bytes = rest - flow_need;
+	if (bytes < 4)
+		bytes = 0;
 	L->flow_y = 1;
 	L->flow_h = rest - bytes;
+	/* Here the bytes give way to the narration before the flow does. */
+	if (narr_min > L->narr_h && bytes > 0) {
+		int got = narr_min - L->narr_h < bytes ? narr_min - L->narr_h : bytes;
+		if (bytes - got < 4)
+			got = bytes;
+		bytes -= got;
+		L->narr_h += got;
+	}
 	give_way(narr_min, h < SCREEN_FULL_H ? FLOW_MIN_CALLS_COMPACT : FLOW_MIN_CALLS, &L->narr_h, &bytes,
 		 &L->flow_h);
 	L->flow_w = w;
@@ -600,7 +614,7 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 	Layout L;
 	int narr_min = narration_need(e, s, f->w);
 	if (s->present)
-		layout_present(f->w, f->h, narr_min, &L);
+		layout_present(f->w, f->h, narr_min, flow_rows(e, s, f->w), &L);
 	else
 		layout(f->w, f->h, s->pane, narr_min, &L);
 	if (s->code.on && !s->present)
