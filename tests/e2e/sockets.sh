@@ -1,0 +1,141 @@
+#!/bin/bash
+# sockets.sh - the socket pane's words say what the kernel holds, at 80x24
+# (tmux, about 10 s).
+#
+# Run from the repository root after `make`. Prints "PASS: name",
+# "FAIL: name: why" or "SKIP: name: why" per check. A CLOSE_WAIT socket
+# whose Recv-Q counts only the peer's FIN says "0+FIN", not 1 byte; an
+# AF_UNIX socket's Send-Q, memory and not bytes, shows as "-", not 768
+# for 5 bytes sent; once every socket has closed the pane says so, not
+# "No sockets yet". Each lesson is stepped one call at a time, its pane
+# read at every step.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/lib.sh
+export XDG_STATE_HOME="$TMP/state"
+
+need_tui
+
+# A session that outlives the others keeps the tmux server up between them.
+start keep 20 5 "sleep 600"
+
+# step_all SESSION OUT: step (answering any question with 1) to the
+# lesson's end, appending every screen seen to OUT.
+step_all() {
+	local i tries before
+	for ((i = 0; i < 60; i++)); do
+		screen "$1" >>"$2"
+		screen "$1" | grep -qF 'lesson finished' && return 0
+		before=$(screen "$1" | head -1)
+		if screen "$1" | grep -qF 'your prediction'; then
+			tm send-keys -t "$1" 1
+		else
+			tm send-keys -t "$1" Space
+		fi
+		for ((tries = 0; tries < 40; tries++)); do
+			[ "$(screen "$1" | head -1)" != "$before" ] && break
+			sleep 0.05
+		done
+	done
+	return 1
+}
+
+# lesson_on NAME W H: a session NAME at W x H on $TMP/NAME.lesson, its
+# socket pane shown (k).
+lesson_on() {
+	start "$1" "$2" "$3" "env LC_ALL=C.UTF-8 $SOCKSTEP $TMP/$1.lesson"
+	wait_for "$1" "SERVER" 10 || true
+	tm send-keys -t "$1" k
+	wait_for "$1" "── sockets" 5 || true
+}
+
+# --- CLOSE_WAIT: the FIN is no byte ---------------------------------------------
+cat >"$TMP/finwait.lesson" <<'EOF'
+title: The FIN in Recv-Q
+about: The client closes; the server reads its byte, then the end.
+
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  recv 1024
+  recv 1024
+  close
+  close on s
+
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  sendall "hi"
+  close
+EOF
+S=finwait
+lesson_on $S 80 24
+step_all $S "$TMP/finwait.screens" >/dev/null
+if ! grep -q "CLOSE_WAIT" "$TMP/finwait.screens"; then
+	skip "CLOSE_WAIT's Recv-Q" "no socket table in this run (no sock_diag here)"
+else
+	check "a CLOSE_WAIT socket whose only unread is the FIN says 0+FIN" \
+		grep -qE 'CLOSE_WAIT +0\+FIN ' "$TMP/finwait.screens"
+	check "no CLOSE_WAIT row counts the FIN as a byte (Recv-Q 1)" \
+		eval '! grep -qE "CLOSE_WAIT +1 " "$TMP/finwait.screens"'
+fi
+tm kill-session -t $S
+
+# --- AF_UNIX: Send-Q is memory, not bytes -----------------------------------------
+cat >"$TMP/unix.lesson" <<'EOF'
+title: Send-Q of a local socket
+about: Five bytes over an AF_UNIX stream.
+
+actor server
+  socket AF_UNIX SOCK_STREAM
+  bind @sendq
+  listen 1
+  accept
+  recv 1024
+  close
+  close on s
+
+actor client
+  socket AF_UNIX SOCK_STREAM
+  connect @sendq
+  sendall "hello"
+  close
+EOF
+S=unix
+lesson_on $S 80 24
+step_all $S "$TMP/unix.screens" >/dev/null
+if ! grep -q "unix .*ESTAB" "$TMP/unix.screens"; then
+	skip "AF_UNIX Send-Q" "no AF_UNIX row in the socket table here"
+else
+	check "an AF_UNIX socket's Send-Q shows as -, not the memory its buffers hold" \
+		eval 'grep -qE "unix .*ESTAB[A-Z]* +[0-9]+ +- *$" "$TMP/unix.screens" &&
+			! grep -qE "unix .* [0-9]+ +[1-9][0-9]* *$" "$TMP/unix.screens"'
+	check "the 5 bytes wait in the server's Recv-Q" grep -qE "unix .*ESTAB[A-Z]* +5 +- *$" "$TMP/unix.screens"
+fi
+tm kill-session -t $S
+
+# --- every socket closed: not "yet" ----------------------------------------------
+cat >"$TMP/gone.lesson" <<'EOF'
+title: Every socket closed
+about: A datagram socket, bound and closed.
+
+actor server
+  socket AF_INET SOCK_DGRAM
+  bind 127.0.0.1 65432
+  close
+EOF
+S=gone
+lesson_on $S 80 24
+check "before the first socket the pane says No sockets yet" wait_for $S "No sockets yet"
+step_all $S "$TMP/gone.screens" >/dev/null
+if ! grep -q "udp " "$TMP/gone.screens"; then
+	skip "every socket closed" "no socket table in this run"
+else
+	check "once every socket has closed the pane says so, not 'yet'" \
+		eval 'wait_for $S "No sockets now: every socket of this run has closed" 5 &&
+			! screen $S | grep -qF "No sockets yet"'
+fi
+tm kill-session -t $S
