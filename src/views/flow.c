@@ -15,6 +15,7 @@
 #include "views/flow.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -681,11 +682,16 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 	int len = R - L + 1;
 	if (len < 3)
 		return;
+	/* The label in the middle, a line of two either side; of one on a
+	 * short arrow, rather than no label. */
 	int lw = frame_width(label);
-	int lstart = lw + 4 <= len ? (len - lw) / 2 : -1;
+	int lstart = lw + 4 <= len ? (len - lw) / 2 : lw + 2 <= len ? 1 : -1;
 	int shown = len;
 	if (pr.len > 0)
 		shown = 1 + (len - 1) * pr.pos / pr.len;
+	/* While it travels, the label shows once the head has passed it. */
+	int head = rightward ? shown - 1 : len - shown;
+	int passed = lstart >= 0 && (rightward ? head >= lstart + lw : head < lstart);
 	for (int k = 0; k < shown; k++) {
 		/* k counts from the source end; p is the position from the left. */
 		int p = rightward ? k : len - 1 - k;
@@ -694,7 +700,7 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 		const char *glyph = g->hline;
 		if (k == shown - 1)
 			glyph = rightward ? g->head_r : g->head_l;
-		else if (lstart >= 0 && p >= lstart && p < lstart + lw && shown == len)
+		else if (passed && p >= lstart && p < lstart + lw)
 			glyph = NULL;
 		if (!glyph) {
 			/* One character of the label (ASCII: byte counts and words). */
@@ -759,13 +765,21 @@ static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const It
 	}
 }
 
-/* Does this item draw an arrow: a packet, or a call whose packets we did not see? */
+/* Did the call fail without sending anything (a sendto() refused with
+ * ENOTCONN)? A connect() in progress has sent its SYN. */
+static int failed_call(const Item *it)
+{
+	return it->ret && it->ret->ret < 0 && it->ret->err != EINPROGRESS;
+}
+
+/* Does this item draw an arrow: a packet, or a call whose packets we did
+ * not see, and which did not fail? */
 static int has_arrow(const Item *it)
 {
 	if (it->kind == ITEM_PACKET)
 		return 1;
 	return it->kind == ITEM_CALL && links_is_arrow(it->link.kind) && it->link.to >= 0 && it->npackets == 0 &&
-	       !it->by_packets;
+	       !it->by_packets && !failed_call(it);
 }
 
 /* The arrows being animated (those from s->anim_seq on) travel one after
@@ -824,6 +838,12 @@ static unsigned char *busy_cells(const Flow *fl, int n)
 		}
 		for (int i = lo; i <= hi && i < n && it->row < fl->rows; i++)
 			busy[it->row * n + i] = 1;
+		/* A waiting call's dotted line: no neighbour's text covers it. */
+		if (it->kind == ITEM_CALL && it->ev->blocked && it->actor >= 0 && it->actor < n) {
+			int end = it->until >= 0 ? it->until : fl->rows - 1;
+			for (int r = it->row + 1; r <= end && r < fl->rows; r++)
+				busy[r * n + it->actor] = 1;
+		}
 	}
 	return busy;
 }
@@ -866,10 +886,12 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 			frame_paint(f, ix, yy, frame_width(g->mark_ok) - 1, ROLE_OK);
 		}
 	}
+	/* The arrows before the dotted lines of waiting calls: an arrow
+	 * crossing a waiting column keeps its label whole. */
+	draw_arrows(s, f, &c, &fl, first, y0, body);
 	for (int k = 0; k < fl.n; k++)
 		if (fl.items[k].kind == ITEM_CALL && fl.items[k].ev->blocked)
 			draw_wait(s, f, &c, &fl.items[k], first, y0, body, fl.rows);
-	draw_arrows(s, f, &c, &fl, first, y0, body);
 	free(busy);
 	free(fl.items);
 }

@@ -90,7 +90,11 @@ static int known_or_other(const Links *l, int peer, int actor)
 
 static Link on_connect(Links *l, const Event *ev)
 {
-	int to = known_or_other(l, owner(l, &ev->addr, ev->addrlen), ev->actor);
+	int to = owner(l, &ev->addr, ev->addrlen);
+	/* A path no actor bound is another program's (the C library's own
+	 * connect() to nscd): no actor of the run is at its other end. */
+	if (to < 0 && ev->addr.ss_family != AF_UNIX)
+		to = other(l, ev->actor);
 	if (l->nconns == LINKS_MAX_CONNS) {
 		memmove(&l->conns[0], &l->conns[1], sizeof l->conns[0] * (LINKS_MAX_CONNS - 1));
 		l->nconns--;

@@ -8,7 +8,9 @@
  * got the address it reports (or the oldest one waiting); send() on a
  * connected descriptor reaches its peer; a datagram reaches whoever bound,
  * or was seen sending from, its address. With two actors an unknown peer is
- * simply the other one. Pure bookkeeping: no allocation, no I/O. */
+ * simply the other one -- but not for a connect() to a path no actor bound,
+ * which is another program's (nscd's). Pure bookkeeping: no allocation, no
+ * I/O. */
 #ifndef SOCKSTEP_LINKS_H
 #define SOCKSTEP_LINKS_H
 
