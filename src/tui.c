@@ -599,6 +599,7 @@ static void reset_run(Tui *t)
 {
 	t->s.editing = 0;
 	t->s.byte_scroll = 0;
+	t->s.packet_scroll = 0;
 	t->s.anim_seq = 0;
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	answers_reset(&t->answers);
@@ -664,6 +665,7 @@ static Action go_to(Tui *t, int n)
 	t->seen = timeline_count(run_timeline(t->e));
 	t->s.anim_seq = 0;
 	t->s.byte_scroll = 0;
+	t->s.packet_scroll = 0;
 	t->ended_at = 0;
 	t->model_dirty = 1;
 	return ACT_REDRAW;
@@ -986,10 +988,24 @@ static void open_recording(Tui *t, Run *e)
  * command does. Every handler has one form, and may return ACT_IGNORED to
  * leave the key to the next mode's table. */
 
+/* The scroll keys move the packets when they are the one pane shown. */
+static Action scroll_packets(Tui *t, int by, int w, int h)
+{
+	int max = screen_packet_scroll_max(t->e, w, h);
+	t->s.packet_scroll += by;
+	if (t->s.packet_scroll > max)
+		t->s.packet_scroll = max;
+	if (t->s.packet_scroll < 0)
+		t->s.packet_scroll = 0;
+	return ACT_REDRAW;
+}
+
 static Action scroll_bytes(Tui *t, int by)
 {
 	int w, h;
 	t->ui->size(&w, &h);
+	if (!screen_all_panes(w, h) && t->s.pane == SCREEN_PANE_PACKETS && !t->s.present)
+		return scroll_packets(t, by, w, h);   /* a page of the one pane is a page of either */
 	/* The keys scroll the bytes: show them if another pane is up. */
 	if (!screen_all_panes(w, h))
 		t->s.pane = SCREEN_PANE_BYTES;

@@ -69,7 +69,8 @@ static const KeysEntry table[] = {
 	  .help = "restart the lesson: a fresh run, new processes, a new namespace" },
 	{ KEYS_LESSON, KEYS_SCROLL, { UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_HOME, UI_KEY_END },
 	  .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .bar_named = 2, .drop = 3, .label = "bytes",
-	  .help = "scroll the byte pane: a page, a line, to the oldest, to the newest" },
+	  .help = "scroll the byte pane, or the packets when they are the pane shown: a page, a line, "
+		  "to the oldest, to the newest" },
 	/* Named in the bar only while the step's words have more pages. */
 	{ KEYS_LESSON, KEYS_NARR_PAGE, { 'w' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "more words",
 	  .help = "the next page of the step's narration, when its words need more rows than the "

@@ -530,7 +530,12 @@ static void pane_rule(const Run *e, const ScreenState *s, Frame *f, const PaneBo
 	} else {
 		int n = packetpane_count(e);
 		snprintf(title, sizeof title, n ? "packets (%d)" : "packets", n);
-		snprintf(right, sizeof right, "%s", hint);
+		if (s->packet_scroll > 0 && n > p->h)
+			snprintf(right, sizeof right, "older packets: PgDn or End for the newest");
+		else if (n > p->h)
+			snprintf(right, sizeof right, "PgUp/PgDn scroll%s%s", *hint ? "  " : "", hint);
+		else
+			snprintf(right, sizeof right, "%s", hint);
 	}
 	rule(f, glyphs_get(s->unicode), p->x, p->w, p->rule, title, right);
 }
@@ -653,6 +658,16 @@ static int byte_rows(int w, int h)
 	layout(w, h, SCREEN_PANE_BYTES, 0, &L);
 	const PaneBox *p = find_pane(&L, SCREEN_PANE_BYTES);
 	return p ? p->h : 1;
+}
+
+int screen_packet_scroll_max(const Run *e, int w, int h)
+{
+	Layout L;
+	if (too_small(w, h))
+		return 0;
+	layout(w, h, SCREEN_PANE_PACKETS, 0, &L);
+	const PaneBox *p = find_pane(&L, SCREEN_PANE_PACKETS);
+	return packetpane_scroll_max(e, p ? p->h : 1);
 }
 
 int screen_byte_scroll_max(const Run *e, int w, int h)

@@ -34,6 +34,10 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f);
 int screen_byte_scroll_max(const Run *e, int w, int h);
 int screen_help_scroll_max(int w, int h);
 
+/* The largest packet_scroll that still fills the packet pane at w x h
+ * (as if shown, on a small terminal). */
+int screen_packet_scroll_max(const Run *e, int w, int h);
+
 /* Lines the byte pane scrolls by on PgUp/PgDn at w x h. */
 int screen_byte_page(int w, int h);
 

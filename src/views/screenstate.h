@@ -44,6 +44,7 @@ typedef struct {
 	int autoplay;         /* autoplay is on */
 	int speed, speeds;    /* autoplay speed, 1..speeds */
 	int byte_scroll;      /* byte pane: lines scrolled back from the newest */
+	int packet_scroll;    /* packet pane: packets scrolled back from the newest */
 	ScreenPane pane;      /* the pane a small terminal shows */
 	uint64_t now_ns;      /* monotonic time of the frame (the timeline's clock),
 	                         for the socket pane's highlights; 0: none shown */

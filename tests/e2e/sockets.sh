@@ -1,5 +1,5 @@
 #!/bin/bash
-# sockets.sh - the socket pane's words say what the kernel holds, at 80x24
+# sockets.sh - the socket and packet panes say what the kernel holds, at 80x24
 # (tmux, about 10 s).
 #
 # Run from the repository root after `make`. Prints "PASS: name",
@@ -7,8 +7,8 @@
 # whose Recv-Q counts only the peer's FIN says "0+FIN", not 1 byte; an
 # AF_UNIX socket's Send-Q, memory and not bytes, shows as "-", not 768
 # for 5 bytes sent; once every socket has closed the pane says so, not
-# "No sockets yet". Each lesson is stepped one call at a time, its pane
-# read at every step.
+# "No sockets yet"; the packets pane scrolls back to the SYN. Each lesson
+# is stepped one call at a time, its pane read at every step.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 2
@@ -20,11 +20,11 @@ need_tui
 # A session that outlives the others keeps the tmux server up between them.
 start keep 20 5 "sleep 600"
 
-# step_all SESSION OUT: step (answering any question with 1) to the
-# lesson's end, appending every screen seen to OUT.
+# step_all SESSION OUT [STEPS]: step (answering any question with 1) to
+# the lesson's end or STEPS steps, appending every screen seen to OUT.
 step_all() {
 	local i tries before
-	for ((i = 0; i < 60; i++)); do
+	for ((i = 0; i < ${3:-60}; i++)); do
 		screen "$1" >>"$2"
 		screen "$1" | grep -qF 'lesson finished' && return 0
 		before=$(screen "$1" | head -1)
@@ -137,5 +137,31 @@ else
 	check "once every socket has closed the pane says so, not 'yet'" \
 		eval 'wait_for $S "No sockets now: every socket of this run has closed" 5 &&
 			! screen $S | grep -qF "No sockets yet"'
+fi
+tm kill-session -t $S
+
+# --- the packets pane scrolls back to the SYN -----------------------------------------
+S=packets
+start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/01-echo.lesson"
+wait_for $S "SERVER" 10 || true
+: >"$TMP/packets.screens"
+# To step 7, the client's 12 bytes and their ACK: five packets, one more
+# than the pane's rows.
+for ((i = 0; i < 12; i++)); do
+	screen $S | head -1 | grep -qF "step 7/" && break
+	step_all $S "$TMP/packets.screens" 1 >/dev/null
+done
+tm send-keys -t $S k k
+if ! wait_for $S "── packets (" 5 || screen $S | grep -qF "No packet capture"; then
+	skip "the packets pane scrolls" "no packet capture in this run"
+else
+	check "80x24: the packets pane shows the newest, and says it scrolls" \
+		eval 'wait_for $S "PgUp/PgDn scroll" && ! screen $S | grep -qF "TCP [SYN] seq=0"'
+	tm send-keys -t $S PPage
+	check "80x24: PgUp scrolls the packets back to the SYN" \
+		eval 'wait_for $S "TCP [SYN] seq=0" && wait_for $S "older packets: PgDn or End for the newest"'
+	tm send-keys -t $S End
+	check "80x24: End shows the newest packets again" \
+		eval 'wait_for $S "PgUp/PgDn scroll" && ! screen $S | grep -qF "TCP [SYN] seq=0"'
 fi
 tm kill-session -t $S
