@@ -31,8 +31,8 @@ enum { WIDE_W = 156, WIDE_H = 36, TALL_H = 40, HALF_W = 77 };
  * about 75 columns); on a narrower terminal it takes the flow's place. */
 enum { CODE_BESIDE_W = 150 };
 
-/* The help overlay's text: 72 columns (inside its border at 80), the keys
- * in a column of 13. */
+/* The help overlay's text: 72 columns (inside its border and a margin of
+ * two at 80), the keys in a column of 13. */
 enum { HELP_TEXT_W = 72, HELP_KEYW = 13 };
 
 typedef struct {
@@ -436,43 +436,120 @@ static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int nar
 	keys_bar_draw(f, y, h, k);
 }
 
+/* Does a help line, after its indent, hold two columns (a table row:
+ * "ok, or a tick      the call returned")? */
+static int help_columns(const char *line)
+{
+	const char *p = line + strspn(line, " "), *end = strchr(p, '\n');
+	const char *two = strstr(p, "  ");
+	return two && (!end || two < end);
+}
+
+/* The help's prose is written in lines for 72 columns: for fewer, the
+ * lines of one paragraph (the same indent, no table row) become one, for
+ * the overlay to wrap whole. */
+static void help_join(char *text)
+{
+	char *prev = text;
+	for (char *nl = strchr(text, '\n'); nl && nl[1]; nl = strchr(nl + 1, '\n')) {
+		char *line = nl + 1;
+		size_t pi = strspn(prev, " "), li = strspn(line, " ");
+		int join = pi == li && prev[pi] != '\n' && line[li] != '\n' && line[li] &&
+			   !help_columns(line) && !help_columns(prev);
+		/* The line a table row ends stays apart from the next row. */
+		*nl = join ? ' ' : '\n';
+		if (join) {
+			memmove(line, line + li, strlen(line + li) + 1);
+			nl = line - 1;
+			continue;
+		}
+		prev = line;
+	}
+}
+
 /* The help: assets/help.txt, its "@keys" line replaced by the key table's
- * sections, written for the overlay's 72 columns inside its border at 80. */
-static const char *help_text(void)
+ * sections, written for tw columns (HELP_TEXT_W at most: the overlay's
+ * inside at 80). Kept for the last width asked. */
+static const char *help_text(int tw)
 {
 	static char text[24576];
-	if (text[0])
+	static int made_for;
+	if (text[0] && made_for == tw)
 		return text;
+	made_for = tw;
 	const char *at = strstr(asset_help_txt, "@keys\n");
 	if (!at) {
 		snprintf(text, sizeof text, "%s", asset_help_txt);
 		return text;
 	}
 	int o = snprintf(text, sizeof text, "%.*s", (int)(at - asset_help_txt), asset_help_txt);
-	o += (int)keys_help_all(0, HELP_KEYW, HELP_TEXT_W, text + o, sizeof text - (size_t)o);
+	o += (int)keys_help_all(0, HELP_KEYW, tw, text + o, sizeof text - (size_t)o);
 	if ((size_t)o < sizeof text)
 		snprintf(text + o, sizeof text - (size_t)o, "%s", at + strlen("@keys\n"));
+	if (tw < HELP_TEXT_W)
+		help_join(text);
 	return text;
 }
 
+/* The help's box: its width at a terminal w columns wide, and the
+ * columns of text inside it (a border and a margin of two either side). */
+static int help_box_w(int w)
+{
+	return w - 2 < HELP_TEXT_W + 6 ? w - 2 : HELP_TEXT_W + 6;
+}
+
+/* One line of the help, wrapped to tw columns under its own indent (the
+ * help's prose is written for 72 columns); draws from its row skip, at
+ * most max rows, when f is not NULL. Returns the rows it takes. */
+static int help_line(Frame *f, int x, int y, int tw, int skip, int max, const char *line)
+{
+	int indent = (int)strspn(line, " ");
+	if (!line[indent])
+		return 1;
+	if (indent > tw / 2)
+		indent = tw / 2;
+	return frame_wrap_from(f, x + indent, y, tw - indent, skip, max, line + indent, ROLE_NORMAL);
+}
+
+/* Rows the whole help takes at tw columns. */
+static int help_rows(int tw)
+{
+	int rows = 0;
+	for (const char *p = help_text(tw); *p;) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		p += n + (p[n] == '\n');
+		rows += help_line(NULL, 0, 0, tw, 0, 0, line);
+	}
+	return rows;
+}
+
+/* The help: a box of HELP_TEXT_W columns of text, a margin and the border
+ * either side (78 columns: whole at 80), over a screen cleared but for its
+ * title and key bar, so that nothing beneath shows through on a large
+ * terminal; a narrower one wraps the text to its box. */
 static void help_overlay(const ScreenState *s, Frame *f)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
-	const char *text = help_text();
-	int lines = 0;
-	for (const char *p = text; *p; p++)
-		lines += *p == '\n';
-	int w = f->w - 4 < 78 ? f->w - 4 : 78;
+	const char *vline = s->unicode ? "│" : "|";
+	int w = help_box_w(f->w), tw = w - 6;
+	const char *text = help_text(tw);
+	int lines = help_rows(tw);
 	int h = f->h - 2 < lines + 2 ? f->h - 2 : lines + 2;
 	int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
-	for (int y = y0; y < y0 + h; y++)
-		frame_fill(f, x0, y, w, " ", ROLE_NORMAL);
+	for (int y = 1; y < f->h - 1; y++)
+		frame_fill(f, 0, y, f->w, " ", ROLE_NORMAL);
 	frame_fill(f, x0, y0, w, g->hline, ROLE_BORDER);
 	frame_fill(f, x0, y0 + h - 1, w, g->hline, ROLE_BORDER);
 	for (int y = y0 + 1; y < y0 + h - 1; y++) {
-		frame_put(f, x0, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
-		frame_put(f, x0 + w - 1, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+		frame_put(f, x0, y, vline, ROLE_BORDER, 1);
+		frame_put(f, x0 + w - 1, y, vline, ROLE_BORDER, 1);
 	}
+	frame_put(f, x0, y0, s->unicode ? "┌" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0 + w - 1, y0, s->unicode ? "┐" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0, y0 + h - 1, s->unicode ? "└" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0 + w - 1, y0 + h - 1, s->unicode ? "┘" : "+", ROLE_BORDER, 1);
 	frame_put(f, x0 + 2, y0, " sockstep help ", ROLE_BORDER, w - 4);
 	char close[32], scroll[32], foot[96];
 	keys_names(keys_find(KEYS_HELP, 27), 2, " or ", close, sizeof close);
@@ -485,9 +562,13 @@ static void help_overlay(const ScreenState *s, Frame *f)
 		char line[512];
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
 		p += n + (p[n] == '\n');
-		if (skip-- > 0)
+		int rows = help_line(NULL, 0, 0, tw, 0, 0, line);
+		if (skip >= rows) {
+			skip -= rows;
 			continue;
-		frame_put(f, x0 + 2, y0 + 1 + row++, line, ROLE_NORMAL, w - 4);
+		}
+		row += help_line(f, x0 + 3, y0 + 1 + row, tw, skip, h - 2 - row, line) - skip;
+		skip = 0;
 	}
 }
 
@@ -691,10 +772,6 @@ uint64_t screen_due(const Run *e, uint64_t now_ns)
 
 int screen_help_scroll_max(int w, int h)
 {
-	(void)w;
-	int lines = 0;
-	for (const char *p = help_text(); *p; p++)
-		lines += *p == '\n';
-	int max = lines - (h - 4);
+	int max = help_rows(help_box_w(w) - 6) - (h - 4);
 	return max > 0 ? max : 0;
 }
