@@ -220,7 +220,8 @@ int narration_rows(const Run *e, const ScreenState *s, int w, int *text_rows)
 	int t = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION);
 	if (text_rows)
 		*text_rows = t;
-	return t + (q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0) + 1;
+	return t + (q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0) +
+	       frame_wrap(NULL, 0, 0, w - 2, 999, next, role);
 }
 
 uint64_t narration_moment(const Run *e)
@@ -267,8 +268,12 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 	}
 	int trows = need < h - 1 ? need : h - 1;
 	int qrows = q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0;
-	if (qrows > h - 1 - trows)
-		qrows = h - 1 - trows;
+	/* What runs next, or why nothing can, takes the rows it needs when
+	 * the words and the question leave them; else its one row, cut. */
+	int nrows = frame_wrap(NULL, 0, 0, w - 2, 999, next, next_role);
+	int nr = pages < 2 && nrows > 1 && h - need - qrows >= nrows ? nrows : 1;
+	if (qrows > h - nr - trows)
+		qrows = h - nr - trows;
 	if (pages < 2)
 		frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
 	if (need > trows && trows > 0 && pages < 2) {
@@ -282,5 +287,8 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 	}
 	if (qrows > 0)
 		frame_wrap(f, x + 1, y + trows, w - 2, qrows, q, ROLE_NOTICE);
-	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
+	if (nr > 1)
+		frame_wrap(f, x + 1, y + h - nr, w - 2, nr, next, next_role);
+	else
+		frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
 }

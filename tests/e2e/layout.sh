@@ -39,6 +39,16 @@ band() {
 		tr '\n' ' ' | tr -s ' ' | sed 's/^ //; s/ $//'
 }
 
+# The line of what runs next (or why nothing can) in the narration band of
+# a captured screen: its first row, which starts "Next:" or "Stuck:" (it
+# takes more rows when it needs them and they are free).
+next_line() {
+	local h
+	h=$(wc -l <"$1")
+	awk -v last=$((h - 2)) '/── (narration|question)/ { on = 1; next }
+		on && NR <= last && /^ (Next|Stuck):/ { l = $0 } END { print l }' "$1"
+}
+
 # The whole band of the step on screen $1 (captured in $2), as one line:
 # words that need more rows than the band has come in pages, "page 1/3,
 # w: more" on its rule, and w turns them as a student would.
@@ -113,18 +123,19 @@ run_lesson() {
 		# (an open question's prompt has its choices there).
 		if tail -2 "$out.scr" | grep -qF 'your prediction'; then
 			tm send-keys -t "$s" 1
-		elif sed -n "$((h - 2))p" "$out.scr" | grep -q '^ Stuck:'; then
+		elif next_line "$out.scr" | grep -q '^ Stuck:'; then
 			# Every actor waits, in sleep() or a call with a time
 			# limit: the run goes on by itself when the time is up.
 			waits=$((waits + 1))
 			[ "$waits" -le 20 ] || break
-			line=$(sed -n "$((h - 2))p" "$out.scr")
+			line=$(next_line "$out.scr")
 			for ((tries = 0; tries < 200; tries++)); do
 				sleep 0.05
-				[ "$(screen "$s" | sed -n "$((h - 2))p")" = "$line" ] || break
+				screen "$s" >"$out.now"
+				[ "$(next_line "$out.now")" = "$line" ] || break
 			done
 			continue
-		elif ! sed -n "$((h - 2))p" "$out.scr" | grep -q '^ Next:'; then
+		elif ! next_line "$out.scr" | grep -q '^ Next:'; then
 			break
 		elif tail -2 "$out.scr" | grep -qF 'input (enter sends):'; then
 			k=$((k + 1))
@@ -146,7 +157,7 @@ run_lesson() {
 				sleep 0.05
 				continue
 			fi
-			sed -n "$((h - 2))p" "$out.scr" | grep -q '^ Next:' || break
+			next_line "$out.scr" | grep -q '^ Next:' || break
 			sleep 0.05
 		done
 	done
