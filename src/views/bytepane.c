@@ -144,6 +144,8 @@ static void walk(const Run *e, Walk *wk)
 	Links lk;
 	int n = run_actor_count(e);
 	links_init(&lk, n);
+	for (int a = 0; a < n; a++)
+		links_owner(&lk, a, run_actor_owner(e, a));
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
 		Link link = links_feed(&lk, ev);

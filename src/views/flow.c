@@ -51,6 +51,7 @@ typedef struct {
 	int current;         /* the item of the call that ran last, or -1 */
 	int capture;         /* packets are captured in this run */
 	int family[LESSON_MAX_ACTORS][LINKS_MAX_FD];  /* each descriptor's address family, 0 unknown */
+	int owner[LESSON_MAX_ACTORS];   /* the program's first actor: a thread shares its descriptors */
 	Event pending[LESSON_MAX_ACTORS];
 } Flow;
 
@@ -334,6 +335,15 @@ static int abnormal_exit(const Run *e, const Event *ev)
 	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
 }
 
+/* A descriptor's family: its actor's, else its program's first actor's
+ * (a thread uses the listener the program made). */
+static int family_of(const Flow *fl, int a, int fd)
+{
+	if (fd < 0 || fd >= LINKS_MAX_FD)
+		return 0;
+	return fl->family[a][fd] ? fl->family[a][fd] : fl->family[fl->owner[a]][fd];
+}
+
 /* A socket() or accept() returned: remember what family its descriptor is. */
 static void learn_family(Flow *fl, int a, const Event *call, const Event *ret)
 {
@@ -341,13 +351,13 @@ static void learn_family(Flow *fl, int a, const Event *call, const Event *ret)
 		return;
 	if (call->op == OP_SOCKET)
 		fl->family[a][ret->ret] = (int)call->arg[0];
-	else if (call->op == OP_ACCEPT && call->fd >= 0 && call->fd < LINKS_MAX_FD)
-		fl->family[a][ret->ret] = fl->family[a][call->fd];
+	else if (call->op == OP_ACCEPT)
+		fl->family[a][ret->ret] = family_of(fl, a, call->fd);
 }
 
 static int on_ip(const Flow *fl, int a, int fd)
 {
-	int f = fd >= 0 && fd < LINKS_MAX_FD ? fl->family[a][fd] : 0;
+	int f = family_of(fl, a, fd);
 	return f == AF_INET || f == AF_INET6;
 }
 
@@ -372,6 +382,11 @@ static int flow_build(const Run *e, const Columns *c, Flow *fl)
 	Links lk;
 	links_init(&lk, n);
 	memset(fl, 0, sizeof *fl);
+	for (int a = 0; a < n; a++) {
+		int o = run_actor_owner(e, a);
+		links_owner(&lk, a, o);
+		fl->owner[a] = o >= 0 && o < LESSON_MAX_ACTORS ? o : a;
+	}
 	fl->current = -1;
 	fl->capture = run_kernel(e) && !strstr(run_kernel_note(e), "capture");
 	fl->items = calloc(timeline_count(t) + (size_t)n + 1, sizeof *fl->items);

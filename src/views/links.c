@@ -11,9 +11,16 @@ void links_init(Links *l, int nactors)
 	l->nactors = nactors;
 	for (int a = 0; a < LESSON_MAX_ACTORS; a++) {
 		l->last_sender[a] = -1;
+		l->owner[a] = a;
 		for (int fd = 0; fd < LINKS_MAX_FD; fd++)
 			l->peer[a][fd] = -1;
 	}
+}
+
+void links_owner(Links *l, int a, int owner)
+{
+	if (a >= 0 && a < LESSON_MAX_ACTORS && owner >= 0 && owner < LESSON_MAX_ACTORS)
+		l->owner[a] = owner;
 }
 
 int links_is_arrow(LinkKind kind)
@@ -32,6 +39,18 @@ static int *peer_slot(Links *l, int actor, int fd)
 	if (actor < 0 || actor >= LESSON_MAX_ACTORS || fd < 0 || fd >= LINKS_MAX_FD)
 		return NULL;
 	return &l->peer[actor][fd];
+}
+
+/* The peer of actor's descriptor fd: its own, else its program's first
+ * actor's (a thread shares the descriptor, a child inherited it). */
+static int peer_of(Links *l, int actor, int fd)
+{
+	int *slot = peer_slot(l, actor, fd);
+	if (slot && *slot >= 0)
+		return *slot;
+	int owner = actor >= 0 && actor < LESSON_MAX_ACTORS ? l->owner[actor] : -1;
+	slot = owner != actor ? peer_slot(l, owner, fd) : NULL;
+	return slot ? *slot : -1;
 }
 
 /* Does the address a reach the address b, which belongs to a socket? A
@@ -119,6 +138,13 @@ static void on_connected(Links *l, const Event *ev)
 	}
 }
 
+/* Was a connect() towards to made to actor a: a itself, or its program
+ * (a thread accepting on the listener its first actor bound)? */
+static int towards(const Links *l, int to, int a)
+{
+	return to == a || (to >= 0 && a >= 0 && a < LESSON_MAX_ACTORS && to == l->owner[a]);
+}
+
 /* accept() returned: pair it with the connect() whose address it reports,
  * or else the oldest connect() towards this actor not yet accepted (the
  * kernel's accept queue is first in, first out). */
@@ -127,16 +153,22 @@ static void on_accepted(Links *l, const Event *ev)
 	LinksConn *pick = NULL;
 	for (int i = 0; i < l->nconns && !pick; i++) {
 		LinksConn *c = &l->conns[i];
-		if (c->to == ev->actor && !c->accepted && c->local.len &&
+		if (towards(l, c->to, ev->actor) && !c->accepted && c->local.len &&
 		    reaches(&ev->addr, ev->addrlen, &c->local.addr, c->local.len))
 			pick = c;
 	}
 	for (int i = 0; i < l->nconns && !pick; i++)
-		if (l->conns[i].to == ev->actor && !l->conns[i].accepted)
+		if (towards(l, l->conns[i].to, ev->actor) && !l->conns[i].accepted)
 			pick = &l->conns[i];
 	int peer = pick ? pick->actor : other(l, ev->actor);
-	if (pick)
+	if (pick) {
+		/* The connecting end talks to whoever accepted: a thread of
+		 * the server, maybe, not the actor that bound. */
+		int *theirs = peer_slot(l, pick->actor, pick->fd);
+		if (theirs && pick->local.len)
+			*theirs = ev->actor;
 		pick->accepted = 1;
+	}
 	int *slot = peer_slot(l, ev->actor, (int)ev->ret);
 	if (slot)
 		*slot = peer;
@@ -164,7 +196,7 @@ static Link on_recvfrom(Links *l, const Event *ev)
 static Link on_call(Links *l, const Event *ev)
 {
 	int *slot = peer_slot(l, ev->actor, ev->fd);
-	int peer = slot ? *slot : -1;
+	int peer = peer_of(l, ev->actor, ev->fd);
 	switch (ev->op) {
 	case OP_BIND:
 		learn(l, ev->actor, &ev->addr, ev->addrlen);
@@ -203,7 +235,6 @@ static Link on_call(Links *l, const Event *ev)
 
 static Link on_return(Links *l, const Event *ev)
 {
-	int *slot = peer_slot(l, ev->actor, ev->fd);
 	if (ev->ret < 0)
 		return (Link){ LINK_NONE, ev->actor, -1 };
 	switch (ev->op) {
@@ -217,11 +248,11 @@ static Link on_return(Links *l, const Event *ev)
 	case OP_READ:
 	case OP_READV:
 	case OP_SPLICE_RECV:
-		return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+		return (Link){ LINK_RECV, known_or_other(l, peer_of(l, ev->actor, ev->fd), ev->actor), ev->actor };
 	case OP_RECVMSG:
 	case OP_RECVMMSG:
 		if (!ev->addrlen)
-			return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+			return (Link){ LINK_RECV, known_or_other(l, peer_of(l, ev->actor, ev->fd), ev->actor), ev->actor };
 		return on_recvfrom(l, ev);
 	case OP_RECVFROM:
 		return on_recvfrom(l, ev);

@@ -55,9 +55,15 @@ typedef struct {
 	LinksConn conns[LINKS_MAX_CONNS];
 	int nconns;
 	int last_sender[LESSON_MAX_ACTORS];          /* who last sent a datagram to each actor */
+	int owner[LESSON_MAX_ACTORS];                /* the program's first actor (itself for most) */
 } Links;
 
 void links_init(Links *l, int nactors);
+
+/* Actor a is a later thread or process of owner's program (run_actor_owner):
+ * a descriptor it did not connect or accept itself is owner's, shared by a
+ * thread or inherited across fork(), and so is its peer. */
+void links_owner(Links *l, int a, int owner);
 
 /* Feed the next event of the timeline (in order); returns the link it makes. */
 Link links_feed(Links *l, const Event *ev);

@@ -165,3 +165,27 @@ else
 		eval 'wait_for $S "PgUp/PgDn scroll" && ! screen $S | grep -qF "TCP [SYN] seq=0"'
 fi
 tm kill-session -t $S
+
+# --- the byte pane names a thread's peer ------------------------------------------------
+P=${BUILD:-build}/programs
+if [ ! -x "$P/threaded_server" ] || [ ! -x "$P/echo_client" ]; then
+	skip "the byte pane names a thread's peer" "$P/threaded_server not built (make unit builds it)"
+else
+	S=thread
+	start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP run --server $P/threaded_server --client $P/echo_client"
+	wait_for $S "SERVER" 10 || true
+	for ((i = 0; i < 40; i++)); do
+		screen $S | grep -qE "server\.2 <- client" && break
+		tm send-keys -t $S Space
+		sleep 0.1
+	done
+	check "the byte pane names the peer of the server's thread, not ?" \
+		eval 'wait_re $S "server\.2 <- client +12 B" && ! screen $S | grep -qE "<- \?|-> \?"'
+	for ((i = 0; i < 20; i++)); do
+		screen $S | grep -qE "client <- server" && break
+		tm send-keys -t $S Space
+		sleep 0.1
+	done
+	check "and the client's reply is from the thread that sent it" wait_re $S "client <- server\.2 +12 B"
+	tm kill-session -t $S
+fi
