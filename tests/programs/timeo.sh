@@ -33,3 +33,4 @@ pids=$(actor_pids $S)
 tm send-keys -t $S q
 check "q leaves no process behind" all_gone $pids
 tm kill-session -t $S 2>/dev/null
+exit 0
