@@ -68,7 +68,7 @@ PROGRAMS  := echo_server echo_client forking_server threaded_client noptrace \
              fetch_client writev_server inetd_server fdpass_server mmsg splice_server \
              nonblock_client epoll_server sigchld_server \
              epoll_count_server nb_client reaping_server reach_ancestors \
-             listen_unbound bind_race io_uring int80 many_calls select_hostile
+             listen_unbound bind_race io_uring int80 many_calls select_hostile rcvtimeo
 PROG_BIN  := $(patsubst %,$(BUILD)/programs/%,$(PROGRAMS)) $(BUILD)/programs/echo_client_static
 
 .PHONY: all run check deps install uninstall clean unit bench fuzz valgrind FORCE

@@ -607,6 +607,7 @@ static void reset_run(Tui *t)
 {
 	t->s.editing = 0;
 	t->s.byte_scroll = 0;
+	t->s.packet_scroll = 0;
 	t->s.anim_seq = 0;
 	t->s.quiz = (ScreenQuiz){ .actor = -1, .step = -1, .choice = -1 };
 	answers_reset(&t->answers);
@@ -672,6 +673,7 @@ static Action go_to(Tui *t, int n)
 	t->seen = timeline_count(run_timeline(t->e));
 	t->s.anim_seq = 0;
 	t->s.byte_scroll = 0;
+	t->s.packet_scroll = 0;
 	t->ended_at = 0;
 	t->model_dirty = 1;
 	return ACT_REDRAW;
@@ -994,10 +996,24 @@ static void open_recording(Tui *t, Run *e)
  * command does. Every handler has one form, and may return ACT_IGNORED to
  * leave the key to the next mode's table. */
 
+/* The scroll keys move the packets when they are the one pane shown. */
+static Action scroll_packets(Tui *t, int by, int w, int h)
+{
+	int max = screen_packet_scroll_max(t->e, w, h);
+	t->s.packet_scroll += by;
+	if (t->s.packet_scroll > max)
+		t->s.packet_scroll = max;
+	if (t->s.packet_scroll < 0)
+		t->s.packet_scroll = 0;
+	return ACT_REDRAW;
+}
+
 static Action scroll_bytes(Tui *t, int by)
 {
 	int w, h;
 	t->ui->size(&w, &h);
+	if (!screen_all_panes(w, h) && t->s.pane == SCREEN_PANE_PACKETS && !t->s.present)
+		return scroll_packets(t, by, w, h);   /* a page of the one pane is a page of either */
 	/* The keys scroll the bytes: show them if another pane is up. */
 	if (!screen_all_panes(w, h))
 		t->s.pane = SCREEN_PANE_BYTES;
@@ -1179,6 +1195,32 @@ static Action do_scroll(Tui *t, int key)
 	case UI_KEY_END: return scroll_bytes(t, -(1 << 20));
 	default: return ACT_IGNORED;
 	}
+}
+
+/* w: the next page of the step's words; the screen wraps it round to
+ * the first after the last, and a new step starts at the first again. */
+static Action do_narr_page(Tui *t, int key)
+{
+	(void)key;
+	uint64_t moment = narration_moment(t->e);
+	t->s.narr_page = t->s.narr_seq == moment ? t->s.narr_page + 1 : 1;
+	t->s.narr_seq = moment;
+	return ACT_REDRAW;
+}
+
+/* o: the next of the actors sharing the flow's last column. The fold
+ * shows a picked actor among them first, so o picks the one after the
+ * actor it shows. */
+static Action do_fold(Tui *t, int key)
+{
+	(void)key;
+	int folded = flow_folded(t->e, t->frame->w);
+	int shown = flow_fold_shown(t->e, &t->s, t->frame->w);
+	if (folded <= 0 || shown < 0)
+		return ACT_IGNORED;
+	int first = run_actor_count(t->e) - folded;
+	t->s.selected = first + (shown - first + 1) % folded;
+	return ACT_REDRAW;
 }
 
 static Action do_present(Tui *t, int key)
@@ -1455,6 +1497,8 @@ static const KeyHandler handlers[] = {
 	[KEYS_CONTINUE] = do_continue,
 	[KEYS_RESTART] = do_restart,
 	[KEYS_SCROLL] = do_scroll,
+	[KEYS_NARR_PAGE] = do_narr_page,
+	[KEYS_FOLD] = do_fold,
 	[KEYS_PRESENT_TOGGLE] = do_present,
 	[KEYS_MENU_OPEN] = do_menu,
 	[KEYS_LEAVE_HINT] = do_leave_hint,

@@ -165,9 +165,8 @@ int run_last_step(const Run *r)
 /* Is fd, when call is made, a socket its process gave a receive timeout
  * (SO_RCVTIMEO)? The process's calls are read back from call to the
  * setsockopt, or to the close or the call that made fd (the number is
- * then another socket's). A lesson gives the timeout in ms, and 0 turns it
- * off; a traced program's value is a struct timeval, of which the event
- * keeps the first int (its seconds), so any timeout set counts. */
+ * then another socket's). The timeout is in ms, a lesson's as given and a
+ * traced program's struct timeval as the tracer reads it; 0 turns it off. */
 static int receive_timeout(const Run *r, const Event *call)
 {
 	const Timeline *t = r->tl;
@@ -187,7 +186,7 @@ static int receive_timeout(const Run *r, const Event *call)
 			const Event *ret = timeline_return_of(t, ev->seq);
 			if (!ret || ret->ret < 0)
 				continue;
-			return run_traced(r, call->actor) || ev->arg[2] > 0;
+			return ev->arg[2] > 0;
 		}
 	}
 	return 0;

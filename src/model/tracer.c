@@ -200,6 +200,34 @@ static size_t peek(pid_t tid, uint64_t addr, void *buf, size_t n)
 	return got > 0 ? (size_t)got : 0;
 }
 
+/* A socket timeout's struct timeval (two 64-bit fields; two 32-bit ones
+ * from a 32-bit program, len 8) in milliseconds, as a lesson gives
+ * SO_RCVTIMEO_MS: 0 is no timeout, and a timeout under a millisecond
+ * counts as one, for it is one. Saturates at INT32_MAX. */
+static int64_t sockopt_timeout_ms(pid_t tid, uint64_t addr, uint64_t len)
+{
+	int64_t sec = 0, usec = 0;
+	if (len >= 2 * sizeof(int64_t)) {
+		int64_t tv[2] = { 0, 0 };
+		if (peek(tid, addr, tv, sizeof tv) != sizeof tv)
+			return 0;
+		sec = tv[0];
+		usec = tv[1];
+	} else if (len >= 2 * sizeof(int32_t)) {
+		int32_t tv[2] = { 0, 0 };
+		if (peek(tid, addr, tv, sizeof tv) != sizeof tv)
+			return 0;
+		sec = tv[0];
+		usec = tv[1];
+	}
+	if (sec < 0 || usec < 0 || (sec == 0 && usec == 0))
+		return 0;
+	if (sec >= INT32_MAX / 1000)
+		return INT32_MAX;
+	int64_t ms = sec * 1000 + usec / 1000;
+	return ms > 0 ? ms : 1;
+}
+
 /* Does the tracee's descriptor fd name a file whose link in /proc starts
  * with prefix ("socket:", "anon_inode:[eventpoll]")? */
 static int fd_is(pid_t tid, int fd, const char *prefix)
@@ -1168,6 +1196,10 @@ static void describe_call(Task *k)
 		int v = 0;
 		r->arg[0] = (int64_t)a[1];
 		r->arg[1] = (int64_t)a[2];
+		if (a[1] == SOL_SOCKET && (a[2] == SO_RCVTIMEO || a[2] == SO_SNDTIMEO)) {
+			r->arg[2] = sockopt_timeout_ms(k->tid, a[3], a[4]);
+			break;
+		}
 		if (a[4] >= sizeof v)
 			peek(k->tid, a[3], &v, sizeof v);
 		r->arg[2] = v;

@@ -159,7 +159,9 @@ static void walk(const Run *e, Walk *wk)
 	Links lk;
 	int n = run_actor_count(e);
 	links_init(&lk, n);
-	const Link *known = links_of(t, n);
+	for (int a = 0; a < n; a++)
+		links_owner(&lk, a, run_actor_owner(e, a));
+	const Link *known = links_of(e);
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
 		Link link = known ? known[k] : links_feed(&lk, ev);

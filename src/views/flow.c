@@ -15,6 +15,7 @@
 #include "views/flow.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,26 +51,123 @@ typedef struct {
 	int current;         /* the item of the call that ran last, or -1 */
 	int capture;         /* packets are captured in this run */
 	int family[LESSON_MAX_ACTORS][LINKS_MAX_FD];  /* each descriptor's address family, 0 unknown */
+	int owner[LESSON_MAX_ACTORS];   /* the program's first actor: a thread shares its descriptors */
 	Event pending[LESSON_MAX_ACTORS];
 } Flow;
 
 typedef struct {
-	int n;               /* columns */
-	int cx[LESSON_MAX_ACTORS];
+	int n;               /* actors */
+	int cx[LESSON_MAX_ACTORS];  /* each actor's column; -1: folded away */
 	int cw;              /* column width */
+	int fold;            /* the actor the fold column shows, -1: no fold */
+	int folded;          /* how many actors share the fold column */
+	int fold_at;         /* ... and which of them fold is (from 0) */
 } Columns;
 
-/* Columns for n actors across w: a gap between them wide enough for an
- * arrow with its label; wide terminals get wider gaps and columns. */
-static void columns(int n, int x, int w, Columns *c)
+/* A column narrower than this cuts even short calls' names ("setsocko… =
+ * 0"): more actors than fit at this width share the last column. */
+enum { FOLD_MIN_CW = 22 };
+
+static int gap_of(int cols, int w)
 {
-	int gap = n > 2 ? 6 : 7 + (w > 80 ? (w - 80) / 5 : 0);
-	if (gap > 30)
-		gap = 30;
+	int gap = cols > 2 ? 6 : 7 + (w > 80 ? (w - 80) / 5 : 0);
+	return gap > 30 ? 30 : gap;
+}
+
+static int width_of(int cols, int w)
+{
+	return (w - 1 - gap_of(cols, w) * (cols - 1)) / cols;
+}
+
+/* The columns n actors get across w, at least two. */
+static int columns_fit(int n, int w)
+{
+	int cols = n < 1 ? 1 : n;
+	while (cols > 2 && width_of(cols, w) < FOLD_MIN_CW)
+		cols--;
+	return cols;
+}
+
+int flow_folded(const Run *e, int w)
+{
+	int n = run_actor_count(e), cols = columns_fit(n, w);
+	return cols < n ? n - cols + 1 : 0;
+}
+
+/* Defined after columns(), which it asks. */
+static void columns(const Run *e, const ScreenState *s, int n, int x, int w, Columns *c);
+
+int flow_fold_shown(const Run *e, const ScreenState *s, int w)
+{
+	Columns c;
+	columns(e, s, run_actor_count(e), 0, w, &c);
+	return c.fold;
+}
+
+/* The actor of the newest call or input, or -1. */
+static int last_actor(const Run *e)
+{
+	const Timeline *t = run_timeline(e);
+	for (size_t k = timeline_count(t); k-- > 0;) {
+		const Event *ev = timeline_get(t, k);
+		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && ev->actor >= 0)
+			return ev->actor;
+	}
+	return -1;
+}
+
+/* Which of the actors from first on the fold shows: the picked one, else
+ * the one whose step just ran, else the one that runs next -- the fold
+ * follows what happens -- else the first of them. */
+static int fold_pick(const Run *e, const ScreenState *s, int first, int n)
+{
+	int last = last_actor(e);
+	if (s->selected >= first && s->selected < n)
+		return s->selected;
+	if (last >= first && last < n)
+		return last;
+	if (s->next >= first && s->next < n)
+		return s->next;
+	return first;
+}
+
+/* Columns for the actors across w: a gap between them wide enough for an
+ * arrow with its label; wide terminals get wider gaps and columns. When
+ * more actors than fit, the last column is a fold: it shows one of the
+ * actors that did not fit (fold_pick), and its heading says which of how
+ * many ("2/3"). */
+static void columns(const Run *e, const ScreenState *s, int n, int x, int w, Columns *c)
+{
+	int cols = columns_fit(n, w);
 	c->n = n < 1 ? 1 : n;
-	c->cw = (w - 1 - gap * (c->n - 1)) / c->n;
-	for (int i = 0; i < c->n; i++)
-		c->cx[i] = x + 1 + i * (c->cw + gap);
+	c->cw = width_of(cols, w);
+	c->fold = -1;
+	c->folded = c->fold_at = 0;
+	if (cols < c->n) {
+		c->folded = c->n - cols + 1;
+		c->fold = fold_pick(e, s, cols - 1, c->n);
+		c->fold_at = c->fold - (cols - 1);
+	}
+	for (int i = 0, col = 0; i < c->n; i++) {
+		c->cx[i] = -1;
+		if (c->fold >= 0 && i >= cols - 1 && i != c->fold)
+			continue;
+		c->cx[i] = x + 1 + col++ * (c->cw + gap_of(cols, w));
+	}
+}
+
+static int shown(const Columns *c, int a)
+{
+	return a >= 0 && a < c->n && c->cx[a] >= 0;
+}
+
+/* The actor whose column is right of a's, or -1. */
+static int right_of(const Columns *c, int a)
+{
+	for (int i = a + 1; i < c->n; i++)
+		if (shown(c, i))
+			return i;
+	return -1;
 }
 
 static Role actor_role(int i)
@@ -237,6 +335,15 @@ static int abnormal_exit(const Run *e, const Event *ev)
 	return WIFSIGNALED(ev->status) || WEXITSTATUS(ev->status) != 0 || (a && a->state != ACTOR_DONE);
 }
 
+/* A descriptor's family: its actor's, else its program's first actor's
+ * (a thread uses the listener the program made). */
+static int family_of(const Flow *fl, int a, int fd)
+{
+	if (fd < 0 || fd >= LINKS_MAX_FD)
+		return 0;
+	return fl->family[a][fd] ? fl->family[a][fd] : fl->family[fl->owner[a]][fd];
+}
+
 /* A socket() or accept() returned: remember what family its descriptor is. */
 static void learn_family(Flow *fl, int a, const Event *call, const Event *ret)
 {
@@ -244,17 +351,30 @@ static void learn_family(Flow *fl, int a, const Event *call, const Event *ret)
 		return;
 	if (call->op == OP_SOCKET)
 		fl->family[a][ret->ret] = (int)call->arg[0];
-	else if (call->op == OP_ACCEPT && call->fd >= 0 && call->fd < LINKS_MAX_FD)
-		fl->family[a][ret->ret] = fl->family[a][call->fd];
+	else if (call->op == OP_ACCEPT)
+		fl->family[a][ret->ret] = family_of(fl, a, call->fd);
 }
 
 static int on_ip(const Flow *fl, int a, int fd)
 {
-	int f = fd >= 0 && fd < LINKS_MAX_FD ? fl->family[a][fd] : 0;
+	int f = family_of(fl, a, fd);
 	return f == AF_INET || f == AF_INET6;
 }
 
-static int flow_build(const Run *e, Flow *fl)
+/* Is the event about an actor the fold hides (c NULL: none is hidden)?
+ * A packet is when either end is. */
+static int hidden(const Columns *c, const Event *ev, int n)
+{
+	if (!c)
+		return 0;
+	int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
+	int b = ev->kind == EV_PACKET && ev->peer_actor >= 0 && ev->peer_actor < n ? ev->peer_actor : -1;
+	return (a >= 0 && !shown(c, a)) || (b >= 0 && !shown(c, b));
+}
+
+/* The diagram's items; c: the columns, whose folded actors it leaves out
+ * (NULL: every actor). */
+static int flow_build(const Run *e, const Columns *c, Flow *fl)
 {
 	const Timeline *t = run_timeline(e);
 	int n = run_actor_count(e);
@@ -262,6 +382,11 @@ static int flow_build(const Run *e, Flow *fl)
 	Links lk;
 	links_init(&lk, n);
 	memset(fl, 0, sizeof *fl);
+	for (int a = 0; a < n; a++) {
+		int o = run_actor_owner(e, a);
+		links_owner(&lk, a, o);
+		fl->owner[a] = o >= 0 && o < LESSON_MAX_ACTORS ? o : a;
+	}
 	fl->current = -1;
 	fl->capture = run_kernel(e) && !strstr(run_kernel_note(e), "capture");
 	fl->items = calloc(timeline_count(t) + (size_t)n + 1, sizeof *fl->items);
@@ -269,10 +394,12 @@ static int flow_build(const Run *e, Flow *fl)
 		return -1;
 	for (int i = 0; i < LESSON_MAX_ACTORS; i++)
 		open[i] = -1;
-	const Link *known = links_of(t, n);
+	const Link *known = links_of(e);
 	for (size_t k = 0; k < timeline_count(t); k++) {
 		const Event *ev = timeline_get(t, k);
 		Link link = known ? known[k] : links_feed(&lk, ev);
+		if (hidden(c, ev, n))
+			continue;
 		int a = ev->actor >= 0 && ev->actor < n ? ev->actor : -1;
 		Item it = { .actor = a, .ev = ev, .link = link, .until = -1 };
 		if (ev->kind == EV_RETURN) {
@@ -310,7 +437,7 @@ static int flow_build(const Run *e, Flow *fl)
 	/* What each actor will do next, below what it did. */
 	for (int a = 0; a < n; a++) {
 		const RunActor *ea = run_actor(e, a);
-		if (ea->state != ACTOR_READY && ea->state != ACTOR_INPUT)
+		if ((ea->state != ACTOR_READY && ea->state != ACTOR_INPUT) || (c && !shown(c, a)))
 			continue;
 		Item it = { .kind = ITEM_PENDING, .actor = a, .until = -1 };
 		if (ea->state == ACTOR_READY) {
@@ -504,9 +631,14 @@ static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Col
 	const RunActor *a = run_actor(e, i);
 	char name[64], state[96], text[256], pid[48] = "";
 	size_t k;
+	if (!shown(c, i))
+		return;
 	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
 		name[k] = (char)toupper((unsigned char)a->name[k]);
 	name[k] = '\0';
+	/* The fold column: which of the actors sharing it this is ("2/3"). */
+	if (i == c->fold)
+		snprintf(name + k, sizeof name - k, " %d/%d", c->fold_at + 1, c->folded);
 	flow_actor_state(e, i, state, sizeof state);
 	/* A program's column names its process or thread as ps and strace do:
 	 * the kernel's name for it, and its id. */
@@ -554,7 +686,7 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 		       Progress pr)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
-	if (a < 0 || b < 0 || a == b || a >= c->n || b >= c->n)
+	if (!shown(c, a) || !shown(c, b) || a == b)
 		return;
 	int left = a < b ? a : b, right = a < b ? b : a, rightward = a < b;
 	int L = c->cx[left] + c->cw, R = c->cx[right] - 2;
@@ -566,8 +698,10 @@ static void draw_arrow(const ScreenState *s, Frame *f, const Columns *c, int a, 
 	int len = R - L + 1;
 	if (len < 3)
 		return;
+	/* The label in the middle, a line of two either side; of one on a
+	 * short arrow, rather than no label. */
 	int lw = frame_width(label);
-	int lstart = lw + 4 <= len ? (len - lw) / 2 : -1;
+	int lstart = lw + 4 <= len ? (len - lw) / 2 : lw + 2 <= len ? 1 : -1;
 	int shown = len;
 	if (pr.len > 0)
 		shown = 1 + (len - 1) * pr.pos / pr.len;
@@ -600,9 +734,11 @@ static void draw_stub(const ScreenState *s, Frame *f, const Columns *c, const It
 {
 	const Glyphs *g = glyphs_get(s->unicode);
 	int a = it->actor, out = it->link.from == a, in = it->link.to == a;
-	int end = c->cx[a] + c->cw;
-	if (a + 1 < c->n)
-		end = c->cx[a + 1] - 2;
+	if (!shown(c, a))
+		return;
+	int end = c->cx[a] + c->cw, next = right_of(c, a);
+	if (next >= 0)
+		end = c->cx[next] - 2;
 	else if (end > f->w)
 		end = f->w;
 	int x = c->cx[a] + c->cw;
@@ -642,13 +778,21 @@ static void draw_wait(const ScreenState *s, Frame *f, const Columns *c, const It
 	}
 }
 
-/* Does this item draw an arrow: a packet, or a call whose packets we did not see? */
+/* Did the call fail without sending anything (a sendto() refused with
+ * ENOTCONN)? A connect() in progress has sent its SYN. */
+static int failed_call(const Item *it)
+{
+	return it->ret && it->ret->ret < 0 && it->ret->err != EINPROGRESS;
+}
+
+/* Does this item draw an arrow: a packet, or a call whose packets we did
+ * not see, and which did not fail? */
 static int has_arrow(const Item *it)
 {
 	if (it->kind == ITEM_PACKET)
 		return 1;
 	return it->kind == ITEM_CALL && links_is_arrow(it->link.kind) && it->link.to >= 0 && it->npackets == 0 &&
-	       !it->by_packets;
+	       !it->by_packets && !failed_call(it);
 }
 
 /* Does the arrow travel across the gap in frames? A bare ACK does not: it
@@ -719,6 +863,12 @@ static unsigned char *busy_cells(const Flow *fl, int n)
 		}
 		for (int i = lo; i <= hi && i < n && it->row < fl->rows; i++)
 			busy[it->row * n + i] = 1;
+		/* A waiting call's dotted line: no neighbour's text covers it. */
+		if (it->kind == ITEM_CALL && it->ev->blocked && it->actor >= 0 && it->actor < n) {
+			int end = it->until >= 0 ? it->until : fl->rows - 1;
+			for (int r = it->row + 1; r <= end && r < fl->rows; r++)
+				busy[r * n + it->actor] = 1;
+		}
 	}
 	return busy;
 }
@@ -729,10 +879,10 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 	Columns c;
 	const Glyphs *g = glyphs_get(s->unicode);
 	int n = run_actor_count(e);
-	columns(n, x, w, &c);
+	columns(e, s, n, x, w, &c);
 	for (int i = 0; i < n; i++)
 		draw_heading(e, s, f, &c, i, y);
-	if (h < 2 || flow_build(e, &fl) < 0)
+	if (h < 2 || flow_build(e, &c, &fl) < 0)
 		return;
 	int body = h - 1, y0 = y + 1;
 	int first = fl.rows > body ? fl.rows - body : 0;
@@ -743,7 +893,8 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 			continue;
 		char text[1100];
 		int a = it->actor, iw = a < 0 ? w - 2 : c.cw;
-		int wide = a >= 0 && a + 1 < c.n && busy && !busy[it->row * n + a + 1] ? c.cx[a + 1] + c.cw - c.cx[a] : iw;
+		int nb = a >= 0 ? right_of(&c, a) : -1;
+		int wide = nb >= 0 && busy && !busy[it->row * n + nb] ? c.cx[nb] + c.cw - c.cx[a] : iw;
 		Role role = item_text(e, s, it, a < 0 ? w : c.cw, wide, &iw, text, sizeof text);
 		int ix = a < 0 ? x + 1 : c.cx[a];
 		if (a < 0)
@@ -760,10 +911,12 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 			frame_paint(f, ix, yy, frame_width(g->mark_ok) - 1, ROLE_OK);
 		}
 	}
+	/* The arrows before the dotted lines of waiting calls: an arrow
+	 * crossing a waiting column keeps its label whole. */
+	draw_arrows(s, f, &c, &fl, first, y0, body);
 	for (int k = 0; k < fl.n; k++)
 		if (fl.items[k].kind == ITEM_CALL && fl.items[k].ev->blocked)
 			draw_wait(s, f, &c, &fl.items[k], first, y0, body, fl.rows);
-	draw_arrows(s, f, &c, &fl, first, y0, body);
 	free(busy);
 	free(fl.items);
 }
@@ -773,8 +926,10 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 	Columns c;
 	const Timeline *t = run_timeline(e);
 	int n = run_actor_count(e);
-	columns(n, x, w, &c);
+	columns(e, s, n, x, w, &c);
 	for (int a = 0; a < n; a++) {
+		if (!shown(&c, a))
+			continue;
 		/* The last h lines of this actor, oldest first. */
 		const Event *lines[16];
 		int got = 0;
@@ -800,13 +955,24 @@ void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 	}
 }
 
+int flow_rows(const Run *e, const ScreenState *s, int w)
+{
+	Flow fl;
+	Columns c;
+	columns(e, s, run_actor_count(e), 0, w, &c);
+	if (flow_build(e, &c, &fl) < 0)
+		return 1;
+	free(fl.items);
+	return 1 + fl.rows;
+}
+
 uint64_t flow_arrow_since(const Run *e, size_t from, int *count)
 {
 	const Timeline *t = run_timeline(e);
 	Flow fl;
 	uint64_t seq = 0;
 	*count = 0;
-	if (from >= timeline_count(t) || flow_build(e, &fl) < 0)
+	if (from >= timeline_count(t) || flow_build(e, NULL, &fl) < 0)
 		return 0;
 	uint64_t since = timeline_get(t, from)->seq;
 	for (int k = 0; k < fl.n; k++) {

@@ -21,6 +21,19 @@ void flow_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w
 /* Each actor's last console lines (EV_PRINT), under its column. */
 void flow_console(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
+/* The rows the whole diagram needs at width w: its headings and every
+ * row of calls and arrows. */
+int flow_rows(const Run *e, const ScreenState *s, int w);
+
+/* How many actors share the flow's last column at width w (0: each has
+ * a column of its own), the last ones. The fold shows one of them at a
+ * time: the picked actor, else the one whose step just ran, else the one
+ * that runs next. */
+int flow_folded(const Run *e, int w);
+
+/* The actor the fold shows at width w, or -1 when there is no fold. */
+int flow_fold_shown(const Run *e, const ScreenState *s, int w);
+
 /* The seq of the first event at timeline index >= from that draws an
  * arrow (a packet; or a connect, send or close whose packets were not
  * seen), or 0; count gets how many of those arrows travel (a bare ACK

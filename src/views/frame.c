@@ -213,6 +213,11 @@ static size_t char_bytes(const char *text, int n)
 
 int frame_wrap(Frame *f, int x, int y, int w, int maxrows, const char *text, Role role)
 {
+	return frame_wrap_from(f, x, y, w, 0, maxrows, text, role);
+}
+
+int frame_wrap_from(Frame *f, int x, int y, int w, int skip, int maxrows, const char *text, Role role)
+{
 	int rows = 0;
 	if (w <= 0 || !text)
 		return 0;
@@ -235,8 +240,8 @@ int frame_wrap(Frame *f, int x, int y, int w, int maxrows, const char *text, Rol
 			fit = char_bytes(text, (int)(sizeof line / 4) - 1);
 		memcpy(line, text, fit);
 		line[fit] = '\0';
-		if (f && rows < maxrows)
-			frame_put(f, x, y + rows, line, role, w);
+		if (f && rows >= skip && rows - skip < maxrows)
+			frame_put(f, x, y + rows - skip, line, role, w);
 		rows++;
 		text += fit;
 		while (*text == ' ')

@@ -102,6 +102,9 @@ char *frame_text(const Frame *f);
  * text needs (which may be more than maxrows: those are not drawn). */
 int frame_wrap(Frame *f, int x, int y, int w, int maxrows, const char *text, Role role);
 
+/* The same, its first skip rows left out: a page of a text longer than its box. */
+int frame_wrap_from(Frame *f, int x, int y, int w, int skip, int maxrows, const char *text, Role role);
+
 /* Columns the UTF-8 text takes in a frame (one per character). */
 int frame_width(const char *text);
 

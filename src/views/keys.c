@@ -69,7 +69,16 @@ static const KeysEntry table[] = {
 	  .help = "restart the lesson: a fresh run, new processes, a new namespace" },
 	{ KEYS_LESSON, KEYS_SCROLL, { UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_HOME, UI_KEY_END },
 	  .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .bar_named = 2, .drop = 3, .label = "bytes",
-	  .help = "scroll the byte pane: a page, a line, to the oldest, to the newest" },
+	  .help = "scroll the byte pane, or the packets when they are the pane shown: a page, a line, "
+		  "to the oldest, to the newest" },
+	/* Named in the bar only while the step's words have more pages. */
+	{ KEYS_LESSON, KEYS_NARR_PAGE, { 'w' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "more words",
+	  .help = "the next page of the step's narration, when its words need more rows than the "
+		  "screen has" },
+	/* Named in the bar only while actors share a column. */
+	{ KEYS_LESSON, KEYS_FOLD, { 'o' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "other actor",
+	  .help = "when more actors than fit share the flow's last column (its heading says 2/3), "
+		  "pick the next of them: the column shows the picked one, else the one whose step just ran" },
 	{ KEYS_LESSON, KEYS_PRESENT_TOGGLE, { 'p' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .drop = 3,
 	  .label = "present", .help = "presenter mode on or off (--present): the flow and the bytes large" },
 	{ KEYS_LESSON, KEYS_MENU_OPEN, { 'm' }, .bars = KEYS_BAR_RUN | KEYS_BAR_OVER, .label = "menu",
@@ -352,7 +361,9 @@ void keys_bar_draw(Frame *f, int y, const KeysHint *h, int n)
 {
 	int limit = 9;
 	for (;; limit--) {
-		int total = 1 - 2;   /* the last hint needs no gap after it */
+		/* A hint is " key ", a blank, its label and a blank before the
+		 * next; the last needs no blank after it. */
+		int total = 1 - 1;
 		for (int i = 0; i < n; i++)
 			if (h[i].drop <= limit)
 				total += frame_width(h[i].key) + frame_width(h[i].label) + 4;
@@ -363,6 +374,10 @@ void keys_bar_draw(Frame *f, int y, const KeysHint *h, int n)
 	for (int i = 0; i < n; i++) {
 		if (h[i].drop > limit)
 			continue;
+		/* A hint that does not fit whole is left out: "q" without
+		 * "quit" says nothing. */
+		if (x + frame_width(h[i].key) + frame_width(h[i].label) + 3 > f->w)
+			break;
 		char key[40];
 		snprintf(key, sizeof key, " %s ", h[i].key);
 		x += frame_put(f, x, y, key, ROLE_KEY, f->w - x);

@@ -12,9 +12,16 @@ void links_init(Links *l, int nactors)
 	l->nactors = nactors;
 	for (int a = 0; a < LESSON_MAX_ACTORS; a++) {
 		l->last_sender[a] = -1;
+		l->owner[a] = a;
 		for (int fd = 0; fd < LINKS_MAX_FD; fd++)
 			l->peer[a][fd] = -1;
 	}
+}
+
+void links_owner(Links *l, int a, int owner)
+{
+	if (a >= 0 && a < LESSON_MAX_ACTORS && owner >= 0 && owner < LESSON_MAX_ACTORS)
+		l->owner[a] = owner;
 }
 
 int links_is_arrow(LinkKind kind)
@@ -33,6 +40,18 @@ static int *peer_slot(Links *l, int actor, int fd)
 	if (actor < 0 || actor >= LESSON_MAX_ACTORS || fd < 0 || fd >= LINKS_MAX_FD)
 		return NULL;
 	return &l->peer[actor][fd];
+}
+
+/* The peer of actor's descriptor fd: its own, else its program's first
+ * actor's (a thread shares the descriptor, a child inherited it). */
+static int peer_of(Links *l, int actor, int fd)
+{
+	int *slot = peer_slot(l, actor, fd);
+	if (slot && *slot >= 0)
+		return *slot;
+	int owner = actor >= 0 && actor < LESSON_MAX_ACTORS ? l->owner[actor] : -1;
+	slot = owner != actor ? peer_slot(l, owner, fd) : NULL;
+	return slot ? *slot : -1;
 }
 
 /* Does the address a reach the address b, which belongs to a socket? A
@@ -91,7 +110,11 @@ static int known_or_other(const Links *l, int peer, int actor)
 
 static Link on_connect(Links *l, const Event *ev)
 {
-	int to = known_or_other(l, owner(l, &ev->addr, ev->addrlen), ev->actor);
+	int to = owner(l, &ev->addr, ev->addrlen);
+	/* A path no actor bound is another program's (the C library's own
+	 * connect() to nscd): no actor of the run is at its other end. */
+	if (to < 0 && ev->addr.ss_family != AF_UNIX)
+		to = other(l, ev->actor);
 	if (l->nconns == LINKS_MAX_CONNS) {
 		memmove(&l->conns[0], &l->conns[1], sizeof l->conns[0] * (LINKS_MAX_CONNS - 1));
 		l->nconns--;
@@ -116,6 +139,13 @@ static void on_connected(Links *l, const Event *ev)
 	}
 }
 
+/* Was a connect() towards to made to actor a: a itself, or its program
+ * (a thread accepting on the listener its first actor bound)? */
+static int towards(const Links *l, int to, int a)
+{
+	return to == a || (to >= 0 && a >= 0 && a < LESSON_MAX_ACTORS && to == l->owner[a]);
+}
+
 /* accept() returned: pair it with the connect() whose address it reports,
  * or else the oldest connect() towards this actor not yet accepted (the
  * kernel's accept queue is first in, first out). */
@@ -124,16 +154,22 @@ static void on_accepted(Links *l, const Event *ev)
 	LinksConn *pick = NULL;
 	for (int i = 0; i < l->nconns && !pick; i++) {
 		LinksConn *c = &l->conns[i];
-		if (c->to == ev->actor && !c->accepted && c->local.len &&
+		if (towards(l, c->to, ev->actor) && !c->accepted && c->local.len &&
 		    reaches(&ev->addr, ev->addrlen, &c->local.addr, c->local.len))
 			pick = c;
 	}
 	for (int i = 0; i < l->nconns && !pick; i++)
-		if (l->conns[i].to == ev->actor && !l->conns[i].accepted)
+		if (towards(l, l->conns[i].to, ev->actor) && !l->conns[i].accepted)
 			pick = &l->conns[i];
 	int peer = pick ? pick->actor : other(l, ev->actor);
-	if (pick)
+	if (pick) {
+		/* The connecting end talks to whoever accepted: a thread of
+		 * the server, maybe, not the actor that bound. */
+		int *theirs = peer_slot(l, pick->actor, pick->fd);
+		if (theirs && pick->local.len)
+			*theirs = ev->actor;
 		pick->accepted = 1;
+	}
 	int *slot = peer_slot(l, ev->actor, (int)ev->ret);
 	if (slot)
 		*slot = peer;
@@ -161,7 +197,7 @@ static Link on_recvfrom(Links *l, const Event *ev)
 static Link on_call(Links *l, const Event *ev)
 {
 	int *slot = peer_slot(l, ev->actor, ev->fd);
-	int peer = slot ? *slot : -1;
+	int peer = peer_of(l, ev->actor, ev->fd);
 	switch (ev->op) {
 	case OP_BIND:
 		learn(l, ev->actor, &ev->addr, ev->addrlen);
@@ -200,7 +236,6 @@ static Link on_call(Links *l, const Event *ev)
 
 static Link on_return(Links *l, const Event *ev)
 {
-	int *slot = peer_slot(l, ev->actor, ev->fd);
 	if (ev->ret < 0)
 		return (Link){ LINK_NONE, ev->actor, -1 };
 	switch (ev->op) {
@@ -214,11 +249,11 @@ static Link on_return(Links *l, const Event *ev)
 	case OP_READ:
 	case OP_READV:
 	case OP_SPLICE_RECV:
-		return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+		return (Link){ LINK_RECV, known_or_other(l, peer_of(l, ev->actor, ev->fd), ev->actor), ev->actor };
 	case OP_RECVMSG:
 	case OP_RECVMMSG:
 		if (!ev->addrlen)
-			return (Link){ LINK_RECV, known_or_other(l, slot ? *slot : -1, ev->actor), ev->actor };
+			return (Link){ LINK_RECV, known_or_other(l, peer_of(l, ev->actor, ev->fd), ev->actor), ev->actor };
 		return on_recvfrom(l, ev);
 	case OP_RECVFROM:
 		return on_recvfrom(l, ev);
@@ -240,24 +275,34 @@ Link links_feed(Links *l, const Event *ev)
 }
 
 /* links_of's memory: the links of the first n events of the timeline that
- * had moved at tick moved, and the state after them. One run is drawn at
- * a time; another timeline, or one whose events moved, starts again. */
+ * had moved at tick moved, for these actors and owners, and the state after
+ * them. One run is drawn at a time; another timeline, one whose events
+ * moved, or a new thread's column starts again. */
 static struct {
 	uint64_t moved;
 	int nactors;
+	int owner[LESSON_MAX_ACTORS];
 	Links state;
 	Link *link;
 	size_t n, cap;
 } known;
 
-const Link *links_of(const Timeline *t, int nactors)
+const Link *links_of(const Run *e)
 {
+	const Timeline *t = run_timeline(e);
+	int nactors = run_actor_count(e), owner[LESSON_MAX_ACTORS] = { 0 };
+	for (int a = 0; a < nactors && a < LESSON_MAX_ACTORS; a++)
+		owner[a] = run_actor_owner(e, a);
 	size_t count = timeline_count(t);
-	if (known.moved != timeline_moved(t) || known.nactors != nactors || known.n > count) {
+	if (known.moved != timeline_moved(t) || known.nactors != nactors || known.n > count ||
+	    memcmp(known.owner, owner, sizeof owner) != 0) {
 		known.moved = timeline_moved(t);
 		known.nactors = nactors;
+		memcpy(known.owner, owner, sizeof owner);
 		known.n = 0;
 		links_init(&known.state, nactors);
+		for (int a = 0; a < nactors && a < LESSON_MAX_ACTORS; a++)
+			links_owner(&known.state, a, owner[a]);
 	}
 	if (count > known.cap) {
 		size_t cap = known.cap ? known.cap : 256;

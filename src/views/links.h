@@ -8,7 +8,9 @@
  * got the address it reports (or the oldest one waiting); send() on a
  * connected descriptor reaches its peer; a datagram reaches whoever bound,
  * or was seen sending from, its address. With two actors an unknown peer is
- * simply the other one. Pure bookkeeping: no allocation, no I/O. */
+ * simply the other one -- but not for a connect() to a path no actor bound,
+ * which is another program's (nscd's). Pure bookkeeping: no allocation, no
+ * I/O. */
 #ifndef SOCKSTEP_LINKS_H
 #define SOCKSTEP_LINKS_H
 
@@ -16,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "model/lesson.h"
+#include "model/run.h"
 #include "model/timeline.h"
 
 typedef enum {
@@ -53,18 +56,25 @@ typedef struct {
 	LinksConn conns[LINKS_MAX_CONNS];
 	int nconns;
 	int last_sender[LESSON_MAX_ACTORS];          /* who last sent a datagram to each actor */
+	int owner[LESSON_MAX_ACTORS];                /* the program's first actor (itself for most) */
 } Links;
 
 void links_init(Links *l, int nactors);
 
+/* Actor a is a later thread or process of owner's program (run_actor_owner):
+ * a descriptor it did not connect or accept itself is owner's, shared by a
+ * thread or inherited across fork(), and so is its peer. */
+void links_owner(Links *l, int a, int owner);
+
 /* Feed the next event of the timeline (in order); returns the link it makes. */
 Link links_feed(Links *l, const Event *ev);
 
-/* The link of each event of t, by index (links_feed of every event from
- * the first, for nactors actors): worked out once and extended as events
- * are put in, since the views that need it are drawn at every frame.
- * Valid until the timeline changes again; NULL when out of memory. */
-const Link *links_of(const Timeline *t, int nactors);
+/* The link of each event of e's timeline, by index (links_feed of every
+ * event from the first, with e's actors and their owners): worked out once
+ * and extended as events are put in, since the views that need it are
+ * drawn at every frame. Valid until the timeline changes again; NULL when
+ * out of memory. */
+const Link *links_of(const Run *e);
 
 /* Does this link draw an arrow between columns? */
 int links_is_arrow(LinkKind kind);

@@ -220,11 +220,38 @@ int narration_rows(const Run *e, const ScreenState *s, int w, int *text_rows)
 	int t = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION);
 	if (text_rows)
 		*text_rows = t;
-	return t + (q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0) + 1;
+	return t + (q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0) +
+	       frame_wrap(NULL, 0, 0, w - 2, 999, next, role);
+}
+
+uint64_t narration_moment(const Run *e)
+{
+	const Event *ev = last_step(e);
+	return ev ? ev->seq : 0;
+}
+
+/* The pages of need rows of words in per rows, and the one shown: the
+ * page w turned to, while the step it was turned at is still the last. */
+static int page_shown(const Run *e, const ScreenState *s, int need, int per, int *pages)
+{
+	*pages = per > 0 && need > per ? (need + per - 1) / per : 1;
+	if (*pages < 2 || s->narr_seq != narration_moment(e) || s->narr_page < 0)
+		return 0;
+	return s->narr_page % *pages;
+}
+
+int narration_page(const Run *e, const ScreenState *s, int w, int h, int *pages)
+{
+	char text[4096], next[1024], q[1024];
+	Role role;
+	band_texts(e, s, text, sizeof text, q, sizeof q, next, sizeof next, &role);
+	return page_shown(e, s, frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION), h - 1, pages);
 }
 
 /* The lesson's words come first: the question to come gets the rows they
- * leave, and the line of what runs next is always the last. */
+ * leave, and the line of what runs next is always the last. Words that
+ * need more rows than there are come in pages (w turns them, the band's
+ * rule says which is shown), so that each sentence can be read whole. */
 void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	char text[4096], next[1024], q[1024];
@@ -232,13 +259,24 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 	band_texts(e, s, text, sizeof text, q, sizeof q, next, sizeof next, &next_role);
 	if (h <= 0)
 		return;
-	int need = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION);
+	int need = frame_wrap(NULL, 0, 0, w - 2, 999, text, ROLE_NARRATION), pages;
+	int page = page_shown(e, s, need, h - 1, &pages);
+	if (pages > 1) {
+		int from = page * (h - 1);
+		frame_wrap_from(f, x + 1, y, w - 2, from, h - 1, text, ROLE_NARRATION);
+		need -= from;
+	}
 	int trows = need < h - 1 ? need : h - 1;
 	int qrows = q[0] ? frame_wrap(NULL, 0, 0, w - 2, 999, q, ROLE_NOTICE) : 0;
-	if (qrows > h - 1 - trows)
-		qrows = h - 1 - trows;
-	frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
-	if (need > trows && trows > 0) {
+	/* What runs next, or why nothing can, takes the rows it needs when
+	 * the words and the question leave them; else its one row, cut. */
+	int nrows = frame_wrap(NULL, 0, 0, w - 2, 999, next, next_role);
+	int nr = pages < 2 && nrows > 1 && h - need - qrows >= nrows ? nrows : 1;
+	if (qrows > h - nr - trows)
+		qrows = h - nr - trows;
+	if (pages < 2)
+		frame_wrap(f, x + 1, y, w - 2, trows, text, ROLE_NARRATION);
+	if (need > trows && trows > 0 && pages < 2) {
 		/* More than fits (a terminal too small for the whole): an
 		 * ellipsis right after the last word shown. */
 		int end = x + w - 2;
@@ -249,5 +287,8 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
 	}
 	if (qrows > 0)
 		frame_wrap(f, x + 1, y + trows, w - 2, qrows, q, ROLE_NOTICE);
-	frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
+	if (nr > 1)
+		frame_wrap(f, x + 1, y + h - nr, w - 2, nr, next, next_role);
+	else
+		frame_put_fit(f, x + 1, y + h - 1, next, next_role, w - 2, glyphs_get(s->unicode)->ell);
 }

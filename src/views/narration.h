@@ -7,6 +7,7 @@
 #define SOCKSTEP_NARRATION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/run.h"
 #include "views/frame.h"
@@ -18,6 +19,15 @@ void narration_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, 
  * the lesson's words (their rows also in *text_rows when not NULL), the
  * question to come, and the line of what runs next. */
 int narration_rows(const Run *e, const ScreenState *s, int w, int *text_rows);
+
+/* Words longer than the h rows narration_draw is given come in pages:
+ * the page shown (from 0) and, in *pages, how many there are (1: all of
+ * the words fit). */
+int narration_page(const Run *e, const ScreenState *s, int w, int h, int *pages);
+
+/* The step the words are about (its event's seq; 0 before the first):
+ * a page turned belongs to it, and the next step starts at page one. */
+uint64_t narration_moment(const Run *e);
 
 /* "server accept(3)", or "client input": what stepping actor a would run. */
 void narration_next(const Run *e, int a, char *buf, size_t cap);

@@ -34,16 +34,23 @@ static const Event *running(const Event *const *open, int n)
 	return best;
 }
 
-/* The newest h packets into lines (oldest first); returns how many. */
-static int collect(const Run *e, Line *lines, int h)
+int packetpane_scroll_max(const Run *e, int h)
+{
+	int max = packetpane_count(e) - h;
+	return max > 0 ? max : 0;
+}
+
+/* The h packets that end skip packets before the newest into lines
+ * (oldest first); returns how many. */
+static int collect(const Run *e, Line *lines, int h, int skip)
 {
 	const Timeline *t = run_timeline(e);
 	const Event *open[LESSON_MAX_ACTORS] = { 0 };
-	int n = run_actor_count(e), got = 0, total = 0;
-	Line ring[MAX_LINES];
+	int n = run_actor_count(e), got = 0, seen = 0;
 	if (h > MAX_LINES)
 		h = MAX_LINES;
-	for (size_t k = 0; k < timeline_count(t); k++) {
+	int last = packetpane_count(e) - skip, first = last - h;
+	for (size_t k = 0; k < timeline_count(t) && h > 0; k++) {
 		const Event *ev = timeline_get(t, k);
 		int a = ev->actor;
 		if (ev->kind == EV_CALL && a >= 0 && a < n)
@@ -52,15 +59,13 @@ static int collect(const Run *e, Line *lines, int h)
 			open[a] = NULL;
 		if ((ev->kind == EV_CALL || ev->kind == EV_INPUT) && a >= 0)
 			for (int i = 0; i < got; i++)
-				ring[i].marked = 0;   /* a new step: the older packets are not its own */
-		if (ev->kind != EV_PACKET || h <= 0)
+				lines[i].marked = 0;   /* a new step: the older packets are not its own */
+		if (ev->kind != EV_PACKET)
 			continue;
-		ring[total % h] = (Line){ ev, running(open, n), 1 };
-		total++;
-		got = total < h ? total : h;
+		if (seen >= first && seen < last)
+			lines[got++] = (Line){ ev, running(open, n), 1 };
+		seen++;
 	}
-	for (int i = 0; i < got; i++)
-		lines[i] = ring[(total - got + i) % h];
 	return got;
 }
 
@@ -128,7 +133,8 @@ static void draw_line(const Run *e, const ScreenState *s, Frame *f, const Line *
 void packetpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	Line lines[MAX_LINES];
-	int n = collect(e, lines, h);
+	int max = packetpane_scroll_max(e, h);
+	int n = collect(e, lines, h, s->packet_scroll < max ? s->packet_scroll : max);
 	if (n == 0) {
 		const char *note = run_kernel_note(e);
 		char text[400];

@@ -18,7 +18,10 @@
 /* Packets seen so far. */
 int packetpane_count(const Run *e);
 
-/* The newest h packets into (x, y, w, h). */
+/* The largest scroll (packets back from the newest) that fills h rows. */
+int packetpane_scroll_max(const Run *e, int h);
+
+/* The newest h packets into (x, y, w, h), or s->packet_scroll older. */
 void packetpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h);
 
 #endif

@@ -126,6 +126,20 @@ static void no_lessons(Frame *f)
 		   ROLE_NOTICE);
 }
 
+/* The invitation under the list, in the words that fit whole. */
+static const char *pick_line(int w)
+{
+	static const char *const lines[] = {
+		"Pick a lesson: each one runs a real server and client, one call per key.",
+		"Pick a lesson: a real server and client, one call per key.",
+		"Pick a lesson.",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (frame_width(lines[i]) <= w)
+			return lines[i];
+	return "";
+}
+
 void picker_render(const PickerState *p, Frame *f)
 {
 	frame_clear(f);
@@ -158,7 +172,6 @@ void picker_render(const PickerState *p, Frame *f)
 		frame_put_fit(f, 1, sy, p->status, p->status_error ? ROLE_ERROR : ROLE_NOTICE, f->w - 2,
 			      glyphs_get(p->unicode)->ell);
 	else if (p->n > 0)
-		frame_put(f, 1, sy, "Pick a lesson: each one runs a real server and client, one call per key.",
-			  ROLE_DIM, f->w - 2);
+		frame_put(f, 1, sy, pick_line(f->w - 2), ROLE_DIM, f->w - 2);
 	key_bar(f, f->h - 1);
 }

@@ -31,8 +31,8 @@ enum { WIDE_W = 156, WIDE_H = 36, TALL_H = 40, HALF_W = 77 };
  * about 75 columns); on a narrower terminal it takes the flow's place. */
 enum { CODE_BESIDE_W = 150 };
 
-/* The help overlay's text: 72 columns (inside its border at 80), the keys
- * in a column of 13. */
+/* The help overlay's text: 72 columns (inside its border and a margin of
+ * two at 80), the keys in a column of 13. */
 enum { HELP_TEXT_W = 72, HELP_KEYW = 13 };
 
 typedef struct {
@@ -113,8 +113,10 @@ static void layout_panes(int w, int h, ScreenPane shown, int y, int band, Layout
 }
 
 /* The flow keeps its headings and this many calls however much the
- * narration needs, and gives its rows beyond FLOW_KEEP_CALLS first. */
-enum { FLOW_MIN_CALLS = 4, FLOW_KEEP_CALLS = 6 };
+ * narration needs, and gives its rows beyond FLOW_KEEP_CALLS first. In
+ * the compact layout it keeps fewer, the call just made and the one to
+ * come: a projector's 20 rows must still hold the step's words. */
+enum { FLOW_MIN_CALLS = 4, FLOW_KEEP_CALLS = 6, FLOW_MIN_CALLS_COMPACT = 2 };
 
 /* Up to want rows from *from, leaving it least; returns those taken. */
 static int take_rows(int want, int *from, int least)
@@ -131,7 +133,7 @@ static int take_rows(int want, int *from, int least)
  * the panes -- the whole band: a table cut to a row teaches nothing --
  * and last from the flow again, down to its last few calls. The step's
  * own words are what teach it. */
-static void give_way(int need, int *narr_h, int *band, int *flow_h)
+static void give_way(int need, int min_calls, int *narr_h, int *band, int *flow_h)
 {
 	if (need <= *narr_h)
 		return;
@@ -145,8 +147,17 @@ static void give_way(int need, int *narr_h, int *band, int *flow_h)
 		*band -= from_band;
 		got += from_band;
 	}
-	got += take_rows(want - got, flow_h, 1 + FLOW_MIN_CALLS);
+	got += take_rows(want - got, flow_h, 1 + min_calls);
 	*narr_h += got;
+}
+
+/* Below 80x24 (a projector's large font) the flow keeps its headings and
+ * FLOW_KEEP_CALLS calls and the narration its five rows; the one pane gets
+ * what they leave, if that is a rule and two rows, else nothing. */
+static int compact_band(int h)
+{
+	int band = h - 4 - 1 - 5 - (1 + FLOW_KEEP_CALLS);
+	return band >= 3 ? band : 0;
 }
 
 /* At 80x24: 9 flow rows (headings + 8), 1 console, one pane of 4 rows, 5 of
@@ -157,7 +168,7 @@ static void give_way(int need, int *narr_h, int *band, int *flow_h)
  * question's prompt) takes them from the panes, then the flow (give_way). */
 static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 {
-	int extra = h - SCREEN_MIN_H;
+	int extra = h - SCREEN_FULL_H;
 	L->cons_h = 1 + (extra / 10 < 3 ? extra / 10 : 3);
 	L->narr_h = 5 + (extra / 8 < 2 ? extra / 8 : 2);
 	int band = 5 + extra * 3 / 10;
@@ -165,9 +176,12 @@ static void layout(int w, int h, ScreenPane shown, int narr_min, Layout *L)
 		band = 5 + extra / 2;
 	else if (h >= TALL_H)
 		band = 5 + extra * 6 / 10;
+	else if (h < SCREEN_FULL_H)
+		band = compact_band(h);
 	L->flow_y = 1;
 	L->flow_h = h - 4 - L->cons_h - band - L->narr_h;
-	give_way(narr_min, &L->narr_h, &band, &L->flow_h);
+	give_way(narr_min, h < SCREEN_FULL_H ? FLOW_MIN_CALLS_COMPACT : FLOW_MIN_CALLS, &L->narr_h, &band,
+		 &L->flow_h);
 	L->cons_y = L->flow_y + L->flow_h;
 	if (band >= 2)
 		layout_panes(w, h, shown, L->cons_y + L->cons_h, band, L);
@@ -196,20 +210,35 @@ static void layout_code(int w, Layout *L)
 }
 
 /* Presenter mode: for a projector, where the back row must read it. The
- * flow gets about two thirds of the rows and the bytes the rest, the
- * console keeps one row (what the programs print is part of the story);
- * sockets, packets, code and the key bar give way. The narration comes
- * last, above the status line, where a presenter's audience reads on. */
-static void layout_present(int w, int h, int narr_min, Layout *L)
+ * flow is drawn larger than in the normal layout: it gets the rows it
+ * needs, and the bytes at most a third of them and only the rows the flow
+ * leaves (none when that is less than a rule and three lines). The console
+ * keeps one row (what the programs print is part of the story); sockets,
+ * packets, code and the key bar give way. The narration comes last, above
+ * the status line, where a presenter's audience reads on. */
+static void layout_present(int w, int h, int narr_min, int flow_need, Layout *L)
 {
-	int extra = h - SCREEN_MIN_H;
+	int extra = h - SCREEN_FULL_H;
 	memset(L, 0, sizeof *L);
 	L->narr_h = 4 + (extra / 8 < 3 ? extra / 8 : 3);
 	int rest = h - 4 - L->narr_h;
 	int bytes = rest * 35 / 100 + 1;   /* with its rule */
+	if (bytes > rest - flow_need)
+		bytes = rest - flow_need;
+	if (bytes < 4)
+		bytes = 0;
 	L->flow_y = 1;
 	L->flow_h = rest - bytes;
-	give_way(narr_min, &L->narr_h, &bytes, &L->flow_h);
+	/* Here the bytes give way to the narration before the flow does. */
+	if (narr_min > L->narr_h && bytes > 0) {
+		int got = narr_min - L->narr_h < bytes ? narr_min - L->narr_h : bytes;
+		if (bytes - got < 4)
+			got = bytes;
+		bytes -= got;
+		L->narr_h += got;
+	}
+	give_way(narr_min, h < SCREEN_FULL_H ? FLOW_MIN_CALLS_COMPACT : FLOW_MIN_CALLS, &L->narr_h, &bytes,
+		 &L->flow_h);
 	L->flow_w = w;
 	L->cons_y = L->flow_y + L->flow_h;
 	L->cons_h = 1;
@@ -368,7 +397,7 @@ static void status_line(const Run *e, const ScreenState *s, Frame *f, int y)
 /* The key bar: the key table's hints for what is open (keys.h), with the
  * words that change -- the pane k shows next, what s turns the code pane
  * to, how many answers a question has. */
-static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
+static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y, int narr_pages, int folded)
 {
 	unsigned bar = KEYS_BAR_RUN;
 	if (s->editing)
@@ -388,6 +417,17 @@ static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
 		/* A terminal that shows every pane leaves k nothing to do. */
 		if (h[i].cmd == KEYS_PANE && screen_all_panes(f->w, f->h))
 			continue;
+		/* w is named while the step's words have more pages, right
+		 * after space: on a narrow bar the hints after it give way. */
+		if ((h[i].cmd == KEYS_NARR_PAGE && narr_pages < 2) || (h[i].cmd == KEYS_FOLD && !folded))
+			continue;
+		if ((h[i].cmd == KEYS_NARR_PAGE || h[i].cmd == KEYS_FOLD) && k > 1) {
+			KeysHint more = h[i];
+			memmove(&h[2], &h[1], (size_t)(k - 1) * sizeof h[0]);
+			h[1] = more;
+			k++;
+			continue;
+		}
 		if (h[i].cmd == KEYS_PANE)
 			h[i].label = screen_pane_name((ScreenPane)((s->pane + 1) % SCREEN_PANES));
 		if (h[i].cmd == KEYS_CODE && s->code.on)
@@ -401,43 +441,120 @@ static void key_bar(const Run *e, const ScreenState *s, Frame *f, int y)
 	keys_bar_draw(f, y, h, k);
 }
 
+/* Does a help line, after its indent, hold two columns (a table row:
+ * "ok, or a tick      the call returned")? */
+static int help_columns(const char *line)
+{
+	const char *p = line + strspn(line, " "), *end = strchr(p, '\n');
+	const char *two = strstr(p, "  ");
+	return two && (!end || two < end);
+}
+
+/* The help's prose is written in lines for 72 columns: for fewer, the
+ * lines of one paragraph (the same indent, no table row) become one, for
+ * the overlay to wrap whole. */
+static void help_join(char *text)
+{
+	char *prev = text;
+	for (char *nl = strchr(text, '\n'); nl && nl[1]; nl = strchr(nl + 1, '\n')) {
+		char *line = nl + 1;
+		size_t pi = strspn(prev, " "), li = strspn(line, " ");
+		int join = pi == li && prev[pi] != '\n' && line[li] != '\n' && line[li] &&
+			   !help_columns(line) && !help_columns(prev);
+		/* The line a table row ends stays apart from the next row. */
+		*nl = join ? ' ' : '\n';
+		if (join) {
+			memmove(line, line + li, strlen(line + li) + 1);
+			nl = line - 1;
+			continue;
+		}
+		prev = line;
+	}
+}
+
 /* The help: assets/help.txt, its "@keys" line replaced by the key table's
- * sections, written for the overlay's 72 columns inside its border at 80. */
-static const char *help_text(void)
+ * sections, written for tw columns (HELP_TEXT_W at most: the overlay's
+ * inside at 80). Kept for the last width asked. */
+static const char *help_text(int tw)
 {
 	static char text[24576];
-	if (text[0])
+	static int made_for;
+	if (text[0] && made_for == tw)
 		return text;
+	made_for = tw;
 	const char *at = strstr(asset_help_txt, "@keys\n");
 	if (!at) {
 		snprintf(text, sizeof text, "%s", asset_help_txt);
 		return text;
 	}
 	int o = snprintf(text, sizeof text, "%.*s", (int)(at - asset_help_txt), asset_help_txt);
-	o += (int)keys_help_all(0, HELP_KEYW, HELP_TEXT_W, text + o, sizeof text - (size_t)o);
+	o += (int)keys_help_all(0, HELP_KEYW, tw, text + o, sizeof text - (size_t)o);
 	if ((size_t)o < sizeof text)
 		snprintf(text + o, sizeof text - (size_t)o, "%s", at + strlen("@keys\n"));
+	if (tw < HELP_TEXT_W)
+		help_join(text);
 	return text;
 }
 
+/* The help's box: its width at a terminal w columns wide, and the
+ * columns of text inside it (a border and a margin of two either side). */
+static int help_box_w(int w)
+{
+	return w - 2 < HELP_TEXT_W + 6 ? w - 2 : HELP_TEXT_W + 6;
+}
+
+/* One line of the help, wrapped to tw columns under its own indent (the
+ * help's prose is written for 72 columns); draws from its row skip, at
+ * most max rows, when f is not NULL. Returns the rows it takes. */
+static int help_line(Frame *f, int x, int y, int tw, int skip, int max, const char *line)
+{
+	int indent = (int)strspn(line, " ");
+	if (!line[indent])
+		return 1;
+	if (indent > tw / 2)
+		indent = tw / 2;
+	return frame_wrap_from(f, x + indent, y, tw - indent, skip, max, line + indent, ROLE_NORMAL);
+}
+
+/* Rows the whole help takes at tw columns. */
+static int help_rows(int tw)
+{
+	int rows = 0;
+	for (const char *p = help_text(tw); *p;) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		p += n + (p[n] == '\n');
+		rows += help_line(NULL, 0, 0, tw, 0, 0, line);
+	}
+	return rows;
+}
+
+/* The help: a box of HELP_TEXT_W columns of text, a margin and the border
+ * either side (78 columns: whole at 80), over a screen cleared but for its
+ * title and key bar, so that nothing beneath shows through on a large
+ * terminal; a narrower one wraps the text to its box. */
 static void help_overlay(const ScreenState *s, Frame *f)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
-	const char *text = help_text();
-	int lines = 0;
-	for (const char *p = text; *p; p++)
-		lines += *p == '\n';
-	int w = f->w - 4 < 78 ? f->w - 4 : 78;
+	const char *vline = s->unicode ? "│" : "|";
+	int w = help_box_w(f->w), tw = w - 6;
+	const char *text = help_text(tw);
+	int lines = help_rows(tw);
 	int h = f->h - 2 < lines + 2 ? f->h - 2 : lines + 2;
 	int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
-	for (int y = y0; y < y0 + h; y++)
-		frame_fill(f, x0, y, w, " ", ROLE_NORMAL);
+	for (int y = 1; y < f->h - 1; y++)
+		frame_fill(f, 0, y, f->w, " ", ROLE_NORMAL);
 	frame_fill(f, x0, y0, w, g->hline, ROLE_BORDER);
 	frame_fill(f, x0, y0 + h - 1, w, g->hline, ROLE_BORDER);
 	for (int y = y0 + 1; y < y0 + h - 1; y++) {
-		frame_put(f, x0, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
-		frame_put(f, x0 + w - 1, y, s->unicode ? "│" : "|", ROLE_BORDER, 1);
+		frame_put(f, x0, y, vline, ROLE_BORDER, 1);
+		frame_put(f, x0 + w - 1, y, vline, ROLE_BORDER, 1);
 	}
+	frame_put(f, x0, y0, s->unicode ? "┌" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0 + w - 1, y0, s->unicode ? "┐" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0, y0 + h - 1, s->unicode ? "└" : "+", ROLE_BORDER, 1);
+	frame_put(f, x0 + w - 1, y0 + h - 1, s->unicode ? "┘" : "+", ROLE_BORDER, 1);
 	frame_put(f, x0 + 2, y0, " sockstep help ", ROLE_BORDER, w - 4);
 	char close[32], scroll[32], foot[96];
 	keys_names(keys_find(KEYS_HELP, 27), 2, " or ", close, sizeof close);
@@ -450,9 +567,13 @@ static void help_overlay(const ScreenState *s, Frame *f)
 		char line[512];
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
 		p += n + (p[n] == '\n');
-		if (skip-- > 0)
+		int rows = help_line(NULL, 0, 0, tw, 0, 0, line);
+		if (skip >= rows) {
+			skip -= rows;
 			continue;
-		frame_put(f, x0 + 2, y0 + 1 + row++, line, ROLE_NORMAL, w - 4);
+		}
+		row += help_line(f, x0 + 3, y0 + 1 + row, tw, skip, h - 2 - row, line) - skip;
+		skip = 0;
 	}
 }
 
@@ -495,7 +616,12 @@ static void pane_rule(const Run *e, const ScreenState *s, Frame *f, const PaneBo
 	} else {
 		int n = packetpane_count(e);
 		snprintf(title, sizeof title, n ? "packets (%d)" : "packets", n);
-		snprintf(right, sizeof right, "%s", hint);
+		if (s->packet_scroll > 0 && n > p->h)
+			snprintf(right, sizeof right, "older packets: PgDn or End for the newest");
+		else if (n > p->h)
+			snprintf(right, sizeof right, "PgUp/PgDn scroll%s%s", *hint ? "  " : "", hint);
+		else
+			snprintf(right, sizeof right, "%s", hint);
 	}
 	rule(f, glyphs_get(s->unicode), p->x, p->w, p->rule, title, right);
 }
@@ -546,11 +672,27 @@ static void narration_band(const Run *e, const ScreenState *s, Frame *f, const L
 		quiz_draw_prompt(e, s, f, 0, L->narr_y, f->w, L->narr_h);
 		return;
 	}
-	rule(f, g, 0, f->w, L->narr_rule, "narration", NULL);
-	int text = 0;
+	int text = 0, pages;
 	narration_rows(e, s, f->w, &text);
 	int v = quiz_draw_verdict(e, s, f, 0, L->narr_y, f->w, L->narr_h - text - 1);
+	int page = narration_page(e, s, f->w, L->narr_h - v, &pages);
+	char more[64] = "";
+	if (pages > 1)
+		snprintf(more, sizeof more, "page %d/%d, w: %s", page + 1, pages, page + 1 < pages ? "more" : "first");
+	rule(f, g, 0, f->w, L->narr_rule, "narration", more);
 	narration_draw(e, s, f, 0, L->narr_y + v, f->w, L->narr_h - v);
+}
+
+/* The pages of the step's words in the narration band (1: they fit). */
+static int narration_pages(const Run *e, const ScreenState *s, const Layout *L, int w)
+{
+	int text = 0, pages = 1;
+	if (s->quiz.open)
+		return 1;
+	narration_rows(e, s, w, &text);
+	int v = quiz_draw_verdict(e, s, NULL, 0, 0, w, L->narr_h - text - 1);
+	narration_page(e, s, w, L->narr_h - v, &pages);
+	return pages;
 }
 
 void screen_render(const Run *e, const ScreenState *s, Frame *f)
@@ -563,7 +705,7 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 	Layout L;
 	int narr_min = narration_need(e, s, f->w);
 	if (s->present)
-		layout_present(f->w, f->h, narr_min, &L);
+		layout_present(f->w, f->h, narr_min, flow_rows(e, s, f->w), &L);
 	else
 		layout(f->w, f->h, s->pane, narr_min, &L);
 	if (s->code.on && !s->present)
@@ -587,7 +729,8 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f)
 	narration_band(e, s, f, &L);
 	status_line(e, s, f, L.status_y);
 	if (L.keys_y >= 0)
-		key_bar(e, s, f, L.keys_y);
+		key_bar(e, s, f, L.keys_y, narration_pages(e, s, &L, f->w),
+			L.flow_w > 0 ? flow_folded(e, L.flow_w) : 0);
 	if (s->help) {
 		f->cursor_x = f->cursor_y = -1;
 		help_overlay(s, f);
@@ -601,6 +744,16 @@ static int byte_rows(int w, int h)
 	layout(w, h, SCREEN_PANE_BYTES, 0, &L);
 	const PaneBox *p = find_pane(&L, SCREEN_PANE_BYTES);
 	return p ? p->h : 1;
+}
+
+int screen_packet_scroll_max(const Run *e, int w, int h)
+{
+	Layout L;
+	if (too_small(w, h))
+		return 0;
+	layout(w, h, SCREEN_PANE_PACKETS, 0, &L);
+	const PaneBox *p = find_pane(&L, SCREEN_PANE_PACKETS);
+	return packetpane_scroll_max(e, p ? p->h : 1);
 }
 
 int screen_byte_scroll_max(const Run *e, int w, int h)
@@ -624,10 +777,6 @@ uint64_t screen_due(const Run *e, uint64_t now_ns)
 
 int screen_help_scroll_max(int w, int h)
 {
-	(void)w;
-	int lines = 0;
-	for (const char *p = help_text(); *p; p++)
-		lines += *p == '\n';
-	int max = lines - (h - 4);
+	int max = help_rows(help_box_w(w) - 6) - (h - 4);
 	return max > 0 ? max : 0;
 }

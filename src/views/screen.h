@@ -18,7 +18,11 @@
 #include "views/frame.h"
 #include "views/screenstate.h"
 
-enum { SCREEN_MIN_W = 80, SCREEN_MIN_H = 24 };
+/* The smallest terminal drawn (a projector's large font gives about 60x20),
+ * and the size from which the normal layout applies; between the two the
+ * layout is compact: the flow and the narration first, a pane only in the
+ * rows they leave. */
+enum { SCREEN_MIN_W = 60, SCREEN_MIN_H = 20, SCREEN_FULL_W = 80, SCREEN_FULL_H = 24 };
 
 
 void screen_state_init(ScreenState *s);
@@ -29,6 +33,10 @@ void screen_render(const Run *e, const ScreenState *s, Frame *f);
 /* The largest byte_scroll / help_scroll that still shows something, at w x h. */
 int screen_byte_scroll_max(const Run *e, int w, int h);
 int screen_help_scroll_max(int w, int h);
+
+/* The largest packet_scroll that still fills the packet pane at w x h
+ * (as if shown, on a small terminal). */
+int screen_packet_scroll_max(const Run *e, int w, int h);
 
 /* Lines the byte pane scrolls by on PgUp/PgDn at w x h. */
 int screen_byte_page(int w, int h);

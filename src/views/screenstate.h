@@ -44,11 +44,15 @@ typedef struct {
 	int autoplay;         /* autoplay is on */
 	int speed, speeds;    /* autoplay speed, 1..speeds */
 	int byte_scroll;      /* byte pane: lines scrolled back from the newest */
+	int packet_scroll;    /* packet pane: packets scrolled back from the newest */
 	ScreenPane pane;      /* the pane a small terminal shows */
 	uint64_t now_ns;      /* monotonic time of the frame (the timeline's clock),
 	                         for the socket pane's highlights; 0: none shown */
 	int help;             /* the help overlay is open */
 	int help_scroll;      /* its first line shown */
+	uint64_t narr_seq;    /* the step (its event's seq) narr_page belongs to */
+	int narr_page;        /* the page of that step's words shown, when they
+	                         need more rows than the narration has (w) */
 	int editing;          /* the line editor is open for edit_actor */
 	int edit_actor;
 	const char *edit_text;

@@ -217,6 +217,33 @@ static void draw_header(Frame *f, const Widths *c, int x, int y, int w)
 	frame_put(f, x, y, text, ROLE_BORDER, w);
 }
 
+/* Has this TCP socket had its peer's FIN (in the states after one)? */
+static int fin_received(const Row *r)
+{
+	return r->proto == IPPROTO_TCP &&
+	       (r->state == SOCK_CLOSE_WAIT || r->state == SOCK_LAST_ACK || r->state == SOCK_CLOSING);
+}
+
+/* The two queues as the kernel counts them, in words that say what waits.
+ * A TCP Recv-Q is sequence numbers not yet read, and the peer's FIN takes
+ * one of them until recv() returns 0 for it: "0+FIN" says no byte waits,
+ * only the end of the stream. An AF_UNIX socket's Send-Q is the memory its
+ * sent buffers hold ("768" for 5 bytes), not bytes: its bytes wait in the
+ * peer's Recv-Q, and its Send-Q shows as "-". */
+static void queues_text(const Row *r, char *buf, size_t cap)
+{
+	char rq[24], wq[24];
+	if (fin_received(r) && r->rq > 0)
+		snprintf(rq, sizeof rq, "%u+FIN", r->rq - 1);
+	else
+		snprintf(rq, sizeof rq, "%u", r->rq);
+	if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+		snprintf(wq, sizeof wq, "-");
+	else
+		snprintf(wq, sizeof wq, "%u", r->wq);
+	snprintf(buf, cap, "%6s %6s", rq, wq);
+}
+
 static void draw_row(const Run *e, const ScreenState *s, Frame *f, const Widths *c, const Row *r, int x, int y, int w)
 {
 	const Glyphs *g = glyphs_get(s->unicode);
@@ -229,7 +256,7 @@ static void draw_row(const Run *e, const ScreenState *s, Frame *f, const Widths 
 	else if (r->state < 0)
 		queues[0] = '\0';
 	else
-		snprintf(queues, sizeof queues, "%6u %6u", r->rq, r->wq);
+		queues_text(r, queues, sizeof queues);
 	Role base = r->state < 0 ? ROLE_DIM : ROLE_NORMAL;
 	int end = x + w, p = x;
 	frame_put(f, p, y, r->marked ? "*" : " ", ROLE_NOTICE, end - p);
@@ -265,6 +292,16 @@ static void choose(const Rows *rs, int h, int *show)
 		}
 }
 
+/* Has the kernel reported any socket in this run (its first state)? */
+static int any_socket_seen(const Run *e)
+{
+	const Timeline *t = run_timeline(e);
+	for (size_t i = 0; i < timeline_count(t); i++)
+		if (timeline_get(t, i)->kind == EV_STATE)
+			return 1;
+	return 0;
+}
+
 int sockpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, int w, int h)
 {
 	static Rows rs;
@@ -274,6 +311,11 @@ int sockpane_draw(const Run *e, const ScreenState *s, Frame *f, int x, int y, in
 		const char *note = run_kernel_note(e);
 		snprintf(text, sizeof text, "No socket table in this run%s%s.", *note ? ": " : "", note);
 		frame_wrap(f, x + 1, y, w - 2, h, text, ROLE_DIM);
+		return 0;
+	}
+	if (rs.n == 0 && any_socket_seen(e)) {
+		frame_wrap(f, x + 1, y, w - 2, h, "No sockets now: every socket of this run has closed or been reset, "
+			   "and the kernel holds none of them any more.", ROLE_DIM);
 		return 0;
 	}
 	if (rs.n == 0) {

@@ -6,7 +6,8 @@
 # "FAIL: name: why" or "SKIP: name: why" per check (tests/run.sh counts
 # them). A sleeping actor is not a stuck one: the run is "sleeping", not
 # "finished", and nothing says "stuck". A hint said at one step is gone
-# at the next. n at a lesson's end and c at a breakpoint act at once.
+# at the next. n at a lesson's end and c at a breakpoint act at once. A
+# Stuck line longer than a row is whole, on the rows it needs.
 # --plain --step asks the lesson's questions as the screen does. The
 # lesson here sleeps for a minute, so the checks on it never race the
 # sleep's end; the --plain checks use one of 12 s, longer than the 10 s
@@ -127,6 +128,39 @@ check "--plain --step: the verdict, wrong, with the answer and the run" \
 	eval 'wait_for $S "You said: 3, the listening socket again. Answer: 4. The run: accept()" 10'
 tm send-keys -t $S q Enter
 tm send-keys -t $S q Enter
+
+# --- a long Stuck line is whole, on as many rows as it needs -----------------------
+cat >"$TMP/stuck.lesson" <<'EOF'
+title: Both wait
+about: Each side waits for the other to speak first.
+
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  recv 1024
+
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  recv 1024
+EOF
+S=stuck
+start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP $TMP/stuck.lesson"
+wait_for $S "SERVER" || true
+for ((i = 0; i < 12; i++)); do
+	screen $S | grep -qF "Stuck:" && break
+	tm send-keys -t $S Space
+	sleep 0.1
+done
+# The narration band as one line: the rows from its rule to the status line.
+stuck_whole() {
+	screen $S | awk '/── narration/ { on = 1; next } on' | head -n -2 | tr '\n' ' ' | tr -s ' ' |
+		grep -qE "Stuck: server is blocked in recv\(4, 1024\); client is blocked in recv\(3, 1024\), and no actor can wake it\."
+}
+check "80x24: a Stuck line longer than a row is whole, on two rows" eval 'wait_for $S "Stuck:" 10 && stuck_whole'
+tm kill-session -t $S
 
 # --- --plain: a sleep is waited for, not called stuck -----------------------------
 wait "$plain_pid"

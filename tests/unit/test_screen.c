@@ -212,7 +212,7 @@ static void test_too_small(void **state)
 	Frame *f = render(r, 40, 10, 0);
 	char *text = frame_text(f);
 	assert_non_null(strstr(text, "terminal too small: 40x10;"));
-	assert_non_null(strstr(text, "needs 80x24"));
+	assert_non_null(strstr(text, "needs 60x20"));
 	assert_null(strstr(text, "SERVER"));
 	free(text);
 	frame_free(f);
