@@ -43,7 +43,7 @@ step_all() {
 # --- dotted lines and labels: four actors side by side --------------------------
 S=wide
 start $S 160 45 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/08-handshake.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 step_all $S "$TMP/wide.screens"
 cut_arrows() { grep -E '[─A-Z,]┆[─A-Z,]|[A-Z,]┆|┆[A-Z,]' "$TMP/wide.screens" | head -3; }
 check "160x45, four actors: no waiting actor's dotted line cuts an arrow or its label" \
@@ -67,7 +67,7 @@ actor client
 EOF
 S=enotconn
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP $TMP/enotconn.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 step_all $S "$TMP/enotconn.screens"
 no_arrow() {
 	local row
@@ -81,7 +81,7 @@ tm kill-session -t $S
 # --- every arrow labelled, the ACK of the bytes too -----------------------------------
 S=echo
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/01-echo.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 step_all $S "$TMP/echo.screens" 7
 # The flow's arrow rows (the headings to the console strip) that have no
 # letter or digit: an arrow with no label.

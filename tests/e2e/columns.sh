@@ -54,7 +54,7 @@ names_whole() { ! flow_rows "$1" | grep -qE '(✓|✗|▶|…) [a-z_0-9]+(…|\(
 # --- four actors at 80x24 ---------------------------------------------------
 S=four
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/08-handshake.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 check "80x24, four actors: three columns, the last shared by two (its heading says 1/2 or 2/2)" \
 	eval 'step_until $S "CLIENT[23] [12]/2" && screen $S | sed -n 2p | grep -q "CLIENT1" &&
 		! screen $S | sed -n 2p | grep -qE "CLIENT2.*CLIENT3"'
@@ -73,7 +73,7 @@ tm kill-session -t $S
 # --- three actors at 60x20 ---------------------------------------------------
 S=three
 start $S 60 20 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/18-poll.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 check "60x20, three actors: two columns, the fold follows bob's step" \
 	eval 'step_until $S "^ *bob: " && wait_re $S "BOB 2/2"'
 check "60x20, three actors: no call in the flow has its name cut" names_whole $S
@@ -84,7 +84,7 @@ tm kill-session -t $S
 # --- a large screen: a column each --------------------------------------------
 S=large
 start $S 160 45 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/08-handshake.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 check "160x45, four actors: a column each, nothing shared, o not named" \
 	eval 'screen $S | sed -n 2p | grep -qE "CLIENT1.*CLIENT2.*CLIENT3" &&
 		! screen $S | sed -n 2p | grep -qE "[0-9]/[0-9]" &&

@@ -148,7 +148,7 @@ actor client
 EOF
 S=stuck
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP $TMP/stuck.lesson"
-wait_for $S "SERVER" || true
+wait_started $S || true
 for ((i = 0; i < 12; i++)); do
 	screen $S | grep -qF "Stuck:" && break
 	tm send-keys -t $S Space

@@ -143,7 +143,7 @@ tm kill-session -t $S
 # --- the packets pane scrolls back to the SYN -----------------------------------------
 S=packets
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/01-echo.lesson"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 : >"$TMP/packets.screens"
 # To step 7, the client's 12 bytes and their ACK: five packets, one more
 # than the pane's rows.
@@ -173,7 +173,7 @@ if [ ! -x "$P/threaded_server" ] || [ ! -x "$P/echo_client" ]; then
 else
 	S=thread
 	start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP run --server $P/threaded_server --client $P/echo_client"
-	wait_for $S "SERVER" 10 || true
+	wait_started $S 10 || true
 	for ((i = 0; i < 40; i++)); do
 		screen $S | grep -qE "server\.2 <- client" && break
 		tm send-keys -t $S Space

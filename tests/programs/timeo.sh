@@ -19,7 +19,7 @@ fi
 
 S=timeo
 start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP run --server $P/rcvtimeo"
-wait_for $S "SERVER" 10 || true
+wait_started $S 10 || true
 for ((i = 0; i < 10; i++)); do
 	screen $S | grep -qF "recv(3, 64)" && screen $S | grep -qE "blocked|stuck" && break
 	tm send-keys -t $S Space
