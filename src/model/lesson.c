@@ -60,6 +60,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
+	[OP_BREAK_IF_CONTAINS] = "break-if-contains", [OP_IF_READY] = "if-ready",
 };
 
 typedef struct {
@@ -927,7 +928,7 @@ static int close_loop(Parser *p, LessonStep *st)
 	int open = p->loops[--p->nloops];
 	int here = p->actor->nsteps - 1;
 	const LessonStep *o = &p->actor->steps[open];
-	if (!makes_call(p->actor, open + 1, here))
+	if (o->op != OP_IF_READY && !makes_call(p->actor, open + 1, here))
 		return fail_at(p, o->line, o->col, "'%s' makes no call before its 'end': it would run without "
 			       "ever stopping (put a socket call or a sleep in it)", lesson_op_name(o->op));
 	st->match = open;
@@ -939,10 +940,82 @@ static int close_loop(Parser *p, LessonStep *st)
  * so the actor can leave the loop without searching. */
 static int in_loop(Parser *p, LessonStep *st)
 {
-	if (p->nloops == 0)
+	/* An if-ready block is no loop: a break-if in it leaves the loop around it. */
+	int k = p->nloops;
+	while (k > 0 && p->actor->steps[p->loops[k - 1]].op == OP_IF_READY)
+		k--;
+	if (k == 0)
 		return fail(p, st->col, "%s outside a loop", lesson_op_name(st->op));
-	st->match = p->loops[p->nloops - 1];
+	st->match = p->loops[k - 1];
 	return 0;
+}
+
+/* break-if-contains TEXT: what the last recv returned holds TEXT, as a
+ * server reading a request leaves its loop at the blank line, "\r\n\r\n". */
+static int parse_break_contains(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 2 || t[1].len == 0)
+		return fail(p, n < 2 ? st->col : t[1].col,
+			    "break-if-contains: expected the TEXT that ends the loop, as in "
+			    "break-if-contains \"\\r\\n\\r\\n\"");
+	if (set_text(p, &st->data, &t[1]) < 0 || expect_end(p, 2, n) < 0)
+		return -1;
+	return in_loop(p, st);
+}
+
+/* The poll or select an if-ready asks about: the nearest one before it in
+ * the actor's steps, which must wait on the socket named. */
+static int find_wait_step(const Parser *p)
+{
+	for (int i = p->actor->nsteps - 1; i-- > 0;)
+		if (p->actor->steps[i].op == OP_POLL || p->actor->steps[i].op == OP_SELECT)
+			return i;
+	return -1;
+}
+
+/* "s, conn": the sockets a poll or select step waits on, for a message. */
+static const char *wait_names(Parser *p, const LessonStep *w)
+{
+	char *out = p->shown[p->nshown++ & 1];
+	size_t o = 0, cap = sizeof p->shown[0];
+	out[0] = '\0';
+	for (int k = 0; k < w->nsocks; k++) {
+		size_t len = strlen(w->socks[k]);
+		if (o + len + 6 >= cap) {
+			memcpy(out + o, ", ...", 6);
+			break;
+		}
+		o += (size_t)sprintf(out + o, "%s%s", o ? ", " : "", w->socks[k]);
+	}
+	return out;
+}
+
+/* if-ready NAME ... end: the steps inside run only when the last poll or
+ * select said NAME is ready; it opens a block as loop does. */
+static int parse_if_ready(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 2)
+		return fail(p, st->col, "if-ready: expected the NAME of a socket a poll or select waits on");
+	int w = find_wait_step(p);
+	if (w < 0)
+		return fail(p, t[1].col, "if-ready: no poll or select before it says what is ready "
+			    "(put 'poll %s ...' first)", show_tok(p, &t[1]));
+	const LessonStep *ws = &p->actor->steps[w];
+	int k = 0;
+	while (k < ws->nsocks && (t[1].quoted || strcmp(ws->socks[k], t[1].s) != 0))
+		k++;
+	if (k == ws->nsocks)
+		return fail(p, t[1].col, "if-ready: '%s' is not one of the sockets the %s on line %d waits on (%s)",
+			    show_tok(p, &t[1]), lesson_op_name(ws->op), ws->line, wait_names(p, ws));
+	if (expect_end(p, 2, n) < 0)
+		return -1;
+	st->n = w;
+	st->on = dup_bytes(t[1].s, t[1].len);
+	if (!st->on)
+		return oom(p);
+	return open_loop(p, st);
 }
 
 static int takes_flags(LessonOp op)
@@ -1038,6 +1111,10 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 		if (set_text(p, &st->data, &t[1]) < 0 || expect_end(p, 2, n) < 0)
 			return -1;
 		return in_loop(p, st);
+	case OP_BREAK_IF_CONTAINS:
+		return parse_break_contains(p, st, n);
+	case OP_IF_READY:
+		return parse_if_ready(p, st, n);
 	case OP_ACCEPT:
 	case OP_CLOSE:
 	default:

@@ -52,6 +52,10 @@ typedef enum {
 	OP_END,
 	OP_BREAK_IF_EMPTY,  /* leave the loop if the last recv returned 0 */
 	OP_BREAK_IF_INPUT,  /* leave the loop if the last input equals data */
+	OP_BREAK_IF_CONTAINS, /* leave the loop if the last recv's bytes hold data */
+	OP_IF_READY,        /* if-ready NAME ... end: only if the last poll or select
+	                       said the socket on is ready; match its end, n the
+	                       step of that poll or select */
 	OP_COUNT_
 } LessonOp;
 
@@ -108,7 +112,7 @@ typedef struct {
 	int nsocks;
 	int write;               /* poll/select: wait to write (POLLOUT) instead of to read */
 	long timeout_ms;         /* poll/select: -1 waits for ever */
-	int match;               /* loop/repeat <-> end: index of the partner step;
+	int match;               /* loop/repeat/if-ready <-> end: index of the partner step;
 	                            break-if-*: the innermost loop/repeat around it; else -1 */
 	char *source;            /* the step's line as written, trimmed */
 } LessonStep;

@@ -107,6 +107,7 @@ typedef struct {
 	int sleep, poll, select, fcntl, addrinfo, hostname, local, remote;
 	int value, valuelen, timeval, tcp, sigpipe, pystruct;
 	int tv;            /* C: a variable struct timeval tv (timeval: only its header) */
+	int contains;      /* C: the contains() helper of break-if-contains */
 	int families[3];   /* AF_INET, AF_INET6, AF_UNIX sockets: what show_addr handles */
 } Needs;
 
@@ -632,6 +633,17 @@ static int py_wait(Gen *g, const LessonStep *s)
 	return line;
 }
 
+/* if-ready NAME: the poll's ready list holds (fd, events) pairs, select's
+ * the sockets themselves. */
+static int py_if_ready(Gen *g, const LessonStep *s)
+{
+	const char *sock = sock_ident(g, sock_find(g, s->on));
+	const LessonStep *w = s->n >= 0 && s->n < g->a->nsteps ? &g->a->steps[s->n] : NULL;
+	if (w && w->op == OP_POLL)
+		return emit(g, "if %s.fileno() in dict(ready):", sock);
+	return emit(g, "if %s in ready:", sock);
+}
+
 static void py_setsockopt(const LessonStep *s, const char *sock, Str *o)
 {
 	const char *opt = option_name(s->level, s->optname);
@@ -762,6 +774,19 @@ static int py_step(Gen *g, int idx)
 		g->depth++;
 		if (s->match == idx + 1)
 			emit(g, "pass");
+		break;
+	case OP_IF_READY:
+		line = py_if_ready(g, s);
+		g->depth++;
+		if (s->match == idx + 1)
+			emit(g, "pass");
+		break;
+	case OP_BREAK_IF_CONTAINS:
+		py_quote(&o, s->data.text ? s->data.text : "", s->data.len, 1, 0);
+		line = emit(g, "if b\"%s\" in data:", str_text(&o));
+		g->depth++;
+		emit(g, "break");
+		g->depth--;
 		break;
 	case OP_END:
 		g->depth--;
@@ -1009,6 +1034,20 @@ static int c_wait(Gen *g, const LessonStep *s)
 	return c_check(g, call, "select");
 }
 
+/* if-ready NAME: poll's answer is in the revents of the socket's entry in
+ * fds, select's in the set it changed. */
+static int c_if_ready(Gen *g, const LessonStep *s)
+{
+	const char *sock = sock_ident(g, sock_find(g, s->on));
+	const LessonStep *w = s->n >= 0 && s->n < g->a->nsteps ? &g->a->steps[s->n] : NULL;
+	if (!w || w->op != OP_POLL)
+		return emit(g, "if (%s >= 0 && FD_ISSET(%s, &set)) {", sock, sock);
+	int k = 0;
+	while (k < w->nsocks - 1 && strcmp(w->socks[k], s->on) != 0)
+		k++;
+	return emit(g, "if (fds[%d].revents) {", k);
+}
+
 static int c_getaddrinfo(Gen *g, const LessonStep *s)
 {
 	Str q = { 0 };
@@ -1157,6 +1196,18 @@ static int c_step(Gen *g, int idx)
 		line = emit(g, "for (int %s = 0; %s < %ld; %s++) {", counter, counter, s->n, counter);
 		g->loops++;
 		g->depth++;
+		break;
+	case OP_IF_READY:
+		line = c_if_ready(g, s);
+		g->depth++;
+		break;
+	case OP_BREAK_IF_CONTAINS:
+		g->need.received = g->need.contains = g->need.strings = 1;
+		c_quote(&q, s->data.text ? s->data.text : "", s->data.len, 0);
+		line = emit(g, "if (contains(data, n, \"%s\", %zu))", str_text(&q), s->data.len);
+		g->depth++;
+		emit(g, "break;");
+		g->depth--;
 		break;
 	case OP_END:
 		g->depth--;
@@ -1309,6 +1360,19 @@ static const char *const c_ask[] = {
 	"    if (!fgets(line, (int)cap, stdin))",
 	"        line[0] = '\\0';",
 	"    line[strcspn(line, \"\\n\")] = '\\0';",
+	"}",
+	"",
+	NULL
+};
+
+static const char *const c_contains[] = {
+	"/* Do the n bytes at p hold the len bytes of text? (C11 has no memmem.) */",
+	"static int contains(const char *p, ssize_t n, const char *text, size_t len)",
+	"{",
+	"    for (ssize_t i = 0; i + (ssize_t)len <= n; i++)",
+	"        if (memcmp(p + i, text, len) == 0)",
+	"            return 1;",
+	"    return 0;",
 	"}",
 	"",
 	NULL
@@ -1495,6 +1559,8 @@ static void c_prologue(const Gen *g, Out *o)
 		out_lines(o, c_ask);
 	if (g->need.sendall)
 		out_lines(o, c_send_all);
+	if (g->need.contains)
+		out_lines(o, c_contains);
 	if (g->need.upper)
 		out_lines(o, c_upper);
 	if (g->need.pattern)

@@ -203,6 +203,39 @@ static void test_echo_lesson(void **state)
 	lesson_free(l);
 }
 
+/* An event loop: poll, then an if-ready block per socket; a break-if in
+ * a block leaves the loop around it, and the block's end is its own. */
+static void test_event_loop_steps(void **state)
+{
+	(void)state;
+	Lesson *l = parse_ok(H "actor a\n"
+		"  socket AF_INET SOCK_STREAM\n"       /* 0 */
+		"  accept as c\n"                      /* 1 */
+		"  loop\n"                             /* 2 */
+		"    poll s c\n"                       /* 3 */
+		"    if-ready c\n"                     /* 4 */
+		"      recv 100 on c\n"                /* 5 */
+		"      break-if-contains \"\\r\\n\\r\\n\"\n"  /* 6 */
+		"    end\n"                            /* 7 */
+		"  end\n");                            /* 8 */
+	const LessonStep *ready = step(l, 0, 4);
+	assert_int_equal(ready->op, OP_IF_READY);
+	assert_string_equal(ready->on, "c");
+	assert_int_equal(ready->n, 3);
+	assert_int_equal(ready->match, 7);
+	assert_int_equal(step(l, 0, 7)->match, 4);
+	const LessonStep *brk = step(l, 0, 6);
+	assert_int_equal(brk->op, OP_BREAK_IF_CONTAINS);
+	assert_int_equal(brk->data.len, 4);
+	assert_memory_equal(brk->data.text, "\r\n\r\n", 4);
+	assert_int_equal(brk->match, 2);
+	assert_int_equal(step(l, 0, 2)->match, 8);
+	assert_string_equal(lesson_op_name(OP_IF_READY), "if-ready");
+	assert_string_equal(lesson_op_name(OP_BREAK_IF_CONTAINS), "break-if-contains");
+	assert_false(lesson_op_is_call(OP_IF_READY));
+	lesson_free(l);
+}
+
 static void test_chat_lesson(void **state)
 {
 	(void)state;
@@ -859,6 +892,19 @@ static const ErrCase err_cases[] = {
 	{ A "  loop\n  sleep 1\n  end\n  break-if-input q\n", "6:3: break-if-input outside a loop" },
 	{ A "  loop\n  break-if-input\n  end\n", "4:3: break-if-input: expected the TEXT that ends the loop" },
 	{ A "  loop\n  break-if-input a b\n  end\n", "4:20: unexpected 'b'" },
+	/* event loops: break-if-contains and if-ready */
+	{ S "  loop\n  recv 9\n  break-if-contains\n  end\n", "6:3: break-if-contains: expected the TEXT that "
+	  "ends the loop, as in break-if-contains \"\\r\\n\\r\\n\"" },
+	{ S "  loop\n  recv 9\n  break-if-contains \"\"\n  end\n", "6:21: break-if-contains: expected the TEXT "
+	  "that ends the loop, as in break-if-contains \"\\r\\n\\r\\n\"" },
+	{ S "  recv 9\n  break-if-contains x\n", "5:3: break-if-contains outside a loop" },
+	{ S "  if-ready s\n  end\n", "4:12: if-ready: no poll or select before it says what is ready (put 'poll s ...' first)" },
+	{ S "  socket AF_INET SOCK_STREAM as t\n  poll s\n  if-ready t\n  end\n",
+	  "6:12: if-ready: 't' is not one of the sockets the poll on line 5 waits on (s)" },
+	{ S "  poll s\n  if-ready\n  end\n", "5:3: if-ready: expected the NAME of a socket a poll or select waits on" },
+	{ S "  poll s\n  if-ready s x\n  end\n", "5:14: unexpected 'x'" },
+	{ S "  poll s\n  if-ready s\n  recv 9\n", "5:3: 'if-ready' without 'end'" },
+	{ S "  poll s\n  if-ready s\n  break-if-empty\n  end\n", "6:3: break-if-empty outside a loop" },
 	{ A "  loop\n  break-if-empty now\n  end\n", "4:18: unexpected 'now'" },
 	/* sockets by name */
 	{ A "  recv 10\n", "3:3: recv: no socket yet (a 'socket' step must come first)" },
@@ -1227,7 +1273,7 @@ static void test_random_words(void **state)
 		"SOCK_STREAM", "SOCK_DGRAM", "bind", "connect", "listen", "accept", "send", "sendall",
 		"recv", "sendto", "recvfrom", "shutdown", "SHUT_RD", "close", "setsockopt",
 		"SOL_SOCKET", "SO_REUSEADDR", "print", "input", "example", "loop", "repeat", "end",
-		"break-if-empty", "break-if-input", "on", "as", "s", "conn", "upper", "$received",
+		"break-if-empty", "break-if-input", "break-if-contains", "if-ready", "on", "as", "s", "conn", "upper", "$received",
 		"$input", "$peer", "127.0.0.1", "::1", "/p", "@a", "0", "1", "1024", "65432", "99999",
 		"\"x\"", "\"\\x4", "\"", "\\", ">", "?", "[", "]", "[a]", "\"q?\"", "#", "\t", ":",
 		"getaddrinfo", "localhost", "AF_UNSPEC", "gethostname", "getsockname", "getpeername",
@@ -1428,6 +1474,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_lesson),
 		cmocka_unit_test(test_chat_lesson),
+		cmocka_unit_test(test_event_loop_steps),
 		cmocka_unit_test(test_udp_lesson),
 		cmocka_unit_test(test_every_step),
 		cmocka_unit_test(test_sleep_step),
