@@ -776,8 +776,11 @@ static int run_flow(Actor *a, int i, const LessonStep *s)
 		int si = sock_index(a, s->on);
 		return si >= 0 && a->socks[si].ready ? i + 1 : s->match + 1;
 	}
+	case OP_IF_EMPTY:
+		return a->last_recv == 0 ? i + 1 : s->match + 1;
 	case OP_END: {
-		if (a->depth == 0 || a->la->steps[s->match].op == OP_IF_READY)
+		if (a->depth == 0 || a->la->steps[s->match].op == OP_IF_READY ||
+		    a->la->steps[s->match].op == OP_IF_EMPTY)
 			return i + 1;
 		long *left = &a->loops[a->depth - 1].left;
 		if (*left > 0 && --*left == 0) {

@@ -61,6 +61,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
 	[OP_BREAK_IF_CONTAINS] = "break-if-contains", [OP_IF_READY] = "if-ready",
+	[OP_IF_EMPTY] = "if-empty",
 };
 
 typedef struct {
@@ -928,7 +929,7 @@ static int close_loop(Parser *p, LessonStep *st)
 	int open = p->loops[--p->nloops];
 	int here = p->actor->nsteps - 1;
 	const LessonStep *o = &p->actor->steps[open];
-	if (o->op != OP_IF_READY && !makes_call(p->actor, open + 1, here))
+	if (o->op != OP_IF_READY && o->op != OP_IF_EMPTY && !makes_call(p->actor, open + 1, here))
 		return fail_at(p, o->line, o->col, "'%s' makes no call before its 'end': it would run without "
 			       "ever stopping (put a socket call or a sleep in it)", lesson_op_name(o->op));
 	st->match = open;
@@ -942,7 +943,8 @@ static int in_loop(Parser *p, LessonStep *st)
 {
 	/* An if-ready block is no loop: a break-if in it leaves the loop around it. */
 	int k = p->nloops;
-	while (k > 0 && p->actor->steps[p->loops[k - 1]].op == OP_IF_READY)
+	while (k > 0 && (p->actor->steps[p->loops[k - 1]].op == OP_IF_READY ||
+			 p->actor->steps[p->loops[k - 1]].op == OP_IF_EMPTY))
 		k--;
 	if (k == 0)
 		return fail(p, st->col, "%s outside a loop", lesson_op_name(st->op));
@@ -1115,6 +1117,9 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 		return parse_break_contains(p, st, n);
 	case OP_IF_READY:
 		return parse_if_ready(p, st, n);
+	case OP_IF_EMPTY:
+		/* An event loop closes a client whose recv() returned 0, and goes on. */
+		return expect_end(p, 1, n) < 0 ? -1 : open_loop(p, st);
 	case OP_ACCEPT:
 	case OP_CLOSE:
 	default:

@@ -56,6 +56,7 @@ typedef enum {
 	OP_IF_READY,        /* if-ready NAME ... end: only if the last poll or select
 	                       said the socket on is ready; match its end, n the
 	                       step of that poll or select */
+	OP_IF_EMPTY,        /* if-empty ... end: only if the last recv returned 0 */
 	OP_COUNT_
 } LessonOp;
 

@@ -776,7 +776,8 @@ static int py_step(Gen *g, int idx)
 			emit(g, "pass");
 		break;
 	case OP_IF_READY:
-		line = py_if_ready(g, s);
+	case OP_IF_EMPTY:
+		line = s->op == OP_IF_READY ? py_if_ready(g, s) : emit(g, "if not data:");
 		g->depth++;
 		if (s->match == idx + 1)
 			emit(g, "pass");
@@ -1199,6 +1200,11 @@ static int c_step(Gen *g, int idx)
 		break;
 	case OP_IF_READY:
 		line = c_if_ready(g, s);
+		g->depth++;
+		break;
+	case OP_IF_EMPTY:
+		g->need.received = 1;
+		line = emit(g, "if (n == 0) {");
 		g->depth++;
 		break;
 	case OP_BREAK_IF_CONTAINS:
