@@ -61,7 +61,7 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
 	[OP_BREAK_IF_CONTAINS] = "break-if-contains", [OP_IF_READY] = "if-ready",
-	[OP_IF_EMPTY] = "if-empty",
+	[OP_IF_EMPTY] = "if-empty", [OP_AFTER] = "after",
 };
 
 typedef struct {
@@ -966,6 +966,36 @@ static int parse_break_contains(Parser *p, LessonStep *st, int n)
 	return in_loop(p, st);
 }
 
+static int check_name(Parser *p, const Tok *t, const char *what);
+static int find_op(const Tok *t);
+
+/* after ACTOR STEP [N]: the actor and the kind of step are checked when the
+ * whole lesson is read (resolve_afters), since the actor may come later in
+ * the file. */
+static int parse_after(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 3)
+		return fail(p, n < 2 ? st->col : t[1].col,
+			    "after: expected an ACTOR and its STEP, as in after client send");
+	if (check_name(p, &t[1], "actor") < 0)
+		return -1;
+	int op = find_op(&t[2]);
+	if (op < 0 || !lesson_op_is_call((LessonOp)op))
+		return fail(p, t[2].col, "after: '%s' is not a call (name one, as in after client send)",
+			    show_tok(p, &t[2]));
+	st->n = 1;
+	if (n > 3 && parse_num(&t[3], 1, LESSON_MAX_STEPS, &st->n) < 0)
+		return fail(p, t[3].col, "after: N (which of the actor's %s steps) must be 1..%d",
+			    op_names[op], LESSON_MAX_STEPS);
+	if (expect_end(p, n > 3 ? 4 : 3, n) < 0)
+		return -1;
+	st->after_op = op;
+	st->after_col = t[1].col;
+	st->after_name = dup_bytes(t[1].s, t[1].len);
+	return st->after_name ? 0 : oom(p);
+}
+
 /* The poll or select an if-ready asks about: the nearest one before it in
  * the actor's steps, which must wait on the socket named. */
 static int find_wait_step(const Parser *p)
@@ -1120,6 +1150,8 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 	case OP_IF_EMPTY:
 		/* An event loop closes a client whose recv() returned 0, and goes on. */
 		return expect_end(p, 1, n) < 0 ? -1 : open_loop(p, st);
+	case OP_AFTER:
+		return parse_after(p, st, n);
 	case OP_ACCEPT:
 	case OP_CLOSE:
 	default:
@@ -1815,6 +1847,48 @@ static int parse_line(Parser *p, const char *ln, size_t n)
 	return parse_step(p);
 }
 
+/* The step an after names: the n-th step of its kind in that actor, in
+ * file order; -1 if there are fewer. */
+static int nth_step(const LessonActor *a, int op, long n)
+{
+	for (int i = 0; i < a->nsteps; i++)
+		if ((int)a->steps[i].op == op && --n == 0)
+			return i;
+	return -1;
+}
+
+/* One after, once every actor is known: it must name another actor and one
+ * of its calls, and come just before the call it holds back. */
+static int resolve_after(Parser *p, int actor, int i)
+{
+	const LessonActor *a = &p->l->actors[actor];
+	LessonStep *st = &a->steps[i];
+	int j = lesson_actor_index(p->l, st->after_name);
+	const char *name = show(p, st->after_name, strlen(st->after_name));
+	if (j < 0)
+		return fail_at(p, st->line, st->after_col, "after: no actor named '%s' in this lesson", name);
+	if (j == actor)
+		return fail_at(p, st->line, st->after_col, "after: '%s' is this actor: its own steps run in "
+			       "order already", name);
+	if (i + 1 >= a->nsteps || !lesson_op_is_call(a->steps[i + 1].op))
+		return fail_at(p, st->line, st->col, "after: must come just before the call it holds back");
+	st->after_actor = j;
+	st->after_step = nth_step(&p->l->actors[j], st->after_op, st->n);
+	if (st->after_step < 0)
+		return fail_at(p, st->line, st->after_col, "after: '%s' has no %s step number %ld", name,
+			       op_names[st->after_op], st->n);
+	return 0;
+}
+
+static int resolve_afters(Parser *p)
+{
+	for (int a = 0; a < p->l->nactors; a++)
+		for (int i = 0; i < p->l->actors[a].nsteps; i++)
+			if (p->l->actors[a].steps[i].op == OP_AFTER && resolve_after(p, a, i) < 0)
+				return -1;
+	return 0;
+}
+
 static int parse_all(Parser *p, const char *text, size_t len)
 {
 	if (len > MAX_FILE)
@@ -1838,7 +1912,7 @@ static int parse_all(Parser *p, const char *text, size_t len)
 		return fail_at(p, 1, 1, "missing 'title: TEXT'");
 	if (p->l->nactors == 0)
 		return fail_at(p, 1, 1, "lesson has no actors (add 'actor NAME' and its steps)");
-	return 0;
+	return resolve_afters(p);
 }
 
 /* "lessons/01-echo.lesson" -> "echo". */
@@ -1964,6 +2038,7 @@ static void free_step(LessonStep *st)
 		free(st->question);
 	}
 	free(st->source);
+	free(st->after_name);
 }
 
 void lesson_free(Lesson *l)

@@ -57,6 +57,8 @@ typedef enum {
 	                       said the socket on is ready; match its end, n the
 	                       step of that poll or select */
 	OP_IF_EMPTY,        /* if-empty ... end: only if the last recv returned 0 */
+	OP_AFTER,           /* after ACTOR STEP [N]: the call just below waits until
+	                       that actor's step has returned (after_actor, after_step) */
 	OP_COUNT_
 } LessonOp;
 
@@ -116,6 +118,11 @@ typedef struct {
 	int match;               /* loop/repeat/if-ready <-> end: index of the partner step;
 	                            break-if-*: the innermost loop/repeat around it; else -1 */
 	char *source;            /* the step's line as written, trimmed */
+	char *after_name;        /* after: the actor named, as written */
+	int after_op, after_col; /* after: the step's kind named (n: which one of them), and
+	                            where the actor's name is */
+	int after_actor;         /* after: the actor and the index of its step that must */
+	int after_step;          /* have returned before the call below this one runs */
 } LessonStep;
 
 typedef struct {

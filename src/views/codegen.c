@@ -633,6 +633,14 @@ static int py_wait(Gen *g, const LessonStep *s)
 	return line;
 }
 
+/* The actor an after step waits for, by name (the parser resolved it). */
+static const char *after_actor_name(const Gen *g, const LessonStep *s)
+{
+	if (s->after_actor < 0 || s->after_actor >= g->l->nactors)
+		return "?";
+	return g->l->actors[s->after_actor].name;
+}
+
 /* if-ready NAME: the poll's ready list holds (fd, events) pairs, select's
  * the sockets themselves. */
 static int py_if_ready(Gen *g, const LessonStep *s)
@@ -781,6 +789,12 @@ static int py_step(Gen *g, int idx)
 		g->depth++;
 		if (s->match == idx + 1)
 			emit(g, "pass");
+		break;
+	case OP_AFTER:
+		/* Ordering between the lesson's actors is sockstep's doing, not the
+		 * program's: a comment says when the next call ran. */
+		line = emit(g, "# sockstep runs the next call after %s's %s", after_actor_name(g, s),
+			    lesson_op_name((LessonOp)s->after_op));
 		break;
 	case OP_BREAK_IF_CONTAINS:
 		py_quote(&o, s->data.text ? s->data.text : "", s->data.len, 1, 0);
@@ -1206,6 +1220,10 @@ static int c_step(Gen *g, int idx)
 		g->need.received = 1;
 		line = emit(g, "if (n == 0) {");
 		g->depth++;
+		break;
+	case OP_AFTER:
+		line = emit(g, "/* sockstep runs the next call after %s's %s */", after_actor_name(g, s),
+			    lesson_op_name((LessonOp)s->after_op));
 		break;
 	case OP_BREAK_IF_CONTAINS:
 		g->need.received = g->need.contains = g->need.strings = 1;
