@@ -268,6 +268,17 @@ static const char *step_ident(const Gen *g, const LessonStep *s)
 	return sock_ident(g, step_sock(g, s));
 }
 
+/* Does the actor serve sockets from an event loop (if-ready)? There a
+ * socket it closes stays in its poll or select list, as the actor's does:
+ * closed, it is -1, which poll() skips, and the code must skip it too. */
+static int event_loop(const Gen *g)
+{
+	for (int i = 0; i < g->a->nsteps; i++)
+		if (g->a->steps[i].op == OP_IF_READY)
+			return 1;
+	return 0;
+}
+
 static int step_family(const Gen *g, const LessonStep *s)
 {
 	int i = step_sock(g, s);
@@ -601,6 +612,20 @@ static void py_sockets(const Gen *g, const LessonStep *s, Str *o)
 	}
 }
 
+/* An event loop's poll registers only the sockets still open (a closed
+ * Python socket's fileno() is -1, which register() refuses). */
+static void py_open_sockets(Gen *g, const LessonStep *s)
+{
+	Str o = { 0 };
+	py_sockets(g, s, &o);
+	emit(g, "for sock in (%s%s):", str_text(&o), s->nsocks == 1 ? "," : "");
+	g->depth++;
+	emit(g, "if sock.fileno() >= 0:  # closed sockets are left out, as poll() skips -1");
+	g->depth++;   /* the caller's line goes inside the if; it closes both */
+	g->oom |= o.oom;
+	free(o.p);
+}
+
 static int py_wait(Gen *g, const LessonStep *s)
 {
 	Str o = { 0 };
@@ -609,7 +634,12 @@ static int py_wait(Gen *g, const LessonStep *s)
 	if (s->op == OP_POLL) {
 		g->need.poll = 1;
 		emit(g, "poller = select.poll()");
-		for (int k = 0; k < s->nsocks; k++)
+		if (event_loop(g)) {
+			py_open_sockets(g, s);
+			emit(g, "poller.register(sock, select.%s)", s->write ? "POLLOUT" : "POLLIN");
+			g->depth -= 2;
+		}
+		for (int k = 0; k < s->nsocks && !event_loop(g); k++)
 			emit(g, "poller.register(%s, select.%s)", sock_ident(g, sock_find(g, s->socks[k])),
 			     s->write ? "POLLOUT" : "POLLIN");
 		if (s->timeout_ms < 0)
@@ -620,7 +650,11 @@ static int py_wait(Gen *g, const LessonStep *s)
 	} else {
 		g->need.select = 1;
 		str_add(&o, s->write ? "_, ready, _ = select.select([], [" : "ready, _, _ = select.select([");
+		if (event_loop(g))
+			str_add(&o, "sock for sock in (");
 		py_sockets(g, s, &o);
+		if (event_loop(g))
+			str_add(&o, "%s) if sock.fileno() >= 0", s->nsocks == 1 ? "," : "");
 		str_add(&o, s->write ? "], []" : "], [], []");
 		seconds(s->timeout_ms, sec, sizeof sec);
 		if (s->timeout_ms >= 0)
@@ -1031,8 +1065,17 @@ static int c_wait(Gen *g, const LessonStep *s)
 	}
 	g->need.select = 1;
 	emit(g, "FD_ZERO(&set);");
-	for (int k = 0; k < s->nsocks; k++)
-		emit(g, "FD_SET(%s, &set);", sock_ident(g, sock_find(g, s->socks[k])));
+	for (int k = 0; k < s->nsocks; k++) {
+		const char *id = sock_ident(g, sock_find(g, s->socks[k]));
+		if (!event_loop(g)) {
+			emit(g, "FD_SET(%s, &set);", id);
+			continue;
+		}
+		emit(g, "if (%s >= 0)", id);
+		g->depth++;
+		emit(g, "FD_SET(%s, &set);", id);
+		g->depth--;
+	}
 	emit(g, "maxfd = %s;", sock_ident(g, sock_find(g, s->socks[0])));
 	for (int k = 1; k < s->nsocks; k++) {
 		const char *id = sock_ident(g, sock_find(g, s->socks[k]));
@@ -1136,6 +1179,8 @@ static int c_call(Gen *g, const LessonStep *s)
 	case OP_CLOSE:
 		snprintf(call, sizeof call, "close(%s)", sock);
 		line = c_check(g, call, "close");
+		if (event_loop(g))
+			emit(g, "%s = -1;  /* closed: poll() skips it from now on */", sock);
 		break;
 	case OP_SETSOCKOPT:
 	case OP_GETSOCKOPT:
