@@ -2147,3 +2147,11 @@ int lesson_actor_index(const Lesson *l, const char *name)
 			return i;
 	return -1;
 }
+
+const LessonStep *lesson_after_of(const Lesson *l, int actor, int step)
+{
+	if (actor < 0 || actor >= l->nactors || step < 1 || step >= l->actors[actor].nsteps)
+		return NULL;
+	const LessonStep *s = &l->actors[actor].steps[step - 1];
+	return s->op == OP_AFTER ? s : NULL;
+}

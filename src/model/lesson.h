@@ -200,4 +200,8 @@ int lesson_add_input(Lesson *l, int a, const char *line);
 /* Index of the actor named name, or -1. */
 int lesson_actor_index(const Lesson *l, const char *name);
 
+/* The 'after' step that holds actor's call at step back (the step just
+ * above it), or NULL. */
+const LessonStep *lesson_after_of(const Lesson *l, int actor, int step);
+
 #endif

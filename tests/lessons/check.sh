@@ -71,3 +71,26 @@ else
 	echo "FAIL: --check: without after, the server's recv runs before the second send"
 	echo "$out" | sed 's/^/    /'
 fi
+# An after that waits for a step that never returns is named with its
+# line, as the place to look, besides the call that blocks.
+cat >"$tmp/held.lesson" <<'LESSON'
+title: Held for ever
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  after client recv
+  send "x"
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  recv 10
+LESSON
+out=$(./sockstep --check "$tmp/held.lesson" 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -q "held.lesson:7:3: the run does not reach its end: server waits, by this after, for client's step 3 (recv 10), which has not returned"; then
+	echo "PASS: --check names an after that holds a call for ever, at its line"
+else
+	echo "FAIL: --check names an after that holds a call for ever, at its line"
+	echo "$out" | sed 's/^/    /'
+fi

@@ -275,6 +275,10 @@ static void test_after_step(void **state)
 	assert_int_equal(step(l, 1, 3)->after_actor, 0);
 	assert_int_equal(step(l, 1, 3)->after_step, 2);
 	assert_string_equal(lesson_op_name(OP_AFTER), "after");
+	assert_ptr_equal(lesson_after_of(l, 0, 2), a);
+	assert_null(lesson_after_of(l, 0, 1));
+	assert_null(lesson_after_of(l, 0, 0));
+	assert_null(lesson_after_of(l, 2, 1));
 	lesson_free(l);
 }
 
