@@ -42,6 +42,17 @@ static int check_question(Run *e, int actor, int step, FILE *out)
 	return 1;
 }
 
+/* An actor whose call an 'after' still holds back when the run stops: the
+ * step it waits for has not returned, so the place to look is the after's line. */
+static void check_held(const Lesson *l, int i, const RunActor *a, FILE *out)
+{
+	const LessonStep *s = lesson_after_of(l, i, a->step);
+	const LessonActor *other = &l->actors[s->after_actor];
+	utf8_print(out, "%s:%d:%d: the run does not reach its end: %s waits, by this after, for %s's step %d "
+		"(%s), which has not returned\n", l->path, s->line, s->col, a->name, other->name, s->after_step + 1,
+		other->steps[s->after_step].source);
+}
+
 int check_run(Run *e, FILE *out)
 {
 	char err[256];
@@ -65,6 +76,8 @@ int check_run(Run *e, FILE *out)
 			else if (a->state == ACTOR_DEAD)
 				utf8_print(out, "%s: the run does not reach its end: %s died (wait status %d)\n",
 					l->path, a->name, a->status);
+			else if (a->state == ACTOR_READY && lesson_after_of(l, i, a->step))
+				check_held(l, i, a, out);
 		}
 		problems++;
 	}

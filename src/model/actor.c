@@ -35,7 +35,7 @@ typedef struct {
 	int free_run;                 /* report calls, but wait for no go */
 	GateBatch *batch;             /* free run: records waiting to be sent */
 	int next_example;             /* free run: input examples used */
-	struct { const char *name; int fd; int family; } socks[MAX_SOCKS];
+	struct { const char *name; int fd; int family; int ready; } socks[MAX_SOCKS];
 	int nsocks;
 	int current;                  /* index in socks, -1 before the first */
 	uint8_t *received;            /* the last recv's bytes */
@@ -81,6 +81,7 @@ static void sock_add(Actor *a, const char *name, int fd, int family)
 	a->socks[i].name = name;
 	a->socks[i].fd = fd;
 	a->socks[i].family = family;
+	a->socks[i].ready = 0;   /* a new socket: no poll has said anything of it yet */
 	a->current = i;
 }
 
@@ -632,6 +633,22 @@ static void report(Actor *a, Call *c)
 		a->socks[c->si].fd = -1;
 }
 
+/* After a poll or select: which of the actor's sockets it said are ready,
+ * for the if-ready steps after it. The result's data holds their fds. */
+static void keep_ready(Actor *a, const Call *c)
+{
+	if (c->s->op != OP_POLL && c->s->op != OP_SELECT)
+		return;
+	for (int i = 0; i < a->nsocks; i++) {
+		a->socks[i].ready = 0;
+		for (uint32_t at = 0; c->ret > 0 && at + sizeof(int32_t) <= c->r.len; at += sizeof(int32_t)) {
+			int32_t fd;
+			memcpy(&fd, c->r.data + at, sizeof fd);
+			a->socks[i].ready |= a->socks[i].fd >= 0 && fd == a->socks[i].fd;
+		}
+	}
+}
+
 /* Does this step use one socket: the current one, or its "on NAME"? */
 static int uses_sock(LessonOp op)
 {
@@ -658,6 +675,7 @@ static void run_call(Actor *a, int idx, const LessonStep *s)
 	make_call(&c);
 	uint64_t t1 = now_ns();
 	report(a, &c);
+	keep_ready(a, &c);
 	call_end(a, &c.r, c.ret, c.err, t1 - t0);
 	free(c.out);
 	free(c.in);
@@ -754,8 +772,15 @@ static int run_flow(Actor *a, int i, const LessonStep *s)
 		a->loops[a->depth].left = s->op == OP_REPEAT ? s->n : -1;
 		a->depth++;
 		return i + 1;
+	case OP_IF_READY: {
+		int si = sock_index(a, s->on);
+		return si >= 0 && a->socks[si].ready ? i + 1 : s->match + 1;
+	}
+	case OP_IF_EMPTY:
+		return a->last_recv == 0 ? i + 1 : s->match + 1;
 	case OP_END: {
-		if (a->depth == 0)
+		if (a->depth == 0 || a->la->steps[s->match].op == OP_IF_READY ||
+		    a->la->steps[s->match].op == OP_IF_EMPTY)
 			return i + 1;
 		long *left = &a->loops[a->depth - 1].left;
 		if (*left > 0 && --*left == 0) {
@@ -765,8 +790,11 @@ static int run_flow(Actor *a, int i, const LessonStep *s)
 		return s->match + 1;
 	}
 	case OP_BREAK_IF_EMPTY:
-	case OP_BREAK_IF_INPUT: {
+	case OP_BREAK_IF_INPUT:
+	case OP_BREAK_IF_CONTAINS: {
 		int stop = s->op == OP_BREAK_IF_EMPTY ? a->last_recv == 0
+			: s->op == OP_BREAK_IF_CONTAINS ? a->received && memmem(a->received, a->received_len,
+										 s->data.text, s->data.len) != NULL
 			: strlen(a->input) == s->data.len && memcmp(a->input, s->data.text, s->data.len) == 0;
 		if (!stop || a->depth == 0)
 			return i + 1;

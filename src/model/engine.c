@@ -100,6 +100,9 @@ struct engine {
 	RunActor rec_a[LESSON_MAX_ACTORS];  /* a moment's actors, as the recording has them */
 	int restepping;        /* engine_goto is running the steps again */
 	int turn;              /* the last actor stepped while a poller could run, or -1 (sched_pick) */
+	/* Which steps of each lesson actor have returned at least once in this
+	 * run: an 'after' step holds its call back until the one it names has. */
+	unsigned char step_returned[LESSON_MAX_ACTORS][LESSON_MAX_STEPS];
 	Record *rec;           /* --record: the run written down, or NULL */
 };
 
@@ -443,6 +446,8 @@ static void returned(Engine *e, int i, const Event *ret)
 	const Event *before = a->return_seq ? timeline_by_seq(e->run.tl, a->return_seq) : NULL;
 	a->idle = sched_idle(ret, before);
 	a->return_seq = ret->seq;
+	if (i < e->run.lesson->nactors && ret->step < LESSON_MAX_STEPS)
+		e->step_returned[i][ret->step] = 1;
 }
 
 /* Turn one record from actor i into state and timeline events. */
@@ -1227,6 +1232,7 @@ static int engine_start(Run *r, char *err, size_t errlen)
 	e->ordered = timeline_count(e->run.tl);
 	e->run.steps_done = 0;
 	e->turn = -1;
+	memset(e->step_returned, 0, sizeof e->step_returned);
 	e->full_noted = 0;
 	e->fail[0] = '\0';
 	e->run.kernel_note[0] = '\0';
@@ -1676,13 +1682,32 @@ static int servers_over(Engine *e)
 	return 0;
 }
 
+/* Is lesson actor i's pending call held back by the 'after' step just above
+ * it: has the step it names not returned yet? Only while the actor named
+ * can still get there: once it has ended, the call goes, and the run shows
+ * what happens then. */
+static int held(const Engine *e, int i)
+{
+	const RunActor *a = &e->run.a[i];
+	if (i >= e->run.lesson->nactors || run_traced(&e->run, i) || a->state != ACTOR_READY)
+		return 0;
+	const LessonActor *la = &e->run.lesson->actors[i];
+	if (a->step < 1 || a->step >= la->nsteps || la->steps[a->step - 1].op != OP_AFTER)
+		return 0;
+	const LessonStep *s = &la->steps[a->step - 1];
+	if (e->step_returned[s->after_actor][s->after_step])
+		return 0;
+	ActorState st = e->run.a[s->after_actor].state;
+	return st != ACTOR_DONE && st != ACTOR_DEAD;
+}
+
 /* What the scheduler knows of each actor without asking it anything:
  * whether it can run, and whether it is polling. */
 static void sched_view(const Engine *e, SchedActor *s)
 {
 	for (int i = 0; i < e->run.n; i++) {
 		const RunActor *a = &e->run.a[i];
-		s[i].runnable = a->state == ACTOR_READY || a->state == ACTOR_INPUT;
+		s[i].runnable = (a->state == ACTOR_READY || a->state == ACTOR_INPUT) && !held(e, i);
 		s[i].idle = a->state == ACTOR_READY && a->idle;
 		s[i].would_block = 0;
 	}

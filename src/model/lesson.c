@@ -60,6 +60,8 @@ static const char *const op_names[OP_COUNT_] = {
 	[OP_PRINT] = "print", [OP_INPUT] = "input",
 	[OP_LOOP] = "loop", [OP_REPEAT] = "repeat", [OP_END] = "end",
 	[OP_BREAK_IF_EMPTY] = "break-if-empty", [OP_BREAK_IF_INPUT] = "break-if-input",
+	[OP_BREAK_IF_CONTAINS] = "break-if-contains", [OP_IF_READY] = "if-ready",
+	[OP_IF_EMPTY] = "if-empty", [OP_AFTER] = "after",
 };
 
 typedef struct {
@@ -927,7 +929,7 @@ static int close_loop(Parser *p, LessonStep *st)
 	int open = p->loops[--p->nloops];
 	int here = p->actor->nsteps - 1;
 	const LessonStep *o = &p->actor->steps[open];
-	if (!makes_call(p->actor, open + 1, here))
+	if (o->op != OP_IF_READY && o->op != OP_IF_EMPTY && !makes_call(p->actor, open + 1, here))
 		return fail_at(p, o->line, o->col, "'%s' makes no call before its 'end': it would run without "
 			       "ever stopping (put a socket call or a sleep in it)", lesson_op_name(o->op));
 	st->match = open;
@@ -939,10 +941,113 @@ static int close_loop(Parser *p, LessonStep *st)
  * so the actor can leave the loop without searching. */
 static int in_loop(Parser *p, LessonStep *st)
 {
-	if (p->nloops == 0)
+	/* An if-ready block is no loop: a break-if in it leaves the loop around it. */
+	int k = p->nloops;
+	while (k > 0 && (p->actor->steps[p->loops[k - 1]].op == OP_IF_READY ||
+			 p->actor->steps[p->loops[k - 1]].op == OP_IF_EMPTY))
+		k--;
+	if (k == 0)
 		return fail(p, st->col, "%s outside a loop", lesson_op_name(st->op));
-	st->match = p->loops[p->nloops - 1];
+	st->match = p->loops[k - 1];
 	return 0;
+}
+
+/* break-if-contains TEXT: what the last recv returned holds TEXT, as a
+ * server reading a request leaves its loop at the blank line, "\r\n\r\n". */
+static int parse_break_contains(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 2 || t[1].len == 0)
+		return fail(p, n < 2 ? st->col : t[1].col,
+			    "break-if-contains: expected the TEXT that ends the loop, as in "
+			    "break-if-contains \"\\r\\n\\r\\n\"");
+	if (set_text(p, &st->data, &t[1]) < 0 || expect_end(p, 2, n) < 0)
+		return -1;
+	return in_loop(p, st);
+}
+
+static int check_name(Parser *p, const Tok *t, const char *what);
+static int find_op(const Tok *t);
+
+/* after ACTOR STEP [N]: the actor and the kind of step are checked when the
+ * whole lesson is read (resolve_afters), since the actor may come later in
+ * the file. */
+static int parse_after(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 3)
+		return fail(p, n < 2 ? st->col : t[1].col,
+			    "after: expected an ACTOR and its STEP, as in after client send");
+	if (check_name(p, &t[1], "actor") < 0)
+		return -1;
+	int op = find_op(&t[2]);
+	if (op < 0 || !lesson_op_is_call((LessonOp)op))
+		return fail(p, t[2].col, "after: '%s' is not a call (name one, as in after client send)",
+			    show_tok(p, &t[2]));
+	st->n = 1;
+	if (n > 3 && parse_num(&t[3], 1, LESSON_MAX_STEPS, &st->n) < 0)
+		return fail(p, t[3].col, "after: N (which of the actor's %s steps) must be 1..%d",
+			    op_names[op], LESSON_MAX_STEPS);
+	if (expect_end(p, n > 3 ? 4 : 3, n) < 0)
+		return -1;
+	st->after_op = op;
+	st->after_col = t[1].col;
+	st->after_name = dup_bytes(t[1].s, t[1].len);
+	return st->after_name ? 0 : oom(p);
+}
+
+/* The poll or select an if-ready asks about: the nearest one before it in
+ * the actor's steps, which must wait on the socket named. */
+static int find_wait_step(const Parser *p)
+{
+	for (int i = p->actor->nsteps - 1; i-- > 0;)
+		if (p->actor->steps[i].op == OP_POLL || p->actor->steps[i].op == OP_SELECT)
+			return i;
+	return -1;
+}
+
+/* "s, conn": the sockets a poll or select step waits on, for a message. */
+static const char *wait_names(Parser *p, const LessonStep *w)
+{
+	char *out = p->shown[p->nshown++ & 1];
+	size_t o = 0, cap = sizeof p->shown[0];
+	out[0] = '\0';
+	for (int k = 0; k < w->nsocks; k++) {
+		size_t len = strlen(w->socks[k]);
+		if (o + len + 6 >= cap) {
+			memcpy(out + o, ", ...", 6);
+			break;
+		}
+		o += (size_t)sprintf(out + o, "%s%s", o ? ", " : "", w->socks[k]);
+	}
+	return out;
+}
+
+/* if-ready NAME ... end: the steps inside run only when the last poll or
+ * select said NAME is ready; it opens a block as loop does. */
+static int parse_if_ready(Parser *p, LessonStep *st, int n)
+{
+	const Tok *t = p->tok;
+	if (n < 2)
+		return fail(p, st->col, "if-ready: expected the NAME of a socket a poll or select waits on");
+	int w = find_wait_step(p);
+	if (w < 0)
+		return fail(p, t[1].col, "if-ready: no poll or select before it says what is ready "
+			    "(put 'poll %s ...' first)", show_tok(p, &t[1]));
+	const LessonStep *ws = &p->actor->steps[w];
+	int k = 0;
+	while (k < ws->nsocks && (t[1].quoted || strcmp(ws->socks[k], t[1].s) != 0))
+		k++;
+	if (k == ws->nsocks)
+		return fail(p, t[1].col, "if-ready: '%s' is not one of the sockets the %s on line %d waits on (%s)",
+			    show_tok(p, &t[1]), lesson_op_name(ws->op), ws->line, wait_names(p, ws));
+	if (expect_end(p, 2, n) < 0)
+		return -1;
+	st->n = w;
+	st->on = dup_bytes(t[1].s, t[1].len);
+	if (!st->on)
+		return oom(p);
+	return open_loop(p, st);
 }
 
 static int takes_flags(LessonOp op)
@@ -1038,6 +1143,15 @@ static int parse_args(Parser *p, LessonStep *st, int n)
 		if (set_text(p, &st->data, &t[1]) < 0 || expect_end(p, 2, n) < 0)
 			return -1;
 		return in_loop(p, st);
+	case OP_BREAK_IF_CONTAINS:
+		return parse_break_contains(p, st, n);
+	case OP_IF_READY:
+		return parse_if_ready(p, st, n);
+	case OP_IF_EMPTY:
+		/* An event loop closes a client whose recv() returned 0, and goes on. */
+		return expect_end(p, 1, n) < 0 ? -1 : open_loop(p, st);
+	case OP_AFTER:
+		return parse_after(p, st, n);
 	case OP_ACCEPT:
 	case OP_CLOSE:
 	default:
@@ -1733,6 +1847,48 @@ static int parse_line(Parser *p, const char *ln, size_t n)
 	return parse_step(p);
 }
 
+/* The step an after names: the n-th step of its kind in that actor, in
+ * file order; -1 if there are fewer. */
+static int nth_step(const LessonActor *a, int op, long n)
+{
+	for (int i = 0; i < a->nsteps; i++)
+		if ((int)a->steps[i].op == op && --n == 0)
+			return i;
+	return -1;
+}
+
+/* One after, once every actor is known: it must name another actor and one
+ * of its calls, and come just before the call it holds back. */
+static int resolve_after(Parser *p, int actor, int i)
+{
+	const LessonActor *a = &p->l->actors[actor];
+	LessonStep *st = &a->steps[i];
+	int j = lesson_actor_index(p->l, st->after_name);
+	const char *name = show(p, st->after_name, strlen(st->after_name));
+	if (j < 0)
+		return fail_at(p, st->line, st->after_col, "after: no actor named '%s' in this lesson", name);
+	if (j == actor)
+		return fail_at(p, st->line, st->after_col, "after: '%s' is this actor: its own steps run in "
+			       "order already", name);
+	if (i + 1 >= a->nsteps || !lesson_op_is_call(a->steps[i + 1].op))
+		return fail_at(p, st->line, st->col, "after: must come just before the call it holds back");
+	st->after_actor = j;
+	st->after_step = nth_step(&p->l->actors[j], st->after_op, st->n);
+	if (st->after_step < 0)
+		return fail_at(p, st->line, st->after_col, "after: '%s' has no %s step number %ld", name,
+			       op_names[st->after_op], st->n);
+	return 0;
+}
+
+static int resolve_afters(Parser *p)
+{
+	for (int a = 0; a < p->l->nactors; a++)
+		for (int i = 0; i < p->l->actors[a].nsteps; i++)
+			if (p->l->actors[a].steps[i].op == OP_AFTER && resolve_after(p, a, i) < 0)
+				return -1;
+	return 0;
+}
+
 static int parse_all(Parser *p, const char *text, size_t len)
 {
 	if (len > MAX_FILE)
@@ -1756,7 +1912,7 @@ static int parse_all(Parser *p, const char *text, size_t len)
 		return fail_at(p, 1, 1, "missing 'title: TEXT'");
 	if (p->l->nactors == 0)
 		return fail_at(p, 1, 1, "lesson has no actors (add 'actor NAME' and its steps)");
-	return 0;
+	return resolve_afters(p);
 }
 
 /* "lessons/01-echo.lesson" -> "echo". */
@@ -1882,6 +2038,7 @@ static void free_step(LessonStep *st)
 		free(st->question);
 	}
 	free(st->source);
+	free(st->after_name);
 }
 
 void lesson_free(Lesson *l)
@@ -1989,4 +2146,12 @@ int lesson_actor_index(const Lesson *l, const char *name)
 		if (l->actors[i].name && strcmp(l->actors[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+const LessonStep *lesson_after_of(const Lesson *l, int actor, int step)
+{
+	if (actor < 0 || actor >= l->nactors || step < 1 || step >= l->actors[actor].nsteps)
+		return NULL;
+	const LessonStep *s = &l->actors[actor].steps[step - 1];
+	return s->op == OP_AFTER ? s : NULL;
 }

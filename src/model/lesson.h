@@ -52,6 +52,13 @@ typedef enum {
 	OP_END,
 	OP_BREAK_IF_EMPTY,  /* leave the loop if the last recv returned 0 */
 	OP_BREAK_IF_INPUT,  /* leave the loop if the last input equals data */
+	OP_BREAK_IF_CONTAINS, /* leave the loop if the last recv's bytes hold data */
+	OP_IF_READY,        /* if-ready NAME ... end: only if the last poll or select
+	                       said the socket on is ready; match its end, n the
+	                       step of that poll or select */
+	OP_IF_EMPTY,        /* if-empty ... end: only if the last recv returned 0 */
+	OP_AFTER,           /* after ACTOR STEP [N]: the call just below waits until
+	                       that actor's step has returned (after_actor, after_step) */
 	OP_COUNT_
 } LessonOp;
 
@@ -108,9 +115,14 @@ typedef struct {
 	int nsocks;
 	int write;               /* poll/select: wait to write (POLLOUT) instead of to read */
 	long timeout_ms;         /* poll/select: -1 waits for ever */
-	int match;               /* loop/repeat <-> end: index of the partner step;
+	int match;               /* loop/repeat/if-ready <-> end: index of the partner step;
 	                            break-if-*: the innermost loop/repeat around it; else -1 */
 	char *source;            /* the step's line as written, trimmed */
+	char *after_name;        /* after: the actor named, as written */
+	int after_op, after_col; /* after: the step's kind named (n: which one of them), and
+	                            where the actor's name is */
+	int after_actor;         /* after: the actor and the index of its step that must */
+	int after_step;          /* have returned before the call below this one runs */
 } LessonStep;
 
 typedef struct {
@@ -187,5 +199,9 @@ int lesson_add_input(Lesson *l, int a, const char *line);
 
 /* Index of the actor named name, or -1. */
 int lesson_actor_index(const Lesson *l, const char *name);
+
+/* The 'after' step that holds actor's call at step back (the step just
+ * above it), or NULL. */
+const LessonStep *lesson_after_of(const Lesson *l, int actor, int step);
 
 #endif

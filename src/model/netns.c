@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "model/sockdiag.h"
@@ -207,6 +208,28 @@ static int add_address(const char *addr, int prefix)
 	return talk(&m);
 }
 
+/* A new veth link carries nothing until the kernel has seen its carrier
+ * come on (its link watch, which runs a little later): a datagram sent
+ * before that is dropped, and nothing sends it again, as a lesson's UDP
+ * broadcast at full speed found. Wait, a bounded time, until the link
+ * says it is running. */
+static void wait_running(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = 2000000 };
+	for (int tries = 0; tries < 1000; tries++) {
+		memset(&ifr, 0, sizeof ifr);
+		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags & IFF_RUNNING))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	close(fd);
+}
+
 static int configure(const char *addr, int prefix)
 {
 	if (add_address(addr, prefix) < 0)
@@ -239,10 +262,13 @@ int netns_link(const char *addr_a, const char *addr_b, int prefix, int *other, c
 		goto fail;
 	int rc = configure(addr_b, prefix);
 	int saved = errno;
+	if (rc == 0)
+		wait_running("eth0");
 	if (setns(here, CLONE_NEWNET) < 0 || rc < 0) {
 		errno = rc < 0 ? saved : errno;
 		goto fail;
 	}
+	wait_running("eth0");
 	close(here);
 	*other = there;
 	return 0;

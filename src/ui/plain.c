@@ -327,6 +327,10 @@ static void report_stuck(Run *e)
 	const Timeline *t = run_timeline(e);
 	for (int i = 0; i < run_actor_count(e); i++) {
 		const RunActor *a = run_actor(e, i);
+		const LessonStep *after = a->state == ACTOR_READY ? lesson_after_of(run_lesson(e), i, a->step) : NULL;
+		if (after)
+			utf8_print(stderr, "sockstep: %s waits (line %d: %s) for a step that has not returned\n",
+				   a->name, after->line, after->source);
 		if (a->state != ACTOR_BLOCKED)
 			continue;
 		const Event *call = timeline_by_seq(t, a->call_seq);

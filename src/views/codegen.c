@@ -107,6 +107,7 @@ typedef struct {
 	int sleep, poll, select, fcntl, addrinfo, hostname, local, remote;
 	int value, valuelen, timeval, tcp, sigpipe, pystruct;
 	int tv;            /* C: a variable struct timeval tv (timeval: only its header) */
+	int contains;      /* C: the contains() helper of break-if-contains */
 	int families[3];   /* AF_INET, AF_INET6, AF_UNIX sockets: what show_addr handles */
 } Needs;
 
@@ -265,6 +266,17 @@ static const char *sock_ident(const Gen *g, int i)
 static const char *step_ident(const Gen *g, const LessonStep *s)
 {
 	return sock_ident(g, step_sock(g, s));
+}
+
+/* Does the actor serve sockets from an event loop (if-ready)? There a
+ * socket it closes stays in its poll or select list, as the actor's does:
+ * closed, it is -1, which poll() skips, and the code must skip it too. */
+static int event_loop(const Gen *g)
+{
+	for (int i = 0; i < g->a->nsteps; i++)
+		if (g->a->steps[i].op == OP_IF_READY)
+			return 1;
+	return 0;
 }
 
 static int step_family(const Gen *g, const LessonStep *s)
@@ -600,6 +612,20 @@ static void py_sockets(const Gen *g, const LessonStep *s, Str *o)
 	}
 }
 
+/* An event loop's poll registers only the sockets still open (a closed
+ * Python socket's fileno() is -1, which register() refuses). */
+static void py_open_sockets(Gen *g, const LessonStep *s)
+{
+	Str o = { 0 };
+	py_sockets(g, s, &o);
+	emit(g, "for sock in (%s%s):", str_text(&o), s->nsocks == 1 ? "," : "");
+	g->depth++;
+	emit(g, "if sock.fileno() >= 0:  # closed sockets are left out, as poll() skips -1");
+	g->depth++;   /* the caller's line goes inside the if; it closes both */
+	g->oom |= o.oom;
+	free(o.p);
+}
+
 static int py_wait(Gen *g, const LessonStep *s)
 {
 	Str o = { 0 };
@@ -608,7 +634,12 @@ static int py_wait(Gen *g, const LessonStep *s)
 	if (s->op == OP_POLL) {
 		g->need.poll = 1;
 		emit(g, "poller = select.poll()");
-		for (int k = 0; k < s->nsocks; k++)
+		if (event_loop(g)) {
+			py_open_sockets(g, s);
+			emit(g, "poller.register(sock, select.%s)", s->write ? "POLLOUT" : "POLLIN");
+			g->depth -= 2;
+		}
+		for (int k = 0; k < s->nsocks && !event_loop(g); k++)
 			emit(g, "poller.register(%s, select.%s)", sock_ident(g, sock_find(g, s->socks[k])),
 			     s->write ? "POLLOUT" : "POLLIN");
 		if (s->timeout_ms < 0)
@@ -619,7 +650,11 @@ static int py_wait(Gen *g, const LessonStep *s)
 	} else {
 		g->need.select = 1;
 		str_add(&o, s->write ? "_, ready, _ = select.select([], [" : "ready, _, _ = select.select([");
+		if (event_loop(g))
+			str_add(&o, "sock for sock in (");
 		py_sockets(g, s, &o);
+		if (event_loop(g))
+			str_add(&o, "%s) if sock.fileno() >= 0", s->nsocks == 1 ? "," : "");
 		str_add(&o, s->write ? "], []" : "], [], []");
 		seconds(s->timeout_ms, sec, sizeof sec);
 		if (s->timeout_ms >= 0)
@@ -630,6 +665,25 @@ static int py_wait(Gen *g, const LessonStep *s)
 	g->oom |= o.oom;
 	free(o.p);
 	return line;
+}
+
+/* The actor an after step waits for, by name (the parser resolved it). */
+static const char *after_actor_name(const Gen *g, const LessonStep *s)
+{
+	if (s->after_actor < 0 || s->after_actor >= g->l->nactors)
+		return "?";
+	return g->l->actors[s->after_actor].name;
+}
+
+/* if-ready NAME: the poll's ready list holds (fd, events) pairs, select's
+ * the sockets themselves. */
+static int py_if_ready(Gen *g, const LessonStep *s)
+{
+	const char *sock = sock_ident(g, sock_find(g, s->on));
+	const LessonStep *w = s->n >= 0 && s->n < g->a->nsteps ? &g->a->steps[s->n] : NULL;
+	if (w && w->op == OP_POLL)
+		return emit(g, "if %s.fileno() in dict(ready):", sock);
+	return emit(g, "if %s in ready:", sock);
 }
 
 static void py_setsockopt(const LessonStep *s, const char *sock, Str *o)
@@ -762,6 +816,26 @@ static int py_step(Gen *g, int idx)
 		g->depth++;
 		if (s->match == idx + 1)
 			emit(g, "pass");
+		break;
+	case OP_IF_READY:
+	case OP_IF_EMPTY:
+		line = s->op == OP_IF_READY ? py_if_ready(g, s) : emit(g, "if not data:");
+		g->depth++;
+		if (s->match == idx + 1)
+			emit(g, "pass");
+		break;
+	case OP_AFTER:
+		/* Ordering between the lesson's actors is sockstep's doing, not the
+		 * program's: a comment says when the next call ran. */
+		line = emit(g, "# sockstep runs the next call after %s's %s", after_actor_name(g, s),
+			    lesson_op_name((LessonOp)s->after_op));
+		break;
+	case OP_BREAK_IF_CONTAINS:
+		py_quote(&o, s->data.text ? s->data.text : "", s->data.len, 1, 0);
+		line = emit(g, "if b\"%s\" in data:", str_text(&o));
+		g->depth++;
+		emit(g, "break");
+		g->depth--;
 		break;
 	case OP_END:
 		g->depth--;
@@ -991,8 +1065,17 @@ static int c_wait(Gen *g, const LessonStep *s)
 	}
 	g->need.select = 1;
 	emit(g, "FD_ZERO(&set);");
-	for (int k = 0; k < s->nsocks; k++)
-		emit(g, "FD_SET(%s, &set);", sock_ident(g, sock_find(g, s->socks[k])));
+	for (int k = 0; k < s->nsocks; k++) {
+		const char *id = sock_ident(g, sock_find(g, s->socks[k]));
+		if (!event_loop(g)) {
+			emit(g, "FD_SET(%s, &set);", id);
+			continue;
+		}
+		emit(g, "if (%s >= 0)", id);
+		g->depth++;
+		emit(g, "FD_SET(%s, &set);", id);
+		g->depth--;
+	}
 	emit(g, "maxfd = %s;", sock_ident(g, sock_find(g, s->socks[0])));
 	for (int k = 1; k < s->nsocks; k++) {
 		const char *id = sock_ident(g, sock_find(g, s->socks[k]));
@@ -1007,6 +1090,20 @@ static int c_wait(Gen *g, const LessonStep *s)
 	snprintf(call, sizeof call, "select(maxfd + 1, %s, %s, NULL, %s)", s->write ? "NULL" : "&set",
 		 s->write ? "&set" : "NULL", s->timeout_ms >= 0 ? "&tv" : "NULL");
 	return c_check(g, call, "select");
+}
+
+/* if-ready NAME: poll's answer is in the revents of the socket's entry in
+ * fds, select's in the set it changed. */
+static int c_if_ready(Gen *g, const LessonStep *s)
+{
+	const char *sock = sock_ident(g, sock_find(g, s->on));
+	const LessonStep *w = s->n >= 0 && s->n < g->a->nsteps ? &g->a->steps[s->n] : NULL;
+	if (!w || w->op != OP_POLL)
+		return emit(g, "if (%s >= 0 && FD_ISSET(%s, &set)) {", sock, sock);
+	int k = 0;
+	while (k < w->nsocks - 1 && strcmp(w->socks[k], s->on) != 0)
+		k++;
+	return emit(g, "if (fds[%d].revents) {", k);
 }
 
 static int c_getaddrinfo(Gen *g, const LessonStep *s)
@@ -1082,6 +1179,8 @@ static int c_call(Gen *g, const LessonStep *s)
 	case OP_CLOSE:
 		snprintf(call, sizeof call, "close(%s)", sock);
 		line = c_check(g, call, "close");
+		if (event_loop(g))
+			emit(g, "%s = -1;  /* closed: poll() skips it from now on */", sock);
 		break;
 	case OP_SETSOCKOPT:
 	case OP_GETSOCKOPT:
@@ -1157,6 +1256,27 @@ static int c_step(Gen *g, int idx)
 		line = emit(g, "for (int %s = 0; %s < %ld; %s++) {", counter, counter, s->n, counter);
 		g->loops++;
 		g->depth++;
+		break;
+	case OP_IF_READY:
+		line = c_if_ready(g, s);
+		g->depth++;
+		break;
+	case OP_IF_EMPTY:
+		g->need.received = 1;
+		line = emit(g, "if (n == 0) {");
+		g->depth++;
+		break;
+	case OP_AFTER:
+		line = emit(g, "/* sockstep runs the next call after %s's %s */", after_actor_name(g, s),
+			    lesson_op_name((LessonOp)s->after_op));
+		break;
+	case OP_BREAK_IF_CONTAINS:
+		g->need.received = g->need.contains = g->need.strings = 1;
+		c_quote(&q, s->data.text ? s->data.text : "", s->data.len, 0);
+		line = emit(g, "if (contains(data, n, \"%s\", %zu))", str_text(&q), s->data.len);
+		g->depth++;
+		emit(g, "break;");
+		g->depth--;
 		break;
 	case OP_END:
 		g->depth--;
@@ -1309,6 +1429,19 @@ static const char *const c_ask[] = {
 	"    if (!fgets(line, (int)cap, stdin))",
 	"        line[0] = '\\0';",
 	"    line[strcspn(line, \"\\n\")] = '\\0';",
+	"}",
+	"",
+	NULL
+};
+
+static const char *const c_contains[] = {
+	"/* Do the n bytes at p hold the len bytes of text? (C11 has no memmem.) */",
+	"static int contains(const char *p, ssize_t n, const char *text, size_t len)",
+	"{",
+	"    for (ssize_t i = 0; i + (ssize_t)len <= n; i++)",
+	"        if (memcmp(p + i, text, len) == 0)",
+	"            return 1;",
+	"    return 0;",
 	"}",
 	"",
 	NULL
@@ -1495,6 +1628,8 @@ static void c_prologue(const Gen *g, Out *o)
 		out_lines(o, c_ask);
 	if (g->need.sendall)
 		out_lines(o, c_send_all);
+	if (g->need.contains)
+		out_lines(o, c_contains);
 	if (g->need.upper)
 		out_lines(o, c_upper);
 	if (g->need.pattern)

@@ -37,3 +37,60 @@ else
 	echo "FAIL: --check reports a wrong answer with its place (status $status)"
 	echo "$out" | sed 's/^/    /'
 fi
+# after holds a call back until another actor's step has returned: here
+# the server's recv() waits for the client's second send, and so gets both
+# (5 bytes); without the after it would run at once and get 3.
+cat >"$tmp/after.lesson" <<'LESSON'
+title: After
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  after client send 2
+  recv 100
+  ? How many bytes will this recv() return?  [5] 3 0
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  send "hel"
+  send "lo"
+LESSON
+out=$(./sockstep --check "$tmp/after.lesson" 2>&1)
+if [ $? -eq 0 ]; then
+	echo "PASS: --check: after holds the server's recv until the client's second send"
+else
+	echo "FAIL: --check: after holds the server's recv until the client's second send"
+	echo "$out" | sed 's/^/    /'
+fi
+sed -i '/^  after client send 2$/d' "$tmp/after.lesson"
+out=$(./sockstep --check "$tmp/after.lesson" 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -q 'the answer "5" is wrong: recv returned 3'; then
+	echo "PASS: --check: without after, the server's recv runs before the second send"
+else
+	echo "FAIL: --check: without after, the server's recv runs before the second send"
+	echo "$out" | sed 's/^/    /'
+fi
+# An after that waits for a step that never returns is named with its
+# line, as the place to look, besides the call that blocks.
+cat >"$tmp/held.lesson" <<'LESSON'
+title: Held for ever
+actor server
+  socket AF_INET SOCK_STREAM
+  bind 127.0.0.1 65432
+  listen 1
+  accept
+  after client recv
+  send "x"
+actor client
+  socket AF_INET SOCK_STREAM
+  connect 127.0.0.1 65432
+  recv 10
+LESSON
+out=$(./sockstep --check "$tmp/held.lesson" 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -q "held.lesson:7:3: the run does not reach its end: server waits, by this after, for client's step 3 (recv 10), which has not returned"; then
+	echo "PASS: --check names an after that holds a call for ever, at its line"
+else
+	echo "FAIL: --check names an after that holds a call for ever, at its line"
+	echo "$out" | sed 's/^/    /'
+fi

@@ -265,6 +265,7 @@ cli "no lesson of that name" 2 c no-such-lesson
 scheduled() {
 		case $1 in
 		unix) echo "the client's datagrams must come after the server has bound @dgram, which only the step order makes sure of: free-running, they are refused and both programs wait for ever" ;;
+		eventloop) echo "which client's bytes one poll() finds is the step order's doing: free-running, both clients' bytes may wait for the same poll(), and the server's lines come in another order" ;;
 		esac
 }
 

@@ -102,6 +102,53 @@ static void test_echo_python(void **state)
 	lesson_free(l);
 }
 
+/* An event loop's blocks in both languages: if-ready reads poll's answer
+ * for that socket, if-empty the last recv's count, break-if-contains the
+ * bytes received; a closed socket is -1 (C) or left out (Python), as poll()
+ * skips it in the actor; after, sockstep's own ordering, is a comment. */
+static void test_event_loop_code(void **state)
+{
+	(void)state;
+	Lesson *l = load("lessons/27-eventloop.lesson");
+	Code *c = codegen_make(l, 0, CODE_C);
+	assert_non_null(c);
+	assert_non_null(strstr(line_of(c, 7), "if (fds[0].revents) {"));
+	assert_non_null(strstr(line_of(c, 10), "if (n == 0) {"));
+	assert_non_null(strstr(c->lines[c->step_line[11] + 2], "alice = -1;"));
+	assert_non_null(strstr(line_of(c, 14), "if (fds[1].revents) {"));
+	codegen_free(c);
+	c = codegen_make(l, 0, CODE_PYTHON);
+	assert_non_null(c);
+	assert_true(find(c, "            if sock.fileno() >= 0:  # closed sockets are left out, as poll() skips -1") >= 0);
+	assert_non_null(strstr(line_of(c, 7), "if alice.fileno() in dict(ready):"));
+	assert_non_null(strstr(line_of(c, 10), "if not data:"));
+	codegen_free(c);
+	lesson_free(l);
+
+	l = load("lessons/28-http.lesson");
+	c = codegen_make(l, 0, CODE_C);
+	assert_non_null(c);
+	assert_non_null(strstr(line_of(c, 7), "if (contains(data, n, \"\\r\\n\\r\\n\", 4))"));
+	assert_true(find(c, "static int contains(const char *p, ssize_t n, const char *text, size_t len)") >= 0);
+	codegen_free(c);
+	c = codegen_make(l, 0, CODE_PYTHON);
+	assert_non_null(c);
+	assert_non_null(strstr(line_of(c, 7), "if b\"\\r\\n\\r\\n\" in data:"));
+	codegen_free(c);
+	lesson_free(l);
+
+	l = load("lessons/05-stream.lesson");
+	c = codegen_make(l, 0, CODE_PYTHON);
+	assert_non_null(c);
+	assert_non_null(strstr(line_of(c, 7), "# sockstep runs the next call after client's close"));
+	codegen_free(c);
+	c = codegen_make(l, 0, CODE_C);
+	assert_non_null(c);
+	assert_non_null(strstr(line_of(c, 7), "/* sockstep runs the next call after client's close */"));
+	codegen_free(c);
+	lesson_free(l);
+}
+
 static void test_echo_c(void **state)
 {
 	(void)state;
@@ -343,6 +390,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_python),
 		cmocka_unit_test(test_echo_c),
+		cmocka_unit_test(test_event_loop_code),
 		cmocka_unit_test(test_every_lesson_maps_steps),
 		cmocka_unit_test(test_names_and_literals),
 		cmocka_unit_test(test_programs_build),

@@ -203,6 +203,85 @@ static void test_echo_lesson(void **state)
 	lesson_free(l);
 }
 
+/* An event loop: poll, then an if-ready block per socket; a break-if in
+ * a block leaves the loop around it, and the block's end is its own. */
+static void test_event_loop_steps(void **state)
+{
+	(void)state;
+	Lesson *l = parse_ok(H "actor a\n"
+		"  socket AF_INET SOCK_STREAM\n"       /* 0 */
+		"  accept as c\n"                      /* 1 */
+		"  loop\n"                             /* 2 */
+		"    poll s c\n"                       /* 3 */
+		"    if-ready c\n"                     /* 4 */
+		"      recv 100 on c\n"                /* 5 */
+		"      break-if-contains \"\\r\\n\\r\\n\"\n"  /* 6 */
+		"    end\n"                            /* 7 */
+		"  end\n");                            /* 8 */
+	const LessonStep *ready = step(l, 0, 4);
+	assert_int_equal(ready->op, OP_IF_READY);
+	assert_string_equal(ready->on, "c");
+	assert_int_equal(ready->n, 3);
+	assert_int_equal(ready->match, 7);
+	assert_int_equal(step(l, 0, 7)->match, 4);
+	const LessonStep *brk = step(l, 0, 6);
+	assert_int_equal(brk->op, OP_BREAK_IF_CONTAINS);
+	assert_int_equal(brk->data.len, 4);
+	assert_memory_equal(brk->data.text, "\r\n\r\n", 4);
+	assert_int_equal(brk->match, 2);
+	assert_int_equal(step(l, 0, 2)->match, 8);
+	assert_string_equal(lesson_op_name(OP_IF_READY), "if-ready");
+	assert_string_equal(lesson_op_name(OP_BREAK_IF_CONTAINS), "break-if-contains");
+	assert_false(lesson_op_is_call(OP_IF_READY));
+	lesson_free(l);
+
+	/* if-empty is a block too; a break-if in it leaves the loop around it. */
+	l = parse_ok(H "actor a\n"
+		"  socket AF_INET SOCK_STREAM\n"   /* 0 */
+		"  loop\n"                         /* 1 */
+		"    recv 9\n"                     /* 2 */
+		"    if-empty\n"                   /* 3 */
+		"      close\n"                    /* 4 */
+		"      break-if-empty\n"           /* 5 */
+		"    end\n"                        /* 6 */
+		"  end\n");                        /* 7 */
+	assert_int_equal(step(l, 0, 3)->op, OP_IF_EMPTY);
+	assert_int_equal(step(l, 0, 3)->match, 6);
+	assert_int_equal(step(l, 0, 5)->match, 1);
+	lesson_free(l);
+}
+
+/* after ACTOR STEP [N] names another actor's step, which may come later
+ * in the file: the n-th of that kind, by index. */
+static void test_after_step(void **state)
+{
+	(void)state;
+	Lesson *l = parse_ok(H
+		"actor server\n"
+		"  socket AF_INET SOCK_STREAM\n"   /* 0 */
+		"  after client send 2\n"          /* 1 */
+		"  recv 100\n"                     /* 2 */
+		"actor client\n"
+		"  socket AF_INET SOCK_STREAM\n"   /* 0 */
+		"  send \"a\"\n"                   /* 1 */
+		"  send \"b\"\n"                   /* 2 */
+		"  after server recv\n"            /* 3 */
+		"  close\n");                      /* 4 */
+	const LessonStep *a = step(l, 0, 1);
+	assert_int_equal(a->op, OP_AFTER);
+	assert_false(lesson_op_is_call(OP_AFTER));
+	assert_int_equal(a->after_actor, 1);
+	assert_int_equal(a->after_step, 2);
+	assert_int_equal(step(l, 1, 3)->after_actor, 0);
+	assert_int_equal(step(l, 1, 3)->after_step, 2);
+	assert_string_equal(lesson_op_name(OP_AFTER), "after");
+	assert_ptr_equal(lesson_after_of(l, 0, 2), a);
+	assert_null(lesson_after_of(l, 0, 1));
+	assert_null(lesson_after_of(l, 0, 0));
+	assert_null(lesson_after_of(l, 2, 1));
+	lesson_free(l);
+}
+
 static void test_chat_lesson(void **state)
 {
 	(void)state;
@@ -859,6 +938,36 @@ static const ErrCase err_cases[] = {
 	{ A "  loop\n  sleep 1\n  end\n  break-if-input q\n", "6:3: break-if-input outside a loop" },
 	{ A "  loop\n  break-if-input\n  end\n", "4:3: break-if-input: expected the TEXT that ends the loop" },
 	{ A "  loop\n  break-if-input a b\n  end\n", "4:20: unexpected 'b'" },
+	/* event loops: break-if-contains and if-ready */
+	{ S "  loop\n  recv 9\n  break-if-contains\n  end\n", "6:3: break-if-contains: expected the TEXT that "
+	  "ends the loop, as in break-if-contains \"\\r\\n\\r\\n\"" },
+	{ S "  loop\n  recv 9\n  break-if-contains \"\"\n  end\n", "6:21: break-if-contains: expected the TEXT "
+	  "that ends the loop, as in break-if-contains \"\\r\\n\\r\\n\"" },
+	{ S "  recv 9\n  break-if-contains x\n", "5:3: break-if-contains outside a loop" },
+	{ S "  if-ready s\n  end\n", "4:12: if-ready: no poll or select before it says what is ready (put 'poll s ...' first)" },
+	{ S "  socket AF_INET SOCK_STREAM as t\n  poll s\n  if-ready t\n  end\n",
+	  "6:12: if-ready: 't' is not one of the sockets the poll on line 5 waits on (s)" },
+	{ S "  poll s\n  if-ready\n  end\n", "5:3: if-ready: expected the NAME of a socket a poll or select waits on" },
+	{ S "  poll s\n  if-ready s x\n  end\n", "5:14: unexpected 'x'" },
+	{ S "  poll s\n  if-ready s\n  recv 9\n", "5:3: 'if-ready' without 'end'" },
+	{ S "  poll s\n  if-ready s\n  break-if-empty\n  end\n", "6:3: break-if-empty outside a loop" },
+	{ S "  recv 9\n  if-empty\n  print \"x\"\n", "5:3: 'if-empty' without 'end'" },
+	{ S "  recv 9\n  if-empty x\n  end\n", "5:12: unexpected 'x'" },
+	/* ordering: after ACTOR STEP [N] */
+	{ S "  after\n  recv 9\n", "4:3: after: expected an ACTOR and its STEP, as in after client send" },
+	{ S "  after b\n  recv 9\n", "4:9: after: expected an ACTOR and its STEP, as in after client send" },
+	{ S "  after b frob\n  recv 9\n", "4:11: after: 'frob' is not a call (name one, as in after client send)" },
+	{ S "  after b print\n  recv 9\n", "4:11: after: 'print' is not a call (name one, as in after client send)" },
+	{ S "  after b send 0\n  recv 9\n", "4:16: after: N (which of the actor's send steps) must be 1..512" },
+	{ S "  after b send 1 x\n  recv 9\n", "4:18: unexpected 'x'" },
+	{ S "  after B send\n  recv 9\n", "4:9: actor name 'B' may only use a-z, 0-9, '_' and '-'" },
+	{ S "  after c send\n  recv 9\nactor b\n  print \"x\"\n", "4:9: after: no actor named 'c' in this lesson" },
+	{ S "  after a send\n  recv 9\n", "4:9: after: 'a' is this actor: its own steps run in order already" },
+	{ S "  after b send\nactor b\n  print \"x\"\n", "4:3: after: must come just before the call it holds back" },
+	{ S "  after b send\n  print \"x\"\n  recv 9\nactor b\n  print \"x\"\n",
+	  "4:3: after: must come just before the call it holds back" },
+	{ S "  after b send 2\n  recv 9\nactor b\n  socket AF_INET SOCK_STREAM\n  send \"x\"\n",
+	  "4:9: after: 'b' has no send step number 2" },
 	{ A "  loop\n  break-if-empty now\n  end\n", "4:18: unexpected 'now'" },
 	/* sockets by name */
 	{ A "  recv 10\n", "3:3: recv: no socket yet (a 'socket' step must come first)" },
@@ -1227,7 +1336,7 @@ static void test_random_words(void **state)
 		"SOCK_STREAM", "SOCK_DGRAM", "bind", "connect", "listen", "accept", "send", "sendall",
 		"recv", "sendto", "recvfrom", "shutdown", "SHUT_RD", "close", "setsockopt",
 		"SOL_SOCKET", "SO_REUSEADDR", "print", "input", "example", "loop", "repeat", "end",
-		"break-if-empty", "break-if-input", "on", "as", "s", "conn", "upper", "$received",
+		"break-if-empty", "break-if-input", "break-if-contains", "if-ready", "if-empty", "after", "on", "as", "s", "conn", "upper", "$received",
 		"$input", "$peer", "127.0.0.1", "::1", "/p", "@a", "0", "1", "1024", "65432", "99999",
 		"\"x\"", "\"\\x4", "\"", "\\", ">", "?", "[", "]", "[a]", "\"q?\"", "#", "\t", ":",
 		"getaddrinfo", "localhost", "AF_UNSPEC", "gethostname", "getsockname", "getpeername",
@@ -1428,6 +1537,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_lesson),
 		cmocka_unit_test(test_chat_lesson),
+		cmocka_unit_test(test_event_loop_steps),
+		cmocka_unit_test(test_after_step),
 		cmocka_unit_test(test_udp_lesson),
 		cmocka_unit_test(test_every_step),
 		cmocka_unit_test(test_sleep_step),
