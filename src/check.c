@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "model/answers.h"
 #include "model/question.h"
 #include "model/utf8.h"
 
@@ -22,13 +23,17 @@ static int check_question(Run *e, int actor, int step, FILE *out)
 			l->path, q->line, q->col, q->text);
 		return 1;
 	}
-	const Event *call = question_first_call(t, actor, step);
-	if (!call) {
-		utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, q->line, q->col, q->text);
+	if (!question_call(t, actor, step, q->pass > 1 ? q->pass : 1)) {
+		if (q->pass > 1)
+			utf8_print(out, "%s:%d:%d: the question \"%s\" is about pass %d of its step, which ran only %d "
+				   "time%s\n", l->path, q->line, q->col, q->text, q->pass, question_calls(t, actor, step),
+				   question_calls(t, actor, step) == 1 ? "" : "s");
+		else
+			utf8_print(out, "%s:%d:%d: the question \"%s\" is on a step that never ran\n", l->path, q->line,
+				   q->col, q->text);
 		return 1;
 	}
-	const Event *ret = timeline_return_of(t, call->seq);
-	QuestionVerdict v = question_check(answer, t, call, ret, question_exit_status(t, call, ret), what, sizeof what);
+	QuestionVerdict v = answers_check(l, t, actor, step, q->answer, what, sizeof what);
 	if (v == QUESTION_AGREES)
 		return 0;
 	/* The answer's own place: the '?' line, not its step's. */
