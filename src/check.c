@@ -6,6 +6,7 @@
 
 #include "model/answers.h"
 #include "model/question.h"
+#include "model/stuck.h"
 #include "model/utf8.h"
 
 enum { STUCK_MS = 10000 };
@@ -62,15 +63,21 @@ int check_run(Run *e, FILE *out)
 	run_drain(e, 2000);
 	int problems = 0;
 	if (!run_succeeded(e)) {
+		char where[600], why[800];
 		for (int i = 0; i < run_actor_count(e); i++) {
 			const RunActor *a = run_actor(e, i);
-			if (a->state == ACTOR_BLOCKED)
+			/* The blocked step's own place, as a compiler points at a line. */
+			if (a->state == ACTOR_BLOCKED && stuck_where(e, i, where, sizeof where) == 0)
 				utf8_print(out, "%s: the run does not reach its end: %s stays blocked in step %d (%s)\n",
-					l->path, a->name, a->step + 1, l->actors[i].steps[a->step].source);
+					where, a->name, a->step + 1, l->actors[i].steps[a->step].source);
 			else if (a->state == ACTOR_DEAD)
 				utf8_print(out, "%s: the run does not reach its end: %s died (wait status %d)\n",
 					l->path, a->name, a->status);
 		}
+		if (stuck_cause(e, why, sizeof why))
+			utf8_print(out, "%s: %s\n", l->path, why);
+		if (stuck_hint(e, why, sizeof why))
+			utf8_print(out, "%s: hint: %s\n", l->path, why);
 		problems++;
 	}
 	for (int i = 0; i < l->nactors; i++)

@@ -12,6 +12,7 @@
 
 #include "model/answers.h"
 #include "model/lesson.h"
+#include "model/stuck.h"
 #include "model/utf8.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
@@ -341,7 +342,7 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 /* Which actors are stuck, and in what, for the closing message. */
 static void report_stuck(Run *e)
 {
-	char ctext[1024];
+	char ctext[1024], where[600];
 	const Timeline *t = run_timeline(e);
 	for (int i = 0; i < run_actor_count(e); i++) {
 		const RunActor *a = run_actor(e, i);
@@ -355,10 +356,18 @@ static void report_stuck(Run *e)
 		if (run_timed(e, i) != RUN_UNTIMED)
 			utf8_print(stderr, "sockstep: %s was still in %s, which returns by itself when its time is up\n",
 				   a->name, call ? ctext : "a call");
+		else if (stuck_where(e, i, where, sizeof where) == 0)
+			utf8_print(stderr, "sockstep: %s: %s is blocked in %s and no actor can wake it\n",
+				   where, a->name, call ? ctext : "a call");
 		else
 			utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
 				   a->name, call ? ctext : "a call");
 	}
+	char why[800];
+	if (stuck_cause(e, why, sizeof why))
+		utf8_print(stderr, "sockstep: %s\n", why);
+	if (stuck_hint(e, why, sizeof why))
+		utf8_print(stderr, "sockstep: hint: %s\n", why);
 }
 
 /* The lesson run to its end by the scheduler. Step while anything can

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/answers.h"
+#include "model/stuck.h"
 #include "views/calltext.h"
 #include "views/explain.h"
 #include "views/flow.h"
@@ -191,8 +192,17 @@ static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tc
 		*next_role = ROLE_OK;
 	} else if (run_finished(e)) {
 		char why[800];
+		char hint[600], cause[800];
 		narration_stuck(e, why, sizeof why);
-		snprintf(next, ncap, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
+		/* What led there and what to try, as --check says it. */
+		if (stuck_cause(e, cause, sizeof cause))
+			cause[0] = 'E';   /* "earlier, ..." begins a sentence here */
+		stuck_hint(e, hint, sizeof hint);
+		int n = snprintf(next, ncap, "Stuck: %s, and no actor can wake it.%s%s%s%s%s", why[0] ? why : "no actor can run",
+			 cause[0] ? " " : "", cause, cause[0] ? "." : "",
+			 hint[0] ? " Hint: " : "", hint);
+		if (n < 0)
+			next[0] = '\0';
 		*next_role = ROLE_ERROR;
 	} else if (s->next >= 0) {
 		char call[900];
