@@ -1637,6 +1637,16 @@ static int read_choices(Parser *p, size_t i, size_t e)
 
 static int parse_pass(Parser *p, LessonQuestion *q, size_t *tb, size_t te);
 
+/* Has the actor a step before step that gives $input (an input), or
+ * $received (a receive)? */
+static int gives_value(const LessonActor *a, int step, int input)
+{
+	for (int i = 0; i < step; i++)
+		if (input ? a->steps[i].op == OP_INPUT : lesson_op_receives(a->steps[i].op))
+			return 1;
+	return 0;
+}
+
 static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 {
 	int answer = -1;
@@ -1674,6 +1684,10 @@ static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 	}
 	int input, upper;
 	AnswerkindComputed kind = answerkind_computed(q->choices[answer], &input, &upper);
+	/* A value computed from the run needs a step before that gives it. */
+	if (kind != ANSWERKIND_PLAIN && !gives_value(p->actor, p->actor->nsteps - 1, input))
+		return fail(p, p->tok[answer].col, "question: the answer [%s] needs %s before this step",
+			    show_tok(p, &p->tok[answer]), input ? "an 'input' step" : "a 'recv' or 'recvfrom' step");
 	int quoted_text = p->tok[answer].quoted && !answerkind_checkable(q->choices[answer]);
 	q->content = kind == ANSWERKIND_CONTENT || quoted_text;
 	if (q->content && !lesson_op_receives(st->op))

@@ -171,6 +171,11 @@ static void test_content_answers(void **state)
 	assert_non_null(strstr(err, "p.lesson:6:16: question: the answer [\"x\"] is the bytes a call receives, but send"));
 	assert_null(parse(HEAD " recv 100\n ? What arrives?  [yes] no\n"));
 	assert_non_null(strstr(err, "cannot be checked against a run"));
+	/* A value from the run needs a step that gives it. */
+	assert_null(parse(HEAD " send \"x\"\n ? How many bytes go?  [len $input] 0\n"));
+	assert_string_equal(err, "p.lesson:6:24: question: the answer [len $input] needs an 'input' step before this step");
+	assert_null(parse(HEAD " recv 10\n ? What arrives?  [upper $received] 0\n"));
+	assert_non_null(strstr(err, "needs a 'recv' or 'recvfrom' step before this step"));
 }
 
 int main(void)
