@@ -198,11 +198,12 @@ static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tc
 		if (stuck_cause(e, cause, sizeof cause))
 			cause[0] = 'E';   /* "earlier, ..." begins a sentence here */
 		stuck_hint(e, hint, sizeof hint);
-		int n = snprintf(next, ncap, "Stuck: %s, and no actor can wake it.%s%s%s%s%s", why[0] ? why : "no actor can run",
-			 cause[0] ? " " : "", cause, cause[0] ? "." : "",
-			 hint[0] ? " Hint: " : "", hint);
+		snprintf(next, ncap, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
+		/* The line of what runs next is one row: the why and the hint
+		 * go where a question to come would, wrapped. */
+		int n = snprintf(q, qcap, "%s%s%s%s", cause, cause[0] ? ". " : "", hint[0] ? "Hint: " : "", hint);
 		if (n < 0)
-			next[0] = '\0';
+			q[0] = '\0';
 		*next_role = ROLE_ERROR;
 	} else if (s->next >= 0) {
 		char call[900];
