@@ -608,7 +608,9 @@ static int may_fail(const Gen *g, const LessonStep *s)
 		return 1;
 	if (s->narration && narration_expects_error(s->narration))
 		return 1;
-	return (s->flags & MSG_DONTWAIT) || (i >= 0 && g->nonblock[i]);
+	/* poll and select wait on a non-blocking socket as on any other. */
+	int waits = s->op == OP_POLL || s->op == OP_SELECT;
+	return (s->flags & MSG_DONTWAIT) || (!waits && i >= 0 && g->nonblock[i]);
 }
 
 /* The step's narration as comment lines ("# " or C's block comments),
@@ -704,7 +706,7 @@ static int py_wait(Gen *g, const LessonStep *s)
 			str_add(&o, "ready = poller.poll()");
 		else
 			str_add(&o, "ready = poller.poll(%ld)", s->timeout_ms);
-		line = py_try(g, "poll", str_text(&o), NULL);
+		line = may_fail(g, s) ? py_try(g, "poll", str_text(&o), NULL) : emit(g, "%s", str_text(&o));
 	} else {
 		g->need.select = 1;
 		str_add(&o, s->write ? "_, ready, _ = select.select([], [" : "ready, _, _ = select.select([");
@@ -714,7 +716,7 @@ static int py_wait(Gen *g, const LessonStep *s)
 		if (s->timeout_ms >= 0)
 			str_add(&o, ", %s", sec);
 		str_add(&o, ")");
-		line = py_try(g, "select", str_text(&o), NULL);
+		line = may_fail(g, s) ? py_try(g, "select", str_text(&o), NULL) : emit(g, "%s", str_text(&o));
 	}
 	g->oom |= o.oom;
 	free(o.p);
@@ -1653,6 +1655,10 @@ static void gen_body(Gen *g, int *step_line)
 		if (s->op == OP_ACCEPT || s->op == OP_RECVFROM)
 			g->peer_family = step_family(g, s);
 		int k = step_sock(g, s);
+		/* A new socket under an old name waits again (accept's does not
+		 * inherit O_NONBLOCK). */
+		if ((s->op == OP_SOCKET || s->op == OP_ACCEPT) && s->as && sock_find(g, s->as) >= 0)
+			g->nonblock[sock_find(g, s->as)] = 0;
 		if (k >= 0 && s->op == OP_SETBLOCKING)
 			g->nonblock[k] = s->n == 0;
 		if (k >= 0 && s->op == OP_SETSOCKOPT && is_timeout(s))
