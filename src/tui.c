@@ -304,9 +304,24 @@ static void unsay(Tui *t)
  * own answer contradicts does not count. The screen shows the model's score. */
 static void settle_answers(Tui *t)
 {
+	Answers before = t->answers;
 	answers_settle(&t->answers, t->lesson, run_timeline(t->e));
 	t->s.score = t->answers.score;
 	t->s.asked = t->answers.asked;
+	/* A call that blocked comes back steps later (client3's connect, once
+	 * the queue has room): the question shown now is another one, or none.
+	 * Its verdict shows then, as any verdict does, unless a question is
+	 * open; the score counts it either way. */
+	ScreenQuiz *q = &t->s.quiz;
+	for (int i = 0; i < before.n; i++) {
+		const Answer *an = &t->answers.given[i];
+		if (before.given[i].state != ANSWER_PENDING || an->state == ANSWER_PENDING)
+			continue;
+		if (q->open || (q->actor == an->actor && q->step == an->step))
+			continue;
+		*q = (ScreenQuiz){ .actor = an->actor, .step = an->step, .choice = an->choice };
+		t->dirty = 1;
+	}
 }
 
 /* A lesson every actor ran to its end goes into the progress file, once

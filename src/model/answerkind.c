@@ -104,12 +104,33 @@ int answerkind_number(const char *answer, long long *n)
 	return 1;
 }
 
+AnswerkindComputed answerkind_computed(const char *answer, int *input, int *upper)
+{
+	AnswerkindComputed kind = ANSWERKIND_CONTENT;
+	*input = *upper = 0;
+	if (strncmp(answer, "len ", 4) == 0) {
+		kind = ANSWERKIND_LEN;
+		answer += 4;
+	} else if (strncmp(answer, "upper ", 6) == 0) {
+		*upper = 1;
+		answer += 6;
+	}
+	if (strcmp(answer, "$input") == 0)
+		*input = 1;
+	else if (strcmp(answer, "$received") != 0)
+		return ANSWERKIND_PLAIN;
+	return kind;
+}
+
 int answerkind_checkable(const char *answer)
 {
 	char name[32];
 	uint8_t want[32];
 	int not_block;
 	long long n;
+	int input, upper;
+	if (answerkind_computed(answer, &input, &upper) == ANSWERKIND_LEN)
+		return 1;
 	return answerkind_signal(answer, name, sizeof name) || answerkind_flags(answer, want, 32) > 0 ||
 	       answerkind_none(answer) || answerkind_errno(answer, name, sizeof name) ||
 	       answerkind_blocks(answer, &not_block) || answerkind_number(answer, &n);

@@ -37,7 +37,21 @@ int answerkind_blocks(const char *answer, int *not_block);
 /* A number (leading blanks or '=' allowed), into *n: 1 when it is one. */
 int answerkind_number(const char *answer, long long *n);
 
-/* Can a run check it: is it of one of the kinds above? */
+/* An answer computed from the run as the question is asked, so that the
+ * student's own input never makes it wrong: "len $input" and "len
+ * $received" (a number: the length of the actor's last input line, or of
+ * the bytes its last receive returned), "$input", "upper $input",
+ * "$received", "upper $received" (content: those bytes, for a receiving
+ * step). */
+typedef enum { ANSWERKIND_PLAIN, ANSWERKIND_LEN, ANSWERKIND_CONTENT } AnswerkindComputed;
+
+/* Which of the above answer is; *input: it is of $input (else of
+ * $received), *upper: in capitals. ANSWERKIND_PLAIN when none. */
+AnswerkindComputed answerkind_computed(const char *answer, int *input, int *upper);
+
+/* Can a run check it: is it of one of the kinds above? (A quoted text on a
+ * receiving step, the bytes it returns, is checked too: the parser knows
+ * that, from the quotes and the step.) */
 int answerkind_checkable(const char *answer);
 
 #endif

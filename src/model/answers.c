@@ -6,7 +6,11 @@
  * and an answer is settled once. */
 #include "model/answers.h"
 
+#include "model/answerkind.h"
+
 #include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 void answers_reset(Answers *a)
@@ -26,8 +30,83 @@ const LessonQuestion *answers_question(const Lesson *l, int actor, int step)
 
 int answers_due(const Lesson *l, const Timeline *t, int actor, int step)
 {
-	/* Asked once: the second time round a loop the student has seen it. */
-	return answers_question(l, actor, step) && !question_first_call(t, actor, step);
+	/* Asked once, before the pass it is about: the passes before it the
+	 * student watches, and after it has seen the call. */
+	const LessonQuestion *q = answers_question(l, actor, step);
+	return q && question_calls(t, actor, step) == (q->pass > 1 ? q->pass : 1) - 1;
+}
+
+/* The actor's last input line, or the bytes of its last receive, in t
+ * before the event numbered before (0: all of t). */
+static const char *last_value(const Timeline *t, int actor, int input, uint64_t before, size_t *len)
+{
+	const char *found = NULL;
+	*len = 0;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (before && ev->seq >= before)
+			break;
+		if (ev->actor != actor)
+			continue;
+		if (input && ev->kind == EV_INPUT && ev->text) {
+			found = ev->text;
+			*len = strlen(ev->text);
+		} else if (!input && ev->kind == EV_RETURN && lesson_op_receives((LessonOp)ev->op) && ev->ret >= 0) {
+			found = ev->data ? (const char *)ev->data : "";
+			*len = ev->len;
+		}
+	}
+	return found;
+}
+
+const char *answers_choice(const Lesson *l, const Timeline *t, int actor, int step, int choice, char *buf,
+			   size_t cap, size_t *len)
+{
+	const LessonQuestion *q = answers_question(l, actor, step);
+	if (!q || choice < 0 || choice >= q->nchoices || cap == 0)
+		return NULL;
+	const char *c = q->choices[choice];
+	*len = strlen(c);
+	int input, upper;
+	AnswerkindComputed kind = answerkind_computed(c, &input, &upper);
+	if (kind == ANSWERKIND_PLAIN)
+		return c;
+	const Event *call = question_call(t, actor, step, q->pass > 1 ? q->pass : 1);
+	size_t n;
+	const char *v = last_value(t, actor, input, call ? call->seq : 0, &n);
+	if (!v)
+		return c;   /* nothing typed or received yet: the words say what is meant */
+	if (kind == ANSWERKIND_LEN) {
+		*len = (size_t)snprintf(buf, cap, "%zu", n);
+		return buf;
+	}
+	n = n < cap - 1 ? n : cap - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = upper ? (char)toupper((unsigned char)v[i]) : v[i];
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+QuestionVerdict answers_check(const Lesson *l, const Timeline *t, int actor, int step, int choice, char *what,
+			      size_t cap)
+{
+	char buf[1024];
+	size_t len;
+	const LessonQuestion *q = answers_question(l, actor, step);
+	const char *c = answers_choice(l, t, actor, step, choice, buf, sizeof buf, &len);
+	const Event *call = q ? question_call(t, actor, step, q->pass > 1 ? q->pass : 1) : NULL;
+	if (!c || !call) {
+		snprintf(what, cap, "never ran");
+		return QUESTION_UNCHECKABLE;
+	}
+	const Event *ret = timeline_return_of(t, call->seq);
+	int status = question_exit_status(t, call, ret);
+	/* In a question about the bytes received, a choice of no other kind
+	 * is bytes too: "HELLO" against "hello". */
+	if (q->content && !answerkind_checkable(c))
+		return question_check_content(c, len, call, ret, status, what, cap);
+	return question_check(c, t, call, ret, status, what, cap);
 }
 
 int answers_owed(const Answers *a, const Lesson *l, const Timeline *t, int actor, int step)
@@ -89,7 +168,7 @@ void answers_verdict(const Lesson *l, const Timeline *t, int actor, int step, in
 	const LessonQuestion *q = answers_question(l, actor, step);
 	if (!q || choice < 0 || choice >= q->nchoices)
 		return;
-	const Event *call = question_first_call(t, actor, step);
+	const Event *call = question_call(t, actor, step, q->pass > 1 ? q->pass : 1);
 	if (!call)
 		return;
 	const Event *ret = timeline_return_of(t, call->seq);
@@ -101,8 +180,8 @@ void answers_verdict(const Lesson *l, const Timeline *t, int actor, int step, in
 	v->known = ret || status >= 0;
 	if (!v->known)
 		return;
-	v->lesson = question_check(q->choices[q->answer], t, call, ret, status, v->what, sizeof v->what);
-	v->student = question_check(q->choices[choice], t, call, ret, status, v->what, sizeof v->what);
+	v->lesson = answers_check(l, t, actor, step, q->answer, v->what, sizeof v->what);
+	v->student = answers_check(l, t, actor, step, choice, v->what, sizeof v->what);
 	v->counts = v->lesson != QUESTION_DISAGREES;
 	/* Two choices can both be true ("does not block" and "5"): the run,
 	 * not the lesson's bracket, has the last word. */

@@ -6,9 +6,9 @@
  * after a step) is asked before the first run of its step; the student
  * picks a choice; the call then runs for real, and once the timeline says
  * what it did the pick is checked against that (question.h) and counted
- * in the score, once. An answer is about its step's first run only: the
- * second time round a loop the student has seen the call, so an actor and
- * a step name it.
+ * in the score, once. An answer is about one run of its step, its first or
+ * the pass the question names ("? pass 2:"), so an actor and a step name
+ * it.
  *
  * Going back to an earlier step runs the lesson again (run_goto), with
  * a new timeline; the answers stay given. A question answered is not asked
@@ -73,13 +73,27 @@ void answers_reset(Answers *a);
  * the step is not a call, which no run can answer. */
 const LessonQuestion *answers_question(const Lesson *l, int actor, int step);
 
-/* Has actor's step a question whose step has not run yet in t (so it is to
- * be asked before it does, unless it was answered)? */
+/* Has actor's step a question whose pass has not run yet in t, the runs
+ * before it have (so it is to be asked before the actor makes the call,
+ * unless it was answered)? */
 int answers_due(const Lesson *l, const Timeline *t, int actor, int step);
 
 /* Must the question be asked before actor's step runs? It is due and no
  * answer was given for it in this run, before going back or since. */
 int answers_owed(const Answers *a, const Lesson *l, const Timeline *t, int actor, int step);
+
+/* A choice as the student reads it and the run checks it: the question's
+ * text, or, for an answer computed from the run (answerkind_computed: "len
+ * $input", "upper $input"), its value in buf, from the actor's last input or
+ * receive before the pass asked about. *len: its length (bytes may hold
+ * NUL). NULL when there is no such choice. */
+const char *answers_choice(const Lesson *l, const Timeline *t, int actor, int step, int choice, char *buf,
+			   size_t cap, size_t *len);
+
+/* choice against the pass of actor's step the question is about, in t:
+ * QUESTION_UNCHECKABLE (what: "never ran") when that pass has not run. */
+QuestionVerdict answers_check(const Lesson *l, const Timeline *t, int actor, int step, int choice, char *what,
+			      size_t cap);
 
 /* The student picks choice (0-based) for actor's step. Returns one of
  * ANSWERS_GIVEN, ANSWERS_AGAIN, ANSWERS_NO_CHOICE, ANSWERS_FULL. */

@@ -10,6 +10,7 @@
 #include "model/lesson.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -1681,6 +1682,28 @@ static int parse_narration(Parser *p)
 	return 0;
 }
 
+/* An answer in brackets may be several words, [len $input]: the rest up to
+ * the ']' joins the word read, one blank between words. */
+static void read_bracket_rest(Parser *p, size_t *i, size_t e, Tok *t)
+{
+	size_t j = *i;
+	while (j < e && p->ln[j] != ']') {
+		size_t w = j;
+		while (w < e && is_blank(p->ln[w]))
+			w++;
+		if (w >= e || p->ln[w] == ']')
+			break;
+		char *out = (char *)t->s;
+		out[t->len++] = ' ';
+		j = w;
+		while (j < e && !is_blank(p->ln[j]) && p->ln[j] != ']')
+			out[t->len++] = p->ln[j++];
+		out[t->len] = '\0';
+		p->used += (size_t)(j - w) + 1;
+	}
+	*i = j;
+}
+
 /* The choices after a question: words or strings, one of them [bracketed]. */
 static int read_choices(Parser *p, size_t i, size_t e)
 {
@@ -1699,12 +1722,16 @@ static int read_choices(Parser *p, size_t i, size_t e)
 		if (bracket)
 			for (i++; i < e && is_blank(p->ln[i]);)
 				i++;
+		t->raw = i;
 		if (i < e && p->ln[i] == '"') {
 			if (read_string(p, &i, e, t) < 0)
 				return -1;
 		} else {
 			read_word(p, &i, e, bracket, t);
+			if (bracket)
+				read_bracket_rest(p, &i, e, t);
 		}
+		t->rawlen = i - t->raw;   /* errors quote it as written */
 		if (bracket) {
 			while (i < e && is_blank(p->ln[i]))
 				i++;
@@ -1719,6 +1746,18 @@ static int read_choices(Parser *p, size_t i, size_t e)
 		if (i < e && !is_blank(p->ln[i]))
 			return fail(p, (int)i + 1, "question: expected a space between choices");
 	}
+	return 0;
+}
+
+static int parse_pass(Parser *p, LessonQuestion *q, size_t *tb, size_t te);
+
+/* Has the actor a step before step that gives $input (an input), or
+ * $received (a receive)? */
+static int gives_value(const LessonActor *a, int step, int input)
+{
+	for (int i = 0; i < step; i++)
+		if (input ? a->steps[i].op == OP_INPUT : lesson_op_receives(a->steps[i].op))
+			return 1;
 	return 0;
 }
 
@@ -1744,6 +1783,10 @@ static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 	q->line = p->line;
 	q->col = (int)p->b + 1;
 	q->answer_col = p->tok[answer].col;
+	if (parse_pass(p, q, &tb, te) < 0)
+		return -1;
+	if (te - tb < 2)
+		return fail(p, (int)tb + 1, "question: expected the question text before the '?'");
 	q->text = dup_bytes(p->ln + tb, te - tb);
 	q->choices = calloc((size_t)p->ntok, sizeof *q->choices);
 	if (!q->text || !q->choices)
@@ -1753,11 +1796,71 @@ static int build_question(Parser *p, LessonStep *st, size_t tb, size_t te)
 			return -1;
 		q->nchoices++;
 	}
+	int input, upper;
+	AnswerkindComputed kind = answerkind_computed(q->choices[answer], &input, &upper);
+	/* A value computed from the run needs a step before that gives it. */
+	if (kind != ANSWERKIND_PLAIN && !gives_value(p->actor, p->actor->nsteps - 1, input))
+		return fail(p, p->tok[answer].col, "question: the answer [%s] needs %s before this step",
+			    show_tok(p, &p->tok[answer]), input ? "an 'input' step" : "a 'recv' or 'recvfrom' step");
+	int quoted_text = p->tok[answer].quoted && !answerkind_checkable(q->choices[answer]);
+	q->content = kind == ANSWERKIND_CONTENT || quoted_text;
+	if (q->content && !lesson_op_receives(st->op))
+		return fail(p, p->tok[answer].col, "question: the answer [%s] is the bytes a call receives, but "
+			    "%s receives none: give a number, an errno name, \"blocks\" or \"does not block\", packet "
+			    "flags or a signal name", show_tok(p, &p->tok[answer]), lesson_op_name(st->op));
 	/* An answer no run can check would only be found out by --check. */
-	if (!answerkind_checkable(q->choices[answer]))
+	if (!q->content && !answerkind_checkable(q->choices[answer]))
 		return fail(p, p->tok[answer].col, "question: the answer [%s] cannot be checked against a run: give "
 			    "a number, an errno name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, "
-			    "ACK) or \"none\", or a signal name", show_tok(p, &p->tok[answer]));
+			    "ACK) or \"none\", a signal name, the bytes received (\"HELLO\", upper $input) or "
+			    "len $input", show_tok(p, &p->tok[answer]));
+	return 0;
+}
+
+/* How many times the step just read runs, when only repeats are around
+ * it; -1 when a loop is (it runs until a break-if). */
+static long passes_of_last_step(const Parser *p)
+{
+	long n = 1;
+	for (int i = 0; i < p->nloops; i++) {
+		const LessonStep *o = &p->actor->steps[p->loops[i]];
+		if (o->op != OP_REPEAT)
+			return -1;
+		n = n * o->n > 1000000 ? 1000000 : n * o->n;
+	}
+	return n;
+}
+
+/* "? pass N: text?" or "? last pass: text?": the question is asked before
+ * that run of the step, not its first. Moves *tb past the prefix. */
+static int parse_pass(Parser *p, LessonQuestion *q, size_t *tb, size_t te)
+{
+	const char *s = p->ln + *tb;
+	size_t n = te - *tb;
+	long passes = passes_of_last_step(p);
+	int col = (int)*tb + 1;
+	q->pass = 1;
+	if (n > 10 && strncmp(s, "last pass:", 10) == 0) {
+		if (passes < 0)
+			return fail(p, col, "question: 'last pass' is for a step inside 'repeat N': in a 'loop' the "
+				    "last pass is the one a break-if ends, unknown before it runs (write 'pass N')");
+		q->pass = (int)passes;
+		*tb += 10;
+	} else if (n > 5 && strncmp(s, "pass ", 5) == 0 && isdigit((unsigned char)s[5])) {
+		size_t k = 5;
+		long v = 0;
+		while (k < n && isdigit((unsigned char)s[k]) && v < 1000000)
+			v = v * 10 + (s[k++] - '0');
+		if (k >= n || s[k] != ':' || v < 1)
+			return fail(p, col, "question: expected 'pass N:' with N 1 or more, then the question");
+		if (passes >= 0 && v > passes)
+			return fail(p, col, "question: pass %ld, but this step runs %ld time%s", v, passes,
+				    passes == 1 ? "" : "s");
+		q->pass = (int)v;
+		*tb += k + 1;
+	}
+	while (*tb < te && is_blank(p->ln[*tb]))
+		(*tb)++;
 	return 0;
 }
 

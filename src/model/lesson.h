@@ -89,6 +89,10 @@ typedef struct {
 	int answer;      /* index of the bracketed choice */
 	int line, col;   /* where the '?' is, and where the answer is */
 	int answer_col;
+	int pass;        /* asked before the step's pass-th run (1: its first;
+	                    "? pass N:" or "? last pass:" in the file) */
+	int content;     /* the answer is the bytes the call returns: a quoted
+	                    text, or "$input" ..., on a receiving step */
 } LessonQuestion;
 
 typedef struct {

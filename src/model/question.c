@@ -120,12 +120,54 @@ QuestionVerdict question_check(const char *answer, const Timeline *t, const Even
 
 const Event *question_first_call(const Timeline *t, int actor, int step)
 {
+	return question_call(t, actor, step, 1);
+}
+
+const Event *question_call(const Timeline *t, int actor, int step, int pass)
+{
+	int seen = 0;
 	for (size_t i = 0; i < timeline_count(t); i++) {
 		const Event *ev = timeline_get(t, i);
-		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step)
+		if (ev->kind == EV_CALL && ev->actor == actor && ev->step == step && ++seen == pass)
 			return ev;
 	}
 	return NULL;
+}
+
+int question_calls(const Timeline *t, int actor, int step)
+{
+	int seen = 0;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		seen += ev->kind == EV_CALL && ev->actor == actor && ev->step == step;
+	}
+	return seen;
+}
+
+/* The bytes as a line can show them: printable ASCII, others as '.'. */
+static void show_bytes(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 4 < cap; i++)
+		out[o++] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.';
+	if (o + 4 < cap || n == 0)
+		out[o] = '\0';
+	else
+		strcpy(out + o, "...");
+}
+
+QuestionVerdict question_check_content(const char *want, size_t len, const Event *call, const Event *ret,
+				       int exit_status, char *what, size_t cap)
+{
+	describe(call, ret, exit_status, what, cap);
+	if (!ret || ret->ret < 0)
+		return QUESTION_DISAGREES;
+	char shown[96];
+	show_bytes(ret->data, ret->len, shown, sizeof shown);
+	snprintf(what, cap, "%sreturned %lld bytes: \"%s\"", call->blocked ? "blocked, then " : "",
+		 (long long)ret->ret, shown);
+	int same = (size_t)ret->ret == len && ret->len == len && (len == 0 || memcmp(ret->data, want, len) == 0);
+	return same ? QUESTION_AGREES : QUESTION_DISAGREES;
 }
 
 int question_exit_status(const Timeline *t, const Event *call, const Event *ret)

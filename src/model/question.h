@@ -11,6 +11,8 @@
  *   packet flags ("SYN, SYN/ACK, ACK") those packets, in that order, were
  *                                     seen while the call ran ("none": none)
  *   a signal name ("SIGPIPE")         the actor was killed by that signal
+ *   bytes ("HELLO", a receiving step)  the call returned exactly those
+ *                                     (question_check_content)
  * Anything else cannot be checked, which --check reports too. */
 #ifndef SOCKSTEP_QUESTION_H
 #define SOCKSTEP_QUESTION_H
@@ -29,9 +31,20 @@ typedef enum { QUESTION_AGREES, QUESTION_DISAGREES, QUESTION_UNCHECKABLE } Quest
 QuestionVerdict question_check(const char *answer, const Timeline *t, const Event *call,
 			       const Event *ret, int exit_status, char *what, size_t cap);
 
-/* The first time actor ran step (a question is about that run): its
- * EV_CALL, or NULL if it has not run. */
+/* The first time actor ran step: its EV_CALL, or NULL if it has not run. */
 const Event *question_first_call(const Timeline *t, int actor, int step);
+
+/* The pass-th time (1: the first) actor ran step (a question is about
+ * that run): its EV_CALL, or NULL if it has not run that often. */
+const Event *question_call(const Timeline *t, int actor, int step, int pass);
+
+/* How many times actor has run step so far (its EV_CALLs). */
+int question_calls(const Timeline *t, int actor, int step);
+
+/* A content answer: did the call return exactly the len bytes of want?
+ * what as question_check's, with the bytes: "returned 5 bytes: HELLO". */
+QuestionVerdict question_check_content(const char *want, size_t len, const Event *call, const Event *ret,
+				       int exit_status, char *what, size_t cap);
 
 /* The actor's wait status if it died in the call (ret is NULL and an EV_EXIT
  * of the actor follows the call), else -1: for question_check. */

@@ -12,6 +12,7 @@
 
 #include "model/answers.h"
 #include "model/lesson.h"
+#include "model/stuck.h"
 #include "model/utf8.h"
 #include "views/bytes.h"
 #include "views/calltext.h"
@@ -212,16 +213,34 @@ static void narrate(const Run *e, const Event *ev, int w, FILE *out)
 	say(out, "%*s  > %s\n", w, "", text);
 }
 
-/* A question before the call it asks about, the first time: the choices
- * numbered, the answer left to the run (the call's line, just after). */
-static void ask(const Run *e, int actor, int step, int w, FILE *out)
+/* Which pass of its step the call numbered seq is (1: the first). */
+static int pass_of(const Run *e, int actor, int step, uint64_t seq)
+{
+	const Timeline *t = run_timeline(e);
+	int n = 0;
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		const Event *ev = timeline_get(t, i);
+		if (ev->seq > seq)
+			break;
+		n += ev->kind == EV_CALL && ev->actor == actor && ev->step == step;
+	}
+	return n;
+}
+
+/* A question before the pass of the call it asks about: the choices
+ * numbered (a computed one by its value), the answer left to the run (the
+ * call's line, just after). */
+static void ask(const Run *e, int actor, int step, int pass, int w, FILE *out)
 {
 	const LessonQuestion *q = quiz_question(run_lesson(e), actor, step);
-	if (!printer.narrate || !q || said_before(actor, step, ASKED))
+	if (!printer.narrate || !q || pass != (q->pass > 1 ? q->pass : 1) || said_before(actor, step, ASKED))
 		return;
 	say(out, "%*s  ? %s", w, "", q->text ? q->text : "");
-	for (int k = 0; k < q->nchoices; k++)
-		say(out, "  %d) %s", k + 1, q->choices[k]);
+	for (int k = 0; k < q->nchoices; k++) {
+		char buf[256];
+		size_t len;
+		say(out, "  %d) %s", k + 1, answers_choice(run_lesson(e), run_timeline(e), actor, step, k, buf, sizeof buf, &len));
+	}
 	say(out, "\n");
 }
 
@@ -232,7 +251,7 @@ static void print_call(const Run *e, const Event *ev, int w, FILE *out)
 		printer.open_call = ev->seq;
 		return;
 	}
-	ask(e, ev->actor, ev->step, w, out);
+	ask(e, ev->actor, ev->step, pass_of(e, ev->actor, ev->step, ev->seq), w, out);
 	calltext_call(ev, MAXSTR, ctext, sizeof ctext);
 	say(out, "%-*s  %s ... blocks%s\n", w, name_or(e, ev->actor, "?"), ctext, mark(ev));
 	narrate(e, ev, w, out);
@@ -244,7 +263,7 @@ static void print_end_of_call(const Run *e, const Event *ev, int w, FILE *out)
 {
 	const Event *call = timeline_by_seq(run_timeline(e), ev->call_seq);
 	if (call)
-		ask(e, call->actor, call->step, w, out);
+		ask(e, call->actor, call->step, pass_of(e, call->actor, call->step, call->seq), w, out);
 	print_return(e, ev, w, out);
 	if (ev->call_seq == printer.open_call)
 		release(e, w, out);
@@ -323,7 +342,7 @@ size_t plain_print(const Run *e, size_t from, FILE *out)
 /* Which actors are stuck, and in what, for the closing message. */
 static void report_stuck(Run *e)
 {
-	char ctext[1024];
+	char ctext[1024], where[600];
 	const Timeline *t = run_timeline(e);
 	for (int i = 0; i < run_actor_count(e); i++) {
 		const RunActor *a = run_actor(e, i);
@@ -341,10 +360,18 @@ static void report_stuck(Run *e)
 		if (run_timed(e, i) != RUN_UNTIMED)
 			utf8_print(stderr, "sockstep: %s was still in %s, which returns by itself when its time is up\n",
 				   a->name, call ? ctext : "a call");
+		else if (stuck_where(e, i, where, sizeof where) == 0)
+			utf8_print(stderr, "sockstep: %s: %s is blocked in %s and no actor can wake it\n",
+				   where, a->name, call ? ctext : "a call");
 		else
 			utf8_print(stderr, "sockstep: %s is blocked in %s and no actor can wake it\n",
 				   a->name, call ? ctext : "a call");
 	}
+	char why[800];
+	if (stuck_cause(e, why, sizeof why))
+		utf8_print(stderr, "sockstep: %s\n", why);
+	if (stuck_hint(e, why, sizeof why))
+		utf8_print(stderr, "sockstep: hint: %s\n", why);
 }
 
 /* The lesson run to its end by the scheduler. Step while anything can
@@ -527,11 +554,16 @@ static void tell(const Stepper *s, const char *fmt, ...)
 
 /* The question on actor a's next step, its choices numbered, on the
  * prompt stream (the transcript stays as --plain prints it). */
-static void tell_question(const Stepper *s, const LessonQuestion *q)
+static void tell_question(const Stepper *s, int a, const LessonQuestion *q)
 {
+	const RunActor *ea = run_actor(s->e, a);
 	tell(s, "question: %s\n", q->text ? q->text : "");
-	for (int k = 0; k < q->nchoices && k < 9; k++)
-		tell(s, "  %d) %s\n", k + 1, q->choices[k]);
+	for (int k = 0; k < q->nchoices && k < 9; k++) {
+		char buf[256];
+		size_t len;
+		tell(s, "  %d) %s\n", k + 1,
+		     answers_choice(run_lesson(s->e), run_timeline(s->e), a, ea->step, k, buf, sizeof buf, &len));
+	}
 }
 
 /* The verdicts of the predictions whose calls have come back, each once. */
@@ -683,12 +715,12 @@ static int step_through(Stepper *s)
 			return 1;
 		}
 		const RunActor *ea = run_actor(s->e, a);
-		ask(s->e, a, ea->step, name_width(s->e), s->out);
+		ask(s->e, a, ea->step, question_calls(run_timeline(s->e), a, ea->step) + 1, name_width(s->e), s->out);
 		fflush(s->out);
 		/* With --narrate the transcript has just asked it. */
 		const LessonQuestion *q = owed(s, a);
 		if (q && !printer.narrate)
-			tell_question(s, q);
+			tell_question(s, a, q);
 		prompt_next(s, a);
 		int r = await_line(s, a, line, sizeof line);
 		if (r == 2)

@@ -1,6 +1,8 @@
 /* calltext.c - calls and results as text (see calltext.h). */
 #include "views/calltext.h"
 
+#include <ctype.h>
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -730,6 +732,23 @@ static int moving_call(const Event *ev, size_t maxstr, char *buf, size_t cap)
 	default:
 		return 0;
 	}
+}
+
+void calltext_call_terse(const Event *ev, char *buf, size_t cap)
+{
+	char on[24];
+	/* The option's name says its level (SO_ is SOL_SOCKET's, TCP_ is
+	 * IPPROTO_TCP's), so the level is what a narrow column can spare; an
+	 * option known only by its number needs its level. */
+	int named = (ev->op == OP_SETSOCKOPT || ev->op == OP_GETSOCKOPT) &&
+		    !isdigit((unsigned char)option_name(ev->arg[0], ev->arg[1], on, sizeof on)[0]);
+	if (!named)
+		calltext_call(ev, 5, buf, cap);
+	else if (ev->op == OP_SETSOCKOPT)
+		snprintf(buf, cap, "setsockopt(%d, %s, %lld)", ev->fd, option_name(ev->arg[0], ev->arg[1], on, sizeof on),
+			 (long long)ev->arg[2]);
+	else if (ev->op == OP_GETSOCKOPT)
+		snprintf(buf, cap, "getsockopt(%d, %s)", ev->fd, option_name(ev->arg[0], ev->arg[1], on, sizeof on));
 }
 
 void calltext_call(const Event *ev, size_t maxstr, char *buf, size_t cap)

@@ -24,6 +24,12 @@
  * "epoll_create1(EPOLL_CLOEXEC)" and "epoll_wait(5, 64, -1)". */
 void calltext_call(const Event *call, size_t maxstr, char *buf, size_t cap);
 
+/* The call as calltext_call writes it with maxstr 5, terser where a narrow
+ * column needs it to keep its words whole: a socket option without its
+ * level, which the option's name implies ("setsockopt(3, SO_REUSEADDR,
+ * 1)"), rather than "setsockopt(3, SOL_SOCKET, SO_REU…". */
+void calltext_call_terse(const Event *call, char *buf, size_t cap);
+
 /* "0", "4", "-1 ECONNREFUSED (Connection refused)"; with detail, also what
  * the call found out: the peer of an accept or recvfrom ("4 from
  * 127.0.0.1:41234"), a connect's own address ("0 as ..."), a getsockname's

@@ -7,9 +7,12 @@
  * prologue is written after, so a program holds only what it uses and the C
  * builds clean with -Wall -Wextra -Werror.
  *
- * Failing calls: every call that can fail is checked, and a failure prints
- * why on stderr (Python: try/except OSError, as the seed tutorial's error
- * handling does; C: perror) and the program goes on, as the actor does. The
+ * Failing calls: in C every call that can fail is checked, and a failure
+ * prints why (perror) and the program goes on, as the actor does. Python is
+ * written as the seed tutorials write it: sockets in with-blocks, and
+ * try/except OSError only around a call the lesson expects to fail
+ * (may_fail), which says why on stderr and goes on; the lesson's narration
+ * is the programs' comments. The
  * console (stdout) holds only the lesson's print steps, so it matches what
  * sockstep shows. One simplification, for readability: a failed recv reads
  * as no bytes (data = b"", n = 0), so a break-if-empty after it leaves the
@@ -25,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "model/answerkind.h"
 enum { MAX_SOCKS = 64, IDENT_MAX = 64, INDENT = 4, LINE_BUF = 1024 };
 
 /* ---- growing strings ---------------------------------------------------- */
@@ -128,6 +132,9 @@ typedef struct {
 	} socks[MAX_SOCKS];
 	int nsocks;
 	int current;              /* the socket a step without 'on' uses, or -1 */
+	int pyloops;              /* Python: open loops (a with-block only outside them) */
+	unsigned char nonblock[MAX_SOCKS];  /* setblocking 0 or a receive timeout so far,
+	                                       in file order: its calls may fail */
 	int peer_family;          /* family of the last accept/recvfrom so far, or 0 */
 	Needs need;
 } Gen;
@@ -575,6 +582,90 @@ static void py_address(Gen *g, const LessonStep *s, int family, Str *o)
 	(void)g;
 }
 
+/* Does a sentence of the narration say the call fails, naming the errno
+ * ("connect() fails with ECONNREFUSED")? One that only says what would
+ * happen ("If another program uses the port, bind() fails with
+ * EADDRINUSE") does not count. */
+static int narration_expects_error(const char *t)
+{
+	char sentence[LINE_BUF], name[32];
+	while (*t) {
+		size_t n = 0;
+		while (t[n] && !(t[n] == '.' && (t[n + 1] == ' ' || !t[n + 1])) && n + 1 < sizeof sentence)
+			n++;
+		memcpy(sentence, t, n);
+		sentence[n] = '\0';
+		int hypothetical = strncmp(sentence, "If ", 3) == 0 || strncmp(sentence, "Unless ", 7) == 0 ||
+				   strstr(sentence, " would ") || strstr(sentence, " if ") || strstr(sentence, " could ");
+		if (!hypothetical && answerkind_errno(sentence, name, sizeof name))
+			return 1;
+		t += n;
+		while (*t == '.' || *t == ' ')
+			t++;
+	}
+	return 0;
+}
+
+/* Does the lesson expect this call to fail, or say it may? Its question's
+ * answer or its narration names an errno (ECONNREFUSED), or it cannot
+ * wait (a non-blocking socket, MSG_DONTWAIT, a receive timeout). Only such
+ * a call is wrapped in try/except in Python, as the seed tutorials write
+ * their programs: any other failure stops the program with its traceback. */
+static int may_fail(const Gen *g, const LessonStep *s)
+{
+	char name[32];
+	const LessonQuestion *q = s->question;
+	int i = step_sock(g, s);
+	if (q && answerkind_errno(q->choices[q->answer], name, sizeof name))
+		return 1;
+	if (s->narration && narration_expects_error(s->narration))
+		return 1;
+	/* poll and select wait on a non-blocking socket as on any other. */
+	int waits = s->op == OP_POLL || s->op == OP_SELECT;
+	return (s->flags & MSG_DONTWAIT) || (!waits && i >= 0 && g->nonblock[i]);
+}
+
+/* The step's narration as comment lines ("# " or C's block comments),
+ * wrapped, at the current indentation: the program reads as the lesson
+ * does. */
+static void comment_narration(Gen *g, const LessonStep *s)
+{
+	const char *t = s->narration;
+	int width = 76 - (g->depth + 1) * INDENT;
+	if (!t || !*t)
+		return;
+	width = width < 30 ? 30 : width;
+	while (*t) {
+		int n = (int)strlen(t);
+		if (n > width) {
+			n = width;
+			while (n > 0 && t[n] != ' ')
+				n--;
+			if (n == 0)
+				for (n = width; t[n] && t[n] != ' ';)
+					n++;
+		}
+		char part[LINE_BUF];
+		size_t o = 0;
+		for (int k = 0; k < n && o + 3 < sizeof part; k++) {
+			part[o++] = t[k];
+			/* Nothing in it may end a C comment, or open one
+			 * (-Wcomment). */
+			if ((t[k] == '*' && t[k + 1] == '/') || (t[k] == '/' && t[k + 1] == '*'))
+				part[o++] = ' ';
+		}
+		part[o] = '\0';
+		int first = t == s->narration;
+		t += n;
+		while (*t == ' ')
+			t++;
+		if (g->lang == CODE_PYTHON)
+			emit(g, "# %s", part);
+		else
+			emit(g, "%s %s%s", first ? "/*" : " *", part, *t ? "" : " */");
+	}
+}
+
 /* A call that can fail: try it, and on failure say why on stderr and go
  * on, as the actor does. Returns the line of the call. */
 static int py_try(Gen *g, const char *what, const char *stmt, const char *on_error)
@@ -646,7 +737,7 @@ static int py_wait(Gen *g, const LessonStep *s)
 			str_add(&o, "ready = poller.poll()");
 		else
 			str_add(&o, "ready = poller.poll(%ld)", s->timeout_ms);
-		line = py_try(g, "poll", str_text(&o), NULL);
+		line = may_fail(g, s) ? py_try(g, "poll", str_text(&o), NULL) : emit(g, "%s", str_text(&o));
 	} else {
 		g->need.select = 1;
 		str_add(&o, s->write ? "_, ready, _ = select.select([], [" : "ready, _, _ = select.select([");
@@ -660,7 +751,7 @@ static int py_wait(Gen *g, const LessonStep *s)
 		if (s->timeout_ms >= 0)
 			str_add(&o, ", %s", sec);
 		str_add(&o, ")");
-		line = py_try(g, "select", str_text(&o), NULL);
+		line = may_fail(g, s) ? py_try(g, "select", str_text(&o), NULL) : emit(g, "%s", str_text(&o));
 	}
 	g->oom |= o.oom;
 	free(o.p);
@@ -782,6 +873,27 @@ static void py_call(Gen *g, const LessonStep *s, Str *o, const char **on_error)
 	}
 }
 
+/* A socket made outside any loop, whose making the lesson does not expect
+ * to fail, lives in a with-block to the end of the program, as in the
+ * seed tutorials ("with socket.socket(...) as s:"; after an accept, "with
+ * conn:"). Its close step still closes it where the lesson does; the
+ * block's end closes it again, which does nothing. */
+static int py_with(Gen *g, const LessonStep *s, Str *o)
+{
+	int line;
+	if (s->op == OP_SOCKET) {
+		line = emit(g, "with socket.socket(socket.%s, socket.%s) as %s:", family_name(s->family),
+			    type_name(s->type), sock_ident(g, sock_find(g, s->as)));
+	} else {
+		const char *conn = sock_ident(g, sock_find(g, s->as));
+		line = emit(g, "%s, addr = %s.accept()", conn, step_ident(g, s));
+		emit(g, "with %s:", conn);
+	}
+	g->depth++;
+	(void)o;
+	return line;
+}
+
 static int py_step(Gen *g, int idx)
 {
 	const LessonStep *s = &g->a->steps[idx];
@@ -789,6 +901,8 @@ static int py_step(Gen *g, int idx)
 	char sec[32];
 	Str o = { 0 };
 	int line = -1;
+	if (s->op != OP_END)
+		comment_narration(g, s);
 	switch (s->op) {
 	case OP_CLOSE:
 		/* Python's close() does not raise: nothing to catch. */
@@ -814,6 +928,7 @@ static int py_step(Gen *g, int idx)
 	case OP_REPEAT:
 		line = s->op == OP_LOOP ? emit(g, "while True:") : emit(g, "for _ in range(%ld):", s->n);
 		g->depth++;
+		g->pyloops++;
 		if (s->match == idx + 1)
 			emit(g, "pass");
 		break;
@@ -838,7 +953,9 @@ static int py_step(Gen *g, int idx)
 		g->depth--;
 		break;
 	case OP_END:
+		comment_narration(g, s);
 		g->depth--;
+		g->pyloops--;
 		break;
 	case OP_BREAK_IF_EMPTY:
 	case OP_BREAK_IF_INPUT:
@@ -852,9 +969,19 @@ static int py_step(Gen *g, int idx)
 		emit(g, "break");
 		g->depth--;
 		break;
+	case OP_SOCKET:
+	case OP_ACCEPT:
+		if (g->pyloops == 0 && !may_fail(g, s)) {
+			line = py_with(g, s, &o);
+			break;
+		}
+		/* fall through */
 	default:
 		py_call(g, s, &o, &on_error);
-		line = py_try(g, lesson_op_name(s->op), str_text(&o), on_error);
+		if (may_fail(g, s))
+			line = py_try(g, lesson_op_name(s->op), str_text(&o), on_error);
+		else
+			line = emit(g, "%s", str_text(&o));
 		break;
 	}
 	g->oom |= o.oom;
@@ -1234,6 +1361,7 @@ static int c_step(Gen *g, int idx)
 	Str q = { 0 };
 	int line = -1;
 	char counter[16];
+	comment_narration(g, s);
 	switch (s->op) {
 	case OP_PRINT:
 		line = c_print(g, s);
@@ -1386,8 +1514,8 @@ static void py_prologue(const Gen *g, Out *o)
 	comment_text(g->l->title, title, sizeof title);
 	out_line(o, "#!/usr/bin/env python3");
 	out_add(o, "# %s: the \"%s\" of the sockstep lesson \"%s\".", g->l->name, g->a->name, title);
-	out_line(o, "# Each socket call is one step of the lesson. A call that fails says why");
-	out_line(o, "# on stderr and the program goes on, as in the lesson.");
+	out_line(o, "# Each socket call is one step of the lesson. A call the lesson expects to");
+	out_line(o, "# fail says why on stderr and the program goes on, as in the lesson.");
 	out_line(o, "");
 	if (g->need.poll || g->need.select)
 		out_line(o, "import select");
@@ -1661,6 +1789,32 @@ static void gen_body(Gen *g, int *step_line)
 			sock_define(g, s->as, step_family(g, s), step_sock(g, s));
 		if (s->op == OP_ACCEPT || s->op == OP_RECVFROM)
 			g->peer_family = step_family(g, s);
+		int k = step_sock(g, s);
+		/* A new socket under an old name waits again (accept's does not
+		 * inherit O_NONBLOCK). */
+		if ((s->op == OP_SOCKET || s->op == OP_ACCEPT) && s->as && sock_find(g, s->as) >= 0)
+			g->nonblock[sock_find(g, s->as)] = 0;
+		if (k >= 0 && s->op == OP_SETBLOCKING)
+			g->nonblock[k] = s->n == 0;
+		if (k >= 0 && s->op == OP_SETSOCKOPT && is_timeout(s))
+			g->nonblock[k] = s->n > 0;
+	}
+}
+
+/* A with-block opened by the program's last steps holds no statement yet,
+ * which Python refuses: it gets a pass. */
+static void py_close_blocks(Gen *g)
+{
+	for (int i = g->nbody; i-- > 0;) {
+		const char *t = str_text(&g->body[i]);
+		size_t n = strlen(t);
+		while (*t == ' ')
+			t++;
+		if (*t == '#')
+			continue;
+		if (n > 0 && str_text(&g->body[i])[n - 1] == ':')
+			emit(g, "pass");
+		return;
 	}
 }
 
@@ -1718,6 +1872,8 @@ Code *codegen_make(const Lesson *l, int actor, CodeLang lang)
 	c->nsteps = g->a->nsteps;
 	gen_sockets(g);
 	gen_body(g, step_line);
+	if (lang == CODE_PYTHON)
+		py_close_blocks(g);
 	if (!g->oom)
 		gen_assemble(g, c, step_line);
 	int oom = g->oom;

@@ -538,7 +538,16 @@ static int call_line(const Event *call, const Event *ret, int cw, const char *ta
 				return 1;
 		}
 	}
-	calltext_call(call, 0, c, sizeof c);
+	/* Before any argument is cut, the terser spelling (an option without
+	 * its level), whole. */
+	calltext_call_terse(call, c, sizeof c);
+	if (ret)
+		calltext_result(ret, 0, r, sizeof r);
+	snprintf(buf, cap, "%s%s%s%s%s", mark, c, ret ? " = " : "", ret ? r : "", tail);
+	if (frame_width(buf) <= cw)
+		return 1;
+	if (call->op != OP_SETSOCKOPT && call->op != OP_GETSOCKOPT)
+		calltext_call(call, 0, c, sizeof c);
 	drop_string(c, sizeof c, ell);
 	if (ret)
 		short_result(ret, r, sizeof r);
@@ -629,16 +638,24 @@ static Role item_text(const Run *e, const ScreenState *s, const Item *it, int cw
 static void draw_heading(const Run *e, const ScreenState *s, Frame *f, const Columns *c, int i, int y)
 {
 	const RunActor *a = run_actor(e, i);
-	char name[64], state[96], text[256], pid[48] = "";
+	char name[128], state[96], text[320], pid[48] = "";
 	size_t k;
 	if (!shown(c, i))
 		return;
-	for (k = 0; a->name[k] && k < sizeof name - 1; k++)
+	for (k = 0; a->name[k] && k < 63; k++)
 		name[k] = (char)toupper((unsigned char)a->name[k]);
 	name[k] = '\0';
 	/* The fold column: which of the actors sharing it this is ("2/3"). */
 	if (i == c->fold)
 		snprintf(name + k, sizeof name - k, " %d/%d", c->fold_at + 1, c->folded);
+	/* On a lesson with hosts the column says which machine the actor is
+	 * on, as the socket pane's addresses do: "SERVER on b". It stays when
+	 * the column narrows; the pid goes first. */
+	const Lesson *l = run_lesson(e);
+	int h = i < l->nactors ? l->actors[i].host : -1;
+	k = strlen(name);
+	if (l->nhosts > 0 && h >= 0 && h < l->nhosts)
+		snprintf(name + k, sizeof name - k, " on %s", l->hosts[h].name);
 	flow_actor_state(e, i, state, sizeof state);
 	/* A program's column names its process or thread as ps and strace do:
 	 * the kernel's name for it, and its id. */

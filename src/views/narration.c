@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/answers.h"
+#include "model/stuck.h"
 #include "views/calltext.h"
 #include "views/explain.h"
 #include "views/flow.h"
@@ -191,8 +192,18 @@ static void band_texts(const Run *e, const ScreenState *s, char *text, size_t tc
 		*next_role = ROLE_OK;
 	} else if (run_finished(e)) {
 		char why[800];
+		char hint[600], cause[800];
 		narration_stuck(e, why, sizeof why);
+		/* What led there and what to try, as --check says it. */
+		if (stuck_cause(e, cause, sizeof cause))
+			cause[0] = 'E';   /* "earlier, ..." begins a sentence here */
+		stuck_hint(e, hint, sizeof hint);
 		snprintf(next, ncap, "Stuck: %s, and no actor can wake it.", why[0] ? why : "no actor can run");
+		/* The line of what runs next is one row: the why and the hint
+		 * go where a question to come would, wrapped. */
+		int n = snprintf(q, qcap, "%s%s%s%s", cause, cause[0] ? ". " : "", hint[0] ? "Hint: " : "", hint);
+		if (n < 0)
+			q[0] = '\0';
 		*next_role = ROLE_ERROR;
 	} else if (s->next >= 0) {
 		char call[900];

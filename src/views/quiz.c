@@ -56,6 +56,15 @@ void quiz_outcome(const Run *e, const ScreenQuiz *q, QuizOutcome *o)
 		     v.what, o->what, sizeof o->what);
 }
 
+/* A choice as the student reads it: a computed one ("len $input") by its
+ * value in this run. */
+static const char *choice_text(const Run *e, int actor, int step, int choice, char *buf, size_t cap)
+{
+	size_t len;
+	const char *c = answers_choice(run_lesson(e), run_timeline(e), actor, step, choice, buf, cap, &len);
+	return c ? c : "";
+}
+
 /* "? Which socket does accept() return?" */
 static void question_line(const LessonQuestion *lq, char *buf, size_t cap)
 {
@@ -83,7 +92,8 @@ int quiz_prompt_rows(const Run *e, const ScreenQuiz *q, int w)
 	question_line(lq, line, sizeof line);
 	rows += frame_wrap(NULL, 0, 0, w - 2, 99, line, ROLE_NOTICE);
 	for (int i = 0; i < lq->nchoices && i < 9; i++)
-		rows += frame_wrap(NULL, 0, 0, w - CHOICE_X - 1, 99, lq->choices[i], ROLE_NORMAL);
+		rows += frame_wrap(NULL, 0, 0, w - CHOICE_X - 1, 99, choice_text(e, q->actor, q->step, i, line, sizeof line),
+				   ROLE_NORMAL);
 	return rows;
 }
 
@@ -103,7 +113,8 @@ void quiz_draw_prompt(const Run *e, const ScreenState *s, Frame *f, int x, int y
 		/* The key in the key colour; a long choice wraps under its own text. */
 		char key[4] = { (char)('1' + i), '\0' };
 		frame_put(f, x + CHOICE_X - 3, y + row, key, ROLE_KEY, 1);
-		row += frame_wrap(f, x + CHOICE_X, y + row, w - CHOICE_X - 1, h - row, lq->choices[i], ROLE_NORMAL);
+		row += frame_wrap(f, x + CHOICE_X, y + row, w - CHOICE_X - 1, h - row,
+				  choice_text(e, q->actor, q->step, i, line, sizeof line), ROLE_NORMAL);
 	}
 }
 
@@ -112,7 +123,9 @@ Role quiz_verdict_text(const Run *e, const ScreenQuiz *q, int unicode, char *buf
 	const Glyphs *g = glyphs_get(unicode);
 	const Lesson *l = run_lesson(e);
 	const LessonQuestion *lq = quiz_question(l, q->actor, q->step);
-	const char *said = lq->choices[q->choice], *answer = lq->choices[lq->answer];
+	char said_buf[256], answer_buf[256];
+	const char *said = choice_text(e, q->actor, q->step, q->choice, said_buf, sizeof said_buf);
+	const char *answer = choice_text(e, q->actor, q->step, lq->answer, answer_buf, sizeof answer_buf);
 	const char *op = lesson_op_name(l->actors[q->actor].steps[q->step].op);
 	QuizOutcome o;
 	quiz_outcome(e, q, &o);

@@ -381,3 +381,31 @@ LESSON
 if [ $# -eq 0 ]; then
 	build_lesson "$tmp/rcvtimeo/rcvtimeo.lesson" rcvtimeo-only-set
 fi
+
+# Every lesson that loads, not only the course's: the fuzz corpus's lesson
+# inputs that sockstep accepts give C that builds and Python that compiles.
+# (Most of the corpus is refused as it loads, which is what it is for.)
+if [ $# -eq 0 ]; then
+	mkdir -p "$tmp/corpus"
+	loaded=0 bad=0
+	for f in tests/fuzz/corpus/lesson/*; do
+		b=$(basename "$f")
+		cp "$f" "$tmp/corpus/$b.lesson"
+		"$sockstep" --code python "$tmp/corpus/$b.lesson" >"$tmp/corpus/$b.all.py" 2>/dev/null || continue
+		loaded=$((loaded + 1))
+		for a in $(sed -n 's/^# ---- actor \(.*\) ----$/\1/p' "$tmp/corpus/$b.all.py"); do
+			w="$tmp/corpus/$b.$a"
+			"$sockstep" --code python "$tmp/corpus/$b.lesson" "$a" >"$w.py" &&
+				"$python" -m py_compile "$w.py" 2>"$w.err" ||
+				{ bad=$((bad + 1)); echo "FAIL: corpus $b: python $a does not compile"; head -n 3 "$w.err" | awk '{ print "    " $0 }'; }
+			"$sockstep" --code c "$tmp/corpus/$b.lesson" "$a" >"$w.c" &&
+				cc -std=c11 -Wall -Wextra -Werror -fsyntax-only "$w.c" 2>"$w.err" ||
+				{ bad=$((bad + 1)); echo "FAIL: corpus $b: c $a does not build"; head -n 3 "$w.err" | awk '{ print "    " $0 }'; }
+		done
+	done
+	if [ $loaded -eq 0 ]; then
+		echo "FAIL: corpus: no lesson of tests/fuzz/corpus/lesson loads"
+	elif [ $bad -eq 0 ]; then
+		echo "PASS: corpus: the $loaded lessons of the fuzz corpus that load give C that builds and Python that compiles"
+	fi
+fi

@@ -316,6 +316,19 @@ static void test_names_and_options(void **state)
 	ev.arg[1] = 1;
 	calltext_call(&ev, 32, buf, sizeof buf);
 	assert_string_equal(buf, "setsockopt(3, 277, 1, 16)");
+	/* A narrow column's spelling: a named option without the level its
+	 * name implies, so the name is never cut; a number keeps its level. */
+	calltext_call_terse(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, 277, 1, 16)");
+	ev.arg[0] = SOL_SOCKET;
+	ev.arg[1] = SO_REUSEADDR;
+	ev.arg[2] = 1;
+	calltext_call_terse(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "setsockopt(3, SO_REUSEADDR, 1)");
+	ev.op = OP_GETSOCKOPT;
+	ev.arg[1] = SO_BROADCAST;
+	calltext_call_terse(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "getsockopt(3, SO_BROADCAST)");
 }
 
 /* setblocking is an fcntl(F_SETFL) with the flags it really sets. */

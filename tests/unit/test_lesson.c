@@ -1074,7 +1074,7 @@ static const ErrCase err_cases[] = {
 	 * answer on the '?' line. */
 	{ A " print \"x\"\n ? Did it work? [yes] no\n", "4:17: question: the answer [yes] cannot be checked against a run: "
 	  "give a number, an errno name, \"blocks\" or \"does not block\", packet flags (SYN, SYN/ACK, ACK) or "
-	  "\"none\", or a signal name" },
+	  "\"none\", a signal name, the bytes received (\"HELLO\", upper $input) or len $input" },
 	{ A " print \"x\"\n ? Q? [a\n", "4:7: question: expected ']' to close this choice" },
 	{ A " print \"x\"\n ? Q? [] b\n", "4:7: question: empty choice" },
 	{ A " print \"x\"\n ? Q? \"\" [b]\n", "4:7: question: empty choice" },
