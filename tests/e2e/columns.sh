@@ -19,27 +19,17 @@ export XDG_STATE_HOME="$TMP/state"
 
 need_tui
 
-# A session that outlives the others keeps the tmux server up between them.
-start keep 20 5 "sleep 600"
+start_keeper
 
 # step_until SESSION REGEX [STEPS]: step (answering any question with 1)
 # until the screen shows a line matching REGEX; at most STEPS steps, and
 # never past the lesson's end (where space opens the next lesson).
 step_until() {
-	local i tries before
+	local i
 	for ((i = 0; i < ${3:-30}; i++)); do
 		screen "$1" | grep -qE -- "$2" && return 0
 		screen "$1" | grep -qF 'lesson finished' && return 1
-		before=$(screen "$1" | head -1)
-		if screen "$1" | grep -qF 'your prediction'; then
-			tm send-keys -t "$1" 1
-		else
-			tm send-keys -t "$1" Space
-		fi
-		for ((tries = 0; tries < 40; tries++)); do
-			[ "$(screen "$1" | head -1)" != "$before" ] && break
-			sleep 0.05
-		done
+		step_once "$1"
 	done
 	screen "$1" | grep -qE -- "$2"
 }

@@ -56,6 +56,27 @@ wait_re() {
 # "starting", so its actors' names show first.
 wait_started() { wait_re "$1" ' pid [0-9]+' "${2:-5}"; }
 
+# start_keeper: a session that outlives the others, keeping the tmux server
+# up between them.
+start_keeper() { start keep 20 5 "sleep 600"; }
+
+# step_once SESSION: one step as a student takes it (1 for a question
+# asked, else space), then until the title changes (2 s at most).
+step_once() {
+	local tries before
+	before=$(screen "$1" | head -1)
+	if screen "$1" | grep -qF 'your prediction'; then
+		tm send-keys -t "$1" 1
+	else
+		tm send-keys -t "$1" Space
+	fi
+	for ((tries = 0; tries < 40; tries++)); do
+		[ "$(screen "$1" | head -1)" != "$before" ] && return 0
+		sleep 0.05
+	done
+	return 0
+}
+
 # start SESSION W H COMMAND: a detached session of W x H running COMMAND.
 start() { tm new-session -d -s "$1" -x "$2" -y "$3" "$4"; }
 

@@ -17,26 +17,16 @@ export XDG_STATE_HOME="$TMP/state"
 
 need_tui
 
-# A session that outlives the others keeps the tmux server up between them.
-start keep 20 5 "sleep 600"
+start_keeper
 
 # step_all SESSION OUT [STEPS]: step (answering any question with 1) to
 # the lesson's end or STEPS steps, appending every screen seen to OUT.
 step_all() {
-	local i tries before
+	local i
 	for ((i = 0; i < ${3:-60}; i++)); do
 		screen "$1" >>"$2"
 		screen "$1" | grep -qF 'lesson finished' && return 0
-		before=$(screen "$1" | head -1)
-		if screen "$1" | grep -qF 'your prediction'; then
-			tm send-keys -t "$1" 1
-		else
-			tm send-keys -t "$1" Space
-		fi
-		for ((tries = 0; tries < 40; tries++)); do
-			[ "$(screen "$1" | head -1)" != "$before" ] && break
-			sleep 0.05
-		done
+		step_once "$1"
 	done
 	return 1
 }
