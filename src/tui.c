@@ -1012,14 +1012,16 @@ static void open_recording(Tui *t, Run *e)
  * leave the key to the next mode's table. */
 
 /* The scroll keys move the packets when they are the one pane shown. */
+/* A pane scrolled by lines from where it was, within 0..max. */
+static int scrolled(int at, int by, int max)
+{
+	at += by;
+	return at > max ? (max > 0 ? max : 0) : at < 0 ? 0 : at;
+}
+
 static Action scroll_packets(Tui *t, int by, int w, int h)
 {
-	int max = screen_packet_scroll_max(t->e, w, h);
-	t->s.packet_scroll += by;
-	if (t->s.packet_scroll > max)
-		t->s.packet_scroll = max;
-	if (t->s.packet_scroll < 0)
-		t->s.packet_scroll = 0;
+	t->s.packet_scroll = scrolled(t->s.packet_scroll, by, screen_packet_scroll_max(t->e, w, h));
 	return ACT_REDRAW;
 }
 
@@ -1032,12 +1034,7 @@ static Action scroll_bytes(Tui *t, int by)
 	/* The keys scroll the bytes: show them if another pane is up. */
 	if (!screen_all_panes(w, h))
 		t->s.pane = SCREEN_PANE_BYTES;
-	int max = screen_byte_scroll_max(t->e, w, h);
-	t->s.byte_scroll += by;
-	if (t->s.byte_scroll > max)
-		t->s.byte_scroll = max;
-	if (t->s.byte_scroll < 0)
-		t->s.byte_scroll = 0;
+	t->s.byte_scroll = scrolled(t->s.byte_scroll, by, screen_byte_scroll_max(t->e, w, h));
 	return ACT_REDRAW;
 }
 
