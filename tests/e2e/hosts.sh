@@ -25,8 +25,10 @@ actor client
 LESSON
 
 S=options
-start $S 80 24 "$SOCKSTEP $TMP/options.lesson"
-wait_for $S "SERVER" 5
+# In UTF-8, as a student's terminal is: a call's mark is then one cell
+# ("ok" in ASCII takes two, and the option's value gives way instead).
+start $S 80 24 "env LC_ALL=C.UTF-8 $SOCKSTEP $TMP/options.lesson"
+wait_started $S 5
 for _ in 1 2 3 4 5 6; do
 	tm send-keys -t $S " "
 	wait_re $S "step [0-9]+/[0-9]+" 2 || break
