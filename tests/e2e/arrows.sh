@@ -18,18 +18,6 @@ need_tui
 
 start_keeper
 
-# step_all SESSION OUT [STEPS]: step (answering any question with 1) to the
-# lesson's end or STEPS steps, appending every screen seen to OUT.
-step_all() {
-	local i
-	for ((i = 0; i < ${3:-60}; i++)); do
-		screen "$1" >>"$2"
-		screen "$1" | grep -qF 'lesson finished' && return 0
-		step_once "$1"
-	done
-	return 0
-}
-
 # --- dotted lines and labels: four actors side by side --------------------------
 S=wide
 start $S 160 45 "env LC_ALL=C.UTF-8 $SOCKSTEP lessons/08-handshake.lesson"

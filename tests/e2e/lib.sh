@@ -77,6 +77,19 @@ step_once() {
 	return 0
 }
 
+# step_all SESSION OUT [STEPS]: step (answering any question with 1) to
+# the lesson's end (status 0) or STEPS steps (status 1), appending every
+# screen seen to OUT.
+step_all() {
+	local i
+	for ((i = 0; i < ${3:-60}; i++)); do
+		screen "$1" >>"$2"
+		screen "$1" | grep -qF 'lesson finished' && return 0
+		step_once "$1"
+	done
+	return 1
+}
+
 # start SESSION W H COMMAND: a detached session of W x H running COMMAND.
 start() { tm new-session -d -s "$1" -x "$2" -y "$3" "$4"; }
 

@@ -19,18 +19,6 @@ need_tui
 
 start_keeper
 
-# step_all SESSION OUT [STEPS]: step (answering any question with 1) to
-# the lesson's end or STEPS steps, appending every screen seen to OUT.
-step_all() {
-	local i
-	for ((i = 0; i < ${3:-60}; i++)); do
-		screen "$1" >>"$2"
-		screen "$1" | grep -qF 'lesson finished' && return 0
-		step_once "$1"
-	done
-	return 1
-}
-
 # lesson_on NAME W H: a session NAME at W x H on $TMP/NAME.lesson, its
 # socket pane shown (k).
 lesson_on() {
